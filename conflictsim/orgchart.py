@@ -1,0 +1,624 @@
+"""Reading and checking org chart CSV files.
+
+An org chart CSV has one row per employee (``employee_id, manager_id, team`` required;
+``department, role, customer_facing, regulation, listening`` optional). An optional edges
+CSV (``source, target`` required; ``contact_prob`` optional) gives the contact graph;
+without it, team-mates and each employee-manager pair are tied (MODEL.md section 2).
+
+Every problem is reported as one ``ValueError`` whose message names the file, the row as a
+spreadsheet shows it (the header is row 1) and the column, so that the command line and
+the dashboard can show it as it is. The rules are documented for users in docs/org_csv.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from conflictsim.organisation import DEFAULT_CONTACT, TIE_KINDS, Organisation, _dedupe_edges
+
+#: Columns an org chart must have.
+ORG_REQUIRED = ("employee_id", "manager_id", "team")
+#: Columns an org chart may have; any other column is ignored.
+ORG_OPTIONAL = ("department", "role", "customer_facing", "regulation", "listening")
+#: Columns an edges file must have.
+EDGES_REQUIRED = ("source", "target")
+#: Columns an edges file may have; any other column is ignored.
+EDGES_OPTIONAL = ("contact_prob",)
+
+#: Department of employees whose department is blank or not given.
+DEFAULT_DEPARTMENT = "all"
+
+#: Most team ties built without an edges file. Every pair of team-mates is tied, so one
+#: team of 5,000 would already need 12.5 million ties; past this an edges file is needed.
+MAX_TEAM_TIES = 10_000_000
+
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0", ""})
+_BOOL_HINT = "use true/false, yes/no, y/n or 1/0 (blank means no)"
+_UTF8_HINT = (
+    "re-save it as UTF-8: in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; "
+    "in LibreOffice tick 'Edit filter settings' and choose 'Unicode (UTF-8)'"
+)
+
+#: A valid example org chart with every column (offered as a download by the dashboard).
+TEMPLATE_CSV = """\
+employee_id,manager_id,team,department,role,customer_facing,regulation,listening
+E001,,Leadership,Head office,Managing director,no,0.62,0.55
+E002,E001,Leadership,Head office,Operations manager,no,,
+E003,E002,Support,Operations,Team lead,yes,0.5,0.6
+E004,E003,Support,Operations,"Agent, senior",yes,,
+E005,E003,Support,Operations,Agent,yes,0.4,
+E006,E003,Support,Operations,Agent,yes,,0.45
+E007,E001,Finance,Head office,Finance manager,no,,
+E008,E007,Finance,Head office,Accountant,no,0.7,0.5
+"""
+
+#: A valid example edges file for ``TEMPLATE_CSV``.
+TEMPLATE_EDGES_CSV = """\
+source,target,contact_prob
+E001,E002,0.6
+E002,E003,0.5
+E003,E004,
+E003,E005,
+E004,E005,0.7
+E001,E007,0.4
+E007,E008,0.5
+E004,E008,0.05
+"""
+
+
+@dataclass
+class _Table:
+    """The rows of a CSV file, checked for shape.
+
+    Attributes:
+        label: The file as named in messages.
+        header_row: Spreadsheet row number of the header.
+        columns: Normalised column name to field position (known columns only).
+        rows: Spreadsheet row number and stripped fields of each non-blank data row.
+        decimal_comma: Whether numbers may use a decimal comma (semicolon-separated files).
+    """
+
+    label: str
+    header_row: int
+    columns: dict[str, int]
+    rows: list[tuple[int, list[str]]]
+    decimal_comma: bool
+
+    def error(self, message: str, row: int | None = None, column: str | None = None) -> ValueError:
+        """A ``ValueError`` whose message names this file, the row and the column."""
+        where = self.label
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column {column}"
+        return ValueError(f"{where}: {message}")
+
+
+# ---------------------------------------------------------------------- public API
+def read_org(path: str | Path, edges: str | Path | None = None) -> Organisation:
+    """Read an org chart CSV, and optionally an edges CSV, into an Organisation.
+
+    Org chart columns: ``employee_id``, ``manager_id`` (blank for a top-level manager) and
+    ``team`` are required; ``department``, ``role``, ``customer_facing`` (yes/no),
+    ``regulation`` and ``listening`` (numbers strictly between 0 and 1, blank to draw them
+    from the population) are optional; other columns are ignored. Edges columns:
+    ``source`` and ``target`` (employee ids) are required, ``contact_prob`` (in [0, 1],
+    blank for the default of the tie's kind) is optional.
+
+    Without an edges file every pair of team-mates is tied (kind "team") and so is each
+    employee with their manager (kind "manager"); with one, the contact graph is exactly
+    the file's ties. Files must be UTF-8 (a byte-order mark is fine), separated by commas
+    or, when the header says so, semicolons. See docs/org_csv.md.
+
+    Args:
+        path: The org chart CSV.
+        edges: The edges CSV, or None to build ties from teams and managers.
+
+    Returns:
+        The organisation, named after the org chart's file name.
+
+    Raises:
+        ValueError: If a file is missing, unreadable or malformed. The message names the
+            file, the row (the header is row 1) and the column.
+    """
+    org_data = _read_bytes(path)
+    edges_data = None if edges is None else _read_bytes(edges)
+    return parse_org(
+        org_data,
+        name=str(path),
+        edges=edges_data,
+        edges_name="edges.csv" if edges is None else str(edges),
+    )
+
+
+def parse_org(
+    data: bytes | str,
+    name: str = "org.csv",
+    edges: bytes | str | None = None,
+    edges_name: str = "edges.csv",
+) -> Organisation:
+    """Build an Organisation from the contents of an org chart CSV (and edges CSV).
+
+    The same rules as ``read_org``, for contents that are already in memory, such as a
+    file uploaded to the dashboard.
+
+    Args:
+        data: The org chart's bytes (or text).
+        name: The org chart's name, used in messages and as the organisation's name.
+        edges: The edges file's bytes (or text), or None to build ties from teams.
+        edges_name: The edges file's name, used in messages.
+
+    Returns:
+        The organisation.
+
+    Raises:
+        ValueError: If a file is malformed; the message names the file, row and column.
+    """
+    table = _read_table(data, name, ORG_REQUIRED, ORG_OPTIONAL, what="employees")
+    people = _read_employees(table)
+    _check_no_cycle(table, people["ids"], people["manager"], people["rows"])
+    team = np.asarray(people["team"], dtype=np.int32)
+    manager = np.asarray(people["manager"], dtype=np.int32)
+
+    if edges is None:
+        src, dst, kind = _team_and_manager_ties(table, team, manager, people["team_names"])
+        prob = _default_prob(kind)
+    else:
+        etable = _read_table(edges, edges_name, EDGES_REQUIRED, EDGES_OPTIONAL)
+        src, dst, kind, prob = _read_ties(etable, table.label, people["ids"], team, manager)
+
+    return Organisation(
+        ids=np.asarray(people["ids"], dtype=object),
+        team=team,
+        team_names=people["team_names"],
+        department=np.asarray(people["department"], dtype=np.int32),
+        department_names=people["department_names"],
+        manager=manager,
+        customer_facing=np.asarray(people["customer_facing"], dtype=bool),
+        regulation=np.asarray(people["regulation"], dtype=np.float64),
+        listening=np.asarray(people["listening"], dtype=np.float64),
+        role=np.asarray(people["role"], dtype=object),
+        edge_src=src.astype(np.int32),
+        edge_dst=dst.astype(np.int32),
+        edge_prob=prob.astype(np.float64),
+        edge_kind=kind.astype(np.int8),
+        name=Path(name).name,
+    )
+
+
+# ---------------------------------------------------------------------- reading files
+def _read_bytes(path: str | Path) -> bytes:
+    """The bytes of a file; a missing file or a folder is a ``ValueError``."""
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"{path}: is a folder, not a CSV file")
+    if not p.exists():
+        raise ValueError(f"{path}: no such file")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _decode(data: bytes | str, label: str) -> str:
+    """Text of a UTF-8 file without its byte-order mark; anything else is refused.
+
+    Non-UTF-8 files are refused rather than guessed at (say as Windows-1252): such a guess
+    never fails, so a file in another encoding would load with garbled names, and ids
+    that differ between the org chart and the edges file would no longer match.
+    """
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError(f"{label}: is UTF-16 text, not UTF-8; {_UTF8_HINT}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        raise ValueError(
+            f"{label}, row {row}: is not UTF-8 text (byte 0x{byte:02X} at byte offset "
+            f"{exc.start}); {_UTF8_HINT}"
+        ) from None
+
+
+def _separator(text: str) -> str:
+    """The field separator: a semicolon if it splits the header into more columns.
+
+    European Excel versions save "CSV" with semicolons (the comma being their decimal
+    mark), so such files are read as they are rather than refused.
+    """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    by_comma = next(csv.reader([first]), [])
+    by_semicolon = next(csv.reader([first], delimiter=";"), [])
+    return ";" if len(by_semicolon) > len(by_comma) else ","
+
+
+def _column_letter(position: int) -> str:
+    """The spreadsheet letter of a 0-based column position (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _read_table(
+    data: bytes | str,
+    label: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    what: str = "ties",
+) -> _Table:
+    """Read a CSV into checked rows: a header with the required columns, no ragged rows.
+
+    Args:
+        data: The file's bytes (or text).
+        label: The file as named in messages.
+        required: Columns that must be present.
+        optional: Columns that are used when present.
+        what: What the data rows are, for the message when there are none.
+
+    Returns:
+        The table; blank rows are left out but still counted in row numbers.
+    """
+    text = _decode(data, label)
+    if not text.strip():
+        raise ValueError(f"{label}: is empty")
+    sep = _separator(text)
+    # strict: an unclosed quote would otherwise swallow the rest of the file silently.
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=sep, strict=True, skipinitialspace=True
+    )
+    header: list[str] | None = None
+    header_row = 0
+    rows: list[tuple[int, list[str]]] = []
+    row = 0
+    while True:
+        row += 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ValueError(f"{label}, row {row}: {_quote_problem(exc)}") from None
+        fields = [f.strip() for f in fields]
+        if not any(fields):
+            continue  # blank lines, and rows of empty cells that Excel leaves, are skipped
+        if header is None:
+            header, header_row = fields, row
+        elif len(fields) != len(header):
+            raise ValueError(
+                f"{label}, row {row}: has {len(fields)} fields but the header has "
+                f"{len(header)} columns; a value that contains a '{sep}' must be in double "
+                "quotes"
+            )
+        else:
+            rows.append((row, fields))
+
+    assert header is not None  # the text is not blank, so some row has content
+    columns = _header_columns(label, header, header_row, required, optional, sep)
+    if not rows:
+        raise ValueError(f"{label}: has a header (row {header_row}) but no {what}")
+    return _Table(label, header_row, columns, rows, decimal_comma=sep == ";")
+
+
+def _quote_problem(exc: csv.Error) -> str:
+    """Plain words for a CSV quoting error (the only kind the strict reader raises here)."""
+    if "end of data" in str(exc):
+        what = "a double quote opened on this row is never closed"
+    elif "expected after" in str(exc):
+        what = (
+            "there is text (perhaps a space) between a closing double quote and the next separator"
+        )
+    else:
+        what = str(exc)
+    return f"cannot be read as CSV: {what}; check the double quotes on this row"
+
+
+def _header_columns(
+    label: str,
+    header: list[str],
+    header_row: int,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    sep: str,
+) -> dict[str, int]:
+    """Positions of the known columns; refuses duplicate and missing columns.
+
+    Names are matched ignoring case and surrounding spaces. Unknown columns are ignored so
+    that an HR export can be used as it is.
+    """
+    seen: dict[str, int] = {}
+    for pos, raw in enumerate(header):
+        key = raw.lower()
+        if not key:
+            continue  # unnamed columns are unknown columns, ignored
+        if key in seen:
+            first = _column_letter(seen[key])
+            raise ValueError(
+                f"{label}, row {header_row}: column {raw!r} appears twice (columns {first} "
+                f"and {_column_letter(pos)}); each column name may appear only once"
+            )
+        seen[key] = pos
+    missing = [c for c in required if c not in seen]
+    if missing:
+        found = ", ".join(h for h in header if h) or "nothing"
+        hint = ""
+        if len(header) == 1 and "\t" in header[0]:
+            hint = "; the file looks tab-separated: save it as comma-separated CSV"
+        raise ValueError(
+            f"{label}, row {header_row}: missing required column(s) {', '.join(missing)}; "
+            f"the header has: {found}{hint}"
+        )
+    return {c: seen[c] for c in required + optional if c in seen}
+
+
+# ---------------------------------------------------------------------- employees
+def _read_employees(table: _Table) -> dict:
+    """Per-employee lists from the org chart's rows, each value checked.
+
+    Returns:
+        A dict of lists (ids, rows, manager, team, department, role, customer_facing,
+        regulation, listening) and the name lists team_names and department_names.
+    """
+    col = table.columns
+    index: dict[str, int] = {}
+    rows: list[int] = []
+    teams: dict[str, int] = {}
+    departments: dict[str, int] = {}
+    columns = ("team", "department", "role", "customer_facing", "regulation", "listening")
+    out: dict[str, list] = {k: [] for k in columns}
+
+    def cell(fields: list[str], column: str) -> str:
+        return fields[col[column]] if column in col else ""
+
+    for row, fields in table.rows:
+        eid = fields[col["employee_id"]]
+        if not eid:
+            raise table.error("the employee id is blank", row, "employee_id")
+        if eid in index:
+            raise table.error(
+                f"employee id {eid!r} is already used on row {rows[index[eid]]}",
+                row,
+                "employee_id",
+            )
+        index[eid] = len(rows)
+        rows.append(row)
+        team = fields[col["team"]]
+        if not team:
+            raise table.error(f"the team of employee {eid!r} is blank", row, "team")
+        # Names are numbered in order of first appearance.
+        out["team"].append(teams.setdefault(team, len(teams)))
+        dept = cell(fields, "department") or DEFAULT_DEPARTMENT
+        out["department"].append(departments.setdefault(dept, len(departments)))
+        out["role"].append(cell(fields, "role"))
+        out["customer_facing"].append(
+            _parse_bool(table, row, "customer_facing", cell(fields, "customer_facing"))
+        )
+        for trait in ("regulation", "listening"):
+            out[trait].append(_parse_trait(table, row, trait, cell(fields, trait)))
+
+    manager = []
+    for (row, fields), eid in zip(table.rows, index, strict=True):
+        boss = fields[col["manager_id"]]
+        if not boss:
+            manager.append(-1)  # a top-level manager; there may be several
+        elif boss == eid:
+            raise table.error(f"employee {eid!r} is listed as their own manager", row, "manager_id")
+        elif boss not in index:
+            raise table.error(
+                f"manager {boss!r} of employee {eid!r} is not an employee in this file "
+                "(leave manager_id blank for a top-level manager)",
+                row,
+                "manager_id",
+            )
+        else:
+            manager.append(index[boss])
+
+    return {
+        **out,
+        "ids": list(index),
+        "rows": rows,
+        "manager": manager,
+        "team_names": list(teams),
+        "department_names": list(departments),
+    }
+
+
+def _parse_bool(table: _Table, row: int, column: str, text: str) -> bool:
+    """A yes/no cell: true/false, yes/no, y/n, 1/0 in any case; blank is no."""
+    word = text.lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise table.error(f"{text!r} is not a yes/no value; {_BOOL_HINT}", row, column)
+
+
+def _parse_number(table: _Table, text: str) -> float | None:
+    """A number, or None if the text is not one (decimal comma in semicolon files)."""
+    if table.decimal_comma and text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _parse_trait(table: _Table, row: int, column: str, text: str) -> float:
+    """A trait cell: a number strictly between 0 and 1, or NaN when blank."""
+    if not text:
+        return math.nan  # drawn from the population later
+    value = _parse_number(table, text)
+    if value is None:
+        raise table.error(
+            f"{text!r} is not a number; give a number strictly between 0 and 1, or leave "
+            "it blank to draw it from the population",
+            row,
+            column,
+        )
+    if not 0 < value < 1:
+        raise table.error(
+            f"{text!r} is out of range; traits must be strictly between 0 and 1", row, column
+        )
+    return value
+
+
+def _check_no_cycle(table: _Table, ids: list[str], manager: list[int], rows: list[int]) -> None:
+    """Refuse a management cycle (A reports to B who reports to A), naming its ids."""
+    state = [0] * len(manager)  # 0 unseen, 1 on the current chain, 2 leads to the top
+    for start in range(len(manager)):
+        chain = []
+        i = start
+        while i >= 0 and state[i] == 0:
+            state[i] = 1
+            chain.append(i)
+            i = manager[i]
+        if i >= 0 and state[i] == 1:
+            cycle = chain[chain.index(i) :]
+            first = cycle.index(min(cycle))  # start from the row nearest the top of the file
+            cycle = cycle[first:] + cycle[:first]
+            names = " -> ".join(repr(ids[j]) for j in [*cycle, cycle[0]])
+            raise table.error(
+                f"management cycle {names} (each is managed by the next; rows "
+                f"{', '.join(str(rows[j]) for j in cycle)}); someone in it must have a "
+                "manager outside it, or none",
+                rows[cycle[0]],
+                "manager_id",
+            )
+        for j in chain:
+            state[j] = 2
+
+
+# ---------------------------------------------------------------------- ties
+def _default_prob(kind: np.ndarray) -> np.ndarray:
+    """The default daily contact probability of each tie's kind."""
+    contact = np.array([DEFAULT_CONTACT[k] for k in TIE_KINDS], dtype=np.float64)
+    return contact[kind]
+
+
+def _team_and_manager_ties(
+    table: _Table, team: np.ndarray, manager: np.ndarray, team_names: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ties when there is no edges file: all pairs of team-mates, and employee-manager.
+
+    A manager in the same team is tied once, as a team-mate.
+    """
+    sizes = np.bincount(team, minlength=len(team_names))
+    n_team_ties = int((sizes * (sizes - 1) // 2).sum())
+    if n_team_ties > MAX_TEAM_TIES:
+        big = int(sizes.argmax())
+        raise table.error(
+            f"tying every pair of team-mates would make {n_team_ties:,} ties (team "
+            f"{team_names[big]!r} alone has {int(sizes[big]):,} people); split large teams or "
+            "give an edges file",
+            column="team",
+        )
+    # Members of each team sit together in `order`; team t's start at starts[t].
+    order = np.argsort(team, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    src = [np.empty(0, dtype=np.int64)]
+    dst = [np.empty(0, dtype=np.int64)]
+    # Teams of one size share one triangle of pairs, so the loop is over sizes, not teams.
+    for s in np.unique(sizes[sizes >= 2]):
+        i, j = np.triu_indices(int(s), k=1)
+        base = starts[sizes == s][:, None]
+        src.append(order[base + i].ravel())
+        dst.append(order[base + j].ravel())
+    n_team = sum(a.size for a in src)
+    has_boss = np.flatnonzero(manager >= 0)
+    src.append(has_boss)
+    dst.append(manager[has_boss].astype(np.int64))
+    kind = np.concatenate(
+        [
+            np.full(n_team, TIE_KINDS.index("team")),
+            np.full(has_boss.size, TIE_KINDS.index("manager")),
+        ]
+    ).astype(np.int8)
+    # _dedupe_edges keeps the first kind listed, so a team-mate manager stays a team tie.
+    return _dedupe_edges(np.concatenate(src), np.concatenate(dst), kind)
+
+
+def _read_ties(
+    table: _Table, org_label: str, ids: list[str], team: np.ndarray, manager: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ties from an edges file, each checked; kinds from the org chart.
+
+    A tie is "team" between team-mates, "manager" between an employee and their manager,
+    and "cross" otherwise. A blank or missing contact_prob takes the kind's default.
+
+    Returns:
+        src, dst (src < dst, sorted), kind and contact probability of each tie.
+    """
+    col = table.columns
+    index = {eid: i for i, eid in enumerate(ids)}
+    seen: dict[tuple[int, int], int] = {}
+    src, dst, prob = [], [], []
+    for row, fields in table.rows:
+        ends = []
+        for column in ("source", "target"):
+            eid = fields[col[column]]
+            if not eid:
+                raise table.error("the employee id is blank", row, column)
+            if eid not in index:
+                raise table.error(
+                    f"{eid!r} is not an employee in the org chart {org_label}", row, column
+                )
+            ends.append(index[eid])
+        a, b = min(ends), max(ends)
+        if a == b:
+            raise table.error(f"a tie from {ids[a]!r} to themself", row, "target")
+        if (a, b) in seen:
+            raise table.error(
+                f"the tie between {ids[a]!r} and {ids[b]!r} is already listed on row "
+                f"{seen[(a, b)]}; list each pair once (in either order)",
+                row,
+                "target",
+            )
+        seen[(a, b)] = row
+        src.append(a)
+        dst.append(b)
+        prob.append(
+            _parse_prob(table, row, fields[col["contact_prob"]] if "contact_prob" in col else "")
+        )
+
+    lo = np.asarray(src, dtype=np.int64)
+    hi = np.asarray(dst, dtype=np.int64)
+    same_team = team[lo] == team[hi]
+    manages = (manager[lo] == hi) | (manager[hi] == lo)
+    team_k, manager_k, cross_k = (TIE_KINDS.index(k) for k in ("team", "manager", "cross"))
+    kind = np.where(same_team, team_k, np.where(manages, manager_k, cross_k)).astype(np.int8)
+    p = np.asarray(prob, dtype=np.float64)
+    p = np.where(np.isnan(p), _default_prob(kind), p)
+    order = np.lexsort((hi, lo))
+    return lo[order], hi[order], kind[order], p[order]
+
+
+def _parse_prob(table: _Table, row: int, text: str) -> float:
+    """A contact_prob cell: a probability in [0, 1], or NaN (the kind's default) if blank."""
+    if not text:
+        return math.nan
+    value = _parse_number(table, text)
+    if value is None:
+        raise table.error(
+            f"{text!r} is not a number; give a daily probability between 0 and 1, or leave "
+            "it blank for the default",
+            row,
+            "contact_prob",
+        )
+    if not 0 <= value <= 1:
+        raise table.error(
+            f"{text!r} is out of range; a contact probability is between 0 and 1",
+            row,
+            "contact_prob",
+        )
+    return value

@@ -1,0 +1,47 @@
+"""Traits on the latent scale: trait = logistic(z), z ~ Normal(mean, sd) (MODEL.md section 2).
+
+Training adds to z, so an effect size d from the literature (Cohen's d, in trait SDs) is a
+shift of ``d * sd`` on the latent scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from conflictsim.params import Params
+
+
+def logistic(z: np.ndarray | float) -> np.ndarray | float:
+    """The logistic function, mapping a latent score to a trait in (0, 1)."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def logit(p: np.ndarray | float) -> np.ndarray | float:
+    """Inverse of ``logistic``."""
+    return np.log(p) - np.log1p(-p)
+
+
+def draw_latent(given: np.ndarray, mean: float, sd: float, rng: np.random.Generator) -> np.ndarray:
+    """Latent scores: the logit of given traits, draws from Normal(mean, sd) elsewhere.
+
+    One normal is drawn for every employee (used or not), so the stream of draws does not
+    depend on which traits a file gives.
+    """
+    z = rng.normal(mean, sd, size=given.shape)
+    known = ~np.isnan(given)
+    z[known] = logit(given[known])
+    return z
+
+
+def draw_population(
+    regulation: np.ndarray, listening: np.ndarray, params: Params, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Latent regulation and listening for a workforce: regulation first, then listening."""
+    z_reg = draw_latent(regulation, params.regulation_mean, params.regulation_sd, rng)
+    z_lis = draw_latent(listening, params.listening_mean, params.listening_sd, rng)
+    return z_reg, z_lis
+
+
+def strain_norm(strain: np.ndarray | float, scale: float) -> np.ndarray | float:
+    """Saturating map of accumulated strain into [0, 1): strain / (strain + scale)."""
+    return strain / (strain + scale)

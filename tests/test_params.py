@@ -1,0 +1,71 @@
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+import conflictsim as cs
+from conflictsim.params import _SIS_OFF, REGISTRY
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_defaults_are_inside_their_ranges_and_documented():
+    for spec in REGISTRY.values():
+        assert spec.low <= spec.default <= spec.high, spec.name
+        lo, hi = spec.sweep_range
+        assert spec.low <= lo <= spec.default <= hi <= spec.high, spec.name
+        assert spec.meaning and spec.source and spec.group, spec.name
+
+
+def test_unknown_parameter_is_named():
+    with pytest.raises(ValueError, match="unknown parameter 'transmision'"):
+        cs.Params(transmision=0.1)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("transmission", 1.5), ("recovery", -0.1), ("vacancy_days", 2.5), ("wage", math.nan)],
+)
+def test_out_of_range_or_invalid_value_is_named(name, value):
+    with pytest.raises(ValueError, match=re.escape(repr(name))):
+        cs.Params(**{name: value})
+
+
+def test_non_numeric_value_is_refused():
+    with pytest.raises(ValueError, match="'clash' must be a number"):
+        cs.Params(clash="high")
+
+
+def test_params_are_immutable_and_replace_validates():
+    p = cs.Params(transmission=0.2)
+    assert p.transmission == 0.2 and p["recovery"] == REGISTRY["recovery"].default
+    with pytest.raises(AttributeError):
+        p.transmission = 0.3
+    q = p.replace(recovery=0.5)
+    assert q.recovery == 0.5 and q.transmission == 0.2 and p.recovery != 0.5
+    with pytest.raises(ValueError, match="recovery"):
+        p.replace(recovery=2)
+
+
+def test_sis_limit_switches_everything_else_off():
+    p = cs.Params.sis(transmission=0.05, recovery=0.1)
+    assert p.transmission == 0.05 and p.recovery == 0.1 and p.contact_certain
+    for name in _SIS_OFF:
+        assert p[name] == 0, name
+    with pytest.raises(ValueError, match="trigger"):
+        cs.Params.sis(trigger=0.1)
+
+
+def test_odd_documents_every_parameter():
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    missing = [name for name in REGISTRY if f"`{name}`" not in odd]
+    assert not missing, f"docs/ODD.md does not describe: {missing}"
+
+
+def test_odd_parameter_table_matches_the_registry():
+    from conflictsim.params import _END, _START, markdown_table
+
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    block = odd.split(_START, 1)[1].split(_END, 1)[0].strip()
+    assert block == markdown_table(), "run `uv run python -m conflictsim.docgen` to refresh"
