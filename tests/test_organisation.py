@@ -86,5 +86,5 @@ def test_adjacency_lists_every_tie_from_both_ends():
     indptr, nb, eid = org.adjacency
     assert indptr[-1] == 2 * org.n_edges
     for i in range(org.size):
-        for j, e in zip(nb[indptr[i] : indptr[i + 1]], eid[indptr[i] : indptr[i + 1]]):
+        for j, e in zip(nb[indptr[i] : indptr[i + 1]], eid[indptr[i] : indptr[i + 1]], strict=True):
             assert {org.edge_src[e], org.edge_dst[e]} == {i, j}
