@@ -126,15 +126,21 @@ class ConflictModel(mesa.Model):
                 strict=True,
             )
         ]
-        self.team_conflicts = np.zeros(len(self.org.team_names), dtype=np.int64)
         self.today: dict[str, Any] = _empty_day()
 
-        # Who gets trained is drawn from a stream of its own, so that arms differing only
-        # in the programme train the same people and share every other draw.
-        self.targeting_rng = np.random.default_rng(
-            np.random.SeedSequence(self._seed, spawn_key=(1,))
-        )
-        self.schedule_training = [prog.plan(self) for prog in self.programmes]
+        self.team_daily = [np.zeros(len(self.org.team_names), dtype=np.int64)]
+
+        # Who gets trained is drawn from streams of their own (one per programme), so that
+        # arms differing only in the programme's kind train the same people and share
+        # every other draw.
+        self.targeting_rngs = [
+            np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(1, k)))
+            for k in range(len(self.programmes))
+        ]
+        self.waves: list[list[np.ndarray] | None] = [None] * len(self.programmes)
+        self.sessions = np.zeros(len(self.programmes), dtype=np.int64)
+        self.people_trained = 0
+        self.ever_trained = np.zeros(self.org.size, dtype=bool)
         self._train(0)
 
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
@@ -252,6 +258,7 @@ class ConflictModel(mesa.Model):
         for a in staff:
             if a.grievance:
                 a.grievance = {k: v * decay for k, v in a.grievance.items()}
+        team_today = np.zeros(len(self.org.team_names), dtype=np.int64)
         for a, b, _new, severity in conflicts:
             today["conflicts_by_severity"][severity] += 1
             today["conflict_hours"] += 2 * hours[severity]
@@ -259,8 +266,8 @@ class ConflictModel(mesa.Model):
             b.grievance[a.index] = b.grievance.get(a.index, 0.0) + 1
             a.conflicts += 1
             b.conflicts += 1
-            self.team_conflicts[a.team] += 1
-            self.team_conflicts[b.team] += 1
+            team_today[a.team] += 1
+            team_today[b.team] += 1
 
         # 8. Strain, then turnover (read from start-of-day strain), then hires.
         for a, upset_today in zip(staff, was_upset, strict=True):
@@ -280,23 +287,55 @@ class ConflictModel(mesa.Model):
                 a._hire(float(z[0]), float(z[1]))
 
         # 9. Training scheduled for today (effective from tomorrow).
+        self.team_daily.append(team_today)
         self._train(day)
         self.today = today
         self.datacollector.collect(self)
 
     def _train(self, day: int) -> None:
-        for prog_index, plan in enumerate(self.schedule_training):
-            for i in plan.due(day, self):
-                a = self.employees[i]
-                if a.vacant:
+        """Run today's sessions: waves that fall today, then refreshers that are due."""
+        p = self.params
+        for k, prog in enumerate(self.programmes):
+            if day == prog.start_day:
+                self.waves[k] = prog.select(
+                    self.org, p, self.setup.days, self.targeting_rngs[k], self._lead_in(prog)
+                )
+            for wave_day, trainees in zip(
+                prog.wave_days(self.setup.days), self.waves[k] or [], strict=False
+            ):
+                if wave_day != day:
                     continue
-                for record in a.trainings:
-                    if record[0] == prog_index:
-                        record[2] = day  # a refresher restores the full shift
-                        break
-                else:
-                    a.trainings.append([prog_index, self.programmes[prog_index].kind, day])
-                a.update_traits(day + 1, self.programmes)
+                for i in trainees:
+                    a = self.employees[int(i)]
+                    if a.vacant or any(r[0] == k for r in a.trainings):
+                        continue
+                    a.trainings.append([k, prog.kind, day])
+                    self.sessions[k] += 1
+                    self.people_trained += 1
+                    self.ever_trained[a.index] = True
+                    a.update_traits(day + 1, self.programmes)
+            if prog.refresher_days is not None:
+                for a in self.employees:
+                    for record in a.trainings:
+                        if record[0] == k and day - record[2] == prog.refresher_days:
+                            record[2] = day  # a refresher restores the full shift
+                            self.sessions[k] += 1
+                            a.update_traits(day + 1, self.programmes)
+
+    def _lead_in(self, prog) -> np.ndarray:
+        """Conflicts per team over the programme's lead-in, up to and including today."""
+        window = self.team_daily[max(0, len(self.team_daily) - prog.lead_in_days) :]
+        return np.sum(window, axis=0)
+
+    @property
+    def cost_training(self) -> float:
+        """Fees and work hours of every session held so far."""
+        return float(
+            sum(
+                n * prog.session_cost(self.params)
+                for n, prog in zip(self.sessions, self.programmes, strict=True)
+            )
+        )
 
     # ------------------------------------------------------------------ outcomes
     def daily_frame(self):
@@ -304,6 +343,38 @@ class ConflictModel(mesa.Model):
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         df.insert(0, "day", range(len(df)))
         return df
+
+    def team_frame(self):
+        """Conflicts by team and day (each party counted in their own team), tidy."""
+        import pandas as pd
+
+        counts = np.array(self.team_daily)
+        days, teams = np.meshgrid(
+            np.arange(counts.shape[0]), np.arange(counts.shape[1]), indexing="ij"
+        )
+        return pd.DataFrame(
+            {
+                "day": days.ravel(),
+                "team": np.asarray(self.org.team_names, dtype=object)[teams.ravel()],
+                "conflicts": counts.ravel(),
+            }
+        )
+
+    def summary(self) -> dict[str, float]:
+        """Per-run totals of the days simulated so far (see ``conflictsim.outcomes``)."""
+        from conflictsim.outcomes import summarise
+
+        return summarise(
+            self.daily_frame(),
+            self.setup,
+            trained=self.people_trained,
+            cost_training=self.cost_training,
+        )
+
+    @property
+    def employee_conflicts(self) -> np.ndarray:
+        """Conflicts each post has been party to since day 0."""
+        return np.array([a.conflicts for a in self.employees], dtype=np.int64)
 
 
 def _empty_day() -> dict[str, Any]:

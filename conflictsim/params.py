@@ -283,15 +283,15 @@ REGISTRY: dict[str, ParamSpec] = {
         # --- 6. Responders ---
         _P(
             "responder_success",
-            0.3,
+            0.15,
             0.0,
             1.0,
-            "chance a nearby de-escalation trainee defuses a conflict",
+            "chance a nearby de-escalation trainee defuses a conflict (at full skill)",
             "Compton et al. 2014 (CIT officers twice as likely to stop at verbal engagement); "
             "Taheri 2016 found no significant effect on outcomes",
             "responders",
             "probability/conflict",
-            plausible=(0.05, 0.5),
+            plausible=(0.0, 0.4),
         ),
         # --- 7. Recovery ---
         _P(
@@ -565,20 +565,3 @@ def markdown_table() -> str:
             f"| {s.meaning} | {s.source} |"
         )
     return "\n".join(lines)
-
-
-_START, _END = "<!-- parameters:start -->", "<!-- parameters:end -->"
-
-
-def update_odd(path: str = "docs/ODD.md") -> bool:
-    """Rewrite the generated parameter table in docs/ODD.md; True if it changed."""
-    from pathlib import Path
-
-    doc = Path(path)
-    text = doc.read_text(encoding="utf-8")
-    head, _, rest = text.partition(_START)
-    _, _, tail = rest.partition(_END)
-    new = f"{head}{_START}\n{markdown_table()}\n{_END}{tail}"
-    if new != text:
-        doc.write_text(new, encoding="utf-8")
-    return new != text

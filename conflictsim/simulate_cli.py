@@ -52,6 +52,27 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--replicates", type=_positive_int, default=1, help="independent replicates (default: 1)"
     )
+    g = p.add_argument_group("training programme (compared with no training)")
+    g.add_argument(
+        "--programme",
+        choices=["deescalation", "active_listening", "emotional_regulation"],
+        help="add a training programme",
+    )
+    g.add_argument(
+        "--target",
+        default="random",
+        help="who: random, managers, customer_facing, central, hotspots, whole_teams, "
+        "or a comma-separated list of employee ids (default: random)",
+    )
+    how = g.add_mutually_exclusive_group()
+    how.add_argument("--coverage", type=float, help="share of the target group to train")
+    how.add_argument("--headcount", type=_nonneg_int, help="number of people to train")
+    how.add_argument("--budget", type=float, help="most to spend on training")
+    g.add_argument("--start-day", type=_nonneg_int, default=0, help="first session (default: 0)")
+    g.add_argument("--waves", type=_positive_int, default=1, help="rollout waves (default: 1)")
+    g.add_argument(
+        "--refresher-days", type=_positive_int, help="days between refreshers (default: none)"
+    )
     p.add_argument(
         "--set",
         action="append",
@@ -79,6 +100,7 @@ def parse_settings(items: list[str]) -> dict[str, float]:
 
 def run_simulate(args: argparse.Namespace) -> int:
     """Run the scenario the options describe and print its summary."""
+    from conflictsim.compare import compare, replicate_seed
     from conflictsim.model import ConflictModel
     from conflictsim.organisation import Organisation
     from conflictsim.outcomes import summarise
@@ -93,13 +115,84 @@ def run_simulate(args: argparse.Namespace) -> int:
             raise ValueError("--edges needs --org")
         org = Organisation.generate(size=args.size, preset=args.preset, seed=args.seed)
     scn = Scenario(org=org, params=params, days=args.days)
-    rows = []
-    for k in range(args.replicates):
-        model = ConflictModel(scn, rng=args.seed + k)
-        model.run_for(args.days)
-        rows.append(summarise(model.daily_frame(), scn))
-    print(format_summary(pd.DataFrame(rows), scn, seed=args.seed))
+    prog = programme_from_args(args)
+    if prog is None:
+        rows = []
+        for k in range(args.replicates):
+            model = ConflictModel(scn, rng=replicate_seed(args.seed, k))
+            model.run_for(args.days)
+            rows.append(summarise(model.daily_frame(), scn))
+        print(format_summary(pd.DataFrame(rows), scn, seed=args.seed))
+        return 0
+    trained = scn.with_(programmes=[prog])
+    replicates = max(args.replicates, 2)
+    cmp = compare(
+        {"no training": scn, "with training": trained}, replicates=replicates, seed=args.seed
+    )
+    print(format_summary(cmp.runs["with training"].summary, trained, seed=args.seed))
+    print()
+    print(format_comparison(cmp, prog))
     return 0
+
+
+def programme_from_args(args: argparse.Namespace):
+    """The Training the options describe, or None."""
+    from conflictsim.training import TARGETS, Training
+
+    training_opts = ("coverage", "headcount", "budget", "refresher_days")
+    if args.programme is None:
+        if any(getattr(args, o) is not None for o in training_opts) or args.start_day:
+            raise ValueError("training options need --programme")
+        return None
+    target = args.target if args.target in TARGETS else [t.strip() for t in args.target.split(",")]
+    return Training(
+        args.programme,
+        target=target,
+        coverage=args.coverage,
+        headcount=args.headcount,
+        budget=args.budget,
+        start_day=args.start_day,
+        waves=args.waves,
+        refresher_days=args.refresher_days,
+    )
+
+
+def format_comparison(cmp, prog) -> str:
+    """Plain-language effect of the programme: differences with 95% intervals."""
+    t = cmp.table.set_index("outcome")
+    n = len(cmp.runs[cmp.arms[0]].summary)
+    lines = [
+        f"Effect of {prog.kind} training ({prog.target_label}) against no training, "
+        f"{n} paired replicates (mean difference and 95% interval):",
+        "",
+    ]
+    rows = [
+        ("conflicts", "conflicts", "{:+,.0f}"),
+        ("conflicts_major", "  major", "{:+,.0f}"),
+        ("conflicts_critical", "  critical", "{:+,.0f}"),
+        ("conflict_hours", "conflict hours", "{:+,.0f}"),
+        ("quits", "quits", "{:+,.1f}"),
+        ("cost_conflict", "cost of conflict", "{:+,.0f}"),
+        ("cost_training", "cost of training", "{:+,.0f}"),
+        ("net_benefit", "net benefit", "{:+,.0f}"),
+        ("roi", "return per unit spent", "{:+,.2f}"),
+        ("conflicts_untrained", "conflicts of the untrained", "{:+,.0f}"),
+    ]
+    width = max(len(lab) for _, lab, _ in rows)
+    for col, lab, fmt in rows:
+        r = t.loc[col]
+        interval = (
+            f"({fmt.format(r['ci_low'])} to {fmt.format(r['ci_high'])})"
+            if pd.notna(r["ci_low"])
+            else ""
+        )
+        lines.append(f"  {lab.ljust(width)}  {fmt.format(r['mean']):>12}  {interval}")
+    lines.append("")
+    lines.append(
+        "Negative differences in conflicts and costs mean the programme helps; net benefit is "
+        "the conflict cost avoided minus the training cost."
+    )
+    return "\n".join(lines)
 
 
 def format_summary(summary: pd.DataFrame, scn, seed: int) -> str:

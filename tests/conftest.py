@@ -50,3 +50,26 @@ def assert_mean_close(samples, expected: float, se: float | None = None, z: floa
         f"mean {mean:.5g} differs from expected {expected:.5g} by "
         f"{abs(mean - expected) / se:.1f} standard errors (se {se:.3g})"
     )
+
+
+# Everything off: a base from which one mechanism at a time is switched on.
+QUIET = dict(
+    trigger=0,
+    transmission=0,
+    listening_shield=0,
+    regulation_shield=0,
+    listening_calm=0,
+    clash=0,
+    escalation=0,
+    grievance_weight=0,
+    regulation_recovery=0,
+    recovery=0,
+    absence_base=0,
+    absence_strain=0,
+    quit_base=0,
+    quit_strain=0,
+)
+
+
+def quiet(**on):
+    return cs.Params(**{**QUIET, **on})

@@ -3,31 +3,9 @@
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import assert_mean_close, run_mesa, with_traits
+from conftest import assert_mean_close, quiet, run_mesa, with_traits
 
 import conflictsim as cs
-
-# Everything off: a base from which one mechanism at a time is switched on.
-QUIET = dict(
-    trigger=0,
-    transmission=0,
-    listening_shield=0,
-    regulation_shield=0,
-    listening_calm=0,
-    clash=0,
-    escalation=0,
-    grievance_weight=0,
-    regulation_recovery=0,
-    recovery=0,
-    absence_base=0,
-    absence_strain=0,
-    quit_base=0,
-    quit_strain=0,
-)
-
-
-def quiet(**on):
-    return cs.Params(**{**QUIET, **on})
 
 
 def empty_org(n):

@@ -63,9 +63,9 @@ def test_odd_documents_every_parameter():
     assert not missing, f"docs/ODD.md does not describe: {missing}"
 
 
-def test_odd_parameter_table_matches_the_registry():
-    from conflictsim.params import _END, _START, markdown_table
+def test_generated_doc_blocks_match_the_code():
+    from conflictsim.docgen import BLOCKS, ROOT, block
 
-    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
-    block = odd.split(_START, 1)[1].split(_END, 1)[0].strip()
-    assert block == markdown_table(), "run `uv run python -m conflictsim.docgen` to refresh"
+    for rel, name, make in BLOCKS:
+        text = (ROOT / rel).read_text(encoding="utf-8")
+        assert block(text, name) == make(), f"run `uv run python -m conflictsim.docgen` ({rel})"

@@ -1,0 +1,263 @@
+"""Comparing arms with common random numbers: paired differences, costs and the ripple.
+
+Replicate k of every arm runs with the same seed, so the difference between two arms in
+replicate k is a paired difference: most of the chance variation cancels and the
+confidence intervals are narrow (common random numbers; Law 2015, Simulation Modeling and
+Analysis, ch. 11). An arm that trains nobody reproduces the first arm exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from conflictsim.scenario import Scenario
+from conflictsim.training import distance_to_trained
+
+#: Outcomes where less is better; every other outcome but ``trained`` is better higher.
+LOWER_IS_BETTER = {
+    "conflicts",
+    "conflicts_minor",
+    "conflicts_major",
+    "conflicts_critical",
+    "conflict_hours",
+    "hours_per_employee_week",
+    "absent_days",
+    "quits",
+    "mean_upset",
+    "cost_conflict",
+    "cost_training",
+    "conflicts_untrained",
+    "conflicts_untrained_d1",
+    "conflicts_untrained_d2",
+    "conflicts_untrained_d3plus",
+}
+NEUTRAL = {"trained"}
+
+#: Ripple distance classes: ties to the nearest trainee.
+RIPPLE_CLASSES = (("d1", 1, 1), ("d2", 2, 2), ("d3plus", 3, None))
+
+
+@dataclass
+class ArmRuns:
+    """Replicates of one arm.
+
+    Attributes:
+        summary: One row per replicate (``conflictsim.outcomes.summarise`` columns).
+        daily: Tidy daily outcomes with a ``replicate`` column.
+        employee_conflicts: Conflicts each post was party to, shape (replicates, size).
+        trained: Whether each post was trained during the run, shape (replicates, size).
+    """
+
+    summary: pd.DataFrame
+    daily: pd.DataFrame
+    employee_conflicts: np.ndarray
+    trained: np.ndarray
+
+
+def replicate_seed(seed: int, replicate: int) -> int:
+    """The seed of replicate ``replicate``: the same in every arm, process and machine."""
+    return int(np.random.SeedSequence([int(seed), int(replicate)]).generate_state(1)[0])
+
+
+def run_mesa(scenario: Scenario, replicates: int, seed: int, first: int = 0) -> ArmRuns:
+    """Run replicates ``first .. first + replicates - 1`` with the Mesa model."""
+    from conflictsim.model import ConflictModel
+
+    summaries, dailies, conflicts, trained = [], [], [], []
+    for k in range(first, first + replicates):
+        model = ConflictModel(scenario, rng=replicate_seed(seed, k))
+        model.run_for(scenario.days)
+        daily = model.daily_frame()
+        daily.insert(0, "replicate", k)
+        dailies.append(daily)
+        summaries.append({"replicate": k, **model.summary()})
+        conflicts.append(model.employee_conflicts)
+        trained.append(model.ever_trained.copy())
+    return ArmRuns(
+        summary=pd.DataFrame(summaries),
+        daily=pd.concat(dailies, ignore_index=True),
+        employee_conflicts=np.array(conflicts),
+        trained=np.array(trained),
+    )
+
+
+ENGINES = {"mesa": run_mesa}
+
+
+class Comparison:
+    """Arms compared with the first, replicate by replicate.
+
+    Attributes:
+        arms: Arm names, the first being the reference.
+        scenarios: The scenario of each arm.
+        runs: The replicates of each arm.
+        paired: One row per arm (but the first) and replicate: each outcome's difference
+            from the first arm, and ``net_benefit`` and ``roi``.
+        table: Per arm and outcome: the mean paired difference from the first arm with a
+            95% interval, ``p_better`` (the share of replicates in which the arm does better
+            than the first; ties count half), and the two arms' means.
+    """
+
+    def __init__(self, scenarios: dict[str, Scenario], runs: dict[str, ArmRuns]) -> None:
+        self.arms = list(scenarios)
+        self.scenarios = scenarios
+        self.runs = runs
+        self._ripple_base: dict[tuple[str, str], np.ndarray] = {}
+        self.paired = self._paired()
+        self.table = self._table()
+
+    def _paired(self) -> pd.DataFrame:
+        base_name = self.arms[0]
+        base = self.runs[base_name]
+        org = self.scenarios[base_name].org
+        frames = []
+        for name in self.arms[1:]:
+            arm = self.runs[name]
+            cols = [c for c in base.summary.columns if c != "replicate"]
+            diff = arm.summary[cols].to_numpy(float) - base.summary[cols].to_numpy(float)
+            df = pd.DataFrame(diff, columns=cols)
+            extra_training = df["cost_training"].to_numpy()
+            df["net_benefit"] = -df["cost_conflict"] - extra_training
+            with np.errstate(divide="ignore", invalid="ignore"):
+                df["roi"] = np.where(extra_training > 0, df["net_benefit"] / extra_training, np.nan)
+            for col, (change, before) in ripple(org, arm, base).items():
+                df[col] = change
+                self._ripple_base[(name, col)] = before
+            df.insert(0, "replicate", arm.summary["replicate"].to_numpy())
+            df.insert(0, "arm", name)
+            frames.append(df)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def _table(self) -> pd.DataFrame:
+        rows = []
+        base = self.runs[self.arms[0]].summary
+        for name in self.arms[1:]:
+            pair = self.paired[self.paired["arm"] == name]
+            arm = self.runs[name].summary
+            for outcome in [c for c in pair.columns if c not in ("arm", "replicate")]:
+                d = pair[outcome].to_numpy(float)
+                mean, low, high = mean_ci(d)
+                if outcome in arm:
+                    arm_mean, base_mean = float(arm[outcome].mean()), float(base[outcome].mean())
+                elif (name, outcome) in self._ripple_base:
+                    # The same untrained people's conflicts in the first arm.
+                    base_mean = float(self._ripple_base[(name, outcome)].mean())
+                    arm_mean = base_mean + mean
+                else:  # net benefit and ROI exist only as differences
+                    arm_mean, base_mean = mean, np.nan
+                rows.append(
+                    {
+                        "arm": name,
+                        "outcome": outcome,
+                        "mean": mean,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "p_better": p_better(outcome, d),
+                        "arm_mean": arm_mean,
+                        "baseline_mean": base_mean,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return (
+            f"Comparison({', '.join(self.arms)}; {len(self.runs[self.arms[0]].summary)} replicates)"
+        )
+
+
+def ripple(org, arm: ArmRuns, base: ArmRuns) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Change in conflict among the people an arm leaves untrained, by distance to training.
+
+    For replicate k: the posts never trained in the arm, their conflicts in the arm minus
+    the same posts' conflicts in the first arm, overall and split by ties to the nearest
+    trainee (1, 2, 3 or more; posts with no path to a trainee count as 3 or more).
+
+    Returns:
+        Outcome name to (change per replicate, first arm's conflicts of the same people).
+    """
+    classes = [("conflicts_untrained", 1, None)] + [
+        (f"conflicts_untrained_{name}", lo, hi) for name, lo, hi in RIPPLE_CLASSES
+    ]
+    change = {name: [] for name, _, _ in classes}
+    before = {name: [] for name, _, _ in classes}
+    for k in range(arm.trained.shape[0]):
+        dist = distance_to_trained(org, arm.trained[k])
+        for name, lo, hi in classes:
+            # Untrained posts have distance >= 1; unreachable ones are far away.
+            sel = (dist >= lo) & ((dist <= hi) if hi is not None else True)
+            change[name].append(
+                arm.employee_conflicts[k][sel].sum() - base.employee_conflicts[k][sel].sum()
+            )
+            before[name].append(base.employee_conflicts[k][sel].sum())
+    return {
+        name: (np.asarray(change[name], float), np.asarray(before[name], float))
+        for name, _, _ in classes
+    }
+
+
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and a Student-t confidence interval (NaNs dropped; NaN if none are left)."""
+    v = values[~np.isnan(values)]
+    if v.size == 0:
+        return (np.nan, np.nan, np.nan)
+    mean = float(v.mean())
+    if v.size < 2:
+        return (mean, np.nan, np.nan)
+    half = stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size)
+    return (mean, mean - float(half), mean + float(half))
+
+
+def p_better(outcome: str, diff: np.ndarray) -> float:
+    """Share of replicates where the arm beats the first arm (ties count half)."""
+    if outcome in NEUTRAL:
+        return np.nan
+    d = diff[~np.isnan(diff)]
+    if d.size == 0:
+        return np.nan
+    better = d < 0 if outcome in LOWER_IS_BETTER else d > 0
+    return float(better.mean() + 0.5 * (d == 0).mean())
+
+
+def compare(
+    arms: Mapping[str, Scenario],
+    replicates: int = 100,
+    seed: int = 1,
+    *,
+    engine: str = "mesa",
+) -> Comparison:
+    """Run every arm with common random numbers and compare each with the first.
+
+    Args:
+        arms: Arm name to scenario; the first arm is the reference (usually no training).
+            Every arm must use the same organisation and horizon.
+        replicates: Replicates per arm (replicate k of every arm shares its seed).
+        seed: Seed of the whole comparison.
+        engine: ``mesa`` (the Mesa model).
+
+    Returns:
+        A ``Comparison`` whose ``table`` has columns arm, outcome, mean, ci_low, ci_high,
+        p_better, arm_mean and baseline_mean.
+    """
+    scenarios = dict(arms)
+    if len(scenarios) < 2:
+        raise ValueError("compare needs at least two arms: a reference and an alternative")
+    first = next(iter(scenarios.values()))
+    for name, scn in scenarios.items():
+        if not isinstance(scn, Scenario):
+            raise ValueError(f"arm {name!r} must be a Scenario, got {type(scn).__name__}")
+        if scn.org is not first.org and scn.org.size != first.org.size:
+            raise ValueError(f"arm {name!r} simulates a different organisation from the first")
+        if scn.days != first.days:
+            raise ValueError(f"arm {name!r} runs {scn.days} days, the first arm {first.days}")
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 2:
+        raise ValueError(f"replicates must be a whole number of at least 2, got {replicates!r}")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    runner = ENGINES[engine]
+    runs = {name: runner(scn, replicates, seed) for name, scn in scenarios.items()}
+    return Comparison(scenarios, runs)

@@ -1,0 +1,463 @@
+"""Training programmes: what they change, who gets them, when, and what they cost.
+
+MODEL.md section 4. A programme shifts the latent traits of those trained by an effect size
+(Cohen's d, in trait SDs); the shift decays exponentially with a half-life and a refresher
+restores it. De-escalation trainees also act as responders (MODEL.md step 6).
+
+Who is trained is decided by a targeting rule and a coverage (a share of the eligible
+group), a headcount or a budget. The draws behind a targeting rule come from a stream of
+their own per replicate, so two arms that differ only in the programme's kind train the
+same people (see ``ConflictModel.targeting_rng``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from conflictsim.organisation import Organisation
+    from conflictsim.params import Params
+    from conflictsim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Evidence-based defaults of one kind of programme.
+
+    Attributes:
+        name: Programme kind.
+        listening_d: Shift of latent listening, in trait SDs (Cohen's d).
+        regulation_d: Shift of latent regulation, in trait SDs.
+        responders: Whether trainees act as responders (MODEL.md step 6).
+        cost_per_trainee: Fee per trainee per session (currency of ``wage``).
+        hours_per_trainee: Work hours lost per trainee per session.
+        evidence: What the published evidence shows, and how the default was chosen.
+    """
+
+    name: str
+    listening_d: float
+    regulation_d: float
+    responders: bool
+    cost_per_trainee: float
+    hours_per_trainee: float
+    evidence: str
+
+
+KINDS: dict[str, Kind] = {
+    "deescalation": Kind(
+        "deescalation",
+        listening_d=0.5,
+        regulation_d=0.3,
+        responders=True,
+        cost_per_trainee=350.0,
+        hours_per_trainee=7.5,
+        evidence=(
+            "Price et al. 2015 (38 studies): clear gains in knowledge, confidence and "
+            "simulated performance, no firm effect on assaults or injuries. Baig et al. 2018: "
+            "confidence d about 0.88, no change in how often staff faced violence. Khan et al. "
+            "2021: no fall in incidents after half-day training. Compton et al. 2014: crisis-"
+            "trained officers twice as likely to stop at verbal engagement. Default: the skill "
+            "shifts are set below the confidence gains (listening +0.5, regulation +0.3 SD), "
+            "since confidence overstates behaviour change; trainees act as responders with a "
+            "modest success rate (responder_success 0.3). Cost: a one-day course, assumption."
+        ),
+    ),
+    "active_listening": Kind(
+        "active_listening",
+        listening_d=0.6,
+        regulation_d=0.0,
+        responders=False,
+        cost_per_trainee=300.0,
+        hours_per_trainee=7.0,
+        evidence=(
+            "Kubota, Mishima & Nagata 2004: 345 middle managers' listening attitude and skill "
+            "rose and held at 1 and 3 months. Mineyama et al. 2007: staff of better-listening "
+            "supervisors reported less stress (a ripple to the untrained). Kluger et al. 2023: "
+            "perceived listening r=.51 with relationship quality. Default: listening +0.6 SD, "
+            "within the moderate range of skill training; no direct evidence on conflict "
+            "incidents, so the effect on conflict is left to the model. Cost: assumption."
+        ),
+    ),
+    "emotional_regulation": Kind(
+        "emotional_regulation",
+        listening_d=0.0,
+        regulation_d=0.5,
+        responders=False,
+        cost_per_trainee=500.0,
+        hours_per_trainee=12.0,
+        evidence=(
+            "Mattingly & Kraiger 2019 (58 studies): emotional-intelligence training has a "
+            "moderate effect, treatment-control g about 0.46 (pre-post d about 0.61). Hodzic "
+            "et al. 2018 (24 studies): moderate and stable at follow-up. Default: regulation "
+            "+0.5 SD, near the controlled estimate. Cost: several sessions, assumption."
+        ),
+    ),
+}
+
+#: Targeting rules (besides an explicit list of employee ids).
+TARGETS = ("random", "managers", "customer_facing", "central", "hotspots", "whole_teams")
+
+#: Default half-life of a training effect, in working days (about 9 months): Tatel &
+#: Ackerman 2025 find half the gain gone after about 6.5-13 months.
+HALF_LIFE_DAYS = 180.0
+
+
+@dataclass(frozen=True)
+class Training:
+    """A training programme: its kind, who gets it, when, and what it costs.
+
+    Args:
+        kind: ``deescalation``, ``active_listening`` or ``emotional_regulation``.
+        target: ``random``, ``managers``, ``customer_facing``, ``central`` (highest degree,
+            or betweenness with ``centrality="betweenness"``), ``hotspots`` (whole teams
+            with the most conflict in the ``lead_in_days`` before ``start_day``),
+            ``whole_teams`` (whole teams in random order), or a list of employee ids.
+        coverage: Share (0-1] of the eligible group to train: managers for ``managers``,
+            customer-facing staff for ``customer_facing``, the listed ids for a list, and
+            everyone for the other rules. Default: the whole group, unless a headcount or
+            budget is given.
+        headcount: Number of people to train instead of a share.
+        budget: Most to spend, fees plus work hours at ``wage``, refreshers included; the
+            largest number of trainees whose planned cost fits is trained.
+        start_day: Day of the first session (0: before the first simulated day).
+        waves: Number of rollout waves; trainees are split evenly, in targeting order.
+        wave_interval: Working days between waves.
+        refresher_days: Days between a trainee's sessions (a refresher restores the full
+            effect), or None for no refreshers.
+        half_life_days: Days for the trait shift to halve (Tatel & Ackerman 2025).
+        listening_d: Shift of latent listening in trait SDs (default by kind).
+        regulation_d: Shift of latent regulation in trait SDs (default by kind).
+        cost_per_trainee: Fee per trainee per session (default by kind; assumption).
+        hours_per_trainee: Work hours lost per trainee per session (default by kind).
+        centrality: ``degree`` or ``betweenness``, for ``target="central"``.
+        lead_in_days: Days before ``start_day`` over which hotspots are found.
+    """
+
+    kind: str
+    target: str | Sequence[Any] = "random"
+    coverage: float | None = None
+    headcount: int | None = None
+    budget: float | None = None
+    start_day: int = 0
+    waves: int = 1
+    wave_interval: int = 20
+    refresher_days: int | None = None
+    half_life_days: float = HALF_LIFE_DAYS
+    listening_d: float | None = None
+    regulation_d: float | None = None
+    cost_per_trainee: float | None = None
+    hours_per_trainee: float | None = None
+    centrality: str = "degree"
+    lead_in_days: int = 20
+    _kind: Kind = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(
+                f"unknown programme kind {self.kind!r}; choose one of {', '.join(KINDS)}"
+            )
+        object.__setattr__(self, "_kind", KINDS[self.kind])
+        if isinstance(self.target, str):
+            if self.target not in TARGETS:
+                raise ValueError(
+                    f"unknown target {self.target!r}; choose one of {', '.join(TARGETS)} "
+                    "or give a list of employee ids"
+                )
+        else:
+            ids = [str(e) for e in self.target]
+            if len(set(ids)) != len(ids):
+                raise ValueError("target lists an employee id more than once")
+            object.__setattr__(self, "target", tuple(ids))
+        given = [n for n in ("coverage", "headcount", "budget") if getattr(self, n) is not None]
+        if len(given) > 1:
+            raise ValueError(
+                f"give one of coverage, headcount or budget, not {' and '.join(given)}"
+            )
+        if self.coverage is not None and not 0 < _num(self.coverage, "coverage") <= 1:
+            raise ValueError(f"coverage must be a share in (0, 1], got {self.coverage!r}")
+        if self.headcount is not None and (_whole(self.headcount, "headcount") < 0):
+            raise ValueError(f"headcount must be at least 0, got {self.headcount!r}")
+        if self.budget is not None and _num(self.budget, "budget") < 0:
+            raise ValueError(f"budget must be at least 0, got {self.budget!r}")
+        if _whole(self.start_day, "start_day") < 0:
+            raise ValueError(f"start_day must be at least 0, got {self.start_day!r}")
+        if _whole(self.waves, "waves") < 1:
+            raise ValueError(f"waves must be at least 1, got {self.waves!r}")
+        if _whole(self.wave_interval, "wave_interval") < 1:
+            raise ValueError(f"wave_interval must be at least 1, got {self.wave_interval!r}")
+        if self.refresher_days is not None and _whole(self.refresher_days, "refresher_days") < 1:
+            raise ValueError(f"refresher_days must be at least 1, got {self.refresher_days!r}")
+        if not _num(self.half_life_days, "half_life_days") > 0:
+            raise ValueError(f"half_life_days must be above 0, got {self.half_life_days!r}")
+        for name in ("listening_d", "regulation_d"):
+            value = getattr(self, name)
+            if value is not None and not -3 <= _num(value, name) <= 3:
+                raise ValueError(f"{name} must be an effect size in [-3, 3] SDs, got {value!r}")
+        for name in ("cost_per_trainee", "hours_per_trainee"):
+            value = getattr(self, name)
+            if value is not None and _num(value, name) < 0:
+                raise ValueError(f"{name} must be at least 0, got {value!r}")
+        if self.centrality not in ("degree", "betweenness"):
+            raise ValueError(f"centrality must be degree or betweenness, got {self.centrality!r}")
+        if _whole(self.lead_in_days, "lead_in_days") < 1:
+            raise ValueError(f"lead_in_days must be at least 1, got {self.lead_in_days!r}")
+        if self.target == "hotspots" and self.start_day < 1:
+            raise ValueError(
+                "target 'hotspots' needs start_day of at least 1: hotspots are the teams with "
+                "the most conflict before the programme starts"
+            )
+
+    # ------------------------------------------------------------------ effects
+    @property
+    def effect_listening(self) -> float:
+        """Shift of latent listening in trait SDs."""
+        return self._kind.listening_d if self.listening_d is None else float(self.listening_d)
+
+    @property
+    def effect_regulation(self) -> float:
+        """Shift of latent regulation in trait SDs."""
+        return self._kind.regulation_d if self.regulation_d is None else float(self.regulation_d)
+
+    @property
+    def makes_responders(self) -> bool:
+        """Whether trainees act as responders."""
+        return self._kind.responders
+
+    @property
+    def fee(self) -> float:
+        """Fee per trainee per session."""
+        return (
+            self._kind.cost_per_trainee
+            if self.cost_per_trainee is None
+            else float(self.cost_per_trainee)
+        )
+
+    @property
+    def hours(self) -> float:
+        """Work hours lost per trainee per session."""
+        return (
+            self._kind.hours_per_trainee
+            if self.hours_per_trainee is None
+            else float(self.hours_per_trainee)
+        )
+
+    def session_cost(self, params: Params) -> float:
+        """Cost of training one person once: fee plus work hours at ``wage``."""
+        return self.fee + self.hours * params.wage
+
+    def shift_listening(self, params: Params) -> float:
+        """Full shift of latent listening (d times the population SD)."""
+        return self.effect_listening * params.listening_sd
+
+    def shift_regulation(self, params: Params) -> float:
+        """Full shift of latent regulation (d times the population SD)."""
+        return self.effect_regulation * params.regulation_sd
+
+    def remaining(self, days_since: float | np.ndarray) -> float | np.ndarray:
+        """Share of the effect left ``days_since`` days after the last session."""
+        return 0.5 ** (days_since / self.half_life_days)
+
+    # ------------------------------------------------------------------ schedule
+    def wave_days(self, days: int) -> list[int]:
+        """Days on which waves are trained, within a horizon of ``days``."""
+        return [
+            d
+            for w in range(self.waves)
+            if (d := self.start_day + w * self.wave_interval) < max(days, 1)
+        ]
+
+    def sessions_per_trainee(self, first_day: int, days: int) -> int:
+        """Planned sessions of a trainee first trained on ``first_day``, refreshers included."""
+        if first_day >= max(days, 1):
+            return 0
+        if self.refresher_days is None:
+            return 1
+        return 1 + (days - 1 - first_day) // self.refresher_days
+
+    def check_against(self, scenario: Scenario) -> None:
+        """Check the programme fits the scenario (ids exist, start within the horizon)."""
+        org = scenario.org
+        if self.start_day >= max(scenario.days, 1):
+            raise ValueError(
+                f"{self.kind} programme starts on day {self.start_day}, after the "
+                f"{scenario.days}-day horizon"
+            )
+        group = eligible(self, org)
+        if self.headcount is not None and self.headcount > group.size:
+            raise ValueError(
+                f"headcount {self.headcount} is more than the {group.size} people target "
+                f"{self.target_label!r} can reach"
+            )
+
+    @property
+    def target_label(self) -> str:
+        """The targeting rule in words."""
+        return self.target if isinstance(self.target, str) else f"{len(self.target)} listed ids"
+
+    def planned_headcount(self, org: Organisation, params: Params, days: int) -> int:
+        """How many people will be trained: from the coverage, headcount or budget."""
+        group = eligible(self, org).size
+        if self.headcount is not None:
+            return min(int(self.headcount), group)
+        if self.budget is None:
+            share = 1.0 if self.coverage is None else float(self.coverage)
+            return min(group, int(round(share * group)))
+        unit = self.session_cost(params)
+        if unit <= 0:
+            return group
+
+        def cost(n: int) -> float:
+            return unit * sum(
+                self.sessions_per_trainee(d, days) * size
+                for d, size in zip(self.wave_days(days), _split(n, self.waves), strict=False)
+            )
+
+        lo, hi = 0, group  # largest n with cost(n) <= budget (cost grows with n)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if cost(mid) <= self.budget + 1e-9:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def planned_cost(self, org: Organisation, params: Params, days: int) -> float:
+        """Planned cost if nobody leaves: sessions times fee plus hours at ``wage``."""
+        n = self.planned_headcount(org, params, days)
+        sessions = sum(
+            self.sessions_per_trainee(d, days) * size
+            for d, size in zip(self.wave_days(days), _split(n, self.waves), strict=False)
+        )
+        return sessions * self.session_cost(params)
+
+    def select(
+        self,
+        org: Organisation,
+        params: Params,
+        days: int,
+        rng: np.random.Generator,
+        team_conflicts: np.ndarray | None = None,
+    ) -> list[np.ndarray]:
+        """Who is trained in each wave, in targeting order.
+
+        Args:
+            org: The organisation.
+            params: Parameters (for the budget's wage).
+            days: Horizon, for waves and refreshers.
+            rng: The replicate's targeting stream.
+            team_conflicts: Conflicts per team over the lead-in (for ``hotspots``).
+
+        Returns:
+            One array of employee indices per wave within the horizon.
+        """
+        order = priority(self, org, rng, team_conflicts)
+        n = self.planned_headcount(org, params, days)
+        chosen = order[:n]
+        sizes = _split(n, self.waves)[: len(self.wave_days(days))]
+        return list(np.split(chosen, np.cumsum(sizes)[:-1])) if sizes else []
+
+
+def eligible(prog: Training, org: Organisation) -> np.ndarray:
+    """Indices of the employees a programme's target can reach."""
+    if not isinstance(prog.target, str):
+        return org.index_of(list(prog.target))
+    if prog.target == "managers":
+        return np.flatnonzero(org.is_manager)
+    if prog.target == "customer_facing":
+        return np.flatnonzero(org.customer_facing)
+    return np.arange(org.size)
+
+
+def priority(
+    prog: Training,
+    org: Organisation,
+    rng: np.random.Generator,
+    team_conflicts: np.ndarray | None = None,
+) -> np.ndarray:
+    """The eligible employees, in the order the targeting rule would train them.
+
+    Ties are broken at random (from ``rng``) so no rule favours low indices.
+    """
+    group = eligible(prog, org)
+    if not isinstance(prog.target, str):
+        return group  # the order the planner listed
+    shuffled = rng.permutation(group)
+    if prog.target in ("random", "managers", "customer_facing"):
+        return shuffled
+    if prog.target == "central":
+        score = org.degree if prog.centrality == "degree" else betweenness(org)
+        return shuffled[np.argsort(-score[shuffled], kind="stable")]
+    # Whole-team rules: teams ranked, people in a team together (in shuffled order).
+    n_teams = len(org.team_names)
+    if prog.target == "hotspots":
+        counts = np.zeros(n_teams) if team_conflicts is None else np.asarray(team_conflicts, float)
+        team_order = rng.permutation(n_teams)
+        team_order = team_order[np.argsort(-counts[team_order], kind="stable")]
+    else:
+        team_order = rng.permutation(n_teams)
+    rank = np.empty(n_teams, dtype=np.int64)
+    rank[team_order] = np.arange(n_teams)
+    return shuffled[np.argsort(rank[org.team[shuffled]], kind="stable")]
+
+
+@functools.lru_cache(maxsize=8)
+def betweenness(org: Organisation) -> np.ndarray:
+    """Betweenness centrality of each employee (exact up to 2,000 people, else sampled).
+
+    The sample of 500 sources (Brandes 2008) uses a fixed seed, so every replicate ranks
+    people the same way.
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(range(org.size))
+    g.add_edges_from(zip(org.edge_src.tolist(), org.edge_dst.tolist(), strict=True))
+    k = None if org.size <= 2000 else 500
+    values = nx.betweenness_centrality(g, k=k, seed=0)
+    return np.array([values[i] for i in range(org.size)])
+
+
+def distance_to_trained(org: Organisation, trained: np.ndarray) -> np.ndarray:
+    """Ties to the nearest trained employee (0 for trainees; a large number if unreachable).
+
+    Breadth-first search from every trainee at once on the contact graph.
+    """
+    indptr, nb, _ = org.adjacency
+    dist = np.full(org.size, np.iinfo(np.int32).max, dtype=np.int64)
+    frontier = np.flatnonzero(trained)
+    dist[frontier] = 0
+    d = 0
+    while frontier.size:
+        d += 1
+        starts, ends = indptr[frontier], indptr[frontier + 1]
+        nbrs = nb[np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])]
+        nbrs = np.unique(nbrs)
+        frontier = nbrs[dist[nbrs] > d]
+        dist[frontier] = d
+    return dist
+
+
+def _split(n: int, parts: int) -> list[int]:
+    """``n`` split into ``parts`` near-equal sizes, larger ones first."""
+    base, extra = divmod(n, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _num(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return float(value)
+
+
+def _whole(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    return int(value)

@@ -1,0 +1,256 @@
+"""Training programmes: targeting, coverage, budgets, decay, refreshers and responders."""
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+from conftest import assert_mean_close, quiet, run_mesa, with_traits
+
+import conflictsim as cs
+from conflictsim.orgchart import parse_org
+from conflictsim.training import distance_to_trained, priority
+
+# Three teams. Managers: a0 (heads everything), b0, c0. Customer-facing: a2, b1, b2, c3.
+ORG_CSV = """employee_id,manager_id,team,customer_facing
+a0,,A,no
+a1,a0,A,no
+a2,a0,A,yes
+a3,a0,A,no
+b0,a0,B,no
+b1,b0,B,yes
+b2,b0,B,yes
+c0,a0,C,no
+c1,c0,C,no
+c2,c0,C,no
+c3,c0,C,yes
+c4,c0,C,no
+"""
+# Extra ties make b1 the best-connected employee.
+EDGES_CSV = """source,target
+a0,a1
+a0,a2
+a0,a3
+a1,a2
+a1,a3
+a2,a3
+a0,b0
+a0,c0
+b0,b1
+b0,b2
+b1,b2
+b1,c1
+b1,c2
+b1,c3
+b1,a1
+b1,a3
+c0,c1
+c0,c2
+c0,c3
+c0,c4
+c1,c2
+c3,c4
+"""
+
+
+@pytest.fixture(scope="module")
+def org():
+    return parse_org(ORG_CSV, "hand.csv", EDGES_CSV, "hand_edges.csv")
+
+
+def ids(org, indices):
+    return sorted(org.ids[np.asarray(indices, dtype=int)].tolist())
+
+
+def chosen(org, prog, seed=0, team_conflicts=None, days=250):
+    waves = prog.select(org, cs.Params(), days, np.random.default_rng(seed), team_conflicts)
+    return ids(org, np.concatenate(waves)) if waves else []
+
+
+def test_managers_and_customer_facing_targets(org):
+    assert chosen(org, cs.Training("deescalation", target="managers")) == ["a0", "b0", "c0"]
+    two = chosen(org, cs.Training("deescalation", target="managers", coverage=2 / 3))
+    assert len(two) == 2 and set(two) <= {"a0", "b0", "c0"}
+    cf = chosen(org, cs.Training("active_listening", target="customer_facing", headcount=4))
+    assert cf == ["a2", "b1", "b2", "c3"]
+
+
+def test_central_targets_the_best_connected(org):
+    top = chosen(org, cs.Training("deescalation", target="central", headcount=1))
+    assert top == ["b1"]  # 7 ties
+    assert org.degree[org.index_of(["b1", "a0", "c0"])].tolist() == [7, 5, 5]
+    seen = {
+        tuple(chosen(org, cs.Training("deescalation", target="central", headcount=2), seed=s))
+        for s in range(30)
+    }
+    assert seen == {("a0", "b1"), ("b1", "c0")}  # a0 and c0 tie: broken at random
+    btw = chosen(
+        org, cs.Training("deescalation", target="central", centrality="betweenness", headcount=1)
+    )
+    g = org.to_graph()
+    best = max(nx.betweenness_centrality(g).items(), key=lambda kv: kv[1])[0]
+    assert btw == [best]
+
+
+def test_hotspots_train_the_teams_with_most_conflict(org):
+    prog = cs.Training("deescalation", target="hotspots", headcount=5, start_day=30)
+    # Teams A, B, C: C had most conflict, then B.
+    picked = chosen(org, prog, team_conflicts=np.array([1, 8, 20]))
+    assert picked == ["c0", "c1", "c2", "c3", "c4"]
+    picked = chosen(org, prog.__class__(**{**_fields(prog), "headcount": 8}),
+                    team_conflicts=np.array([1, 8, 20]))  # fmt: skip
+    assert picked == sorted(["c0", "c1", "c2", "c3", "c4", "b0", "b1", "b2"])
+    with pytest.raises(ValueError, match="hotspots"):
+        cs.Training("deescalation", target="hotspots")
+
+
+def _fields(prog):
+    return {
+        k: getattr(prog, k)
+        for k in ("kind", "target", "coverage", "headcount", "budget", "start_day", "waves")
+    }
+
+
+def test_whole_teams_keep_teams_together(org):
+    for seed in range(10):
+        order = priority(cs.Training("deescalation", target="whole_teams"), org,
+                         np.random.default_rng(seed))  # fmt: skip
+        teams = org.team[order]
+        # Each team appears as one contiguous block.
+        changes = np.count_nonzero(np.diff(teams))
+        assert changes == len(org.team_names) - 1
+
+
+def test_random_target_coverage_and_explicit_list(org):
+    half = chosen(org, cs.Training("active_listening", coverage=0.5), seed=3)
+    assert len(half) == 6 and len(set(half)) == 6
+    assert half == chosen(org, cs.Training("emotional_regulation", coverage=0.5), seed=3)
+    listed = chosen(org, cs.Training("deescalation", target=["c4", "a1"]))
+    assert listed == ["a1", "c4"]
+    with pytest.raises(ValueError, match="unknown employee id 'zz'"):
+        cs.Scenario(org, programmes=[cs.Training("deescalation", target=["zz"])])
+
+
+def test_headcount_and_coverage_rules(org):
+    assert len(chosen(org, cs.Training("deescalation", headcount=7))) == 7
+    with pytest.raises(ValueError, match="headcount 4 is more than the 3 people"):
+        cs.Scenario(org, programmes=[cs.Training("deescalation", target="managers", headcount=4)])
+    with pytest.raises(ValueError, match="one of coverage, headcount or budget"):
+        cs.Training("deescalation", coverage=0.5, headcount=3)
+    with pytest.raises(ValueError, match="coverage"):
+        cs.Training("deescalation", coverage=1.5)
+    with pytest.raises(ValueError, match="unknown programme kind 'yoga'"):
+        cs.Training("yoga")
+    with pytest.raises(ValueError, match="unknown target 'interns'"):
+        cs.Training("deescalation", target="interns")
+    with pytest.raises(ValueError, match="after the 10-day horizon"):
+        cs.Scenario(org, days=10, programmes=[cs.Training("deescalation", start_day=10)])
+
+
+@pytest.mark.parametrize("refresher, waves", [(None, 1), (60, 1), (60, 3), (100, 2)])
+def test_budget_is_never_exceeded_and_is_used(org, refresher, waves):
+    params, days = cs.Params(), 250
+    prog0 = cs.Training("deescalation", refresher_days=refresher, waves=waves, wave_interval=40)
+    unit = prog0.session_cost(params)
+    assert unit == pytest.approx(350 + 7.5 * params.wage)
+    for budget in (0, unit * 2.5, unit * 7, unit * 19.9, 1e9):
+        prog = cs.Training("deescalation", budget=budget, refresher_days=refresher,
+                           waves=waves, wave_interval=40)  # fmt: skip
+        n = prog.planned_headcount(org, params, days)
+        assert prog.planned_cost(org, params, days) <= budget + 1e-6
+        if n < org.size:  # one more trainee would not fit
+            more = cs.Training("deescalation", headcount=n + 1, refresher_days=refresher,
+                               waves=waves, wave_interval=40)  # fmt: skip
+            assert more.planned_cost(org, params, days) > budget
+        # The run spends no more than planned.
+        scn = cs.Scenario(org, params, programmes=[prog], days=days)
+        model = cs.ConflictModel(scn, rng=1)
+        model.run_for(days)
+        assert model.cost_training <= budget + 1e-6
+
+
+def test_latent_shift_halves_at_the_half_life_and_refreshers_restore_it():
+    prog = cs.Training("emotional_regulation", half_life_days=50, refresher_days=80)
+    assert prog.remaining(50) == pytest.approx(0.5)
+    assert prog.remaining(100) == pytest.approx(0.25)
+    org = cs.Organisation.from_graph(nx.empty_graph(3))
+    params = cs.Params(regulation_sd=2.0)
+    scn = cs.Scenario(org, params, programmes=[prog], days=130, initial_upset=0.0)
+    model = cs.ConflictModel(scn, rng=4)
+    a = model.employees[0]
+    z0 = a.z_regulation
+    shift = 0.5 * 2.0  # d times the population SD
+    model.run_for(50)  # trained at the end of day 0; on day 50, 50 days have passed
+    a.update_traits(50, model.programmes)
+    assert a.regulation == pytest.approx(1 / (1 + math.exp(-(z0 + shift * 0.5))))
+    model.run_for(30)  # refresher at the end of day 80
+    a.update_traits(81, model.programmes)
+    assert a.regulation == pytest.approx(1 / (1 + math.exp(-(z0 + shift * 0.5 ** (1 / 50)))))
+    # Sessions: 3 people on day 0 and again on day 80; no third session before day 130.
+    model.run_for(50)
+    assert model.sessions.tolist() == [6]
+    assert model.cost_training == pytest.approx(6 * prog.session_cost(params))
+    assert model.people_trained == 3
+
+
+def test_waves_roll_out_on_their_days():
+    org = cs.Organisation.from_graph(nx.empty_graph(9))
+    prog = cs.Training("active_listening", waves=3, wave_interval=10, start_day=5)
+    params = cs.Params(quit_base=0, quit_strain=0)  # nobody leaves before their wave
+    scn = cs.Scenario(org, params, programmes=[prog], days=40, initial_upset=0.0)
+    model = cs.ConflictModel(scn, rng=0)
+    counts = []
+    for _ in range(30):
+        model.step()
+        counts.append(model.people_trained)
+    assert counts[4] == 3 and counts[14] == 6 and counts[24] == 9  # end of days 5, 15, 25
+    assert counts[3] == 0 and counts[13] == 3 and counts[23] == 6
+
+
+def test_quitting_trainees_lose_their_training():
+    org = cs.Organisation.from_graph(nx.empty_graph(200))
+    params = cs.Params(quit_base=0.05, vacancy_days=0)
+    prog = cs.Training("active_listening")
+    scn = cs.Scenario(org, params, programmes=[prog], days=20, initial_upset=0.0)
+    model = cs.ConflictModel(scn, rng=0)
+    model.run_for(20)
+    trained_now = sum(a.trained for a in model.employees)
+    assert 0 < trained_now < 200 * (1 - 0.05) ** 10
+
+
+def test_responders_lower_severity():
+    # Two upset colleagues clash every day and every clash would be major; a present
+    # de-escalation trainee tied to both defuses it with responder_success.
+    s = 0.4
+    g = nx.Graph([(0, 1), (0, 2), (1, 2)])
+    org = with_traits(cs.Organisation.from_graph(g), regulation=1e-9)
+    params = quiet(clash=1.0, escalation=1.0, critical_share=0.0, responder_success=s)  # fmt: skip
+    prog = cs.Training("deescalation", target=["2"], half_life_days=1e9)
+    scn = cs.Scenario(org, params, programmes=[prog], days=300, initial_upset=["0", "1"])
+    df = run_mesa(scn, replicates=2)
+    run = df[df.day > 0]
+    assert (run["conflicts"] == 1).all()
+    assert_mean_close(run["conflicts_minor"], s, se=np.sqrt(s * (1 - s) / len(run)))
+
+
+def test_responders_keep_the_drawn_in_colleague_composed():
+    s, reps = 0.6, 400
+    g = nx.Graph([(0, 1), (1, 2)])  # 0 upset, 1 composed, 2 the responder next to 1
+    params = quiet(transmission=1.0, responder_success=s)
+    prog = cs.Training("deescalation", target=["2"], half_life_days=1e9)
+    scn = cs.Scenario(cs.Organisation.from_graph(g), params, programmes=[prog], days=1,
+                      initial_upset=["0"])  # fmt: skip
+    df = run_mesa(scn, replicates=reps)
+    day1 = df[df.day == 1]
+    assert (day1["conflicts"] == 1).all()
+    # Upset at the end of day 1: 0 always, 1 unless the conflict was defused.
+    assert_mean_close(day1["upset"], 1 + (1 - s), se=np.sqrt(s * (1 - s) / reps))
+
+
+def test_distance_to_trained_on_a_path():
+    org = cs.Organisation.from_graph(nx.path_graph(6))
+    trained = np.zeros(6, bool)
+    trained[1] = True
+    assert distance_to_trained(org, trained).tolist() == [1, 0, 1, 2, 3, 4]
+    none = distance_to_trained(org, np.zeros(6, bool))
+    assert (none > 1000).all()
