@@ -5,18 +5,32 @@ shape how upset colleagues draw others into conflict; training programmes raise 
 traits. See docs/ODD.md for the model and README.md for examples.
 """
 
-from conflictsim.compare import Comparison, compare
-from conflictsim.model import ConflictModel, Employee
-from conflictsim.organisation import PRESETS, Organisation
-from conflictsim.params import REGISTRY, Params
-from conflictsim.scenario import Scenario
-from conflictsim.training import KINDS, Training
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
+# Public names and the module each lives in. They are imported on first use, so that the
+# command line starts quickly and `conflictsim check-org` does not load Mesa or SciPy.
+_EXPORTS = {
+    "PRESETS": "organisation",
+    "Organisation": "organisation",
+    "REGISTRY": "params",
+    "Params": "params",
+    "Scenario": "scenario",
+    "KINDS": "training",
+    "Training": "training",
+    "ConflictModel": "model",
+    "Employee": "agents",
+    "Comparison": "comparison",
+    "compare": "comparison",
+}
+
 __all__ = [
-    "PRESETS",
     "KINDS",
+    "PRESETS",
     "REGISTRY",
     "Comparison",
     "ConflictModel",
@@ -28,3 +42,25 @@ __all__ = [
     "__version__",
     "compare",
 ]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"conflictsim.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'conflictsim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs
+    from conflictsim.agents import Employee
+    from conflictsim.comparison import Comparison, compare
+    from conflictsim.model import ConflictModel
+    from conflictsim.organisation import PRESETS, Organisation
+    from conflictsim.params import REGISTRY, Params
+    from conflictsim.scenario import Scenario
+    from conflictsim.training import KINDS, Training

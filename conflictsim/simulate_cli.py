@@ -100,7 +100,7 @@ def parse_settings(items: list[str]) -> dict[str, float]:
 
 def run_simulate(args: argparse.Namespace) -> int:
     """Run the scenario the options describe and print its summary."""
-    from conflictsim.compare import compare, replicate_seed
+    from conflictsim.comparison import compare, replicate_seed
     from conflictsim.model import ConflictModel
     from conflictsim.organisation import Organisation
     from conflictsim.outcomes import summarise

@@ -47,3 +47,28 @@ def test_bad_input_exits_2_with_one_message(args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_simulate_with_a_programme_compares_with_no_training(capsys):
+    args = [*SIM, "--programme", "deescalation", "--target", "managers", "--replicates", "3"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Effect of deescalation training (managers)" in out
+    assert "net benefit" in out and "conflicts of the untrained" in out
+    assert "cost of training" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--programme", "yoga"], "--programme"),
+        (["--coverage", "0.5"], "training options need --programme"),
+        (["--programme", "deescalation", "--coverage", "2"], "coverage"),
+        (["--programme", "deescalation", "--target", "E999,E1"], "unknown employee id 'E999'"),
+        (["--programme", "deescalation", "--headcount", "5", "--budget", "9"], "not allowed"),
+    ],
+)
+def test_bad_programme_options_exit_2(args, message):
+    result = run_cli(*SIM, *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 import conflictsim as cs
-from conflictsim.compare import ArmRuns, mean_ci, p_better, ripple
+from conflictsim.comparison import ArmRuns, mean_ci, p_better, ripple
 
 
 @pytest.fixture(scope="module")

@@ -254,3 +254,33 @@ def test_distance_to_trained_on_a_path():
     assert distance_to_trained(org, trained).tolist() == [1, 0, 1, 2, 3, 4]
     none = distance_to_trained(org, np.zeros(6, bool))
     assert (none > 1000).all()
+
+
+def test_several_programmes_add_their_shifts():
+    org = cs.Organisation.from_graph(nx.empty_graph(4))
+    progs = [
+        cs.Training("active_listening", half_life_days=1e9),
+        cs.Training("deescalation", half_life_days=1e9, start_day=3),
+    ]
+    scn = cs.Scenario(org, cs.Params(listening_sd=1.5), programmes=progs, days=10,
+                      initial_upset=0.0)  # fmt: skip
+    model = cs.ConflictModel(scn, rng=2)
+    model.run_for(5)
+    a = model.employees[0]
+    a.update_traits(5, model.programmes)
+    shift = (0.6 + 0.5) * 1.5  # both programmes' listening d, times the SD
+    assert a.listening == pytest.approx(1 / (1 + math.exp(-(a.z_listening + shift))))
+    assert model.sessions.tolist() == [4, 4]
+    assert model.cost_training == pytest.approx(
+        4 * progs[0].session_cost(scn.params) + 4 * progs[1].session_cost(scn.params)
+    )
+
+
+def test_team_frame_counts_each_party_in_their_team():
+    org = cs.Organisation.generate(60, "office", seed=1)
+    model = cs.ConflictModel(cs.Scenario(org, days=15), rng=1)
+    model.run_for(15)
+    teams = model.team_frame()
+    daily = model.daily_frame()
+    per_day = teams.groupby("day")["conflicts"].sum().to_numpy()
+    assert (per_day == 2 * daily["conflicts"].to_numpy()).all()

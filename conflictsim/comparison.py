@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from conflictsim.scenario import Scenario
 from conflictsim.training import distance_to_trained
@@ -205,6 +204,8 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     v = values[~np.isnan(values)]
     if v.size == 0:
         return (np.nan, np.nan, np.nan)
+    from scipy import stats  # imported here: it is slow to load and only needed now
+
     mean = float(v.mean())
     if v.size < 2:
         return (mean, np.nan, np.nan)
