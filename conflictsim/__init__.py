@@ -26,6 +26,8 @@ _EXPORTS = {
     "Employee": "agents",
     "Comparison": "comparison",
     "compare": "comparison",
+    "simulate": "engine",
+    "Results": "engine",
 }
 
 __all__ = [
@@ -37,10 +39,12 @@ __all__ = [
     "Employee",
     "Organisation",
     "Params",
+    "Results",
     "Scenario",
     "Training",
     "__version__",
     "compare",
+    "simulate",
 ]
 
 
@@ -59,6 +63,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs
     from conflictsim.agents import Employee
     from conflictsim.comparison import Comparison, compare
+    from conflictsim.engine import Results, simulate
     from conflictsim.model import ConflictModel
     from conflictsim.organisation import PRESETS, Organisation
     from conflictsim.params import REGISTRY, Params

@@ -314,7 +314,7 @@ class ConflictModel(mesa.Model):
                     self.people_trained += 1
                     self.ever_trained[a.index] = True
                     a.update_traits(day + 1, self.programmes)
-            if prog.refresher_days is not None:
+            if prog.refresher_days is not None and day < self.setup.days:
                 for a in self.employees:
                     for record in a.trainings:
                         if record[0] == k and day - record[2] == prog.refresher_days:

@@ -50,7 +50,16 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=_nonneg_int, default=1, help="random seed (default: 1)")
     p.add_argument(
-        "--replicates", type=_positive_int, default=1, help="independent replicates (default: 1)"
+        "--replicates",
+        type=_positive_int,
+        default=20,
+        help="independent replicates (default: 20)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["fast", "mesa"],
+        default="fast",
+        help="fast: the array engine (default); mesa: the Mesa model, agent by agent",
     )
     g = p.add_argument_group("training programme (compared with no training)")
     g.add_argument(
@@ -100,10 +109,8 @@ def parse_settings(items: list[str]) -> dict[str, float]:
 
 def run_simulate(args: argparse.Namespace) -> int:
     """Run the scenario the options describe and print its summary."""
-    from conflictsim.comparison import compare, replicate_seed
-    from conflictsim.model import ConflictModel
+    from conflictsim.comparison import ENGINES, compare
     from conflictsim.organisation import Organisation
-    from conflictsim.outcomes import summarise
     from conflictsim.params import Params
     from conflictsim.scenario import Scenario
 
@@ -117,17 +124,16 @@ def run_simulate(args: argparse.Namespace) -> int:
     scn = Scenario(org=org, params=params, days=args.days)
     prog = programme_from_args(args)
     if prog is None:
-        rows = []
-        for k in range(args.replicates):
-            model = ConflictModel(scn, rng=replicate_seed(args.seed, k))
-            model.run_for(args.days)
-            rows.append(summarise(model.daily_frame(), scn))
-        print(format_summary(pd.DataFrame(rows), scn, seed=args.seed))
+        runs = ENGINES[args.engine](scn, args.replicates, args.seed)
+        print(format_summary(runs.summary, scn, seed=args.seed))
         return 0
     trained = scn.with_(programmes=[prog])
     replicates = max(args.replicates, 2)
     cmp = compare(
-        {"no training": scn, "with training": trained}, replicates=replicates, seed=args.seed
+        {"no training": scn, "with training": trained},
+        replicates=replicates,
+        seed=args.seed,
+        engine=args.engine,
     )
     print(format_summary(cmp.runs["with training"].summary, trained, seed=args.seed))
     print()

@@ -1,0 +1,138 @@
+"""Training programmes in the fast engine: who is trained when, and the effects in force.
+
+The Mesa model keeps training records on each agent; the fast engine keeps them as arrays,
+one ``(replicates, employees)`` array per programme holding the day of each post holder's
+last session (NaN for none). The rules are the Mesa model's (``ConflictModel._train``):
+waves on their days skip empty posts, refreshers restore the full shift, and someone who
+quits takes their training with them.
+
+Trainees are chosen from the same stream as in the Mesa model (seeded by the replicate's
+seed and the programme's position), so both engines train the same people in replicate k.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from conflictsim.comparison import replicate_seed
+from conflictsim.scenario import Scenario
+
+
+class Rollout:
+    """Training state of a batch of replicates.
+
+    Args:
+        scenario: The scenario whose programmes are run.
+        seed: The run's seed.
+        replicate_ids: Ids of the replicates in the batch.
+
+    Attributes:
+        last: Per programme, the day of each post holder's last session (NaN: none).
+        sessions: Sessions held, shape (programmes, replicates).
+        people: People trained (first sessions), per replicate.
+        ever: Whether each post was trained during the run, (replicates, employees).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, replicate_ids: np.ndarray) -> None:
+        self.scenario = scenario
+        self.programmes = list(scenario.programmes)
+        n_rep, n = len(replicate_ids), scenario.org.size
+        self.rngs = [
+            [
+                np.random.default_rng(
+                    np.random.SeedSequence(replicate_seed(seed, int(rep)), spawn_key=(1, k))
+                )
+                for k in range(len(self.programmes))
+            ]
+            for rep in replicate_ids
+        ]
+        self.last = [np.full((n_rep, n), np.nan) for _ in self.programmes]
+        self.waves: list[list[list[np.ndarray]] | None] = [None] * len(self.programmes)
+        self.sessions = np.zeros((len(self.programmes), n_rep), dtype=np.int64)
+        self.people = np.zeros(n_rep, dtype=np.int64)
+        self.ever = np.zeros((n_rep, n), dtype=bool)
+        self.needs_teams = any(p.target == "hotspots" for p in self.programmes)
+
+    def train(
+        self,
+        day: int,
+        hired_day: np.ndarray,
+        vacant_until: np.ndarray,
+        team_daily: np.ndarray | None,
+    ) -> None:
+        """Hold the sessions of the end of ``day`` (0: before the first step).
+
+        Args:
+            day: The day just simulated.
+            hired_day: Day each post holder was hired, (replicates, employees).
+            vacant_until: Day an empty post is filled (< day + 1 when filled).
+            team_daily: Conflicts per team per day so far, (replicates, days + 1, teams).
+        """
+        if not self.programmes:
+            return
+        scn, p = self.scenario, self.scenario.params
+        empty = vacant_until > day
+        for k, prog in enumerate(self.programmes):
+            last = self.last[k]
+            # Records of people who have left (the post is empty or has a new holder).
+            gone = ~np.isnan(last) & (empty | (hired_day > last))
+            last[gone] = np.nan
+            if day == prog.start_day:
+                self.waves[k] = [
+                    prog.select(
+                        scn.org,
+                        p,
+                        scn.days,
+                        self.rngs[r][k],
+                        self._lead_in(prog, r, team_daily, day),
+                    )
+                    for r in range(last.shape[0])
+                ]
+            for w, wave_day in enumerate(prog.wave_days(scn.days)):
+                if wave_day != day or self.waves[k] is None:
+                    continue
+                for r, waves in enumerate(self.waves[k]):
+                    if w >= len(waves):
+                        continue
+                    who = waves[w]
+                    who = who[~empty[r, who] & np.isnan(last[r, who])]
+                    last[r, who] = day
+                    self.ever[r, who] = True
+                    self.sessions[k, r] += who.size
+                    self.people[r] += who.size
+            if prog.refresher_days is not None and day < scn.days:
+                # (a session on the last day would end after the horizon)
+                due = (day - last) == prog.refresher_days  # NaN compares False
+                last[due] = day
+                self.sessions[k] += due.sum(axis=1)
+
+    @staticmethod
+    def _lead_in(prog, r: int, team_daily: np.ndarray | None, day: int) -> np.ndarray | None:
+        if prog.target != "hotspots" or team_daily is None:
+            return None
+        lo = max(0, day - prog.lead_in_days + 1)
+        return team_daily[r, lo : day + 1].sum(axis=0)
+
+    def effects(self, day: int) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+        """Trait shifts and responder strengths in force on ``day`` (None: all zero)."""
+        p = self.scenario.params
+        shift_reg = shift_lis = strength = None
+        for k, prog in enumerate(self.programmes):
+            last = self.last[k]
+            if np.isnan(last).all():
+                continue
+            left = np.nan_to_num(prog.remaining(day - last), nan=0.0)
+            if prog.effect_regulation:
+                add = prog.shift_regulation(p) * left
+                shift_reg = add if shift_reg is None else shift_reg + add
+            if prog.effect_listening:
+                add = prog.shift_listening(p) * left
+                shift_lis = add if shift_lis is None else shift_lis + add
+            if prog.makes_responders:
+                strength = left if strength is None else np.maximum(strength, left)
+        return shift_reg, shift_lis, strength
+
+    def cost(self) -> np.ndarray:
+        """Training cost of each replicate: sessions times fee plus hours at the wage."""
+        unit = np.array([prog.session_cost(self.scenario.params) for prog in self.programmes])
+        return unit @ self.sessions if self.programmes else np.zeros(self.sessions.shape[1])
