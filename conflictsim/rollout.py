@@ -47,6 +47,11 @@ class Rollout:
             for rep in replicate_ids
         ]
         self.last = [np.full((n_rep, n), np.nan) for _ in self.programmes]
+        # The share of each holder's effect left is weight * 0.5 ** ((day - ref) / half-life):
+        # one scalar per day times an array kept between sessions, instead of a power of
+        # every element every day. Weights are rebased to the latest session day.
+        self.weight = [np.zeros((n_rep, n)) for _ in self.programmes]
+        self.ref = [0] * len(self.programmes)
         self.waves: list[list[list[np.ndarray]] | None] = [None] * len(self.programmes)
         self.sessions = np.zeros((len(self.programmes), n_rep), dtype=np.int64)
         self.people = np.zeros(n_rep, dtype=np.int64)
@@ -77,6 +82,7 @@ class Rollout:
             # Records of people who have left (the post is empty or has a new holder).
             gone = ~np.isnan(last) & (empty | (hired_day > last))
             last[gone] = np.nan
+            self.weight[k][gone] = 0.0
             if day == prog.start_day:
                 self.waves[k] = [
                     prog.select(
@@ -96,15 +102,26 @@ class Rollout:
                         continue
                     who = waves[w]
                     who = who[~empty[r, who] & np.isnan(last[r, who])]
+                    self._rebase(k, day)
                     last[r, who] = day
+                    self.weight[k][r, who] = 1.0
                     self.ever[r, who] = True
                     self.sessions[k, r] += who.size
                     self.people[r] += who.size
             if prog.refresher_days is not None and day < scn.days:
                 # (a session on the last day would end after the horizon)
                 due = (day - last) == prog.refresher_days  # NaN compares False
-                last[due] = day
+                if due.any():
+                    self._rebase(k, day)
+                    last[due] = day
+                    self.weight[k][due] = 1.0
                 self.sessions[k] += due.sum(axis=1)
+
+    def _rebase(self, k: int, day: int) -> None:
+        """Express programme k's weights relative to ``day`` (values stay in [0, 1])."""
+        if day != self.ref[k]:
+            self.weight[k] *= self.programmes[k].remaining(day - self.ref[k])
+            self.ref[k] = day
 
     @staticmethod
     def _lead_in(prog, r: int, team_daily: np.ndarray | None, day: int) -> np.ndarray | None:
@@ -118,10 +135,9 @@ class Rollout:
         p = self.scenario.params
         shift_reg = shift_lis = strength = None
         for k, prog in enumerate(self.programmes):
-            last = self.last[k]
-            if np.isnan(last).all():
-                continue
-            left = np.nan_to_num(prog.remaining(day - last), nan=0.0)
+            if not self.sessions[k].any():
+                continue  # nobody trained yet
+            left = prog.remaining(day - self.ref[k]) * self.weight[k]
             if prog.effect_regulation:
                 add = prog.shift_regulation(p) * left
                 shift_reg = add if shift_reg is None else shift_reg + add
