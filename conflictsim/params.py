@@ -489,6 +489,10 @@ class Params(Mapping[str, float]):
             _contact_certain=True, transmission=transmission, recovery=recovery, **off, **values
         )
 
+    def __reduce__(self):
+        # Rebuild through the constructor (validated) when unpickled in a worker process.
+        return (_rebuild, (self._values, self.contact_certain))
+
     def replace(self, **values: Any) -> Params:
         """Return a copy with some parameters changed (validated like the constructor)."""
         return Params(_contact_certain=self.contact_certain, **{**self._values, **values})
@@ -527,6 +531,10 @@ class Params(Mapping[str, float]):
     def to_dict(self) -> dict[str, float]:
         """Plain dict of every parameter value."""
         return dict(self._values)
+
+
+def _rebuild(values: dict[str, float], contact_certain: bool) -> Params:
+    return Params(_contact_certain=contact_certain, **values)
 
 
 def registry_frame():

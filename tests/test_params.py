@@ -69,3 +69,11 @@ def test_generated_doc_blocks_match_the_code():
     for rel, name, make in BLOCKS:
         text = (ROOT / rel).read_text(encoding="utf-8")
         assert block(text, name) == make(), f"run `uv run python -m conflictsim.docgen` ({rel})"
+
+
+def test_params_survive_pickling_for_worker_processes():
+    import pickle
+
+    p = cs.Params.sis(transmission=0.3, recovery=0.2)
+    q = pickle.loads(pickle.dumps(p))
+    assert q == p and q.contact_certain and q.transmission == 0.3

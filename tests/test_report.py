@@ -1,0 +1,181 @@
+"""The HTML report: one self-contained file that opens and holds its charts."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from conflictsim import batch, report
+
+EXPERIMENT = """\
+[experiment]
+name = "report test"
+description = "Which programme for a small call centre?"
+seed = 4
+replicates = 4
+days = 25
+engine = "mesa"
+
+[organisation]
+preset = "call_centre"
+size = 48
+
+[[arms]]
+name = "baseline"
+
+[[arms]]
+name = "deesc"
+programmes = [{kind = "deescalation", coverage = 0.5}]
+
+[[arms]]
+name = "listen"
+programmes = [{kind = "active_listening", target = "managers", refresher_days = 10}]
+"""
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    path = folder / "exp.toml"
+    path.write_text(EXPERIMENT)
+    batch.run(path, folder / "out", workers=1, progress=False)
+    return folder / "out"
+
+
+@pytest.fixture(scope="module")
+def html_text(run_dir) -> str:
+    path = report.write_report(run_dir)
+    assert path == run_dir / report.REPORT_FILE
+    return path.read_text(encoding="utf-8")
+
+
+def outside_library(text: str) -> str:
+    """The page without the inlined plotly.js (the first script)."""
+    return re.sub(r"<script type='text/javascript'>.*?</script>", "", text, count=1, flags=re.S)
+
+
+class _Tags(HTMLParser):
+    """Checks that every opened element is closed in order."""
+
+    VOID = {"meta", "br", "img", "input", "link", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+        self.ids += [v for k, v in attrs if k == "id"]
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:]}")
+        else:
+            self.stack.pop()
+
+
+def test_report_is_one_self_contained_file(html_text):
+    assert html_text.startswith("<!DOCTYPE html>")
+    assert "plotly.js v" in html_text  # the library itself is inside
+    assert not re.search(r"<script[^>]+src=", html_text)  # nothing loaded from outside
+    # Outside plotly.js itself (whose code mentions web addresses): no link leaves the file.
+    page = re.sub(
+        r"<script type='text/javascript'>.*?</script>", "", html_text, count=1, flags=re.S
+    )
+    assert "plotly.js v" not in page
+    assert "<link" not in page and not re.search(r"(href|src)=['\"]https?:", page)
+    parser = _Tags()
+    parser.feed(html_text)
+    assert not parser.errors and not parser.stack, (parser.errors, parser.stack)
+
+
+def test_report_contains_its_charts_and_data(html_text):
+    for chart in ("trajectories", "forest", "costs", "ripple"):
+        assert f'id="chart-{chart}"' in html_text
+        assert f"download='{chart}.csv'" in html_text
+    assert outside_library(html_text).count("Plotly.newPlot(") == 4
+    for heading in ("Trajectories", "Differences from baseline", "Costs and return", "ripple"):
+        assert heading in html_text
+    # The data beneath the forest plot are the comparison's rows.
+    blob = re.search(r"download='forest.csv' href='data:text/csv;base64,([^']+)'", html_text)
+    forest = pd.read_csv(io.StringIO(base64.b64decode(blob.group(1)).decode()))
+    assert set(forest["arm"]) == {"deesc", "listen"}
+    assert {"conflicts", "net_benefit"} <= set(forest["outcome"])
+
+
+def test_report_holds_the_manifest(run_dir, html_text):
+    manifest = batch.read_manifest(run_dir)
+    assert manifest["experiment"]["sha256"] in html_text
+    assert "Which programme for a small call centre?" in html_text
+    assert "refresher every 10 days" in html_text  # the arms in words
+    assert "download='manifest.json'" in html_text
+    assert "Sessions" in html_text and "complete" in html_text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs headless Chromium")
+def test_report_opens_in_a_browser_and_draws_every_chart(run_dir, html_text):
+    dom = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu"]
+        + ["--virtual-time-budget=10000", "--dump-dom", (run_dir / "report.html").as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    ).stdout
+    for chart in ("trajectories", "forest", "costs", "ripple"):
+        # plotly.js marks a div it has drawn into with the class js-plotly-plot.
+        assert re.search(rf'id="chart-{chart}" class="[^"]*js-plotly-plot', dom), chart
+    assert dom.count('class="main-svg"') >= 4
+
+
+def test_sweep_report_has_a_sweep_chart(tmp_path):
+    path = tmp_path / "sweep.toml"
+    path.write_text(
+        EXPERIMENT.replace("replicates = 4", "replicates = 2").replace("days = 25", "days = 15")
+        + '\n[sweep]\ndesign = "grid"\n[sweep.parameters]\ntransmission = [0.1, 0.3]\n'
+    )
+    batch.run(path, tmp_path / "out", workers=1, progress=False)
+    text = report.write_report(tmp_path / "out", tmp_path / "r.html").read_text()
+    assert 'id="chart-sweep"' in text and "grid, 2 points" in text
+    assert "pooled over every design point" in text
+
+
+def test_unfinished_run_has_no_report(run_dir, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(run_dir, copy)
+    next((copy / "units").glob("*.summary.parquet")).unlink()
+    (copy / "report.html").unlink(missing_ok=True)
+    with pytest.raises(ValueError, match="not finished"):
+        report.write_report(copy)
+    assert not (copy / "report.html").exists()
+
+
+def test_sensitivity_section(tmp_path):
+    path = tmp_path / "sens.toml"
+    path.write_text(
+        EXPERIMENT.replace("replicates = 4", "replicates = 2")
+        .replace("days = 25", "days = 15")
+        .replace("size = 48", "size = 24")
+        + """
+[sensitivity]
+method = "morris"
+samples = 3
+contrast = ["baseline", "deesc"]
+[sensitivity.parameters]
+transmission = {}
+clash = {}
+"""
+    )
+    batch.run(path, tmp_path / "out", workers=1, progress=False)
+    text = report.write_report(tmp_path / "out").read_text()
+    assert 'id="chart-sensitivity"' in text and "Morris elementary effects" in text
+    assert "mu_star" in text and "download='sensitivity.csv'" in text
