@@ -1,0 +1,55 @@
+"""The conflictsim what-if dashboard for HR planners (``conflictsim dashboard`` starts it).
+
+A multipage Streamlit app. This entry point reads the scenario from the page address,
+draws the sidebar shared by every page, and runs the page chosen. Pages only draw: every
+number comes from ``conflictsim.planner``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# Pages import their helpers from views/; Streamlit and its test runner may start
+# elsewhere, so put this folder on the path.
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from views import common  # noqa: E402
+
+st.set_page_config(
+    page_title="conflictsim: training what-if",
+    # No page or page_icon icons: Streamlit fetches Material icons for the browser tab from
+    # Google's font servers, and the dashboard makes no request outside this computer.
+    layout="wide",
+    menu_items={
+        "About": "conflictsim: how conflict spreads through an organisation and "
+        "how training changes that spread."
+    },
+)
+common.init_plan()
+page = st.navigation(
+    [
+        st.Page(
+            "views/compare.py",
+            title="Compare programmes",
+            default=True,
+        ),
+        st.Page("views/spread.py", title="How it spreads", url_path="spread"),
+        st.Page(
+            "views/organisation.py",
+            title="Your organisation",
+            url_path="organisation",
+        ),
+        st.Page(
+            "views/assumptions.py",
+            title="Assumptions",
+            url_path="assumptions",
+        ),
+    ]
+)
+common.sidebar()
+page.run()

@@ -1,0 +1,181 @@
+"""Assumptions: every parameter with its meaning, value, range and source; change them."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+from views import common
+
+from conflictsim import planner
+from conflictsim.params import REGISTRY
+from conflictsim.training import KINDS
+
+#: Parameter groups in words.
+GROUPS = {
+    "traits": "Skills of the staff",
+    "presence": "Absence",
+    "triggers": "What upsets people from outside",
+    "encounters": "What happens when colleagues meet",
+    "severity": "How serious conflicts get",
+    "responders": "Colleagues who step in",
+    "recovery": "Calming down",
+    "turnover": "Quitting and hiring",
+    "costs": "Hours and money",
+}
+
+plan = common.get_plan()
+st.title("Assumptions")
+st.markdown(
+    "Every number the simulation rests on, what it means, the range the evidence allows "
+    "and where it comes from. The defaults are calibrated so that an ordinary office loses "
+    "about 2.8 hours per employee per week to conflict (CPP 2008) and about half of "
+    "employees meet rudeness in a week (Porath & Pearson 2013). Change any of them: the "
+    "figures on every page follow, and the page address records your changes."
+)
+common.show_plan_error()
+
+# ---------------------------------------------------------------------------- evidence
+st.header("How well does training work?", anchor=False)
+st.markdown(
+    "The evidence is mixed: training clearly improves skills and confidence, but studies "
+    "of incidents find small or no effects. Choose how to read it. **Cautious** and "
+    "**optimistic** put every assumption below at once at the weak or the strong end of its "
+    "plausible range, so they bracket the answer; the truth is unlikely to be at either "
+    "extreme. How often people are upset, how contagious it is and what conflict costs stay "
+    "at their calibrated values in all three."
+)
+common.evidence_control("as_evidence", horizontal=True)
+ev = planner.evidence_table()
+shown = ev.copy()
+for col in planner.EVIDENCE:
+    shown[col] = shown[col].map(lambda v: f"{v:g}")
+st.table(
+    shown.rename(
+        columns={
+            "what": "Assumption",
+            "meaning": "Meaning",
+            "cautious": "Cautious",
+            "central": "Central",
+            "optimistic": "Optimistic",
+            "why it matters": "Why it matters",
+        }
+    ).set_index("Assumption"),
+)
+common.download_csv(ev, "evidence_settings.csv")
+
+# ---------------------------------------------------------------------------- change one
+values = plan.params
+overrides = dict(plan.overrides)
+st.header("Change an assumption", anchor=False)
+st.markdown(
+    "Know better for your organisation? For example your hourly cost of work (`wage`), the "
+    "cost of replacing someone who leaves (`replacement_cost`) or how much sick leave you "
+    "see (`absence_base`). Pick the assumption, then type its value."
+)
+names = list(REGISTRY)
+c1, c2 = st.columns([2, 1])
+with c1:
+    name = st.selectbox(
+        "Assumption",
+        names,
+        index=names.index("wage"),
+        format_func=lambda n: f"{REGISTRY[n].meaning} ({n})",
+        key="as_param",
+    )
+spec = REGISTRY[name]
+lo, hi = spec.sweep_range
+with c2:
+    common.bound(
+        st.number_input,
+        f"Value ({spec.unit})" if spec.unit else "Value",
+        f"as_value_{name}",
+        float(values[name]),
+        lambda p, v: p.with_override(name, float(v)),
+        min_value=float(spec.low),
+        max_value=float(spec.high),
+        # A step of about a hundredth of the plausible range.
+        step=float(10 ** (round(math.log10(max(hi - lo, 1e-9))) - 2)),
+        format="%g",
+    )
+st.caption(
+    f"**Plausible range** {lo:g} to {hi:g} (allowed {spec.low:g} to {spec.high:g}). "
+    f"**Default** {spec.default:g}. **Source:** {spec.source}."
+)
+if overrides:
+    st.markdown(
+        "**Your changes:** "
+        + "; ".join(
+            f"{REGISTRY[k].meaning} (`{k}`) = {v:g}, default {REGISTRY[k].default:g}"
+            for k, v in overrides.items()
+        )
+    )
+    st.button(
+        "Undo all my changes",
+        on_click=lambda: common.set_plan(common.get_plan().with_(overrides=())),
+        icon=":material/undo:",
+        key="as_reset",
+    )
+
+# ---------------------------------------------------------------------------- all of them
+st.header("Every assumption", anchor=False)
+st.caption(
+    "Value now: with the evidence setting and your changes. Plausible range: what the "
+    "evidence supports (used by the cautious and optimistic settings and by sensitivity "
+    "analysis). Sources are listed in full in the project's docs/ODD.md."
+)
+rows = []
+for spec in REGISTRY.values():
+    p_lo, p_hi = spec.sweep_range
+    rows.append(
+        {
+            "assumption": spec.name,
+            "meaning": spec.meaning,
+            "value now": f"{values[spec.name]:g}",
+            "default": f"{spec.default:g}",
+            "plausible range": f"{p_lo:g} to {p_hi:g}",
+            "unit": spec.unit,
+            "source": spec.source,
+            "set by": "you"
+            if spec.name in overrides
+            else ("evidence setting" if values[spec.name] != spec.default else "default"),
+            "group": spec.group,
+        }
+    )
+table = pd.DataFrame(rows)
+for group, g in table.groupby("group", sort=False):
+    with st.expander(
+        f"{GROUPS.get(group, group)} ({len(g)})", expanded=group in ("costs", "responders")
+    ):
+        st.table(g.drop(columns="group").set_index("assumption"))
+common.download_csv(table, "assumptions.csv", "Download every assumption (CSV)")
+
+# ---------------------------------------------------------------------------- programmes
+st.header("Training programmes", anchor=False)
+scale = planner.EFFECT_SCALE[plan.evidence]
+prog = pd.DataFrame(
+    [
+        {
+            "programme": planner.PROGRAMME_LABELS[k.name],
+            "listening shift (SD)": f"{k.listening_d * scale:.2f}",
+            "regulation shift (SD)": f"{k.regulation_d * scale:.2f}",
+            "trainees step in when colleagues clash": "yes" if k.responders else "no",
+            "fee per trainee": f"{k.cost_per_trainee:g}",
+            "hours per trainee": f"{k.hours_per_trainee:g}",
+            "half-life (working days)": f"{planner.HALF_LIFE[plan.evidence]:g}",
+        }
+        for k in KINDS.values()
+    ]
+)
+st.markdown(
+    f"With **{plan.evidence}** evidence. A shift of 0.5 SD moves a typical trainee from the "
+    "middle of the staff to about the 70th percentile in that skill. Skills fade: after the "
+    "half-life, half the shift is left unless a refresher restores it. Cost of a session: "
+    f"the fee plus the trainee's hours at {values['wage']:g} an hour."
+)
+st.table(prog.set_index("programme"))
+common.download_csv(prog, "programmes.csv")
+st.subheader("The evidence behind each programme", anchor=False)
+for k in KINDS.values():
+    st.markdown(f"**{planner.PROGRAMME_LABELS[k.name]}.** {k.evidence}")

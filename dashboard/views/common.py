@@ -1,0 +1,336 @@
+"""What every page shares: the plan, the sidebar, cached results and drawing helpers.
+
+The plan (``conflictsim.planner.Plan``) is the one source of truth. Widgets show it and
+their callbacks replace it, so pages that are not on screen lose nothing, two widgets can
+show the same setting, and the page address always reproduces what is on screen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from conflictsim import planner
+from conflictsim.organisation import Organisation
+from conflictsim.planner import Plan
+
+#: Simulated years per option offered in the sidebar (more: narrower intervals, slower).
+PRECISION = {20: "Quick (20 simulations)", 40: "Standard (40)", 100: "Precise (100)"}
+#: Results kept per session for an uploaded organisation (never in the shared cache).
+SESSION_CACHE_SIZE = 6
+
+
+# ---------------------------------------------------------------------------- the plan
+def init_plan() -> None:
+    """On a new session, read the plan from the page address; then keep the address in step."""
+    if "plan" not in st.session_state:
+        plan, problems = Plan.from_query(st.query_params.to_dict())
+        st.session_state["plan"] = plan
+        st.session_state["link_problems"] = problems
+    query = get_plan().to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def get_plan() -> Plan:
+    """The plan on screen."""
+    return st.session_state["plan"]
+
+
+def set_plan(plan: Plan) -> None:
+    """Replace the plan (the page address follows on the next run)."""
+    st.session_state["plan"] = plan
+
+
+def bound(
+    widget: Callable[..., Any],
+    label: str,
+    key: str,
+    value: Any,
+    to_plan: Callable[[Plan, Any], Plan],
+    **kwargs: Any,
+) -> Any:
+    """Draw a widget that shows ``value`` and, when changed, sets the plan to ``to_plan``.
+
+    A change the plan refuses (for example a start after the end of the period) leaves the
+    plan as it was and is shown as a message by ``show_plan_error``.
+    """
+    st.session_state[key] = value
+
+    def changed() -> None:
+        try:
+            set_plan(to_plan(get_plan(), st.session_state[key]))
+        except ValueError as exc:
+            st.session_state["plan_error"] = str(exc)
+
+    return widget(label, key=key, on_change=changed, **kwargs)
+
+
+def show_plan_error() -> None:
+    """Show (once) why the last change could not be made."""
+    message = st.session_state.pop("plan_error", None)
+    if message:
+        st.warning(f"That change was not made: {message}", icon=":material/undo:")
+
+
+# ---------------------------------------------------------------------------- organisation
+def uploaded_org() -> Organisation | None:
+    """The organisation uploaded in this session, if any (kept in memory only)."""
+    return st.session_state.get("uploaded_org")
+
+
+def store_upload(org: Organisation, data: bytes, edges: bytes | None, names: str) -> None:
+    """Keep an uploaded organisation for this session and switch the plan to it."""
+    digest = hashlib.sha256(data + b"\0" + (edges or b"")).hexdigest()
+    st.session_state["uploaded_org"] = org
+    st.session_state["uploaded_key"] = digest
+    st.session_state["uploaded_names"] = names
+    st.session_state.pop("session_results", None)
+    set_plan(get_plan().with_(org=planner.UPLOADED))
+
+
+def forget_upload() -> None:
+    """Drop the uploaded organisation and go back to the office preset."""
+    for key in ("uploaded_org", "uploaded_key", "uploaded_names", "session_results"):
+        st.session_state.pop(key, None)
+    if get_plan().org == planner.UPLOADED:
+        set_plan(get_plan().with_(org="office"))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _preset_org(org: str, size: int, seed: int) -> Organisation:
+    return Organisation.generate(size=size, preset=org, seed=seed)
+
+
+def current_org(plan: Plan) -> Organisation | None:
+    """The plan's organisation, or None (with a message) if it is an upload we do not have."""
+    if plan.org == planner.UPLOADED:
+        org = uploaded_org()
+        if org is None:
+            st.info(
+                "This scenario uses an uploaded org chart. Uploaded files stay in the browser "
+                "session that uploaded them, so upload it again on **Your organisation**, or "
+                "pick a preset in the sidebar.",
+                icon=":material/upload_file:",
+            )
+            st.page_link("views/organisation.py", label="Upload an org chart", icon="⬆️")
+        return org
+    return _preset_org(plan.org, plan.size, plan.seed)
+
+
+def org_sentence(plan: Plan, org: Organisation) -> str:
+    """The organisation in a sentence, with its counts."""
+    s = org.summary()
+    name = (
+        f"your organisation ({st.session_state.get('uploaded_names', 'uploaded')})"
+        if plan.org == planner.UPLOADED
+        else planner.with_article(planner.ORG_LABELS[plan.org].lower())
+    )
+    return (
+        f"{name[0].upper()}{name[1:]} of {s['employees']:,} employees in {s['teams']} teams "
+        f"({s['managers']} managers, {s['customer_facing']} customer-facing), over "
+        f"{planner.horizon_text(plan.days)}, with {plan.evidence} evidence"
+        + (f" and {len(plan.overrides)} assumption(s) you changed" if plan.overrides else "")
+        + "."
+    )
+
+
+# ---------------------------------------------------------------------------- sidebar
+def sidebar() -> None:
+    """The organisation, period, evidence and precision, shown on every page."""
+    plan = get_plan()
+    with st.sidebar:
+        st.header("Scenario")
+        orgs = [o for o in planner.ORG_LABELS if o != planner.UPLOADED]
+        if uploaded_org() is not None or plan.org == planner.UPLOADED:
+            orgs.append(planner.UPLOADED)
+        bound(
+            st.selectbox,
+            "Organisation",
+            "sb_org",
+            plan.org,
+            lambda p, v: p.with_(org=v),
+            options=orgs,
+            format_func=planner.ORG_LABELS.get,
+            help="A typical organisation of the sector, or the org chart you uploaded on "
+            "'Your organisation'.",
+        )
+        if plan.org != planner.UPLOADED:
+            top = max(2000, plan.size)
+            bound(
+                st.slider,
+                "Employees",
+                "sb_size",
+                plan.size,
+                lambda p, v: p.with_(size=int(v)),
+                min_value=planner.SIZE_RANGE[0],
+                max_value=top,
+                step=10,
+                help="Headcount of the simulated organisation (teams and managers follow "
+                "the sector's usual team size).",
+            )
+        horizons = dict(planner.HORIZONS)
+        horizons.setdefault(plan.days, planner.horizon_text(plan.days))
+        bound(
+            st.selectbox,
+            "Period simulated",
+            "sb_days",
+            plan.days,
+            lambda p, v: p.with_(days=int(v)),
+            options=sorted(horizons),
+            format_func=horizons.get,
+        )
+        evidence_control("sb_evidence")
+        precision = dict(PRECISION)
+        precision.setdefault(plan.replicates, f"{plan.replicates} simulations")
+        bound(
+            st.selectbox,
+            "Precision",
+            "sb_reps",
+            plan.replicates,
+            lambda p, v: p.with_(replicates=int(v)),
+            options=sorted(precision),
+            format_func=precision.get,
+            help="How many times each option is simulated, each time over a different "
+            "simulated period. More gives narrower intervals but takes longer.",
+        )
+        st.caption(
+            "Everything you choose is saved in the page address: copy it to share this scenario."
+        )
+
+
+def evidence_control(key: str, horizontal: bool = False) -> None:
+    """The evidence setting (cautious, central, optimistic) as a radio bound to the plan."""
+    plan = get_plan()
+    bound(
+        st.radio,
+        "Evidence about training",
+        key,
+        plan.evidence,
+        lambda p, v: p.with_(evidence=v),
+        options=list(planner.EVIDENCE),
+        format_func=planner.EVIDENCE_LABELS.get,
+        horizontal=horizontal,
+        captions=None
+        if horizontal
+        else [
+            "training works at the weak end of the evidence",
+            "the best estimate",
+            "training works at the strong end",
+        ],
+        help="How well training works is uncertain. Cautious and optimistic put every "
+        "assumption about training at the weak or strong end of its plausible range at "
+        "once (see Assumptions).",
+    )
+
+
+# ---------------------------------------------------------------------------- results
+@st.cache_resource(max_entries=96, show_spinner=False)
+def _preset_arm(key: str, _scenario: Any, _replicates: int, _seed: int) -> Any:
+    # One arm's replicates, keyed by the arm's plain text (Plan.arm_keys, which holds the
+    # replicates and seed): changing one option re-simulates only that option. The runs
+    # are shared read-only between sessions, so they are not copied (cache_resource).
+    return planner.run_arm(_scenario, _replicates, _seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _preset_results(key: str) -> planner.PlanResults:
+    # Keyed by the plan's plain text (its query string): compute once, draw many times.
+    plan = Plan.from_key(key)
+    return planner.evaluate(
+        plan,
+        _preset_org(plan.org, plan.size, plan.seed),
+        runner=lambda arm_key, scn: _preset_arm(arm_key, scn, plan.replicates, plan.seed),
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _preset_spread(key: str, arm: int, replicate: int) -> planner.Spread:
+    plan = Plan.from_key(key)
+    return planner.spread(plan, _preset_org(plan.org, plan.size, plan.seed), arm, replicate)
+
+
+def _session_cached(
+    name: str, key: tuple, compute: Callable[[], Any], size: int = SESSION_CACHE_SIZE
+) -> Any:
+    """A small per-session cache, for results of an uploaded organisation.
+
+    Uploaded data must stay in this session's memory, so its results are not put in the
+    cache that all sessions share.
+    """
+    store: OrderedDict = st.session_state.setdefault("session_results", OrderedDict())
+    full = (name, st.session_state.get("uploaded_key"), *key)
+    if full in store:
+        store.move_to_end(full)
+        return store[full]
+    value = compute()
+    store[full] = value
+    while sum(k[0] == name for k in store) > size:
+        store.pop(next(k for k in store if k[0] == name))
+    return value
+
+
+def results(plan: Plan, org: Organisation) -> planner.PlanResults:
+    """The plan's results, from the cache when the same plan was seen before."""
+    if plan.org == planner.UPLOADED:
+
+        def arm(key: str, scn: Any) -> Any:
+            return _session_cached(
+                "arm",
+                (key,),
+                lambda: planner.run_arm(scn, plan.replicates, plan.seed),
+                size=3 * SESSION_CACHE_SIZE,
+            )
+
+        return _session_cached(
+            "results", (plan.key(),), lambda: planner.evaluate(plan, org, runner=arm)
+        )
+    return _preset_results(plan.key())
+
+
+def spread(plan: Plan, org: Organisation, arm: int, replicate: int) -> planner.Spread:
+    """One simulated period of one arm, cached like ``results``."""
+    if plan.org == planner.UPLOADED:
+        return _session_cached(
+            "spread",
+            (plan.key(), arm, replicate),
+            lambda: planner.spread(plan, org, arm, replicate),
+        )
+    return _preset_spread(plan.key(), arm, replicate)
+
+
+# ---------------------------------------------------------------------------- drawing
+#: Colours: no training in grey, options A-D in colour-blind-safe hues (Okabe & Ito).
+COLOURS = ["#7f7f7f", "#0072B2", "#E69F00", "#009E73", "#CC79A7"]
+
+
+def arm_colour(plan: Plan, arm: str) -> str:
+    """The colour of an arm, the same on every chart."""
+    names = plan.arm_names()
+    return COLOURS[names.index(arm) % len(COLOURS)] if arm in names else COLOURS[0]
+
+
+def download_csv(df: pd.DataFrame, filename: str, label: str = "Download the data (CSV)") -> None:
+    """A CSV download of a chart's data, drawn below the chart."""
+    st.download_button(
+        label,
+        data=df.to_csv(index=False).encode("utf-8"),
+        file_name=filename,
+        mime="text/csv",
+        key=f"dl_{filename}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def chart(fig: Any, key: str) -> None:
+    """Draw a Plotly figure the same way everywhere."""
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key)

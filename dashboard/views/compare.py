@@ -1,0 +1,274 @@
+"""Compare programmes (the landing page): up to four training options against no training."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from views import common, figures
+
+from conflictsim import planner
+from conflictsim.planner import AMOUNT_DEFAULTS, fmt_number, fmt_percent, in_n
+
+plan = common.get_plan()
+st.title("Compare training programmes")
+st.markdown(
+    "Which training would cut conflict in your organisation, and would it pay for itself? "
+    "Choose up to four options. Each is simulated many times against **no training**, in "
+    "the same simulated circumstances, so the difference is the option's own effect."
+)
+for problem in st.session_state.pop("link_problems", []):
+    st.warning(f"Part of the link could not be read and was left at its default: {problem}")
+common.show_plan_error()
+
+org = common.current_org(plan)
+if org is None:
+    st.stop()
+st.caption(f"**Simulating** {common.org_sentence(plan, org)} Change these in the sidebar.")
+
+
+# ---------------------------------------------------------------------------- options
+def _set_count(p: planner.Plan, n: int) -> planner.Plan:
+    options = list(p.options[:n])
+    # New options start as a copy of the last one with the next programme, to vary one thing.
+    kinds = list(planner.PROGRAMME_LABELS)
+    while len(options) < n:
+        last = options[-1]
+        nxt = kinds[(kinds.index(last.programme) + 1) % len(kinds)]
+        options.append(planner.Option(nxt, last.target, last.amount, last.value))
+    return p.with_(options=tuple(options))
+
+
+def _set_amount(p: planner.Plan, i: int, amount: str) -> planner.Plan:
+    return p.with_option(i, amount=amount, value=AMOUNT_DEFAULTS[amount])
+
+
+def option_controls(i: int) -> None:
+    """The controls of option ``i`` (programme, who, how many, when, refreshers)."""
+    o = plan.options[i]
+    letter = planner.LETTERS[i]
+    st.subheader(f"Option {letter}", anchor=False)
+    common.bound(
+        st.selectbox,
+        "Programme",
+        f"o{i}_programme",
+        o.programme,
+        lambda p, v: p.with_option(i, programme=v),
+        options=list(planner.PROGRAMME_LABELS),
+        format_func=planner.PROGRAMME_LABELS.get,
+        help="De-escalation: defusing conflicts as they happen (trainees also step in "
+        "when colleagues clash). Active listening: hearing colleagues out. Emotional "
+        "regulation: staying calm under pressure. Evidence: Assumptions page.",
+    )
+    common.bound(
+        st.selectbox,
+        "Who is trained",
+        f"o{i}_target",
+        o.target,
+        lambda p, v: p.with_option(i, target=v),
+        options=list(planner.TARGET_LABELS),
+        format_func=planner.TARGET_LABELS.get,
+        help="'Best-connected': people with the most colleagues they meet. 'Teams with the "
+        "most conflict': whole teams, the most troubled first (found from the first weeks).",
+    )
+    common.bound(
+        st.radio,
+        "How many",
+        f"o{i}_amount",
+        o.amount,
+        lambda p, v: _set_amount(p, i, v),
+        options=list(planner.AMOUNT_LABELS),
+        format_func=planner.AMOUNT_LABELS.get,
+        horizontal=True,
+    )
+    group = planner.TARGET_GROUP[o.target]
+    if o.amount == "coverage":
+        common.bound(
+            st.slider,
+            f"Share of {group} trained",
+            f"o{i}_coverage",
+            int(round(o.value * 100)),
+            lambda p, v: p.with_option(i, value=v / 100),
+            min_value=5,
+            max_value=100,
+            step=5,
+            format="%d%%",
+        )
+    elif o.amount == "headcount":
+        common.bound(
+            st.number_input,
+            f"Number of {group} trained",
+            f"o{i}_headcount",
+            int(o.value),
+            lambda p, v: p.with_option(i, value=int(v)),
+            min_value=0,
+            step=1,
+        )
+    else:
+        common.bound(
+            st.number_input,
+            "Budget (fees plus working hours, refreshers included)",
+            f"o{i}_budget",
+            float(o.value),
+            lambda p, v: p.with_option(i, value=float(v)),
+            min_value=0.0,
+            step=1000.0,
+            format="%.0f",
+        )
+    when, refresh = st.columns(2, gap="small")
+    with when:
+        common.bound(
+            st.selectbox,
+            "Starts",
+            f"o{i}_start",
+            o.start_month,
+            lambda p, v: p.with_option(i, start_month=int(v)),
+            options=sorted({*planner.START_MONTHS, o.start_month}),
+            format_func=lambda m: "now" if m == 0 else f"in {m} month{'s' * (m != 1)}",
+        )
+    with refresh:
+        common.bound(
+            st.selectbox,
+            "Refreshers",
+            f"o{i}_refresh",
+            o.refresher_months,
+            lambda p, v: p.with_option(i, refresher_months=int(v)),
+            options=sorted({*planner.REFRESHER_MONTHS, o.refresher_months}),
+            format_func=lambda m: "none" if m == 0 else f"every {m} months",
+            help="Skills fade (half the gain is gone after about 9 months); a refresher "
+            "restores them and costs as much as the first session.",
+        )
+    try:
+        st.caption(planner.option_preview(plan, org, i))
+    except ValueError as exc:
+        st.error(str(exc))
+
+
+common.bound(
+    st.radio,
+    "How many options to compare",
+    "n_options",
+    len(plan.options),
+    _set_count,
+    options=list(range(1, planner.MAX_OPTIONS + 1)),
+    horizontal=True,
+)
+cols = st.columns(len(plan.options), gap="small")
+for i, col in enumerate(cols):
+    with col, st.container(border=True):
+        option_controls(i)
+
+# ---------------------------------------------------------------------------- results
+try:
+    with st.spinner("Simulating... (the first time for a scenario; then it is remembered)"):
+        res = common.results(plan, org)
+except ValueError as exc:
+    st.error(f"These options cannot be simulated yet: {exc}")
+    st.stop()
+
+colours = {arm: common.arm_colour(plan, arm) for arm in plan.arm_names()}
+periods = planner.period_noun(plan.days)
+
+
+def _caveat(low: float, high: float) -> str:
+    # An interval that spans zero means the simulation cannot tell the option from none.
+    return " Could be no effect at all." if low <= 0 <= high else ""
+
+
+st.header("What each option achieves", anchor=False)
+st.caption(
+    f"Over {planner.horizon_text(plan.days)}, compared with no training: averages over "
+    f"{plan.replicates} simulated {periods}, with 95% intervals. Money is in the currency "
+    f"of the hourly cost of work ({plan.params.wage:g} an hour; change it on Assumptions)."
+)
+cols = st.columns(len(plan.options), gap="small")
+for col, r in zip(cols, res.headlines.itertuples(), strict=True):
+    with col, st.container(border=True):
+        st.markdown(f"**Option {r.option}**: {r.programme}, {r.who.lower()}, {r.how_many}")
+        st.metric(
+            "Conflicts avoided",
+            fmt_number(r.conflicts_avoided),
+            delta=f"{fmt_percent(r.conflicts_avoided_pct)} of all conflicts",
+            delta_color="normal" if r.conflicts_avoided >= 0 else "inverse",
+            delta_arrow="off",
+            help=planner.explain("conflicts_avoided", plan.days),
+        )
+        st.caption(
+            f"95% interval {fmt_number(r.conflicts_avoided_low)} to "
+            f"{fmt_number(r.conflicts_avoided_high)}. Fewer conflicts in "
+            f"{in_n(r.p_fewer_conflicts, r.replicates)} simulated {periods}."
+            + _caveat(r.conflicts_avoided_low, r.conflicts_avoided_high)
+        )
+        st.metric(
+            "Working hours saved",
+            fmt_number(r.hours_saved),
+            help=planner.explain("hours_saved", plan.days),
+        )
+        st.caption(
+            f"95% interval {fmt_number(r.hours_saved_low)} to {fmt_number(r.hours_saved_high)}."
+        )
+        st.metric(
+            "Net benefit", fmt_number(r.net_benefit), help=planner.explain("net_benefit", plan.days)
+        )
+        st.caption(
+            f"95% interval {fmt_number(r.net_benefit_low)} to "
+            f"{fmt_number(r.net_benefit_high)}. Paid for itself in {in_n(r.p_pays, r.replicates)} "
+            f"simulated {periods}. Training {fmt_number(r.trained)} people cost "
+            f"{fmt_number(r.cost_training)}."
+        )
+        st.metric(
+            "Return on investment", fmt_percent(r.roi), help=planner.explain("roi", plan.days)
+        )
+        st.caption(f"95% interval {fmt_percent(r.roi_low)} to {fmt_percent(r.roi_high)}.")
+common.chart(figures.headline(res.headlines, colours), key="fig_headline")
+common.download_csv(planner.headline_csv(res), "headline_figures.csv")
+with st.expander("In plain words", expanded=True):
+    for sentence in res.headlines["sentence"]:
+        st.markdown(f"- {sentence}")
+with st.expander("What do these figures mean?"):
+    for name in ("conflicts_avoided", "hours_saved", "net_benefit", "roi", "interval", "p_better"):
+        st.markdown(f"- {planner.explain(name, plan.days)}")
+
+st.header("Conflict week by week", anchor=False)
+st.caption(planner.explain("trajectory", plan.days))
+common.chart(figures.trajectory(res.trajectory, colours), key="fig_trajectory")
+common.download_csv(res.trajectory, "conflicts_per_week.csv")
+
+st.header("How serious the conflicts are", anchor=False)
+st.caption(planner.explain("severity", plan.days))
+common.chart(figures.severity(res.severity, colours), key="fig_severity")
+common.download_csv(res.severity, "conflicts_by_severity.csv")
+
+st.header("The ripple effect: colleagues who were not trained", anchor=False)
+st.caption(planner.explain("ripple", plan.days))
+rip, note = planner.ripple_for_chart(res.ripple)
+if rip.empty:
+    st.info(note)
+else:
+    common.chart(figures.ripple(rip, colours), key="fig_ripple")
+    if note:
+        st.caption(note)
+common.download_csv(res.ripple, "ripple_effect.csv")
+
+# ---------------------------------------------------------------------------- share
+st.header("Share and export", anchor=False)
+base = st.context.url or "http://127.0.0.1:8501/"
+link = plan.link(base)
+st.markdown(
+    "This link opens the dashboard with exactly this scenario (the page address in your "
+    "browser is the same link):"
+)
+st.code(link, language=None, wrap_lines=True)
+org_line = common.org_sentence(plan, org)
+st.download_button(
+    "Download a one-page summary (HTML, prints on one page)",
+    data=lambda: planner.summary_html(
+        res, link=link, org_text=org_line, generated=dt.date.today().isoformat()
+    ),
+    file_name="conflictsim_summary.html",
+    mime="text/html",
+    key="dl_summary",
+    on_click="ignore",
+    icon=":material/description:",
+    type="primary",
+)

@@ -1,0 +1,278 @@
+"""The dashboard in a real browser: ``conflictsim dashboard`` served, headless Chromium.
+
+Starts the dashboard on a free port, opens every page in Debian's Chromium through
+Playwright, changes an option on the landing page and checks the figures change (printing
+the time from the change to redrawn charts), and downloads a chart's CSV.
+
+Chromium must be installed (``apt-get install chromium``; .ci/run does it). Without it
+these tests fail, they do not skip. Environment:
+
+- ``CONFLICTSIM_CHROMIUM``: another Chromium executable (default /usr/bin/chromium).
+- ``CONFLICTSIM_SCREENSHOTS``: a folder to save a screenshot of each page in (default: a
+  temporary folder), e.g. ``docs/screenshots``.
+- ``CONFLICTSIM_BROWSER_SCENARIO=default``: use the dashboard's default scenario instead of
+  a small, quick one (to measure the redraw time planners see).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("CONFLICTSIM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: A small scenario so the test is quick with any engine; the default one with the env var.
+QUERY = (
+    ""
+    if os.environ.get("CONFLICTSIM_BROWSER_SCENARIO") == "default"
+    else "size=100&days=125&reps=6"
+)
+#: Page path, name, a text that is on it when it is drawn, plotly charts, screenshot height.
+PAGES = [
+    ("", "compare", "Share and export", 4, 4400),
+    ("spread", "spread", "Conflict by team, week by week", 2, 2300),
+    ("organisation", "organisation", "What the files should look like", 0, 1500),
+    ("assumptions", "assumptions", "The evidence behind each programme", 0, 4200),
+]
+TIMEOUT_MS = 180_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "conflictsim.cli", "dashboard", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None:
+                pytest.fail(f"the dashboard exited early:\n{proc.stdout.read()}")
+            if time.time() > deadline:
+                pytest.fail("the dashboard did not answer within 90 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: the browser test needs it. Install it "
+            "with `apt-get update && apt-get install -y chromium` (.ci/run does), or set "
+            "CONFLICTSIM_CHROMIUM to its path."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("CONFLICTSIM_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _wait_drawn(page, charts: int = 0) -> None:
+    """Wait until the script has finished and every Plotly chart is drawn."""
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && !document.querySelector('[data-stale="true"]');
+        }""",
+        timeout=TIMEOUT_MS,
+    )
+    if charts:
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+            timeout=TIMEOUT_MS,
+        )
+
+
+def _metric_values(page) -> list[str]:
+    return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+
+
+def _no_exception(page) -> None:
+    errors = page.locator('[data-testid="stException"]').all_inner_texts()
+    assert not errors, errors
+
+
+def test_every_page_opens(server, browser, shots):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside = []
+    # The dashboard must not reach outside this computer (fonts, icons, statistics).
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None
+        ),
+    )
+    for path, name, marker, charts, height in PAGES:
+        page.set_viewport_size({"width": 1400, "height": height})
+        page.goto(f"{server}/{path}?{QUERY}")
+        page.get_by_text(marker).first.wait_for(timeout=TIMEOUT_MS)
+        _wait_drawn(page, charts)
+        _no_exception(page)
+        assert page.locator(".js-plotly-plot").count() == charts, name
+        if charts:  # every chart has its data's download below it
+            assert page.get_by_text("Download").count() >= charts
+        if name == "organisation":
+            _upload(page, shots)
+        time.sleep(0.5)  # let Plotly finish its transitions before the picture
+        page.screenshot(path=str(shots / f"{name}.png"))
+    assert not outside, f"requests outside this computer: {outside}"
+    page.close()
+
+
+def _upload(page, shots: Path) -> None:
+    """Upload a bad org chart (its problem is shown), then a good one (its preview)."""
+    from conflictsim.orgchart import TEMPLATE_CSV
+
+    chooser = page.locator('[data-testid="stFileUploader"]').first.locator("input[type=file]")
+    bad = TEMPLATE_CSV.replace("E003,E002", "E003,E999").encode()
+    chooser.set_input_files(files=[{"name": "org.csv", "mimeType": "text/csv", "buffer": bad}])
+    page.get_by_text("This file cannot be used yet").wait_for(timeout=TIMEOUT_MS)
+    message = page.locator('[data-testid="stAlertContentError"]').inner_text()
+    assert "org.csv, row 4, column manager_id" in message and "E999" in message
+    page.screenshot(path=str(shots / "organisation_error.png"))
+    good = TEMPLATE_CSV.encode()
+    chooser.set_input_files(files=[{"name": "org.csv", "mimeType": "text/csv", "buffer": good}])
+    page.get_by_text("is ready").wait_for(timeout=TIMEOUT_MS)
+    page.locator('[data-testid="stDataFrame"]').wait_for(timeout=TIMEOUT_MS)  # the preview
+    _wait_drawn(page)
+    assert page.get_by_text("This file cannot be used yet").count() == 0
+
+
+def test_change_an_option_redraws_the_figures(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.goto(f"{server}/?{QUERY}")
+    page.get_by_text("Share and export").wait_for(timeout=TIMEOUT_MS)
+    _wait_drawn(page, 4)
+    before = _metric_values(page)
+    assert before, "no headline figures on the landing page"
+
+    # Option A's programme: De-escalation -> Emotional regulation.
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Programme").first
+    box.click()
+    option = page.get_by_role("option", name="Emotional regulation")
+    option.wait_for()
+    start = time.perf_counter()
+    option.click()
+    page.wait_for_function(
+        """(old) => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const now = [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+                .map(e => e.innerText);
+            return app.getAttribute('data-test-script-state') === 'notRunning'
+                && !document.querySelector('[data-stale="true"]')
+                && now.length > 0 && JSON.stringify(now) !== JSON.stringify(old);
+        }""",
+        arg=before,
+        timeout=TIMEOUT_MS,
+    )
+    _wait_drawn(page, 4)
+    first = time.perf_counter() - start
+    after = _metric_values(page)
+    assert after != before
+    _no_exception(page)
+    # The page address follows, so a link reproduces the new scenario.
+    query = parse_qs(urlparse(page.url).query)
+    assert query["o1"][0].startswith("emotional_regulation.")
+
+    # Back to the first choice: now from the cache.
+    box.click()
+    option = page.get_by_role("option", name="De-escalation")
+    option.wait_for()
+    start = time.perf_counter()
+    option.click()
+    page.wait_for_function(
+        """(old) => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const now = [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+                .map(e => e.innerText);
+            return app.getAttribute('data-test-script-state') === 'notRunning'
+                && !document.querySelector('[data-stale="true"]')
+                && JSON.stringify(now) === JSON.stringify(old);
+        }""",
+        arg=before,
+        timeout=TIMEOUT_MS,
+    )
+    _wait_drawn(page, 4)
+    cached = time.perf_counter() - start
+    scenario = QUERY or "the default scenario"
+    print(
+        f"\nredraw after a change on the landing page ({scenario}): "
+        f"{first:.2f} s when new, {cached:.2f} s when seen before"
+    )
+    page.close()
+
+
+def test_download_a_chart_csv(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.goto(f"{server}/?{QUERY}")
+    page.get_by_text("Share and export").wait_for(timeout=TIMEOUT_MS)
+    _wait_drawn(page, 4)
+    button = page.locator('[data-testid="stDownloadButton"]').filter(
+        has_text="Download the data (CSV)"
+    )
+    assert button.count() >= 4
+    with page.expect_download() as info:
+        button.nth(1).click()  # under the week-by-week chart
+    download = info.value
+    assert download.suggested_filename == "conflicts_per_week.csv"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    lines = path.read_text().splitlines()
+    assert lines[0] == "arm,week,mean,low,high"
+    assert any(line.startswith("No training,") for line in lines[1:])
+    page.close()

@@ -1,0 +1,263 @@
+"""The dashboard with Streamlit's AppTest: every page, and the main interactions.
+
+A small scenario (given as a page address, like a shared link) keeps each run quick.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conflictsim import cli, planner
+from conflictsim.orgchart import TEMPLATE_CSV, TEMPLATE_EDGES_CSV
+from conflictsim.params import REGISTRY
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+SMALL = {"size": "40", "days": "30", "reps": "3"}
+TIMEOUT = 120
+
+
+def open_app(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params = dict(SMALL if query is None else query)
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def downloads(at: AppTest) -> list[str]:
+    return [b.label for b in at.get("download_button")]
+
+
+def plan(at: AppTest) -> planner.Plan:
+    return at.session_state["plan"]
+
+
+# ---------------------------------------------------------------------------- compare
+def test_landing_page_shows_figures_charts_downloads_and_link():
+    at = open_app()
+    assert at.title[0].value == "Compare training programmes"
+    labels = [m.label for m in at.metric]
+    assert labels.count("Conflicts avoided") == 2
+    for label in ("Working hours saved", "Net benefit", "Return on investment"):
+        assert label in labels
+    assert charts(at) == 4
+    # A data download under every chart, and the one-page summary.
+    assert downloads(at).count("Download the data (CSV)") == 4
+    assert any("one-page summary" in label for label in downloads(at))
+    # Plain words and intervals.
+    text = " ".join(m.value for m in at.markdown)
+    assert "Option A trains" in text and "simulated years" not in text  # 30 days: periods
+    assert any("95% interval" in c.value for c in at.caption)
+    # The page address holds the whole scenario.
+    assert (
+        at.query_params["o1"] == ["deescalation.managers.c50.m0.r0"]
+        or at.query_params["o1"] == "deescalation.managers.c50.m0.r0"
+    )
+    assert "o1=deescalation.managers.c50.m0.r0" in at.code[0].value
+
+
+def test_changing_an_option_changes_the_figures_and_the_link():
+    at = open_app()
+    before = metrics(at)
+    at.selectbox(key="o0_programme").set_value("emotional_regulation").run()
+    assert not at.exception
+    assert plan(at).options[0].programme == "emotional_regulation"
+    assert metrics(at) != before
+    assert at.query_params["o1"].startswith("emotional_regulation.managers")
+    # And back: the same figures as before (from the cache).
+    at.selectbox(key="o0_programme").set_value("deescalation").run()
+    assert metrics(at) == before
+
+
+def test_coverage_and_number_of_options():
+    at = open_app()
+    before = metrics(at)
+    at.slider(key="o1_coverage").set_value(100).run()
+    assert plan(at).options[1].value == 1.0
+    assert metrics(at) != before
+    at.radio(key="n_options").set_value(3).run()
+    assert len(plan(at).options) == 3
+    assert [m.label for m in at.metric].count("Conflicts avoided") == 3
+    at.radio(key="n_options").set_value(1).run()
+    assert [m.label for m in at.metric].count("Conflicts avoided") == 1
+
+
+def test_budget_and_headcount_options():
+    at = open_app()
+    at.radio(key="o0_amount").set_value("budget").run()
+    assert plan(at).options[0].amount == "budget"
+    at.number_input(key="o0_budget").set_value(3000.0).run()
+    assert plan(at).options[0].value == 3000
+    assert not at.exception and not at.error
+    at.radio(key="o0_amount").set_value("headcount").run()
+    at.number_input(key="o0_headcount").set_value(500).run()
+    # More people than there are managers: the option says so and nothing is simulated.
+    errors = " ".join(e.value for e in at.error)
+    assert "option A" in errors and "headcount 500" in errors
+    assert charts(at) == 0
+
+
+def test_evidence_setting_in_the_sidebar_changes_the_figures():
+    at = open_app()
+    before = metrics(at)
+    at.sidebar.radio(key="sb_evidence").set_value("cautious").run()
+    assert plan(at).evidence == "cautious"
+    assert metrics(at) != before
+    assert at.query_params["ev"] == "cautious"
+
+
+def test_a_start_after_the_end_is_refused_with_a_message():
+    at = open_app()
+    at.selectbox(key="o0_start").set_value(6).run()  # 6 months > 30 working days
+    assert plan(at).options[0].start_month == 0
+    assert any("starts after the end" in w.value for w in at.warning)
+
+
+def test_a_link_reproduces_the_scenario_and_a_damaged_one_still_opens():
+    query = {
+        **SMALL,
+        "org": "school",
+        "ev": "optimistic",
+        "o1": "emotional_regulation.customer_facing.c25.m0.r6",
+        "p.wage": "50",
+    }
+    at = open_app(query)
+    p = plan(at)
+    assert (p.org, p.evidence, p.params.wage) == ("school", "optimistic", 50)
+    assert at.selectbox(key="o0_programme").value == "emotional_regulation"
+    assert at.slider(key="o0_coverage").value == 25
+    assert at.sidebar.selectbox(key="sb_org").value == "school"
+
+    at = open_app({**SMALL, "o1": "deescalation.nobody.c50.m0.r0", "size": "many"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "option 1" in warnings and "size" in warnings
+    assert charts(at) == 4
+
+
+# ---------------------------------------------------------------------------- spread
+def test_spread_page_draws_the_network_and_the_heatmap():
+    at = open_app(page="views/spread.py")
+    assert at.title[0].value == "How conflict spreads"
+    assert charts(at) == 2
+    assert downloads(at).count("Download the data (CSV)") == 1
+    assert "Download each person's state by day (CSV)" in downloads(at)
+    network = at.get("plotly_chart")[0].proto.spec
+    assert '"frames"' in network and "Play from day 0" in network and '"sliders"' in network
+    before = metrics(at)
+    at.radio(key="spread_arm").set_value(0).run()  # no training: nobody trained
+    assert not at.exception
+    assert metrics(at)[1] == "0" and metrics(at) != before
+
+
+# ---------------------------------------------------------------------------- upload
+def test_upload_an_org_chart_then_compare_on_it():
+    at = open_app(page="views/organisation.py")
+    assert "Download the org chart template (CSV)" in downloads(at)
+    assert "Download the contacts template (CSV)" in downloads(at)
+    at.file_uploader(key="up_org").set_value(("team.csv", TEMPLATE_CSV.encode(), "text/csv"))
+    at.file_uploader(key="up_edges").set_value(
+        ("contacts.csv", TEMPLATE_EDGES_CSV.encode(), "text/csv")
+    )
+    at.run()
+    assert not at.exception and not at.error
+    assert any("team.csv with contacts.csv" in s.value for s in at.success)
+    assert plan(at).org == planner.UPLOADED
+    assert at.metric[0].value == "8"  # employees
+    assert len(at.dataframe) == 1  # the preview
+    assert at.query_params["org"] == "uploaded"
+    assert at.sidebar.selectbox(key="sb_org").value == "uploaded"
+
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    assert any("Your organisation (team.csv with contacts.csv)" in c.value for c in at.caption)
+    assert charts(at) == 4
+
+    at.switch_page("views/organisation.py").run()
+    at.button(key="forget_upload").click().run()
+    assert plan(at).org == "office" and "uploaded_org" not in at.session_state
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"employee_id,team\nE1,Sales\n", "missing"),
+        (TEMPLATE_CSV.replace("E003,E002", "E003,E999").encode(), "row 4, column manager_id"),
+        ("employee_id,manager_id,team\nE1,,Ventes é\n".encode("cp1252"), "UTF-8"),
+        (b"", "empty"),
+    ],
+    ids=["missing column", "unknown manager", "not UTF-8", "empty"],
+)
+def test_a_bad_upload_shows_the_library_message(content, expected):
+    at = open_app(page="views/organisation.py")
+    at.file_uploader(key="up_org").set_value(("bad.csv", content, "text/csv"))
+    at.run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "This file cannot be used yet" in errors
+    assert "bad.csv" in errors and expected in errors
+    assert "uploaded_org" not in at.session_state and plan(at).org == "office"
+
+
+def test_a_link_to_an_uploaded_organisation_asks_for_the_file():
+    at = open_app({**SMALL, "org": "uploaded"})
+    assert any("upload it again" in i.value for i in at.info)
+    assert charts(at) == 0
+
+
+# ---------------------------------------------------------------------------- assumptions
+def test_assumptions_page_lists_every_parameter_and_changes_them():
+    at = open_app(page="views/assumptions.py")
+    assert at.title[0].value == "Assumptions"
+    tables = " ".join(t.value.reset_index().to_csv() for t in at.table)
+    for name in REGISTRY:
+        assert name in tables
+    assert "Compton et al. 2014" in tables  # sources are shown
+    # Switching the evidence setting here is the same setting as in the sidebar.
+    at.radio(key="as_evidence").set_value("optimistic").run()
+    assert plan(at).evidence == "optimistic"
+    assert at.sidebar.radio(key="sb_evidence").value == "optimistic"
+    # Change the hourly cost of work, then undo.
+    at.number_input(key="as_value_wage").set_value(50.0).run()
+    assert plan(at).params.wage == 50 and plan(at).overrides == (("wage", 50.0),)
+    assert "p.wage" in at.query_params
+    at.button(key="as_reset").click().run()
+    assert plan(at).overrides == ()
+
+
+# ---------------------------------------------------------------------------- command line
+def test_dashboard_command_is_safe_by_default():
+    command, folder = cli.dashboard_command(8600)
+    assert command[1:4] == ["-m", "streamlit", "run"] and command[4].endswith("app.py")
+    flags = dict(zip(command[5::2], command[6::2], strict=True))
+    assert flags["--server.address"] == "127.0.0.1"
+    assert flags["--server.port"] == "8600"
+    assert flags["--browser.gatherUsageStats"] == "false"
+    assert flags["--server.headless"] == "true"
+    assert int(flags["--server.maxUploadSize"]) <= 5
+    config = tomllib.loads((folder / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["maxUploadSize"] == int(flags["--server.maxUploadSize"])
+
+
+def test_dashboard_subcommand_and_port_checks(capsys):
+    args = cli.build_parser().parse_args(["dashboard"])
+    assert args.port == 8501
+    with pytest.raises(SystemExit) as exc:
+        cli.build_parser().parse_args(["dashboard", "--port", "99999"])
+    assert exc.value.code == 2
+    assert "port from 1 to 65535" in capsys.readouterr().err
