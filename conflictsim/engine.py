@@ -154,11 +154,19 @@ def _derive(par, cust, reg, lis, r, i, trig_p, rec_p, enc):
 
 
 @njit(**_JIT)
-def _refresh_traits(par, cust, z_reg, z_lis, shift_reg, shift_lis, reg, lis, trig_p, rec_p, enc):
-    """Today's traits, ``logistic(z + shift)``, and the probabilities derived from them."""
+def _refresh_traits(
+    par, cust, z_reg, z_lis, shift_reg, shift_lis, reg, lis, trig_p, rec_p, enc, only_shifted
+):
+    """Today's traits, ``logistic(z + shift)``, and the probabilities derived from them.
+
+    With ``only_shifted``, posts with no shift are left as they are: their traits were set
+    without one (on day 0 or at hire) and training is only lost by leaving the post.
+    """
     n_rep, n = z_reg.shape
     for r in range(n_rep):
         for i in range(n):
+            if only_shifted and shift_reg[r, i] == 0.0 and shift_lis[r, i] == 0.0:
+                continue
             reg[r, i] = _logistic(z_reg[r, i] + shift_reg[r, i])
             lis[r, i] = _logistic(z_lis[r, i] + shift_lis[r, i])
             _derive(par, cust, reg, lis, r, i, trig_p, rec_p, enc)
@@ -704,7 +712,9 @@ def _initial_state(scenario: Scenario, seed: int, ids: np.ndarray, key) -> _Stat
     return state
 
 
-def _refresh(state: _State, shift_reg: np.ndarray, shift_lis: np.ndarray) -> None:
+def _refresh(
+    state: _State, shift_reg: np.ndarray, shift_lis: np.ndarray, only_shifted: bool = False
+) -> None:
     cust = np.ascontiguousarray(state.scenario.org.customer_facing, dtype=np.bool_)
     _refresh_traits(
         state.par,
@@ -718,6 +728,7 @@ def _refresh(state: _State, shift_reg: np.ndarray, shift_lis: np.ndarray) -> Non
         state.trig_p,
         state.rec_p,
         state.enc,
+        only_shifted,
     )
 
 
@@ -768,6 +779,7 @@ def _run(state: _State, record_teams: bool) -> Results:
                 state,
                 zeros if shift_reg is None else shift_reg,
                 zeros if shift_lis is None else shift_lis,
+                only_shifted=True,
             )
             state.shifted = True
         elif state.shifted:  # yesterday's shifts are gone

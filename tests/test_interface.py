@@ -1,0 +1,76 @@
+"""The names promised to users in shared/INTERFACE.md, called exactly as written there."""
+
+import networkx as nx
+
+import conflictsim as cs
+from conflictsim.cli import build_parser
+
+
+def test_python_interface(tmp_path):
+    org = cs.Organisation.generate(size=120, preset="office", seed=1)
+    for preset in ("office", "call_centre", "hospital_ward", "school"):
+        assert cs.Organisation.generate(size=30, preset=preset, seed=1).size == 30
+    (tmp_path / "org.csv").write_text(
+        "employee_id,manager_id,team\nA,,t1\nB,A,t1\nC,A,t2\n", encoding="utf-8"
+    )
+    (tmp_path / "edges.csv").write_text("source,target\nA,B\nB,C\n", encoding="utf-8")
+    assert cs.Organisation.from_csv(tmp_path / "org.csv", edges=tmp_path / "edges.csv").size == 3
+    assert cs.Organisation.from_graph(nx.path_graph(4), contact_prob=1.0).size == 4
+    frame = org.to_frame()
+    assert {"id", "team", "department", "manager", "is_manager", "customer_facing"} <= set(
+        frame.columns
+    )
+
+    params = cs.Params(transmission=0.1, recovery=0.3)
+    assert cs.Params.sis(transmission=0.05, recovery=0.1).trigger == 0
+    prog = cs.Training("active_listening", target="managers", coverage=0.3, start_day=0)
+    scn = cs.Scenario(org=org, params=params, programmes=[prog], days=30, initial_upset=0.02)
+
+    model = cs.ConflictModel(scn, rng=42)
+    model.run_for(30)
+    df = model.datacollector.get_model_vars_dataframe()
+    assert len(df) == 31 and {"upset", "conflicts"} <= set(df.columns)
+
+    res = cs.simulate(scn, replicates=5, seed=1)
+    assert list(res.daily.columns[:10]) == [
+        "replicate", "day", "upset", "conflicts", "conflicts_minor", "conflicts_major",
+        "conflicts_critical", "absent", "quits", "conflict_hours",
+    ]  # fmt: skip
+    assert (res.daily["day"].min(), len(res.summary)) == (0, 5)
+    assert {
+        "conflicts", "conflicts_minor", "conflicts_major", "conflicts_critical",
+        "conflict_hours", "absent_days", "quits", "trained", "cost_conflict", "cost_training",
+    } <= set(res.summary.columns)  # fmt: skip
+
+    scn0 = cs.Scenario(org=org, params=params, days=30)
+    cmp = cs.compare({"baseline": scn0, "listening": scn}, replicates=4, seed=1)
+    assert list(cmp.table.columns[:5]) == ["arm", "outcome", "mean", "ci_low", "ci_high"]
+    assert {
+        "net_benefit", "roi", "conflicts_untrained", "conflicts_untrained_d1",
+        "conflicts_untrained_d2", "conflicts_untrained_d3plus",
+    } <= set(cmp.table["outcome"])  # fmt: skip
+
+
+def test_command_line_interface():
+    parser = build_parser()
+    for argv in (
+        ["simulate", "--preset", "school", "--size", "50", "--days", "10", "--seed", "3"],
+        [
+            "run",
+            "EXPERIMENT.toml",
+            "--out",
+            "DIR",
+            "--workers",
+            "2",
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+            "--resume",
+        ],  # fmt: skip
+        ["compare", "DIR"],
+        ["report", "DIR"],
+        ["sensitivity", "EXPERIMENT.toml", "--out", "DIR"],
+        ["check-org", "ORG.csv", "--edges", "EDGES.csv"],
+        ["dashboard", "--port", "8600"],
+    ):
+        args = parser.parse_args(argv)
+        assert args.command == argv[0]
