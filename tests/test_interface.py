@@ -55,17 +55,8 @@ def test_command_line_interface():
     parser = build_parser()
     for argv in (
         ["simulate", "--preset", "school", "--size", "50", "--days", "10", "--seed", "3"],
-        [
-            "run",
-            "EXPERIMENT.toml",
-            "--out",
-            "DIR",
-            "--workers",
-            "2",
-            "--scheduler",
-            "tcp://127.0.0.1:8786",
-            "--resume",
-        ],  # fmt: skip
+        ["run", "EXPERIMENT.toml", "--out", "DIR", "--workers", "2", "--resume"],
+        ["run", "EXPERIMENT.toml", "--out", "DIR", "--scheduler", "tcp://127.0.0.1:8786"],
         ["compare", "DIR"],
         ["report", "DIR"],
         ["sensitivity", "EXPERIMENT.toml", "--out", "DIR"],
