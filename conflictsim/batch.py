@@ -1033,26 +1033,42 @@ def stop_on_sigterm():
         signal.signal(signal.SIGTERM, previous)
 
 
+def guarded(command: str, out, work):
+    """Run ``work()`` for a command line, stopping cleanly on SIGTERM or Ctrl-C.
+
+    Returns:
+        ``(result, 0)``, or ``(None, status)`` after a message saying that finished
+        units are kept and how to resume.
+    """
+    try:
+        with stop_on_sigterm():
+            return work(), 0
+    except BatchError as exc:
+        print(f"conflictsim {command}: error: {exc}", file=sys.stderr)
+        print(f"finished units are kept: resume with --resume --out {out}", file=sys.stderr)
+        return None, 1
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: resume with --resume --out {out}", file=sys.stderr)
+        return None, 130
+
+
 def cmd_run(args) -> int:
     """``conflictsim run``: run an experiment file."""
     t0 = time.monotonic()
-    try:
-        with stop_on_sigterm():
-            units = run(
-                args.experiment,
-                args.out,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                resume=args.resume,
-                progress=not args.quiet,
-            )
-    except BatchError as exc:
-        print(f"conflictsim run: error: {exc}", file=sys.stderr)
-        print(f"finished units are kept: resume with --resume --out {args.out}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: resume with --resume --out {args.out}", file=sys.stderr)
-        return 130
+    units, status = guarded(
+        "run",
+        args.out,
+        lambda: run(
+            args.experiment,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=not args.quiet,
+        ),
+    )
+    if status:
+        return status
     print(
         f"{args.out}: {int(units['done'].sum())} units, {int(units['count'].sum()):,} runs "
         f"({time.monotonic() - t0:.1f} s)"

@@ -29,23 +29,11 @@ from typing import Any
 
 import numpy as np
 
+from conflictsim.outcomes import SUMMARY_COLUMNS
 from conflictsim.params import REGISTRY, Params
 
 #: Per-replicate outcomes a sensitivity analysis can look at (``outcomes.summarise``).
-SUMMARY_OUTCOMES = (
-    "conflicts",
-    "conflicts_minor",
-    "conflicts_major",
-    "conflicts_critical",
-    "conflict_hours",
-    "hours_per_employee_week",
-    "absent_days",
-    "quits",
-    "mean_upset",
-    "trained",
-    "cost_conflict",
-    "cost_training",
-)
+SUMMARY_OUTCOMES = SUMMARY_COLUMNS
 #: Sweep designs and sensitivity methods.
 SWEEP_DESIGNS = ("grid", "lhs", "sobol")
 SENSITIVITY_METHODS = ("sobol", "morris")

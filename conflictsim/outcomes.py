@@ -18,6 +18,22 @@ DAILY_COLUMNS = (
     "conflict_hours",
 )
 
+#: Per-run outcome columns (``summarise``), shared by both engines and the experiment files.
+SUMMARY_COLUMNS = (
+    "conflicts",
+    "conflicts_minor",
+    "conflicts_major",
+    "conflicts_critical",
+    "conflict_hours",
+    "hours_per_employee_week",
+    "absent_days",
+    "quits",
+    "mean_upset",
+    "trained",
+    "cost_conflict",
+    "cost_training",
+)
+
 #: Working days in a week, for "hours per employee per week" (CPP 2008's unit).
 DAYS_PER_WEEK = 5
 

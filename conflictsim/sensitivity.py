@@ -21,7 +21,6 @@ is left adds to the indices, so use enough replicates for a stable outcome.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -254,25 +253,22 @@ def _range(r: pd.Series) -> str:
 
 def cmd_sensitivity(args) -> int:
     """``conflictsim sensitivity``: run a sensitivity analysis and print its indices."""
-    from conflictsim.batch import BatchError, stop_on_sigterm
+    from conflictsim.batch import guarded
 
-    try:
-        with stop_on_sigterm():
-            df = sensitivity(
-                args.experiment,
-                args.out,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                resume=args.resume,
-                progress=not args.quiet,
-            )
-    except BatchError as exc:
-        print(f"conflictsim sensitivity: error: {exc}", file=sys.stderr)
-        print(f"finished units are kept: resume with --resume --out {args.out}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: resume with --resume --out {args.out}", file=sys.stderr)
-        return 130
+    df, status = guarded(
+        "sensitivity",
+        args.out,
+        lambda: sensitivity(
+            args.experiment,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=not args.quiet,
+        ),
+    )
+    if status:
+        return status
     print(format_indices(df))
     print(
         f"\nwrote {Path(args.out) / RESULT_FILE}; the chart is in `conflictsim report {args.out}`"
