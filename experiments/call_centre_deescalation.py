@@ -11,7 +11,7 @@ import pandas as pd
 import conflictsim as cs
 
 replicates = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-engine = sys.argv[2] if len(sys.argv) > 2 else "mesa"
+engine = sys.argv[2] if len(sys.argv) > 2 else "fast"
 org = cs.Organisation.generate(size=400, preset="call_centre", seed=1)
 arms = {
     "baseline": cs.Scenario(org, days=250),
