@@ -704,7 +704,7 @@ def _initial_state(scenario: Scenario, seed: int, ids: np.ndarray, key) -> _Stat
         lis=np.empty(shape),
         trig_p=np.empty(shape),
         rec_p=np.empty(shape),
-        enc=np.empty((*shape, 2)),
+        enc=np.empty((*shape, 2), dtype=np.float32),
         trained=np.zeros(shape, dtype=bool),
     )
     zeros = np.zeros(shape)
