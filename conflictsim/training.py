@@ -7,7 +7,7 @@ restores it. De-escalation trainees also act as responders (MODEL.md step 6).
 Who is trained is decided by a targeting rule and a coverage (a share of the eligible
 group), a headcount or a budget. The draws behind a targeting rule come from a stream of
 their own per replicate, so two arms that differ only in the programme's kind train the
-same people (see ``ConflictModel.targeting_rng``).
+same people (see ``ConflictModel.targeting_rngs``).
 """
 
 from __future__ import annotations

@@ -40,8 +40,3 @@ def draw_population(
     z_reg = draw_latent(regulation, params.regulation_mean, params.regulation_sd, rng)
     z_lis = draw_latent(listening, params.listening_mean, params.listening_sd, rng)
     return z_reg, z_lis
-
-
-def strain_norm(strain: np.ndarray | float, scale: float) -> np.ndarray | float:
-    """Saturating map of accumulated strain into [0, 1): strain / (strain + scale)."""
-    return strain / (strain + scale)

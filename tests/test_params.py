@@ -77,3 +77,11 @@ def test_params_survive_pickling_for_worker_processes():
     p = cs.Params.sis(transmission=0.3, recovery=0.2)
     q = pickle.loads(pickle.dumps(p))
     assert q == p and q.contact_certain and q.transmission == 0.3
+
+
+def test_registry_frame_has_one_row_per_parameter():
+    from conflictsim.params import registry_frame
+
+    df = registry_frame()
+    assert df["parameter"].tolist() == list(REGISTRY)
+    assert (df["low"] <= df["default"]).all() and (df["default"] <= df["high"]).all()
