@@ -14,31 +14,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from conflictsim.outcomes import SUMMARY_COLUMNS
 from conflictsim.scenario import Scenario
 from conflictsim.training import distance_to_trained
 
-#: Outcomes where less is better; every other outcome but ``trained`` is better higher.
-LOWER_IS_BETTER = {
-    "conflicts",
-    "conflicts_minor",
-    "conflicts_major",
-    "conflicts_critical",
-    "conflict_hours",
-    "hours_per_employee_week",
-    "absent_days",
-    "quits",
-    "mean_upset",
-    "cost_conflict",
-    "cost_training",
-    "conflicts_untrained",
-    "conflicts_untrained_d1",
-    "conflicts_untrained_d2",
-    "conflicts_untrained_d3plus",
-}
-NEUTRAL = {"trained"}
-
 #: Ripple distance classes: ties to the nearest trainee.
 RIPPLE_CLASSES = (("d1", 1, 1), ("d2", 2, 2), ("d3plus", 3, None))
+
+#: Ripple outcomes: conflicts of the untrained, overall and by distance class.
+RIPPLE_OUTCOMES = ("conflicts_untrained",) + tuple(
+    f"conflicts_untrained_{name}" for name, _, _ in RIPPLE_CLASSES
+)
+NEUTRAL = {"trained"}
+#: Outcomes where less is better; every other outcome but ``trained`` is better higher
+#: (net benefit and return on investment).
+LOWER_IS_BETTER = (set(SUMMARY_COLUMNS) - NEUTRAL) | set(RIPPLE_OUTCOMES)
 
 
 @dataclass
