@@ -218,13 +218,13 @@ def run_unit(task: dict) -> dict:
     """Run one unit (in a worker) and return its tables as Parquet bytes.
 
     Args:
-        task: ``unit``, ``scenario``, ``engine`` (a key of ``comparison.ENGINES``),
+        task: ``unit``, ``scenario``, ``engine`` (a key of ``runs.ENGINES``),
             ``seed`` and ``outputs``.
 
     Returns:
         ``files`` (kind to bytes, or None when not kept), ``seconds`` and ``host``.
     """
-    from conflictsim.comparison import ENGINES
+    from conflictsim.runs import ENGINES
 
     start = time.perf_counter()
     unit: Unit = task["unit"]
@@ -497,7 +497,7 @@ def _with_engine(exp: Experiment, engine: str) -> Experiment:
 
 def _new_manifest(exp: Experiment, fingerprint: str) -> dict:
     from conflictsim import __version__
-    from conflictsim.comparison import replicate_seed
+    from conflictsim.seeds import replicate_seed
 
     units = exp.units()
     return {
@@ -848,7 +848,8 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
     pools every point and replicate (each (point, replicate) pair is one paired
     difference): the average effect over the design's spread of parameters.
     """
-    from conflictsim.comparison import ArmRuns, Comparison
+    from conflictsim.comparison import Comparison
+    from conflictsim.runs import ArmRuns
 
     out = Path(out)
     exp = load_experiment(out)

@@ -9,87 +9,15 @@ Analysis, ch. 11). An arm that trains nobody reproduces the first arm exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from conflictsim.outcomes import SUMMARY_COLUMNS
+from conflictsim import outcomes
+from conflictsim.outcomes import RIPPLE_CLASSES
+from conflictsim.runs import DEFAULT_ENGINE, ENGINES, ArmRuns, check_engine
 from conflictsim.scenario import Scenario
 from conflictsim.training import distance_to_trained
-
-#: Ripple distance classes: ties to the nearest trainee.
-RIPPLE_CLASSES = (("d1", 1, 1), ("d2", 2, 2), ("d3plus", 3, None))
-
-#: Ripple outcomes: conflicts of the untrained, overall and by distance class.
-RIPPLE_OUTCOMES = ("conflicts_untrained",) + tuple(
-    f"conflicts_untrained_{name}" for name, _, _ in RIPPLE_CLASSES
-)
-NEUTRAL = {"trained"}
-#: Outcomes where less is better; every other outcome but ``trained`` is better higher
-#: (net benefit and return on investment).
-LOWER_IS_BETTER = (set(SUMMARY_COLUMNS) - NEUTRAL) | set(RIPPLE_OUTCOMES)
-
-
-@dataclass
-class ArmRuns:
-    """Replicates of one arm.
-
-    Attributes:
-        summary: One row per replicate (``conflictsim.outcomes.summarise`` columns).
-        daily: Tidy daily outcomes with a ``replicate`` column.
-        employee_conflicts: Conflicts each post was party to, shape (replicates, size).
-        trained: Whether each post was trained during the run, shape (replicates, size).
-    """
-
-    summary: pd.DataFrame
-    daily: pd.DataFrame
-    employee_conflicts: np.ndarray
-    trained: np.ndarray
-
-
-def replicate_seed(seed: int, replicate: int) -> int:
-    """The seed of replicate ``replicate``: the same in every arm, process and machine."""
-    return int(np.random.SeedSequence([int(seed), int(replicate)]).generate_state(1)[0])
-
-
-def run_mesa(scenario: Scenario, replicates: int, seed: int, first: int = 0) -> ArmRuns:
-    """Run replicates ``first .. first + replicates - 1`` with the Mesa model."""
-    from conflictsim.model import ConflictModel
-
-    summaries, dailies, conflicts, trained = [], [], [], []
-    for k in range(first, first + replicates):
-        model = ConflictModel(scenario, rng=replicate_seed(seed, k))
-        model.run_for(scenario.days)
-        daily = model.daily_frame()
-        daily.insert(0, "replicate", k)
-        dailies.append(daily)
-        summaries.append({"replicate": k, **model.summary()})
-        conflicts.append(model.employee_conflicts)
-        trained.append(model.ever_trained.copy())
-    return ArmRuns(
-        summary=pd.DataFrame(summaries),
-        daily=pd.concat(dailies, ignore_index=True),
-        employee_conflicts=np.array(conflicts),
-        trained=np.array(trained),
-    )
-
-
-def run_fast(scenario: Scenario, replicates: int, seed: int, first: int = 0) -> ArmRuns:
-    """Run replicates ``first .. first + replicates - 1`` with the fast engine."""
-    from conflictsim.engine import simulate
-
-    res = simulate(scenario, replicates, seed, first_replicate=first, record_teams=False)
-    return ArmRuns(
-        summary=res.summary,
-        daily=res.daily,
-        employee_conflicts=res.employee_conflicts,
-        trained=res.trained,
-    )
-
-
-#: Runners by name: each runs replicates ``first ..`` of a scenario, seeded per replicate.
-ENGINES = {"fast": run_fast, "mesa": run_mesa}
 
 
 class Comparison:
@@ -217,15 +145,15 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     return (mean, mean - float(half), mean + float(half))
 
 
-def p_better(outcome: str, diff: np.ndarray) -> float:
+def p_better(name: str, diff: np.ndarray) -> float:
     """Share of replicates where the arm beats the first arm (ties count half)."""
-    if outcome in NEUTRAL:
+    spec = outcomes.outcome(name)
+    if spec.better is None:
         return np.nan
     d = diff[~np.isnan(diff)]
     if d.size == 0:
         return np.nan
-    better = d < 0 if outcome in LOWER_IS_BETTER else d > 0
-    return float(better.mean() + 0.5 * (d == 0).mean())
+    return float(spec.is_better(d).mean() + 0.5 * (d == 0).mean())
 
 
 def compare(
@@ -233,7 +161,7 @@ def compare(
     replicates: int = 100,
     seed: int = 1,
     *,
-    engine: str = "fast",
+    engine: str = DEFAULT_ENGINE,
 ) -> Comparison:
     """Run every arm with common random numbers and compare each with the first.
 
@@ -262,8 +190,6 @@ def compare(
             raise ValueError(f"arm {name!r} runs {scn.days} days, the first arm {first.days}")
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 2:
         raise ValueError(f"replicates must be a whole number of at least 2, got {replicates!r}")
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    runner = ENGINES[engine]
+    runner = ENGINES[check_engine(engine)]
     runs = {name: runner(scn, replicates, seed) for name, scn in scenarios.items()}
     return Comparison(scenarios, runs)

@@ -21,7 +21,7 @@ import hashlib
 import math
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,10 +44,10 @@ _MAX_REPLICATES = 10_000_000
 
 
 def default_engine() -> str:
-    """The fast engine when it is available, else the Mesa model."""
-    from conflictsim.comparison import ENGINES
+    """The project's default simulator (``conflictsim.runs.DEFAULT_ENGINE``)."""
+    from conflictsim.runs import DEFAULT_ENGINE
 
-    return "fast" if "fast" in ENGINES else "mesa"
+    return DEFAULT_ENGINE
 
 
 # ----------------------------------------------------------------------------- the model
@@ -182,7 +182,7 @@ class Experiment:
         replicates: Replicates per arm and design point.
         days: Working days simulated (250 is a year).
         initial_upset: Share of employees upset on day 0, or a list of employee ids.
-        engine: Name of the runner in ``conflictsim.comparison.ENGINES``.
+        engine: Name of the runner in ``conflictsim.runs.ENGINES``.
         engine_given: Whether the file names the engine (else the default was taken).
         replicates_per_unit: Replicates in one unit of work.
         organisation: How to build the organisation: ``preset``, ``size``, ``seed`` and
@@ -347,7 +347,7 @@ def loads(
             taken from its folder).
         base_dir: Folder for relative paths when ``path`` is None (default: current).
         input_overrides: Replace the files the experiment reads (see ``load``).
-        engines: Engine names to accept (default: those of ``comparison.ENGINES``); a
+        engines: Engine names to accept (default: those of ``runs.ENGINES``); a
             finished run is read back with the engine it ran on, even where it is missing.
     """
     label = str(path) if path is not None else "<experiment>"
@@ -663,7 +663,7 @@ def _build(
     overrides: dict,
     engines: Sequence[str] | None = None,
 ) -> Experiment:
-    from conflictsim.comparison import ENGINES
+    from conflictsim.runs import ENGINES
 
     engines = list(ENGINES) if engines is None else list(dict.fromkeys([*engines, *ENGINES]))
 
@@ -766,7 +766,7 @@ def _build(
             except ValueError as exc:
                 given = {f.name for f in dataclasses.fields(prog) if f.init}
                 raise ctx.error(
-                    ("arms", i, "programmes", j) + _culprit(str(exc), dict.fromkeys(given)),
+                    ("arms", i, "programmes", j) + _culprit(exc, given),
                     str(exc),
                 ) from None
     return experiment
@@ -867,27 +867,17 @@ def _arms(ctx: _Context, data: dict, base_params: dict) -> tuple[Arm, ...]:
             try:
                 progs.append(Training(**pr))
             except ValueError as exc:
-                raise ctx.error(pk + _culprit(str(exc), pr), str(exc)) from None
+                raise ctx.error(pk + _culprit(exc, pr), str(exc)) from None
         arms.append(Arm(name, tuple(progs), params, _str(ctx, a, "description", k, default="")))
     return tuple(arms)
 
 
-def _culprit(message: str, programme: Mapping) -> tuple[str, ...]:
-    """The key of a programme that a ``Training`` or scenario error is about, if any."""
-    for key in programme:
-        if message.startswith(f"{key} "):
-            return (key,)
-    if message.startswith("unknown programme kind"):
-        return ("kind",)
-    if message.startswith("target 'hotspots' needs start_day"):
-        return ("start_day",) if "start_day" in programme else ("target",)
-    if message.startswith(("unknown target", "target ")):
-        return ("target",)
-    if message.startswith("give one of"):
-        given = [k for k in ("coverage", "headcount", "budget") if k in programme]
-        return (given[-1],)
-    if "starts on day" in message and "start_day" in programme:
-        return ("start_day",)
+def _culprit(exc: ValueError, present: Iterable[str]) -> tuple[str, ...]:
+    """The key of a programme table that a ``TrainingError`` is about, if it holds one."""
+    present = set(present)
+    for name in getattr(exc, "fields", ()):
+        if name in present:
+            return (name,)
     return ()
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from conflictsim.agents import Employee
 from conflictsim.params import Params
 from conflictsim.scenario import Scenario
+from conflictsim.seeds import targeting_rngs
 from conflictsim.traits import draw_population
 
 MINOR, MAJOR, CRITICAL = 0, 1, 2
@@ -92,6 +93,7 @@ class ConflictModel(mesa.Model):
         rng: Seed (or numpy Generator) for every random draw of this replicate.
 
     Attributes:
+        seed: The replicate's seed, from which the targeting streams are spawned.
         employees: The agents, in the organisation's index order.
         datacollector: Daily outcomes from day 0 (the state before the first step).
         day: The last day simulated (0 before the first step).
@@ -99,6 +101,13 @@ class ConflictModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, rng: Any = None) -> None:
         super().__init__(rng=rng)
+        # The replicate's seed, for the targeting streams (conflictsim.seeds): the integer
+        # given, or one drawn from the generator given (or from fresh entropy).
+        self.seed = (
+            int(rng)
+            if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)
+            else int(self.rng.integers(np.iinfo(np.int32).max))
+        )
         if not isinstance(scenario, Scenario):
             raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
         # Mesa's Model already has a `scenario` attribute of its own; keep ours apart.
@@ -133,10 +142,7 @@ class ConflictModel(mesa.Model):
         # Who gets trained is drawn from streams of their own (one per programme), so that
         # arms differing only in the programme's kind train the same people and share
         # every other draw.
-        self.targeting_rngs = [
-            np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(1, k)))
-            for k in range(len(self.programmes))
-        ]
+        self.targeting_rngs = targeting_rngs(self.seed, len(self.programmes))
         self.waves: list[list[np.ndarray] | None] = [None] * len(self.programmes)
         self.sessions = np.zeros(len(self.programmes), dtype=np.int64)
         self.people_trained = 0

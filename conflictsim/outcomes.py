@@ -1,10 +1,19 @@
-"""Outcomes of a run: daily series to per-run totals, hours and money (MODEL.md section 5)."""
+"""Outcomes of a run: daily series, per-run totals, and one vocabulary for all of them.
+
+MODEL.md section 5. ``OUTCOMES`` is the single place where an outcome's words, number
+format and direction (is less better?) are defined; the console tables, the report, the
+planner and the dashboard all read it, so a label or a direction is changed once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
-from conflictsim.scenario import Scenario
+from conflictsim.scenario import DAYS_PER_WEEK, Scenario
 
 #: Daily outcome columns, shared by the Mesa model and the fast engine.
 DAILY_COLUMNS = (
@@ -34,8 +43,125 @@ SUMMARY_COLUMNS = (
     "cost_training",
 )
 
-#: Working days in a week, for "hours per employee per week" (CPP 2008's unit).
-DAYS_PER_WEEK = 5
+#: Severity classes of a conflict, mildest first (MODEL.md step 5).
+SEVERITIES = ("minor", "major", "critical")
+
+#: Ripple distance classes: (suffix, fewest ties to the nearest trainee, most or None).
+RIPPLE_CLASSES = (("d1", 1, 1), ("d2", 2, 2), ("d3plus", 3, None))
+
+#: Ripple outcomes: conflicts of the untrained, overall and by distance class.
+RIPPLE_OUTCOMES = ("conflicts_untrained",) + tuple(
+    f"conflicts_untrained_{name}" for name, _, _ in RIPPLE_CLASSES
+)
+
+#: Outcomes that exist only as a difference between two arms.
+DIFFERENCE_OUTCOMES = ("net_benefit", "roi")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an outcome is called, how it is written and which way is better.
+
+    Attributes:
+        name: Column name in summaries and comparison tables.
+        label: Words for it standing alone ("major conflicts").
+        short: Words for it in a table under its parent ("major"); the label if none.
+        plain: Words for planners (the dashboard and its summaries).
+        parent: The outcome it is a part of (``conflicts`` for ``conflicts_major``).
+        better: ``lower``, ``higher``, or None where neither is better (people trained).
+        decimals: Decimals of a mean or a difference of it.
+    """
+
+    name: str
+    label: str
+    short: str = ""
+    plain: str = ""
+    parent: str | None = None
+    better: str | None = "lower"
+    decimals: int = 1
+
+    @property
+    def row_label(self) -> str:
+        """The label in a console table: parts are indented under their parent."""
+        return f"  {self.short or self.label}" if self.parent else self.label
+
+    def fmt(self, value: float, signed: bool = False) -> str:
+        """``value`` with thousands separators and this outcome's decimals."""
+        return f"{value:{'+' if signed else ''},.{self.decimals}f}"
+
+    def is_better(self, diff: np.ndarray) -> np.ndarray:
+        """Where a difference (arm minus reference) favours the arm."""
+        return diff < 0 if self.better == "lower" else diff > 0
+
+
+def _outcomes(*items: Outcome) -> Mapping[str, Outcome]:
+    return {o.name: o for o in items}
+
+
+#: Every outcome of a run or a comparison, in the order tables show them.
+OUTCOMES: Mapping[str, Outcome] = _outcomes(
+    Outcome("conflicts", "conflicts", plain="Conflicts"),
+    Outcome("conflicts_minor", "minor conflicts", "minor", "Minor", parent="conflicts"),
+    Outcome("conflicts_major", "major conflicts", "major", "Major", parent="conflicts"),
+    Outcome("conflicts_critical", "critical conflicts", "critical", "Critical", "conflicts"),
+    Outcome("conflict_hours", "conflict hours", plain="Working hours lost", decimals=0),
+    Outcome(
+        "hours_per_employee_week",
+        "conflict hours per employee per week",
+        "per employee per week",
+        "Hours lost per employee per week",
+        parent="conflict_hours",
+        decimals=2,
+    ),
+    Outcome("absent_days", "absent days", plain="Days absent"),
+    Outcome("quits", "quits", plain="People who quit", decimals=2),
+    Outcome("mean_upset", "upset on an average day", plain="People upset on an average day"),
+    Outcome("trained", "people trained", plain="People trained", better=None),
+    Outcome("cost_conflict", "cost of conflict", plain="Cost of conflict", decimals=0),
+    Outcome("cost_training", "cost of training", plain="Cost of training", decimals=0),
+    Outcome("net_benefit", "net benefit", plain="Net benefit", better="higher", decimals=0),
+    Outcome(
+        "roi", "return per unit spent", plain="Return on investment", better="higher", decimals=2
+    ),
+    Outcome(
+        "conflicts_untrained",
+        "conflicts of the untrained",
+        plain="Conflicts of colleagues who were not trained",
+    ),
+    Outcome(
+        "conflicts_untrained_d1",
+        "conflicts of the untrained 1 tie from a trainee",
+        "1 tie from a trainee",
+        "One step: work directly with a trainee",
+        parent="conflicts_untrained",
+    ),
+    Outcome(
+        "conflicts_untrained_d2",
+        "conflicts of the untrained 2 ties from a trainee",
+        "2 ties",
+        "Two steps: a colleague of a colleague",
+        parent="conflicts_untrained",
+    ),
+    Outcome(
+        "conflicts_untrained_d3plus",
+        "conflicts of the untrained 3 or more ties from a trainee",
+        "3 or more",
+        "Three or more steps away",
+        parent="conflicts_untrained",
+    ),
+)
+
+
+def outcome(name: str) -> Outcome:
+    """The ``Outcome`` of a column name.
+
+    Raises:
+        ValueError: If no outcome has that name.
+    """
+    try:
+        return OUTCOMES[name]
+    except KeyError:
+        raise ValueError(f"unknown outcome {name!r}; choose one of {', '.join(OUTCOMES)}") from None
 
 
 def summarise(

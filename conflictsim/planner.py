@@ -901,10 +901,9 @@ def run_arm(scenario: Scenario, replicates: int, seed: int) -> Any:
     random numbers). This lets a caller cache arms one by one: when a planner changes one
     option, only that option's arm is simulated again.
     """
-    from conflictsim import comparison
+    from conflictsim import runs
 
-    engine = (comparison.compare.__kwdefaults__ or {}).get("engine", "mesa")
-    return comparison.ENGINES[engine](scenario, replicates, seed)
+    return runs.run_arm(scenario, replicates, seed)
 
 
 def evaluate(
@@ -1314,8 +1313,8 @@ def spread(plan: Plan, org: Organisation, arm: int = 0, replicate: int = 0) -> S
     Returns:
         The run, day by day.
     """
-    from conflictsim.comparison import replicate_seed
     from conflictsim.model import ConflictModel
+    from conflictsim.seeds import replicate_seed
 
     arms = plan.arms(org)
     names = list(arms)

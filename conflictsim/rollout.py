@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from conflictsim.comparison import replicate_seed
 from conflictsim.scenario import Scenario
+from conflictsim.seeds import replicate_seed, targeting_rngs
 
 
 class Rollout:
@@ -38,12 +38,7 @@ class Rollout:
         self.programmes = list(scenario.programmes)
         n_rep, n = len(replicate_ids), scenario.org.size
         self.rngs = [
-            [
-                np.random.default_rng(
-                    np.random.SeedSequence(replicate_seed(seed, int(rep)), spawn_key=(1, k))
-                )
-                for k in range(len(self.programmes))
-            ]
+            targeting_rngs(replicate_seed(seed, int(rep)), len(self.programmes))
             for rep in replicate_ids
         ]
         self.last = [np.full((n_rep, n), np.nan) for _ in self.programmes]

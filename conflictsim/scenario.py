@@ -1,4 +1,7 @@
-"""Scenarios: what is simulated (an organisation, parameters, programmes, a horizon)."""
+"""Scenarios: what is simulated (an organisation, parameters, programmes, a horizon).
+
+The calendar lives here too: a simulated day is a working day (MODEL.md section 2).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,12 @@ import numpy as np
 from conflictsim.organisation import Organisation
 from conflictsim.params import Params
 
+#: Working days in a week, for "hours per employee per week" (CPP 2008's unit).
+DAYS_PER_WEEK = 5
 #: Working days in a year (MODEL.md section 2).
 DAYS_PER_YEAR = 250
+#: Working days in a month, on average.
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 
 @dataclass(frozen=True, eq=False)

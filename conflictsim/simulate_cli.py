@@ -109,9 +109,10 @@ def parse_settings(items: list[str]) -> dict[str, float]:
 
 def run_simulate(args: argparse.Namespace) -> int:
     """Run the scenario the options describe and print its summary."""
-    from conflictsim.comparison import ENGINES, compare
+    from conflictsim.comparison import compare
     from conflictsim.organisation import Organisation
     from conflictsim.params import Params
+    from conflictsim.runs import ENGINES
     from conflictsim.scenario import Scenario
 
     params = Params(**parse_settings(args.set))

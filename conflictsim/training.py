@@ -26,6 +26,19 @@ if TYPE_CHECKING:
     from conflictsim.scenario import Scenario
 
 
+class TrainingError(ValueError):
+    """A programme that cannot be run as given, naming the fields it is about.
+
+    Attributes:
+        fields: The ``Training`` fields the error is about, the likeliest culprit first
+            (an experiment file points at the first of them it holds).
+    """
+
+    def __init__(self, message: str, *fields: str) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 @dataclass(frozen=True)
 class Kind:
     """Evidence-based defaults of one kind of programme.
@@ -159,58 +172,80 @@ class Training:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(
-                f"unknown programme kind {self.kind!r}; choose one of {', '.join(KINDS)}"
+            raise TrainingError(
+                f"unknown programme kind {self.kind!r}; choose one of {', '.join(KINDS)}", "kind"
             )
         object.__setattr__(self, "_kind", KINDS[self.kind])
         if isinstance(self.target, str):
             if self.target not in TARGETS:
-                raise ValueError(
+                raise TrainingError(
                     f"unknown target {self.target!r}; choose one of {', '.join(TARGETS)} "
-                    "or give a list of employee ids"
+                    "or give a list of employee ids",
+                    "target",
                 )
         else:
             ids = [str(e) for e in self.target]
             if len(set(ids)) != len(ids):
-                raise ValueError("target lists an employee id more than once")
+                raise TrainingError("target lists an employee id more than once", "target")
             object.__setattr__(self, "target", tuple(ids))
         given = [n for n in ("coverage", "headcount", "budget") if getattr(self, n) is not None]
         if len(given) > 1:
-            raise ValueError(
-                f"give one of coverage, headcount or budget, not {' and '.join(given)}"
+            raise TrainingError(
+                f"give one of coverage, headcount or budget, not {' and '.join(given)}",
+                *reversed(given),
             )
         if self.coverage is not None and not 0 < _num(self.coverage, "coverage") <= 1:
-            raise ValueError(f"coverage must be a share in (0, 1], got {self.coverage!r}")
+            raise TrainingError(
+                f"coverage must be a share in (0, 1], got {self.coverage!r}", "coverage"
+            )
         if self.headcount is not None and (_whole(self.headcount, "headcount") < 0):
-            raise ValueError(f"headcount must be at least 0, got {self.headcount!r}")
+            raise TrainingError(
+                f"headcount must be at least 0, got {self.headcount!r}", "headcount"
+            )
         if self.budget is not None and _num(self.budget, "budget") < 0:
-            raise ValueError(f"budget must be at least 0, got {self.budget!r}")
+            raise TrainingError(f"budget must be at least 0, got {self.budget!r}", "budget")
         if _whole(self.start_day, "start_day") < 0:
-            raise ValueError(f"start_day must be at least 0, got {self.start_day!r}")
+            raise TrainingError(
+                f"start_day must be at least 0, got {self.start_day!r}", "start_day"
+            )
         if _whole(self.waves, "waves") < 1:
-            raise ValueError(f"waves must be at least 1, got {self.waves!r}")
+            raise TrainingError(f"waves must be at least 1, got {self.waves!r}", "waves")
         if _whole(self.wave_interval, "wave_interval") < 1:
-            raise ValueError(f"wave_interval must be at least 1, got {self.wave_interval!r}")
+            raise TrainingError(
+                f"wave_interval must be at least 1, got {self.wave_interval!r}", "wave_interval"
+            )
         if self.refresher_days is not None and _whole(self.refresher_days, "refresher_days") < 1:
-            raise ValueError(f"refresher_days must be at least 1, got {self.refresher_days!r}")
+            raise TrainingError(
+                f"refresher_days must be at least 1, got {self.refresher_days!r}", "refresher_days"
+            )
         if not _num(self.half_life_days, "half_life_days") > 0:
-            raise ValueError(f"half_life_days must be above 0, got {self.half_life_days!r}")
+            raise TrainingError(
+                f"half_life_days must be above 0, got {self.half_life_days!r}", "half_life_days"
+            )
         for name in ("listening_d", "regulation_d"):
             value = getattr(self, name)
             if value is not None and not -3 <= _num(value, name) <= 3:
-                raise ValueError(f"{name} must be an effect size in [-3, 3] SDs, got {value!r}")
+                raise TrainingError(
+                    f"{name} must be an effect size in [-3, 3] SDs, got {value!r}", name
+                )
         for name in ("cost_per_trainee", "hours_per_trainee"):
             value = getattr(self, name)
             if value is not None and _num(value, name) < 0:
-                raise ValueError(f"{name} must be at least 0, got {value!r}")
+                raise TrainingError(f"{name} must be at least 0, got {value!r}", name)
         if self.centrality not in ("degree", "betweenness"):
-            raise ValueError(f"centrality must be degree or betweenness, got {self.centrality!r}")
+            raise TrainingError(
+                f"centrality must be degree or betweenness, got {self.centrality!r}", "centrality"
+            )
         if _whole(self.lead_in_days, "lead_in_days") < 1:
-            raise ValueError(f"lead_in_days must be at least 1, got {self.lead_in_days!r}")
+            raise TrainingError(
+                f"lead_in_days must be at least 1, got {self.lead_in_days!r}", "lead_in_days"
+            )
         if self.target == "hotspots" and self.start_day < 1:
-            raise ValueError(
+            raise TrainingError(
                 "target 'hotspots' needs start_day of at least 1: hotspots are the teams with "
-                "the most conflict before the programme starts"
+                "the most conflict before the programme starts",
+                "start_day",
+                "target",
             )
 
     # ------------------------------------------------------------------ effects
@@ -284,15 +319,17 @@ class Training:
         """Check the programme fits the scenario (ids exist, start within the horizon)."""
         org = scenario.org
         if self.start_day >= max(scenario.days, 1):
-            raise ValueError(
+            raise TrainingError(
                 f"{self.kind} programme starts on day {self.start_day}, after the "
-                f"{scenario.days}-day horizon"
+                f"{scenario.days}-day horizon",
+                "start_day",
             )
         group = eligible(self, org)
         if self.headcount is not None and self.headcount > group.size:
-            raise ValueError(
+            raise TrainingError(
                 f"headcount {self.headcount} is more than the {group.size} people target "
-                f"{self.target_label!r} can reach"
+                f"{self.target_label!r} can reach",
+                "headcount",
             )
 
     @property
@@ -458,13 +495,13 @@ def _split(n: int, parts: int) -> list[int]:
 
 def _num(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a number, got {value!r}")
+        raise TrainingError(f"{name} must be a number, got {value!r}", name)
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
+        raise TrainingError(f"{name} must be finite, got {value!r}", name)
     return float(value)
 
 
 def _whole(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
+        raise TrainingError(f"{name} must be a whole number, got {value!r}", name)
     return int(value)

@@ -15,7 +15,7 @@ import pytest
 
 import conflictsim as cs
 from conflictsim import batch
-from conflictsim.comparison import ENGINES
+from conflictsim.runs import ENGINES
 
 # Long enough (96 runs of 100 people x 60 days) to be killed part-way, short enough for CI.
 EXPERIMENT = """\
@@ -256,7 +256,7 @@ def test_manifest_records_the_run(small, tmp_path):
     assert m["experiment"]["text"] == SMALL
     assert m["conflictsim_version"] == cs.__version__
     assert m["engine"] == "mesa" and m["seed"] == 5
-    from conflictsim.comparison import replicate_seed
+    from conflictsim.seeds import replicate_seed
 
     assert m["replicate_seeds"] == [replicate_seed(5, k) for k in range(5)]
     assert len(m["units"]) == 6 and all(u["seconds"] > 0 for u in m["units"].values())

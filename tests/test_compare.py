@@ -7,7 +7,8 @@ import pytest
 from scipy import stats
 
 import conflictsim as cs
-from conflictsim.comparison import ArmRuns, mean_ci, p_better, ripple
+from conflictsim.comparison import mean_ci, p_better, ripple
+from conflictsim.runs import ArmRuns
 
 
 @pytest.fixture(scope="module")

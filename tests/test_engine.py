@@ -536,7 +536,7 @@ def test_bad_seeds_and_replicate_ids_are_refused():
 
 
 def test_engine_trains_the_same_people_as_the_mesa_model():
-    from conflictsim.comparison import run_fast, run_mesa
+    from conflictsim.runs import run_fast, run_mesa
 
     org = cs.Organisation.generate(150, "school", seed=1)
     progs = [

@@ -105,14 +105,13 @@ def test_units_cover_every_replicate_once(tmp_path):
     assert [u.arm for u in e.units()[:2]] == ["a", "b"]
 
 
-def test_default_engine_follows_what_is_available(tmp_path, monkeypatch):
-    from conflictsim.comparison import ENGINES
+def test_default_engine_is_the_projects_default(tmp_path):
+    from conflictsim.runs import DEFAULT_ENGINE
 
     text = BASE.replace('engine = "mesa"\n', "")
-    assert ex.load(write(tmp_path, text)).engine == ("fast" if "fast" in ENGINES else "mesa")
-    monkeypatch.setitem(ENGINES, "fast", ENGINES["mesa"])
     e = ex.load(write(tmp_path, text))
-    assert e.engine == "fast" and not e.engine_given
+    assert e.engine == DEFAULT_ENGINE == "fast" and not e.engine_given
+    assert ex.load(write(tmp_path, BASE)).engine == "mesa"
 
 
 def test_csv_organisation_relative_to_file(tmp_path):

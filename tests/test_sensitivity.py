@@ -9,7 +9,7 @@ import pytest
 from conflictsim import batch
 from conflictsim import experiment as ex
 from conflictsim import sensitivity as sa
-from conflictsim.comparison import ENGINES, ArmRuns
+from conflictsim.runs import ENGINES, ArmRuns
 
 HEAD = """\
 [experiment]

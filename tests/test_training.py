@@ -9,7 +9,7 @@ from conftest import assert_mean_close, quiet, run_mesa, with_traits
 
 import conflictsim as cs
 from conflictsim.orgchart import parse_org
-from conflictsim.training import distance_to_trained, priority
+from conflictsim.training import TrainingError, distance_to_trained, priority
 
 # Three teams. Managers: a0 (heads everything), b0, c0. Customer-facing: a2, b1, b2, c3.
 ORG_CSV = """employee_id,manager_id,team,customer_facing
@@ -284,3 +284,20 @@ def test_team_frame_counts_each_party_in_their_team():
     daily = model.daily_frame()
     per_day = teams.groupby("day")["conflicts"].sum().to_numpy()
     assert (per_day == 2 * daily["conflicts"].to_numpy()).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, fields",
+    [
+        ({"coverage": 2}, ("coverage",)),
+        ({"coverage": 0.5, "budget": 10}, ("budget", "coverage")),
+        ({"target": "hotspots"}, ("start_day", "target")),
+        ({"lead_in_days": 0}, ("lead_in_days",)),
+        ({"listening_d": "big"}, ("listening_d",)),
+    ],
+)
+def test_training_errors_name_their_fields(kwargs, fields):
+    with pytest.raises(TrainingError) as info:
+        cs.Training("deescalation", **kwargs)
+    assert info.value.fields == fields
+    assert isinstance(info.value, ValueError)
