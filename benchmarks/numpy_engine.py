@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from conflictsim.engine import _initial_state
-from conflictsim.rng import (
+from conflictsim.engine.driver import _initial_state
+from conflictsim.engine.philox import (
     STAGE_CONFLICT,
     STAGE_EMPLOYEE,
     STAGE_HIRE,

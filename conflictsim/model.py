@@ -15,8 +15,10 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from conflictsim.agents import Employee
+from conflictsim.outcomes import summarise, team_frame
 from conflictsim.params import Params
 from conflictsim.scenario import Scenario
 from conflictsim.seeds import targeting_rngs
@@ -299,39 +301,35 @@ class ConflictModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _train(self, day: int) -> None:
-        """Run today's sessions: waves that fall today, then refreshers that are due."""
-        p = self.params
+        """Run today's sessions: the wave that falls today, then refreshers that are due."""
+        days = self.setup.days
         for k, prog in enumerate(self.programmes):
             if day == prog.start_day:
                 self.waves[k] = prog.select(
-                    self.org, p, self.setup.days, self.targeting_rngs[k], self._lead_in(prog)
+                    self.org,
+                    self.params,
+                    days,
+                    self.targeting_rngs[k],
+                    prog.lead_in_conflicts(self.team_daily),
                 )
-            for wave_day, trainees in zip(
-                prog.wave_days(self.setup.days), self.waves[k] or [], strict=False
-            ):
-                if wave_day != day:
+            w = prog.wave_on(day, days)
+            waves = self.waves[k] or []
+            for i in waves[w] if w is not None and w < len(waves) else ():
+                a = self.employees[int(i)]
+                if a.vacant or any(r[0] == k for r in a.trainings):
                     continue
-                for i in trainees:
-                    a = self.employees[int(i)]
-                    if a.vacant or any(r[0] == k for r in a.trainings):
-                        continue
-                    a.trainings.append([k, prog.kind, day])
-                    self.sessions[k] += 1
-                    self.people_trained += 1
-                    self.ever_trained[a.index] = True
-                    a.update_traits(day + 1, self.programmes)
-            if prog.refresher_days is not None and day < self.setup.days:
+                a.trainings.append([k, prog.kind, day])
+                self.sessions[k] += 1
+                self.people_trained += 1
+                self.ever_trained[a.index] = True
+                a.update_traits(day + 1, self.programmes)
+            if prog.refresher_days is not None:
                 for a in self.employees:
                     for record in a.trainings:
-                        if record[0] == k and day - record[2] == prog.refresher_days:
+                        if record[0] == k and prog.refresher_due(day, record[2], days):
                             record[2] = day  # a refresher restores the full shift
                             self.sessions[k] += 1
                             a.update_traits(day + 1, self.programmes)
-
-    def _lead_in(self, prog) -> np.ndarray:
-        """Conflicts per team over the programme's lead-in, up to and including today."""
-        window = self.team_daily[max(0, len(self.team_daily) - prog.lead_in_days) :]
-        return np.sum(window, axis=0)
 
     @property
     def cost_training(self) -> float:
@@ -350,26 +348,12 @@ class ConflictModel(mesa.Model):
         df.insert(0, "day", range(len(df)))
         return df
 
-    def team_frame(self):
+    def team_frame(self) -> pd.DataFrame:
         """Conflicts by team and day (each party counted in their own team), tidy."""
-        import pandas as pd
-
-        counts = np.array(self.team_daily)
-        days, teams = np.meshgrid(
-            np.arange(counts.shape[0]), np.arange(counts.shape[1]), indexing="ij"
-        )
-        return pd.DataFrame(
-            {
-                "day": days.ravel(),
-                "team": np.asarray(self.org.team_names, dtype=object)[teams.ravel()],
-                "conflicts": counts.ravel(),
-            }
-        )
+        return team_frame(np.array(self.team_daily)[None], self.org.team_names)
 
     def summary(self) -> dict[str, float]:
         """Per-run totals of the days simulated so far (see ``conflictsim.outcomes``)."""
-        from conflictsim.outcomes import summarise
-
         return summarise(
             self.daily_frame(),
             self.setup,

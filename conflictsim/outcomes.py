@@ -164,37 +164,103 @@ def outcome(name: str) -> Outcome:
         raise ValueError(f"unknown outcome {name!r}; choose one of {', '.join(OUTCOMES)}") from None
 
 
+def summary_table(
+    run: np.ndarray,
+    scenario: Scenario,
+    replicate_ids: np.ndarray,
+    trained: np.ndarray,
+    cost_training: np.ndarray,
+) -> pd.DataFrame:
+    """Per-run totals of every replicate: the one rule both simulators use.
+
+    Args:
+        run: Daily outcomes of days 1..D, shape (replicates, D, len(DAILY_COLUMNS)), the
+            columns in ``DAILY_COLUMNS`` order.
+        scenario: The scenario that was run (for size, horizon, wage and costs).
+        replicate_ids: Id of each replicate.
+        trained: People trained in each replicate.
+        cost_training: Fees plus the value of work hours spent in training, per replicate.
+
+    Returns:
+        One row per replicate: ``replicate`` and the ``SUMMARY_COLUMNS``: conflicts by
+        severity, conflict hours, absent days, quits and their cost,
+        ``cost_conflict = conflict_hours * wage + quits * replacement_cost``.
+    """
+    p = scenario.params
+    col = {name: run[:, :, j] for j, name in enumerate(DAILY_COLUMNS)}
+    hours = col["conflict_hours"].sum(axis=1)
+    quits = col["quits"].sum(axis=1).astype(np.int64)
+    weeks = max(scenario.days, 1) / DAYS_PER_WEEK
+    n_rep, n_days = run.shape[:2]
+    mean_upset = col["upset"].mean(axis=1) if n_days > 0 else np.full(n_rep, np.nan)
+
+    def total(name: str) -> np.ndarray:
+        return col[name].sum(axis=1).astype(np.int64)
+
+    return pd.DataFrame(
+        {
+            "replicate": replicate_ids,
+            "conflicts": total("conflicts"),
+            "conflicts_minor": total("conflicts_minor"),
+            "conflicts_major": total("conflicts_major"),
+            "conflicts_critical": total("conflicts_critical"),
+            "conflict_hours": hours,
+            "hours_per_employee_week": hours / scenario.org.size / weeks,
+            "absent_days": total("absent"),
+            "quits": quits,
+            "mean_upset": mean_upset,
+            "trained": trained,
+            "cost_conflict": hours * p.wage + quits * p.replacement_cost,
+            "cost_training": cost_training,
+        }
+    )
+
+
 def summarise(
     daily: pd.DataFrame, scenario: Scenario, trained: int = 0, cost_training: float = 0.0
 ) -> dict[str, float]:
-    """Per-run totals from one replicate's daily table (day 0 is the starting state).
+    """Per-run totals of one replicate's daily table (``summary_table`` of one run).
 
     Args:
-        daily: One row per day with the ``DAILY_COLUMNS``.
-        scenario: The scenario that was run (for size, horizon, wage and costs).
+        daily: One row per day with ``day`` and the ``DAILY_COLUMNS``; day 0 (the
+            starting state) is left out of the totals.
+        scenario: The scenario that was run.
         trained: Number of people trained.
         cost_training: Fees plus the value of work hours spent in training.
 
     Returns:
-        Totals over days 1..D: conflicts by severity, conflict hours, absent days, quits,
-        and their cost: ``cost_conflict = conflict_hours * wage + quits * replacement_cost``.
+        The ``SUMMARY_COLUMNS`` as plain numbers.
     """
-    p = scenario.params
-    run = daily[daily["day"] > 0]
-    hours = float(run["conflict_hours"].sum())
-    quits = int(run["quits"].sum())
-    weeks = max(scenario.days, 1) / DAYS_PER_WEEK
-    return {
-        "conflicts": int(run["conflicts"].sum()),
-        "conflicts_minor": int(run["conflicts_minor"].sum()),
-        "conflicts_major": int(run["conflicts_major"].sum()),
-        "conflicts_critical": int(run["conflicts_critical"].sum()),
-        "conflict_hours": hours,
-        "hours_per_employee_week": hours / scenario.org.size / weeks,
-        "absent_days": int(run["absent"].sum()),
-        "quits": quits,
-        "mean_upset": float(run["upset"].mean()) if len(run) else float("nan"),
-        "trained": int(trained),
-        "cost_conflict": hours * p.wage + quits * p.replacement_cost,
-        "cost_training": float(cost_training),
+    run = daily.loc[daily["day"] > 0, list(DAILY_COLUMNS)].to_numpy(np.float64)[None]
+    table = summary_table(
+        run,
+        scenario,
+        np.zeros(1, np.int64),
+        np.array([int(trained)], np.int64),
+        np.array([float(cost_training)]),
+    )
+    return {name: table[name].iloc[0].item() for name in SUMMARY_COLUMNS}
+
+
+def team_frame(
+    counts: np.ndarray, team_names: list[str], replicate_ids: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Conflicts per team and day as a tidy frame (each party counted in their own team).
+
+    Args:
+        counts: Conflicts per replicate, day and team, shape (replicates, days + 1, teams).
+        team_names: Name of each team.
+        replicate_ids: Id of each replicate, or None for one run (no ``replicate`` column).
+
+    Returns:
+        Columns ``replicate`` (when ids are given), ``day``, ``team``, ``conflicts``.
+    """
+    n_rep, n_days, n_teams = counts.shape
+    frame = {
+        "day": np.tile(np.repeat(np.arange(n_days), n_teams), n_rep),
+        "team": np.tile(np.asarray(team_names, dtype=object), n_rep * n_days),
+        "conflicts": counts.ravel(),
     }
+    if replicate_ids is not None:
+        frame = {"replicate": np.repeat(replicate_ids, n_days * n_teams), **frame}
+    return pd.DataFrame(frame)

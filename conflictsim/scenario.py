@@ -65,16 +65,31 @@ class Scenario:
                 raise ValueError(f"programmes must be Training objects, got {prog!r}")
             check(self)
 
-    def initial_upset_mask(self, rng: np.random.Generator) -> np.ndarray:
-        """Who is upset on day 0: exactly round(share * size) people drawn, or the listed ids."""
-        n = self.org.size
-        mask = np.zeros(n, dtype=bool)
+    @property
+    def initial_upset_listed(self) -> np.ndarray | None:
+        """Indices of the employees listed as upset on day 0, or None for a share."""
         iu = self.initial_upset
         if isinstance(iu, (int, float, np.floating)):
-            k = int(round(float(iu) * n))
-            mask[rng.choice(n, size=k, replace=False)] = True
+            return None
+        return self.org.index_of(list(iu))
+
+    @property
+    def initial_upset_count(self) -> int:
+        """How many employees are upset on day 0: round(share * size), or those listed."""
+        listed = self.initial_upset_listed
+        if listed is None:
+            return int(round(float(self.initial_upset) * self.org.size))
+        return int(listed.size)
+
+    def initial_upset_mask(self, rng: np.random.Generator) -> np.ndarray:
+        """Who is upset on day 0: ``initial_upset_count`` people drawn, or the listed ids."""
+        n = self.org.size
+        mask = np.zeros(n, dtype=bool)
+        listed = self.initial_upset_listed
+        if listed is None:
+            mask[rng.choice(n, size=self.initial_upset_count, replace=False)] = True
         else:
-            mask[self.org.index_of(list(iu))] = True
+            mask[listed] = True
         return mask
 
     def with_(self, **changes: Any) -> Scenario:

@@ -307,6 +307,37 @@ class Training:
             if (d := self.start_day + w * self.wave_interval) < max(days, 1)
         ]
 
+    def wave_on(self, day: int, days: int) -> int | None:
+        """The wave trained at the end of ``day`` (its index), or None."""
+        waves = self.wave_days(days)
+        return waves.index(day) if day in waves else None
+
+    def refresher_due(self, day: int, last: Any, days: int) -> Any:
+        """Whether a trainee last trained on ``last`` is refreshed at the end of ``day``.
+
+        ``last`` may be an array (NaN for nobody trained: never due). A session on the
+        horizon's last day would end after it, so none is held then.
+        """
+        if self.refresher_days is None or day >= days:
+            return np.zeros(np.shape(last), dtype=bool) if np.ndim(last) else False
+        return (day - last) == self.refresher_days
+
+    def lead_in_conflicts(self, team_history: Any) -> np.ndarray | None:
+        """Conflicts per team over the lead-in before the start, for ``hotspots``.
+
+        Args:
+            team_history: Conflicts per team by day, rows 0..``start_day`` at least (row
+                0 is the day before the first step), shape (days, teams).
+
+        Returns:
+            Each team's conflicts over the ``lead_in_days`` up to and including
+            ``start_day``, or None for any other targeting rule.
+        """
+        if self.target != "hotspots":
+            return None
+        lo = max(0, self.start_day - self.lead_in_days + 1)
+        return np.asarray(team_history)[lo : self.start_day + 1].sum(axis=0)
+
     def sessions_per_trainee(self, first_day: int, days: int) -> int:
         """Planned sessions of a trainee first trained on ``first_day``, refreshers included."""
         if first_day >= max(days, 1):

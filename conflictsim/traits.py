@@ -21,13 +21,13 @@ def logit(p: np.ndarray | float) -> np.ndarray | float:
     return np.log(p) - np.log1p(-p)
 
 
-def draw_latent(given: np.ndarray, mean: float, sd: float, rng: np.random.Generator) -> np.ndarray:
-    """Latent scores: the logit of given traits, draws from Normal(mean, sd) elsewhere.
+def latent_scores(given: np.ndarray, mean: float, sd: float, normals: np.ndarray) -> np.ndarray:
+    """Latent scores: the logit of given traits, ``mean + sd * normal`` elsewhere.
 
-    One normal is drawn for every employee (used or not), so the stream of draws does not
-    depend on which traits a file gives.
+    The one day-0 rule of both simulators; each brings its own standard normals, one for
+    every employee (used or not), so the draws do not depend on which traits a file gives.
     """
-    z = rng.normal(mean, sd, size=given.shape)
+    z = mean + sd * normals
     known = ~np.isnan(given)
     z[known] = logit(given[known])
     return z
@@ -37,6 +37,13 @@ def draw_population(
     regulation: np.ndarray, listening: np.ndarray, params: Params, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """Latent regulation and listening for a workforce: regulation first, then listening."""
-    z_reg = draw_latent(regulation, params.regulation_mean, params.regulation_sd, rng)
-    z_lis = draw_latent(listening, params.listening_mean, params.listening_sd, rng)
+    z_reg = latent_scores(
+        regulation,
+        params.regulation_mean,
+        params.regulation_sd,
+        rng.standard_normal(regulation.shape),
+    )
+    z_lis = latent_scores(
+        listening, params.listening_mean, params.listening_sd, rng.standard_normal(listening.shape)
+    )
     return z_reg, z_lis

@@ -18,8 +18,9 @@ from scipy import stats
 from test_sis import exact_sis_complete_graph
 
 import conflictsim as cs
-from conflictsim import rng as crng
-from conflictsim.engine import COLUMNS, Results, simulate
+from conflictsim.engine import philox as crng
+from conflictsim.engine import Results, simulate
+from conflictsim.engine.kernels import COLUMNS
 from conflictsim.outcomes import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -484,7 +485,7 @@ def test_day_zero_draws_follow_the_population_and_the_org_chart():
     given[:100] = 0.9
     org = with_traits(org, regulation=given)
     p = cs.Params(regulation_mean=0.5, regulation_sd=2.0, listening_mean=-1.0)
-    from conflictsim.engine import _initial_state
+    from conflictsim.engine.driver import _initial_state
 
     state = _initial_state(cs.Scenario(org, p, initial_upset=0.1), 7, np.arange(3), None)
     z = state.z_reg[:, 100:].ravel()
@@ -567,7 +568,7 @@ def test_engine_training_costs_sessions_and_refreshers():
 
 
 def test_engine_shift_halves_at_the_half_life():
-    from conflictsim.rollout import Rollout
+    from conflictsim.engine.rollout import Rollout
 
     org = cs.Organisation.generate(30, "office", seed=1)
     prog = cs.Training("deescalation", half_life_days=40, refresher_days=70)

@@ -2,12 +2,13 @@
 
 The Mesa model keeps training records on each agent; the fast engine keeps them as arrays,
 one ``(replicates, employees)`` array per programme holding the day of each post holder's
-last session (NaN for none). The rules are the Mesa model's (``ConflictModel._train``):
-waves on their days skip empty posts, refreshers restore the full shift, and someone who
-quits takes their training with them.
+last session (NaN for none). The schedule is ``Training``'s, as in the Mesa model: the
+wave of the day (``wave_on``) skips empty posts, refreshers that are due
+(``refresher_due``) restore the full shift, hotspots are read over ``lead_in_conflicts``,
+and someone who quits takes their training with them.
 
-Trainees are chosen from the same stream as in the Mesa model (seeded by the replicate's
-seed and the programme's position), so both engines train the same people in replicate k.
+Trainees are chosen from the same stream as in the Mesa model (``conflictsim.seeds``), so
+both simulators train the same people in replicate k.
 """
 
 from __future__ import annotations
@@ -85,13 +86,12 @@ class Rollout:
                         p,
                         scn.days,
                         self.rngs[r][k],
-                        self._lead_in(prog, r, team_daily, day),
+                        None if team_daily is None else prog.lead_in_conflicts(team_daily[r]),
                     )
                     for r in range(last.shape[0])
                 ]
-            for w, wave_day in enumerate(prog.wave_days(scn.days)):
-                if wave_day != day or self.waves[k] is None:
-                    continue
+            w = prog.wave_on(day, scn.days)
+            if w is not None and self.waves[k] is not None:
                 for r, waves in enumerate(self.waves[k]):
                     if w >= len(waves):
                         continue
@@ -103,27 +103,19 @@ class Rollout:
                     self.ever[r, who] = True
                     self.sessions[k, r] += who.size
                     self.people[r] += who.size
-            if prog.refresher_days is not None and day < scn.days:
-                # (a session on the last day would end after the horizon)
-                due = (day - last) == prog.refresher_days  # NaN compares False
+            if prog.refresher_days is not None:
+                due = prog.refresher_due(day, last, scn.days)  # NaN (nobody) is never due
                 if due.any():
                     self._rebase(k, day)
                     last[due] = day
                     self.weight[k][due] = 1.0
-                self.sessions[k] += due.sum(axis=1)
+                    self.sessions[k] += due.sum(axis=1)
 
     def _rebase(self, k: int, day: int) -> None:
         """Express programme k's weights relative to ``day`` (values stay in [0, 1])."""
         if day != self.ref[k]:
             self.weight[k] *= self.programmes[k].remaining(day - self.ref[k])
             self.ref[k] = day
-
-    @staticmethod
-    def _lead_in(prog, r: int, team_daily: np.ndarray | None, day: int) -> np.ndarray | None:
-        if prog.target != "hotspots" or team_daily is None:
-            return None
-        lo = max(0, day - prog.lead_in_days + 1)
-        return team_daily[r, lo : day + 1].sum(axis=0)
 
     def effects(self, day: int) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
         """Trait shifts and responder strengths in force on ``day`` (None: all zero)."""

@@ -1,0 +1,426 @@
+"""The fast engine: the daily process of MODEL.md on arrays, many replicates in one pass.
+
+``simulate(scenario, replicates, seed)`` runs the same rules as the Mesa model
+(``conflictsim.model.ConflictModel``; docs/ODD.md section 3.3) and gives the same
+distributions (tests/test_docking.py), but on arrays: one numba kernel per day steps every
+replicate, with state shaped ``(replicates, employees)``.
+
+Randomness is counter-based (``conflictsim.engine.philox``): every uniform is a pure function of
+``(seed, replicate, day, stage, employee or tie)``. So replicate ``k`` is the same however
+replicates are batched or split between processes (``first_replicate``), and two arms of
+a comparison that differ only in some employees' traits use the very same number for the
+same decision: common random numbers that stay aligned after the arms' trajectories part.
+The engine draws only the numbers it needs (encounter draws only on ties with an upset
+end), which shifts no other draw.
+
+The kernels (``conflictsim.engine.kernels``) step one day of every replicate; this module
+holds the state, the training rollout (``conflictsim.engine.rollout``) and the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from conflictsim.engine import philox
+from conflictsim.engine.kernels import (
+    BUFFER,
+    COLUMNS,
+    PARAM_NAMES,
+    neighbour_lists,
+    refresh_traits,
+    step_day,
+)
+from conflictsim.engine.philox import STAGE_TRAITS
+from conflictsim.engine.rollout import Rollout
+from conflictsim.outcomes import DAILY_COLUMNS, summary_table, team_frame
+from conflictsim.scenario import Scenario
+from conflictsim.traits import latent_scores
+
+
+# ---------------------------------------------------------------------------- state
+@dataclass(eq=False)
+class _State:
+    """Everything the kernel reads and writes, shaped (replicates, employees) or (R, ties).
+
+    ``_programme_effects`` reads it to compute today's training effects: ``hired_day``
+    tells when the person now in a post was hired (0 for day-0 staff), so training
+    records of an earlier holder can be dropped.
+    """
+
+    scenario: Scenario
+    seed: int
+    replicate_ids: np.ndarray
+    key: tuple[np.uint64, np.uint64]
+    par: np.ndarray
+    upset: np.ndarray
+    strain: np.ndarray
+    vacant_until: np.ndarray
+    hired_day: np.ndarray
+    z_reg: np.ndarray
+    z_lis: np.ndarray
+    reg: np.ndarray
+    lis: np.ndarray
+    trig_p: np.ndarray
+    rec_p: np.ndarray
+    enc: np.ndarray
+    trained: np.ndarray
+    shifted: bool = False
+    responder_override: np.ndarray | None = field(default=None, repr=False)
+    rollout: Rollout | None = field(default=None, repr=False)
+
+
+def _programme_effects(
+    state: _State, day: int
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Training effects in force on ``day``: trait shifts and responder strengths.
+
+    Latent shifts decay with each programme's half-life (``traits = logistic(z +
+    shift)``); a post's responder strength in [0, 1] is the share of its holder's
+    de-escalation training left (0 for non-responders). Records of people who quit were
+    dropped by ``Rollout.train``. ``None`` stands for all zero, which lets the engine skip
+    the work. Tests may set responder strengths by hand (``simulate(...,
+    _responder_strength=)``); they add to any from training (the stronger counts).
+
+    Args:
+        state: The engine's state at the start of ``day``.
+        day: The day about to be simulated (1-based).
+
+    Returns:
+        ``(shift_regulation, shift_listening, responder_strength)``, each ``(replicates,
+        employees)`` or ``None`` for all zero.
+    """
+    shift_reg = shift_lis = strength = None
+    if state.rollout is not None:
+        shift_reg, shift_lis, strength = state.rollout.effects(day)
+    override = state.responder_override
+    if override is not None:
+        strength = override if strength is None else np.maximum(strength, override)
+    return shift_reg, shift_lis, strength
+
+
+# ---------------------------------------------------------------------------- results
+@dataclass(eq=False)
+class Results:
+    """Replicates of one scenario from ``simulate``.
+
+    Attributes:
+        scenario: The scenario simulated.
+        seed: The seed.
+        replicates: Number of replicates.
+        replicate_ids: Id of each replicate (its key in the random streams).
+        daily: Tidy daily outcomes: ``replicate, day`` and ``COLUMNS``; day 0 is the state
+            before the first step.
+        summary: One row per replicate: ``replicate`` and the columns of
+            ``conflictsim.outcomes.summary_table``.
+        employee_conflicts: Conflicts each post was party to, shape (replicates, size).
+        team_daily: Conflicts per team per day, each party counted in their own team,
+            shape (replicates, days + 1, teams).
+        trained: Whether each post was trained during the run, shape (replicates, size).
+    """
+
+    scenario: Scenario
+    seed: int
+    replicates: int
+    replicate_ids: np.ndarray
+    daily: pd.DataFrame
+    summary: pd.DataFrame
+    employee_conflicts: np.ndarray
+    team_daily: np.ndarray | None
+    trained: np.ndarray
+
+    def team_frame(self) -> pd.DataFrame:
+        """Conflicts per team and day as a tidy frame: replicate, day, team, conflicts."""
+        if self.team_daily is None:
+            raise ValueError("teams were not recorded (simulate(..., record_teams=False))")
+        return team_frame(self.team_daily, self.scenario.org.team_names, self.replicate_ids)
+
+    def __repr__(self) -> str:
+        return (
+            f"Results({self.replicates} replicates of {self.scenario.org.size} employees "
+            f"x {self.scenario.days} days, seed {self.seed})"
+        )
+
+
+# ---------------------------------------------------------------------------- driver
+def simulate(
+    scenario: Scenario,
+    replicates: int = 100,
+    seed: int = 1,
+    *,
+    first_replicate: int = 0,
+    replicate_ids: Sequence[int] | None = None,
+    record_teams: bool = True,
+    _responder_strength: Any = None,
+) -> Results:
+    """Simulate replicates of a scenario with the fast engine.
+
+    The rules are those of the Mesa model (``ConflictModel``) and docs/ODD.md; the
+    random numbers differ, the distributions do not (tests/test_docking.py). Replicate
+    ``k`` depends only on ``(seed, k)``: running replicates 50..99 in another process
+    (``first_replicate=50``) gives the same rows as running 0..99 at once.
+
+    Args:
+        scenario: What to simulate.
+        replicates: Number of replicates (at least 1).
+        seed: Seed, a whole number in [0, 2**64).
+        first_replicate: Id of the first replicate; replicates are
+            ``first_replicate .. first_replicate + replicates - 1``.
+        replicate_ids: Explicit replicate ids instead (overrides ``replicates`` and
+            ``first_replicate``).
+        record_teams: Keep conflicts per team per day (``Results.team_daily``).
+        _responder_strength: For tests only: responder strength in [0, 1] of each
+            day-0 post holder, shape (size,) or (replicates, size); lost when they quit.
+
+    Returns:
+        The replicates' outcomes (``Results``).
+
+    Raises:
+        ValueError: If the scenario is not a ``Scenario`` or the counts are invalid.
+    """
+    if not isinstance(scenario, Scenario):
+        raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
+    if replicate_ids is None:
+        if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)):
+            raise ValueError(f"replicates must be a whole number, got {replicates!r}")
+        if replicates < 1:
+            raise ValueError(f"replicates must be at least 1, got {replicates!r}")
+        if (
+            isinstance(first_replicate, bool)
+            or not isinstance(first_replicate, (int, np.integer))
+            or first_replicate < 0
+        ):
+            raise ValueError(
+                f"first_replicate must be a whole number >= 0, got {first_replicate!r}"
+            )
+        ids = np.arange(first_replicate, first_replicate + replicates, dtype=np.int64)
+    else:
+        ids = np.asarray(list(replicate_ids), dtype=np.int64)
+        if ids.size < 1:
+            raise ValueError("replicate_ids must name at least one replicate")
+    if ids.min() < 0 or ids.max() > philox.MAX_REPLICATE:
+        raise ValueError(f"replicate ids must lie in [0, 2**32), got {ids.min()}..{ids.max()}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be a whole number, got {seed!r}")
+    key = philox.key_of(int(seed))
+    org = scenario.org
+    if 2 * org.n_edges >= 2**31:  # int32 neighbour lists
+        raise ValueError("the organisation has too many ties for the engine (2**30 at most)")
+    if scenario.days > philox.MAX_DAY:
+        raise ValueError(f"days must be at most {philox.MAX_DAY}, got {scenario.days}")
+
+    state = _initial_state(scenario, int(seed), ids, key)
+    if scenario.programmes:
+        state.rollout = Rollout(scenario, int(seed), ids)
+        # Hotspot targeting reads each team's conflicts before the start day.
+        record_teams = record_teams or state.rollout.needs_teams
+    if _responder_strength is not None:
+        s = np.broadcast_to(np.asarray(_responder_strength, dtype=np.float64), state.upset.shape)
+        if np.any((s < 0) | (s > 1)):
+            raise ValueError("responder strengths must lie in [0, 1]")
+        state.responder_override = s.copy()
+    return _run(state, record_teams)
+
+
+def _initial_state(scenario: Scenario, seed: int, ids: np.ndarray, key) -> _State:
+    """Day 0: latent traits and the initial upset set of every replicate, keyed draws."""
+    org, p = scenario.org, scenario.params
+    n_rep, n = ids.size, org.size
+    par = np.array([float(p[name]) for name in PARAM_NAMES])
+    z_reg = np.empty((n_rep, n))
+    z_lis = np.empty((n_rep, n))
+    upset = np.zeros((n_rep, n), dtype=np.uint8)
+    listed, k = scenario.initial_upset_listed, scenario.initial_upset_count
+    for r, rep in enumerate(ids):
+        normals = philox.normal_pairs(seed, int(rep), 0, STAGE_TRAITS, n)
+        z_reg[r] = latent_scores(org.regulation, p.regulation_mean, p.regulation_sd, normals[:, 0])
+        z_lis[r] = latent_scores(org.listening, p.listening_mean, p.listening_sd, normals[:, 1])
+        upset[r, philox.choose(seed, int(rep), n, k) if listed is None else listed] = 1
+    shape = (n_rep, n)
+    state = _State(
+        scenario=scenario,
+        seed=seed,
+        replicate_ids=ids,
+        key=key,
+        par=par,
+        upset=upset,
+        strain=np.zeros(shape),
+        vacant_until=np.full(shape, -1, dtype=np.int32),
+        hired_day=np.zeros(shape, dtype=np.int32),
+        z_reg=z_reg,
+        z_lis=z_lis,
+        reg=np.empty(shape),
+        lis=np.empty(shape),
+        trig_p=np.empty(shape),
+        rec_p=np.empty(shape),
+        enc=np.empty((*shape, 2), dtype=np.float32),
+        trained=np.zeros(shape, dtype=bool),
+    )
+    zeros = np.zeros(shape)
+    _refresh(state, zeros, zeros)
+    return state
+
+
+def _refresh(
+    state: _State, shift_reg: np.ndarray, shift_lis: np.ndarray, only_shifted: bool = False
+) -> None:
+    cust = np.ascontiguousarray(state.scenario.org.customer_facing, dtype=np.bool_)
+    refresh_traits(
+        state.par,
+        cust,
+        state.z_reg,
+        state.z_lis,
+        np.ascontiguousarray(shift_reg, dtype=np.float64),
+        np.ascontiguousarray(shift_lis, dtype=np.float64),
+        state.reg,
+        state.lis,
+        state.trig_p,
+        state.rec_p,
+        state.enc,
+        only_shifted,
+    )
+
+
+def _run(state: _State, record_teams: bool) -> Results:
+    scn = state.scenario
+    org, p, days = scn.org, scn.params, scn.days
+    n_rep, n = state.upset.shape
+    indptr, nb, eid, padj = neighbour_lists(
+        np.int64(n),
+        np.ascontiguousarray(org.edge_src, dtype=np.int32),
+        np.ascontiguousarray(org.edge_dst, dtype=np.int32),
+        np.ascontiguousarray(org.edge_prob, dtype=np.float64),
+    )
+    team = np.ascontiguousarray(org.team, dtype=np.int32)
+    cust = np.ascontiguousarray(org.customer_facing, dtype=np.bool_)
+    n_teams = max(len(org.team_names), 1)
+    use_grievance = p.grievance_weight > 0
+    # Grievance matters only through grievance_weight; without it nothing is stored.
+    g_shape = (n_rep, org.n_edges) if use_grievance else (n_rep, 0)
+    griev = np.zeros(g_shape, dtype=np.float32)
+    griev_day = np.zeros(g_shape, dtype=np.int32)
+    decay_pow = (1 - p.grievance_decay) ** np.arange(days + 1, dtype=np.float64)
+    flags = np.zeros(n, dtype=np.uint8)
+    # Gather buffers: a chunk that stays in cache, plus room for one employee's ties.
+    degree = np.diff(indptr)
+    n_cand = BUFFER + (int(degree.max()) if n > 0 else 0)
+    cand_e = np.empty(n_cand, dtype=np.int32)
+    cand_i = np.empty(n_cand, dtype=np.int32)
+    cand_j = np.empty(n_cand, dtype=np.int32)
+    thr_met = np.empty(n_cand)
+    thr_conflict = np.empty(n_cand)
+    thr_calm = np.empty(n_cand)
+    hit = np.empty(n_cand, dtype=np.uint8)
+    daily = np.zeros((n_rep, days + 1, len(COLUMNS)))
+    daily[:, 0, COLUMNS.index("upset")] = state.upset.sum(axis=1)
+    team_daily = np.zeros((n_rep, days + 1, n_teams) if record_teams else (n_rep, 1, 1), np.int32)
+    emp_conf = np.zeros((n_rep, n), dtype=np.int32)
+    no_strength = np.zeros((n_rep, n))
+    k0, k1 = state.key
+    rollout = state.rollout
+    if rollout is not None:  # sessions of day 0, before the first step
+        rollout.train(0, state.hired_day, state.vacant_until, team_daily)
+    for day in range(1, days + 1):
+        shift_reg, shift_lis, strength = _programme_effects(state, day)
+        if shift_reg is not None or shift_lis is not None:
+            zeros = np.zeros_like(state.z_reg)
+            _refresh(
+                state,
+                zeros if shift_reg is None else shift_reg,
+                zeros if shift_lis is None else shift_lis,
+                only_shifted=True,
+            )
+            state.shifted = True
+        elif state.shifted:  # yesterday's shifts are gone
+            zeros = np.zeros_like(state.z_reg)
+            _refresh(state, zeros, zeros)
+            state.shifted = False
+        use_responders = strength is not None and p.responder_success > 0
+        step_day(
+            np.int64(day),
+            k0,
+            k1,
+            state.replicate_ids,
+            state.par,
+            np.int64(p.vacancy_days),
+            bool(p.contact_certain),
+            bool(use_grievance),
+            bool(use_responders),
+            bool(record_teams),
+            indptr,
+            nb,
+            eid,
+            padj,
+            team,
+            cust,
+            decay_pow,
+            state.upset,
+            state.strain,
+            state.vacant_until,
+            state.hired_day,
+            state.z_reg,
+            state.z_lis,
+            state.reg,
+            state.lis,
+            state.trig_p,
+            state.rec_p,
+            state.enc,
+            strength if use_responders else no_strength,
+            griev,
+            griev_day,
+            flags,
+            cand_e,
+            cand_i,
+            cand_j,
+            thr_met,
+            thr_conflict,
+            thr_calm,
+            hit,
+            daily,
+            team_daily,
+            emp_conf,
+        )
+        if rollout is not None:
+            rollout.train(day, state.hired_day, state.vacant_until, team_daily)
+    if rollout is not None:
+        state.trained = rollout.ever
+    return Results(
+        scenario=scn,
+        seed=state.seed,
+        replicates=n_rep,
+        replicate_ids=state.replicate_ids,
+        daily=_daily_frame(daily, state.replicate_ids),
+        summary=_summary(daily, scn, state.replicate_ids, rollout),
+        employee_conflicts=emp_conf.astype(np.int64),
+        team_daily=team_daily if record_teams else None,
+        trained=state.trained,
+    )
+
+
+def _daily_frame(daily: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
+    n_rep, n_days, _ = daily.shape
+    data: dict[str, np.ndarray] = {
+        "replicate": np.repeat(ids, n_days),
+        "day": np.tile(np.arange(n_days, dtype=np.int64), n_rep),
+    }
+    for c, name in enumerate(COLUMNS):
+        col = daily[:, :, c].ravel()
+        data[name] = col if name == "conflict_hours" else col.astype(np.int64)
+    return pd.DataFrame(data)
+
+
+def _summary(
+    daily: np.ndarray, scn: Scenario, ids: np.ndarray, rollout: Rollout | None
+) -> pd.DataFrame:
+    """``conflictsim.outcomes.summary_table`` of every replicate at once."""
+    return summary_table(
+        daily[:, 1:, : len(DAILY_COLUMNS)],
+        scn,
+        ids,
+        rollout.people if rollout is not None else np.zeros(ids.size, np.int64),
+        rollout.cost() if rollout is not None else np.zeros(ids.size),
+    )

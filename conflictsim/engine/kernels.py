@@ -1,0 +1,453 @@
+"""The fast engine's numba kernels: one day of every replicate, on arrays.
+
+The daily process of MODEL.md section 3 with the Mesa model's expressions
+(``conflictsim.model``), so probabilities agree to the last bit; the docking tests
+(tests/test_docking.py) hold the two simulators together. The driver
+(``conflictsim.engine.driver``) owns the state and calls ``step_day`` once a day.
+
+Layout of a day (``step_day``), per replicate:
+
+1. ``_employees``: one Philox block per employee (presence, trigger, recovery, quit) and
+   the decisions, in one branch-free loop that LLVM vectorises (AVX2/AVX-512);
+2. ``_gather_row``: the ties of upset, present employees (each tie once) with the
+   thresholds their uniforms are compared with, into small buffers; ``_screen`` computes
+   their Philox blocks and comparisons vectorised, and ``_encounters`` processes the few
+   that lead to a conflict or a calming (steps 4-6, grievance, counts);
+3. ``_apply``: the day's changes together (synchronous update), strain, quits, hires.
+
+Grievance is kept per (replicate, tie) as float32 with the day it was last written, and
+decayed lazily when read (``g * (1 - decay) ** days``), so no pass over all ties is made
+each day; with ``grievance_weight = 0`` it is not stored at all.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from conflictsim.engine.philox import (
+    STAGE_CONFLICT,
+    STAGE_EMPLOYEE,
+    STAGE_HIRE,
+    STAGE_TIE,
+    box_muller,
+    counter1,
+    philox4x32,
+    unit,
+)
+from conflictsim.outcomes import DAILY_COLUMNS
+
+#: Columns of ``Results.daily`` after ``replicate`` and ``day``.
+COLUMNS = (*DAILY_COLUMNS, "vacant")
+_UPSET, _CONFLICTS, _MINOR, _MAJOR, _CRITICAL, _ABSENT, _QUITS, _HOURS, _VACANT = range(9)
+
+# Indices into the kernel's parameter vector.
+(
+    _ABS_BASE,
+    _ABS_STRAIN,
+    _STRAIN_SCALE,
+    _TRIGGER,
+    _CUST_MULT,
+    _REG_SHIELD,
+    _TRANS,
+    _LIS_SHIELD,
+    _CALM,
+    _CLASH,
+    _ESC,
+    _CRIT,
+    _GW,
+    _GDECAY,
+    _RESP,
+    _RECOVERY,
+    _REG_RECOVERY,
+    _STRAIN_DECAY,
+    _QUIT_BASE,
+    _QUIT_STRAIN,
+    _H_MINOR,
+    _H_MAJOR,
+    _H_CRITICAL,
+    _REG_MEAN,
+    _REG_SD,
+    _LIS_MEAN,
+    _LIS_SD,
+) = range(27)
+#: Parameters the kernels read, in the order of the parameter vector.
+PARAM_NAMES = (
+    "absence_base",
+    "absence_strain",
+    "strain_scale",
+    "trigger",
+    "customer_multiplier",
+    "regulation_shield",
+    "transmission",
+    "listening_shield",
+    "listening_calm",
+    "clash",
+    "escalation",
+    "critical_share",
+    "grievance_weight",
+    "grievance_decay",
+    "responder_success",
+    "recovery",
+    "regulation_recovery",
+    "strain_decay",
+    "quit_base",
+    "quit_strain",
+    "hours_minor",
+    "hours_major",
+    "hours_critical",
+    "regulation_mean",
+    "regulation_sd",
+    "listening_mean",
+    "listening_sd",
+)
+
+# Per-employee flags of a day (one byte each).
+_PRESENT, _TRIGGERED, _RECOVERED, _QUITS_F, _CALMED, _DRAWN_IN, _UPSET0 = 1, 2, 4, 8, 16, 32, 64
+
+#: Ties gathered before they are screened and processed (buffers stay in L1/L2 cache).
+BUFFER = 1024
+
+# ---------------------------------------------------------------------------- kernels
+# error_model="numpy": no ZeroDivisionError checks, whose branches stop LLVM from
+# vectorising loops (no divisor here can be zero: strain_scale > 0).
+_JIT = {"cache": True, "error_model": "numpy"}
+
+
+@njit(inline="always", **_JIT)
+def _logistic(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@njit(inline="always", **_JIT)
+def _derive(par, cust, reg, lis, r, i, trig_p, rec_p, enc):
+    """Per-employee probabilities that depend only on traits, as model.py computes them.
+
+    ``enc[r, i]`` holds the two an encounter needs of the composed party (chance of being
+    drawn in before grievance, chance of calming), side by side for one cache line.
+    """
+    rate = par[_TRIGGER] * (par[_CUST_MULT] if cust[i] else 1.0)
+    trig_p[r, i] = rate * (1 - par[_REG_SHIELD] * reg[r, i])
+    rec_p[r, i] = par[_RECOVERY] * (1 + par[_REG_RECOVERY] * reg[r, i])
+    enc[r, i, 0] = (
+        par[_TRANS] * (1 - par[_LIS_SHIELD] * lis[r, i]) * (1 - par[_REG_SHIELD] * reg[r, i])
+    )
+    enc[r, i, 1] = par[_CALM] * lis[r, i]
+
+
+@njit(**_JIT)
+def refresh_traits(
+    par, cust, z_reg, z_lis, shift_reg, shift_lis, reg, lis, trig_p, rec_p, enc, only_shifted
+):
+    """Today's traits, ``logistic(z + shift)``, and the probabilities derived from them.
+
+    With ``only_shifted``, posts with no shift are left as they are: their traits were set
+    without one (on day 0 or at hire) and training is only lost by leaving the post.
+    """
+    n_rep, n = z_reg.shape
+    for r in range(n_rep):
+        for i in range(n):
+            if only_shifted and shift_reg[r, i] == 0.0 and shift_lis[r, i] == 0.0:
+                continue
+            reg[r, i] = _logistic(z_reg[r, i] + shift_reg[r, i])
+            lis[r, i] = _logistic(z_lis[r, i] + shift_lis[r, i])
+            _derive(par, cust, reg, lis, r, i, trig_p, rec_p, enc)
+
+
+@njit(**_JIT)
+def _employees(c1, c2, k0, k1, par, upset, strain, vacant_until, trig_p, rec_p, flags):
+    """Steps 1, 2, 7 and the quit draw of 8 for every employee of one replicate.
+
+    One Philox block per employee (presence, trigger, recovery, quit), in the same loop as
+    the decisions, written without branches so that LLVM vectorises it. Returns the
+    number absent.
+    """
+    zero = np.uint64(0)
+    abs_base, abs_strain, scale = par[_ABS_BASE], par[_ABS_STRAIN], par[_STRAIN_SCALE]
+    quit_base, quit_strain = par[_QUIT_BASE], par[_QUIT_STRAIN]
+    absent = 0
+    for i in range(upset.size):
+        w0, w1, w2, w3 = philox4x32(np.uint64(i), c1, c2, zero, k0, k1)
+        in_post = vacant_until[i] < 0
+        up = upset[i] != 0
+        s = strain[i]
+        # The same expressions as model.py, so probabilities agree to the last bit.
+        p_absent = abs_base + abs_strain * s / (s + scale)
+        p_quit = quit_base + quit_strain * s / (s + scale)
+        present = in_post & (unit(w0) >= p_absent)
+        triggered = present & (not up) & (unit(w1) < trig_p[i])
+        recovered = up & (unit(w2) < rec_p[i])
+        quits = in_post & (unit(w3) < p_quit)
+        flags[i] = (
+            np.uint8(present) * np.uint8(_PRESENT)
+            | np.uint8(triggered) * np.uint8(_TRIGGERED)
+            | np.uint8(recovered) * np.uint8(_RECOVERED)
+            | np.uint8(quits) * np.uint8(_QUITS_F)
+            | np.uint8(up) * np.uint8(_UPSET0)
+        )
+        absent += np.int64(in_post & (not present))
+    return absent
+
+
+@njit(inline="always", **_JIT)
+def _gather_row(
+    i, m, day, certain, use_grievance, clash, gw, flags, indptr, nb, eid, padj, enc, griev,
+    griev_day, decay_pow, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm,
+):  # fmt: skip
+    """Append the ties of upset, present employee ``i`` that can matter today.
+
+    A tie counts if its other end is present; a tie between two upset employees is taken
+    from its lower end only. For each: its index, its upset end ``i``, its other end ``j``
+    and the thresholds its uniforms are compared with (contact, conflict, calming), so
+    that ``_screen`` compares them vectorised. Compaction without branches (write, then
+    advance by the condition): the conditions are unpredictable. Returns the new count.
+    """
+    for k in range(indptr[i], indptr[i + 1]):
+        j = nb[k]
+        e = eid[k]
+        fj = flags[j]
+        both_upset = (fj & _UPSET0) != 0
+        g = 0.0
+        if use_grievance:
+            g = griev[e] * decay_pow[day - 1 - griev_day[e]]
+        cand_e[m] = e
+        cand_i[m] = i
+        cand_j[m] = j
+        thr_met[m] = 1.0 if certain else padj[k]
+        # model.py's expressions: clash for two upset, else the composed one's chance.
+        thr_conflict[m] = clash if both_upset else enc[j, 0] * (1 + gw * g)
+        thr_calm[m] = 0.0 if both_upset else enc[j, 1]
+        m += np.int64(((fj & _PRESENT) != 0) & ((not both_upset) | (j > i)))
+    return m
+
+
+@njit(**_JIT)
+def _screen(m, c1, c2, k0, k1, cand_e, thr_met, thr_conflict, thr_calm, hit):
+    """Which gathered ties lead to anything today (a conflict or a calming): ``hit``.
+
+    One Philox block per tie and three comparisons, contiguous and without branches, so
+    LLVM vectorises it (about 2 ns a tie). Lanes: 0 contact, 1 encounter, 2 calming.
+    """
+    zero = np.uint64(0)
+    for q in range(m):
+        w0, w1, w2, _w3 = philox4x32(np.uint64(cand_e[q]), c1, c2, zero, k0, k1)
+        met = unit(w0) < thr_met[q]
+        hit[q] = np.uint8(met & ((unit(w1) < thr_conflict[q]) | (unit(w2) < thr_calm[q])))
+
+
+@njit(**_JIT)
+def _encounters(
+    r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
+    record_teams, indptr, nb, team, reg, strength, griev, griev_day, decay_pow, flags,
+    cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev, team_daily,
+    emp_conf,
+):  # fmt: skip
+    """Steps 4-6 on ``m`` gathered ties: encounters, severity, responders, grievance."""
+    zero = np.uint64(0)
+    esc, crit, gw, resp = par[_ESC], par[_CRIT], par[_GW], par[_RESP]
+    g_keep = 1 - par[_GDECAY]
+    _screen(m, c1_tie, c2, k0, k1, cand_e, thr_met, thr_conflict, thr_calm, hit)
+    for q in range(m):
+        if not hit[q]:
+            continue
+        e, x, y = cand_e[q], cand_i[q], cand_j[q]  # x is upset
+        _u0, u1, _u2, u3 = philox4x32(np.uint64(e), c1_tie, c2, zero, k0, k1)
+        g = 0.0
+        if use_grievance:
+            g = griev[e] * decay_pow[day - 1 - griev_day[e]]
+        # 4. Encounter, by start-of-day states: a conflict, or else a calming.
+        if not (unit(u1) < thr_conflict[q]):
+            flags[x] |= np.uint8(_CALMED)
+            continue
+        newly = -1 if flags[y] & _UPSET0 else y
+        # 5. Severity: the calmer party's regulation keeps it from escalating.
+        severity = 0
+        have_block = False
+        v0, v1 = zero, zero
+        p_escalate = esc * (1 - max(reg[x], reg[y])) * (1 + gw * g)
+        if unit(u3) < p_escalate:
+            v0, v1, _v2, _v3 = philox4x32(np.uint64(e), c1_con, c2, zero, k0, k1)
+            have_block = True
+            severity = 2 if unit(v0) < crit else 1
+        # 6. Responders: the strongest present one next to either party.
+        if use_responders:
+            best = 0.0
+            for k in range(indptr[x], indptr[x + 1]):
+                j = nb[k]
+                if j != y and (flags[j] & _PRESENT) and strength[j] > best:
+                    best = strength[j]
+            for k in range(indptr[y], indptr[y + 1]):
+                j = nb[k]
+                if j != x and (flags[j] & _PRESENT) and strength[j] > best:
+                    best = strength[j]
+            if best > 0:
+                if not have_block:
+                    v0, v1, _v2, _v3 = philox4x32(np.uint64(e), c1_con, c2, zero, k0, k1)
+                if unit(v1) < resp * best:
+                    severity = max(severity - 1, 0)
+                    newly = -1  # the drawn-in party stays composed
+        if newly >= 0:
+            flags[newly] |= np.uint8(_DRAWN_IN)
+        n_sev[severity] += 1
+        emp_conf[r, x] += 1
+        emp_conf[r, y] += 1
+        if record_teams:
+            team_daily[r, day, team[x]] += 1
+            team_daily[r, day, team[y]] += 1
+        if use_grievance:
+            # End of day: decay, then this conflict adds 1 (a tie meets once a day).
+            griev[e] = g * g_keep + 1
+            griev_day[e] = day
+
+
+@njit(**_JIT)
+def step_day(
+    day, k0, k1, rep_ids, par, vacancy_days, certain, use_grievance, use_responders,
+    record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
+    vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength, griev,
+    griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, daily,
+    team_daily, emp_conf,
+):  # fmt: skip
+    """One day of every replicate (MODEL.md section 3, docs/ODD.md section 3.3)."""
+    n_rep, n = upset.shape
+    c1_emp = counter1(day, STAGE_EMPLOYEE)
+    c1_tie = counter1(day, STAGE_TIE)
+    c1_con = counter1(day, STAGE_CONFLICT)
+    c1_hire = counter1(day, STAGE_HIRE)
+    clash, gw = par[_CLASH], par[_GW]
+    # Ties are gathered into small buffers (in cache), flushed once _BUFFER are held;
+    # the buffers have room for one more employee's ties.
+    flush_at = BUFFER
+    both = np.uint8(_PRESENT | _UPSET0)
+    n_sev = np.zeros(3, dtype=np.int64)
+    for r in range(n_rep):
+        c2 = np.uint64(rep_ids[r])
+        g_r, gd_r, reg_r, enc_r, strength_r = griev[r], griev_day[r], reg[r], enc[r], strength[r]
+        # 1, 2, 7 and the quit draw of 8.
+        daily[r, day, _ABSENT] = _employees(
+            c1_emp, c2, k0, k1, par, upset[r], strain[r], vacant_until[r], trig_p[r], rec_p[r],
+            flags,
+        )  # fmt: skip
+        # 3-6. Ties that can matter today (an upset end, both ends present), screened
+        # for a conflict or a calming; only those are processed one by one.
+        n_sev[:] = 0
+        m = 0
+        for i in range(n):
+            if (flags[i] & both) != both:
+                continue
+            m = _gather_row(
+                i, m, day, certain, use_grievance, clash, gw, flags, indptr, nb, eid, padj,
+                enc_r, g_r, gd_r, decay_pow, cand_e, cand_i, cand_j, thr_met, thr_conflict,
+                thr_calm,
+            )  # fmt: skip
+            if m >= flush_at:
+                _encounters(
+                    r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
+                    record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, decay_pow,
+                    flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev,
+                    team_daily, emp_conf,
+                )  # fmt: skip
+                m = 0
+        _encounters(
+            r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
+            record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, decay_pow, flags,
+            cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev, team_daily,
+            emp_conf,
+        )  # fmt: skip
+        daily[r, day, _CONFLICTS] = n_sev.sum()
+        daily[r, day, _MINOR] = n_sev[0]
+        daily[r, day, _MAJOR] = n_sev[1]
+        daily[r, day, _CRITICAL] = n_sev[2]
+        # From counts, so the total does not depend on the order conflicts were met.
+        daily[r, day, _HOURS] = 2 * (
+            n_sev[0] * par[_H_MINOR] + n_sev[1] * par[_H_MAJOR] + n_sev[2] * par[_H_CRITICAL]
+        )  # fmt: skip
+
+        # Apply the day's changes together; 8. strain, quits, hires.
+        _apply(
+            r, day, c1_hire, c2, k0, k1, par, vacancy_days, use_grievance, indptr, eid, cust,
+            flags, upset, strain, vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p,
+            rec_p, enc, strength, g_r, daily,
+        )  # fmt: skip
+
+
+@njit(**_JIT)
+def _apply(
+    r, day, c1_hire, c2, k0, k1, par, vacancy_days, use_grievance, indptr, eid, cust, flags,
+    upset, strain, vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc,
+    strength, griev, daily,
+):  # fmt: skip
+    """End of day for replicate ``r``: new states together, strain, quits and hires."""
+    zero = np.uint64(0)
+    keep = 1 - par[_STRAIN_DECAY]
+    n_upset, n_vacant, n_quits = 0, 0, 0
+    for i in range(upset.shape[1]):
+        if vacant_until[r, i] < 0:
+            f = flags[i]
+            if f & _UPSET0:
+                new = (f & (_RECOVERED | _CALMED)) == 0
+                strain[r, i] += 1
+            else:
+                new = (f & (_TRIGGERED | _DRAWN_IN)) != 0
+                strain[r, i] *= keep
+            if not (f & _QUITS_F):
+                upset[r, i] = new
+                n_upset += new
+                continue
+            # The person leaves: the post is empty, their grievances forgotten.
+            n_quits += 1
+            vacant_until[r, i] = day + vacancy_days
+            upset[r, i] = 0
+            strain[r, i] = 0.0
+            strength[r, i] = 0.0
+            if use_grievance:
+                for k in range(indptr[i], indptr[i + 1]):
+                    griev[eid[k]] = 0.0
+        if vacant_until[r, i] <= day:
+            # A new hire with population traits, untrained, composed.
+            w0, w1, _w2, _w3 = philox4x32(np.uint64(i), c1_hire, c2, zero, k0, k1)
+            n0, n1 = box_muller(w0, w1)
+            z_reg[r, i] = par[_REG_MEAN] + par[_REG_SD] * n0
+            z_lis[r, i] = par[_LIS_MEAN] + par[_LIS_SD] * n1
+            reg[r, i] = _logistic(z_reg[r, i])
+            lis[r, i] = _logistic(z_lis[r, i])
+            _derive(par, cust, reg, lis, r, i, trig_p, rec_p, enc)
+            upset[r, i] = 0
+            strain[r, i] = 0.0
+            vacant_until[r, i] = -1
+            hired_day[r, i] = day
+        else:
+            n_vacant += 1
+    daily[r, day, _UPSET] = n_upset
+    daily[r, day, _QUITS] = n_quits
+    daily[r, day, _VACANT] = n_vacant
+
+
+@njit(**_JIT)
+def neighbour_lists(n, esrc, edst, eprob):
+    """Neighbour lists (int32) of an undirected edge list, and each entry's contact chance.
+
+    Returns ``indptr, neighbour, edge, prob``: the neighbours of ``i`` are
+    ``neighbour[indptr[i]:indptr[i + 1]]``. A counting sort, so a million employees need
+    no more than the lists themselves.
+    """
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for e in range(esrc.size):
+        indptr[esrc[e] + 1] += 1
+        indptr[edst[e] + 1] += 1
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    nb = np.empty(2 * esrc.size, dtype=np.int32)
+    eid = np.empty(2 * esrc.size, dtype=np.int32)
+    padj = np.empty(2 * esrc.size, dtype=np.float64)
+    for e in range(esrc.size):
+        a, b = esrc[e], edst[e]
+        for u, v in ((a, b), (b, a)):
+            nb[fill[u]] = v
+            eid[fill[u]] = e
+            padj[fill[u]] = eprob[e]
+            fill[u] += 1
+    return indptr, nb, eid, padj
