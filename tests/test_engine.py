@@ -18,8 +18,8 @@ from scipy import stats
 from test_sis import exact_sis_complete_graph
 
 import conflictsim as cs
-from conflictsim.engine import philox as crng
 from conflictsim.engine import Results, simulate
+from conflictsim.engine import philox as crng
 from conflictsim.engine.kernels import COLUMNS
 from conflictsim.outcomes import summarise
 
