@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: Tie kinds, in the order of ``Organisation.edge_kind`` codes.
-TIE_KINDS = ("team", "manager", "cross", "other")
+from conflictsim import orgchart
+from conflictsim.ties import DEFAULT_CONTACT, TIE_KINDS, dedupe_edges
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ PRESETS: dict[str, Preset] = {
         cross_ties=3.0,
         same_department_share=0.7,
         customer_facing=0.2,
-        contact={"team": 0.5, "manager": 0.6, "cross": 0.1, "other": 0.2},
+        contact=dict(DEFAULT_CONTACT),
     ),
     "call_centre": Preset(
         "call_centre",
@@ -95,9 +95,6 @@ PRESETS: dict[str, Preset] = {
         contact={"team": 0.45, "manager": 0.5, "cross": 0.15, "other": 0.2},
     ),
 }
-
-#: Contact probabilities for a CSV org chart without an edges file (office figures).
-DEFAULT_CONTACT = dict(PRESETS["office"].contact)
 
 
 @dataclass(eq=False)
@@ -242,7 +239,7 @@ class Organisation:
                 np.full(cross_src.size, 2),
             ]
         ).astype(np.int8)
-        src, dst, kind = _dedupe_edges(src, dst, kind)
+        src, dst, kind = dedupe_edges(src, dst, kind)
         contact = np.array([p.contact[k] for k in TIE_KINDS])
 
         cust = rng.random(n) < cf
@@ -272,15 +269,31 @@ class Organisation:
     def from_csv(cls, path: str | Path, edges: str | Path | None = None) -> Organisation:
         """Read an org chart CSV, and optionally a contacts CSV.
 
-        See ``conflictsim.orgchart.read_org`` for the columns and the checks made.
+        See ``conflictsim.orgchart.read_columns`` for the columns and the checks made.
 
         Raises:
             ValueError: If a file is missing or malformed; the message names the file,
                 row and column.
         """
-        from conflictsim.orgchart import read_org
+        return cls(**orgchart.read_columns(path, edges))
 
-        return read_org(path, edges)
+    @classmethod
+    def parse_csv(
+        cls,
+        data: bytes | str,
+        name: str = "org.csv",
+        edges: bytes | str | None = None,
+        edges_name: str = "edges.csv",
+    ) -> Organisation:
+        """An organisation from an org chart CSV's contents (and an edges CSV's), in memory.
+
+        The same rules as ``from_csv``, for files that never touch the disk, such as an
+        upload to the dashboard (``conflictsim.orgchart.parse_columns``).
+
+        Raises:
+            ValueError: If a file is malformed; the message names the file, row and column.
+        """
+        return cls(**orgchart.parse_columns(data, name, edges, edges_name))
 
     @classmethod
     def from_graph(cls, graph: Any, contact_prob: float = 1.0) -> Organisation:
@@ -308,7 +321,7 @@ class Organisation:
         e = np.array([(index[u], index[v]) for u, v in g.edges], dtype=np.int64).reshape(-1, 2)
         src, dst = np.minimum(e[:, 0], e[:, 1]), np.maximum(e[:, 0], e[:, 1])
         kind = np.full(src.size, TIE_KINDS.index("other"), dtype=np.int8)
-        src, dst, kind = _dedupe_edges(src, dst, kind)
+        src, dst, kind = dedupe_edges(src, dst, kind)
 
         def labels(attr: str, default: Any) -> list[Any]:
             return [g.nodes[v].get(attr, default(v)) for v in nodes]
@@ -457,18 +470,3 @@ class Organisation:
             f"Organisation({self.name!r}: {s['employees']} employees, {s['teams']} teams, "
             f"{s['departments']} departments, {s['ties']} ties)"
         )
-
-
-def _dedupe_edges(
-    src: np.ndarray, dst: np.ndarray, kind: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Order each tie (src < dst), drop self-ties and duplicates (the first kind wins)."""
-    src = np.asarray(src, dtype=np.int64)
-    dst = np.asarray(dst, dtype=np.int64)
-    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    ok = lo != hi
-    lo, hi, kind = lo[ok], hi[ok], np.asarray(kind)[ok]
-    key = lo * (int(hi.max(initial=0)) + 1) + hi
-    # np.unique sorts by key, which orders ties by (lo, hi); return_index keeps the first kind.
-    _, keep = np.unique(key, return_index=True)
-    return lo[keep].astype(np.int32), hi[keep].astype(np.int32), kind[keep].astype(np.int8)

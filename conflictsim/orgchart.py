@@ -17,10 +17,11 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from conflictsim.organisation import DEFAULT_CONTACT, TIE_KINDS, Organisation, _dedupe_edges
+from conflictsim.ties import DEFAULT_CONTACT, TIE_KINDS, dedupe_edges
 
 #: Columns an org chart must have.
 ORG_REQUIRED = ("employee_id", "manager_id", "team")
@@ -102,8 +103,8 @@ class _Table:
 
 
 # ---------------------------------------------------------------------- public API
-def read_org(path: str | Path, edges: str | Path | None = None) -> Organisation:
-    """Read an org chart CSV, and optionally an edges CSV, into an Organisation.
+def read_columns(path: str | Path, edges: str | Path | None = None) -> dict[str, Any]:
+    """Read an org chart CSV, and optionally an edges CSV, into an Organisation's columns.
 
     Org chart columns: ``employee_id``, ``manager_id`` (blank for a top-level manager) and
     ``team`` are required; ``department``, ``role``, ``customer_facing`` (yes/no),
@@ -122,7 +123,8 @@ def read_org(path: str | Path, edges: str | Path | None = None) -> Organisation:
         edges: The edges CSV, or None to build ties from teams and managers.
 
     Returns:
-        The organisation, named after the org chart's file name.
+        The fields of an ``Organisation`` (``Organisation(**columns)``), named after the
+        org chart's file name.
 
     Raises:
         ValueError: If a file is missing, unreadable or malformed. The message names the
@@ -130,7 +132,7 @@ def read_org(path: str | Path, edges: str | Path | None = None) -> Organisation:
     """
     org_data = _read_bytes(path)
     edges_data = None if edges is None else _read_bytes(edges)
-    return parse_org(
+    return parse_columns(
         org_data,
         name=str(path),
         edges=edges_data,
@@ -138,16 +140,16 @@ def read_org(path: str | Path, edges: str | Path | None = None) -> Organisation:
     )
 
 
-def parse_org(
+def parse_columns(
     data: bytes | str,
     name: str = "org.csv",
     edges: bytes | str | None = None,
     edges_name: str = "edges.csv",
-) -> Organisation:
-    """Build an Organisation from the contents of an org chart CSV (and edges CSV).
+) -> dict[str, Any]:
+    """An Organisation's columns from the contents of an org chart CSV (and edges CSV).
 
-    The same rules as ``read_org``, for contents that are already in memory, such as a
-    file uploaded to the dashboard.
+    The same rules as ``read_columns``, for contents that are already in memory, such as
+    a file uploaded to the dashboard.
 
     Args:
         data: The org chart's bytes (or text).
@@ -156,7 +158,7 @@ def parse_org(
         edges_name: The edges file's name, used in messages.
 
     Returns:
-        The organisation.
+        The fields of an ``Organisation``.
 
     Raises:
         ValueError: If a file is malformed; the message names the file, row and column.
@@ -174,7 +176,7 @@ def parse_org(
         etable = _read_table(edges, edges_name, EDGES_REQUIRED, EDGES_OPTIONAL)
         src, dst, kind, prob = _read_ties(etable, table.label, people["ids"], team, manager)
 
-    return Organisation(
+    return dict(
         ids=np.asarray(people["ids"], dtype=object),
         team=team,
         team_names=people["team_names"],
@@ -544,8 +546,8 @@ def _team_and_manager_ties(
             np.full(has_boss.size, TIE_KINDS.index("manager")),
         ]
     ).astype(np.int8)
-    # _dedupe_edges keeps the first kind listed, so a team-mate manager stays a team tie.
-    return _dedupe_edges(np.concatenate(src), np.concatenate(dst), kind)
+    # dedupe_edges keeps the first kind listed, so a team-mate manager stays a team tie.
+    return dedupe_edges(np.concatenate(src), np.concatenate(dst), kind)
 
 
 def _read_ties(

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 import conflictsim as cs
-from conflictsim.organisation import PRESETS, TIE_KINDS
+from conflictsim.organisation import PRESETS
+from conflictsim.ties import TIE_KINDS
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from conflictsim import cli, orgchart
-from conflictsim.organisation import DEFAULT_CONTACT, TIE_KINDS, Organisation
+from conflictsim.organisation import Organisation
+from conflictsim.ties import DEFAULT_CONTACT, TIE_KINDS
 
 HEADER = "employee_id,manager_id,team"
 GOOD_ORG = f"{HEADER}\nE1,,A\nE2,E1,A\nE3,E1,B\n"
@@ -442,7 +443,7 @@ def test_edges_file_with_contact_prob_and_blank_cells(tmp_path):
 def test_template_is_a_valid_org_chart_with_every_column(tmp_path):
     header = orgchart.TEMPLATE_CSV.splitlines()[0].split(",")
     assert header == list(orgchart.ORG_REQUIRED + orgchart.ORG_OPTIONAL)
-    org = orgchart.parse_org(orgchart.TEMPLATE_CSV)
+    org = Organisation.parse_csv(orgchart.TEMPLATE_CSV)
     assert org.size == 8
     assert org.summary()["top_level"] == 1
     # Leadership (2) 1 tie, Support (4) 6, Finance (2) 1; E003->E002 and E007->E001 cross teams.
@@ -450,13 +451,13 @@ def test_template_is_a_valid_org_chart_with_every_column(tmp_path):
     assert ties(org)[("E002", "E003")] == "manager"
     assert org.customer_facing.sum() == 4
     assert not math.isnan(org.regulation[0])
-    with_edges = orgchart.parse_org(orgchart.TEMPLATE_CSV, edges=orgchart.TEMPLATE_EDGES_CSV)
+    with_edges = Organisation.parse_csv(orgchart.TEMPLATE_CSV, edges=orgchart.TEMPLATE_EDGES_CSV)
     assert with_edges.n_edges == len(orgchart.TEMPLATE_EDGES_CSV.splitlines()) - 1
 
 
-def test_parse_org_names_the_given_file_in_messages():
+def test_parse_csv_names_the_given_file_in_messages():
     with pytest.raises(ValueError, match=r"upload\.csv, row 3, column employee_id"):
-        orgchart.parse_org(f"{HEADER}\nE1,,A\nE1,,A\n".encode(), name="upload.csv")
+        Organisation.parse_csv(f"{HEADER}\nE1,,A\nE1,,A\n".encode(), name="upload.csv")
 
 
 def test_large_org_chart_loads_with_exact_tie_counts(tmp_path):

@@ -8,7 +8,6 @@ import pytest
 from conftest import assert_mean_close, quiet, run_mesa, with_traits
 
 import conflictsim as cs
-from conflictsim.orgchart import parse_org
 from conflictsim.training import TrainingError, distance_to_trained, priority
 
 # Three teams. Managers: a0 (heads everything), b0, c0. Customer-facing: a2, b1, b2, c3.
@@ -55,7 +54,7 @@ c3,c4
 
 @pytest.fixture(scope="module")
 def org():
-    return parse_org(ORG_CSV, "hand.csv", EDGES_CSV, "hand_edges.csv")
+    return cs.Organisation.parse_csv(ORG_CSV, "hand.csv", EDGES_CSV, "hand_edges.csv")
 
 
 def ids(org, indices):

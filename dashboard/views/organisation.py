@@ -1,6 +1,6 @@
 """Your organisation: upload an org chart (and contacts), see every problem, preview it.
 
-Uploaded files are read from memory with ``conflictsim.orgchart.parse_org`` (plain CSV
+Uploaded files are read from memory with ``Organisation.parse_csv`` (plain CSV
 parsing: nothing is evaluated or unpickled), kept in this session's memory only, and never
 written to disk or to the log.
 """
@@ -11,7 +11,8 @@ import streamlit as st
 from views import common
 
 from conflictsim import planner
-from conflictsim.orgchart import TEMPLATE_CSV, TEMPLATE_EDGES_CSV, parse_org
+from conflictsim.organisation import Organisation
+from conflictsim.orgchart import TEMPLATE_CSV, TEMPLATE_EDGES_CSV
 
 st.title("Your organisation")
 st.markdown(
@@ -79,7 +80,7 @@ if org_file is not None:
     if st.session_state.get("upload_ident") != ident:
         st.session_state["upload_ident"] = ident
         try:
-            org = parse_org(
+            org = Organisation.parse_csv(
                 data,
                 name=org_file.name,
                 edges=edges,
