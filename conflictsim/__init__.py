@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from conflictsim.version import __version__
 
 # Public names and the module each lives in. They are imported on first use, so that the
 # command line starts quickly and `conflictsim check-org` does not load Mesa or SciPy.
