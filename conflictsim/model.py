@@ -22,6 +22,7 @@ from conflictsim.outcomes import summarise, team_frame
 from conflictsim.params import Params
 from conflictsim.scenario import Scenario
 from conflictsim.seeds import targeting_rngs
+from conflictsim.training import cost_of_sessions
 from conflictsim.traits import draw_population
 
 MINOR, MAJOR, CRITICAL = 0, 1, 2
@@ -334,12 +335,7 @@ class ConflictModel(mesa.Model):
     @property
     def cost_training(self) -> float:
         """Fees and work hours of every session held so far."""
-        return float(
-            sum(
-                n * prog.session_cost(self.params)
-                for n, prog in zip(self.sessions, self.programmes, strict=True)
-            )
-        )
+        return float(cost_of_sessions(self.programmes, self.params, self.sessions))
 
     # ------------------------------------------------------------------ outcomes
     def daily_frame(self):

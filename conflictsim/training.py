@@ -431,6 +431,26 @@ class Training:
         return list(np.split(chosen, np.cumsum(sizes)[:-1])) if sizes else []
 
 
+def cost_of_sessions(
+    programmes: Sequence[Training], params: Params, sessions: np.ndarray
+) -> np.ndarray | float:
+    """Training cost: each programme's sessions held times its fee plus hours at ``wage``.
+
+    Args:
+        programmes: The programmes.
+        params: Parameters (for the wage).
+        sessions: Sessions held per programme, shape (programmes,) or (programmes,
+            replicates).
+
+    Returns:
+        The cost (per replicate for a 2-d ``sessions``).
+    """
+    if not programmes:
+        return np.zeros(np.shape(sessions)[1:]) if np.ndim(sessions) > 1 else 0.0
+    unit = np.array([prog.session_cost(params) for prog in programmes])
+    return unit @ sessions
+
+
 def eligible(prog: Training, org: Organisation) -> np.ndarray:
     """Indices of the employees a programme's target can reach."""
     if not isinstance(prog.target, str):

@@ -17,6 +17,7 @@ import numpy as np
 
 from conflictsim.scenario import Scenario
 from conflictsim.seeds import replicate_seed, targeting_rngs
+from conflictsim.training import cost_of_sessions
 
 
 class Rollout:
@@ -137,5 +138,4 @@ class Rollout:
 
     def cost(self) -> np.ndarray:
         """Training cost of each replicate: sessions times fee plus hours at the wage."""
-        unit = np.array([prog.session_cost(self.scenario.params) for prog in self.programmes])
-        return unit @ self.sessions if self.programmes else np.zeros(self.sessions.shape[1])
+        return cost_of_sessions(self.programmes, self.scenario.params, self.sessions)
