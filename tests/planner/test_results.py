@@ -8,6 +8,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from small_plan import small_plan
 
 import conflictsim as cs
 from conflictsim.planner.links import arm_keys
@@ -21,6 +22,11 @@ from conflictsim.planner.results import (
     weekly_totals,
 )
 from conflictsim.planner.words import RIPPLE_LABELS, fmt_number
+
+
+@pytest.fixture(scope="module")
+def small():
+    return small_plan()
 
 
 def test_headlines_follow_the_comparison_table(small):

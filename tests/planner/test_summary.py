@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+from small_plan import small_plan
+
 from conflictsim.planner.summary import summary_html
 from conflictsim.planner.words import fmt_number
+
+
+@pytest.fixture(scope="module")
+def small():
+    return small_plan()
 
 
 def test_summary_is_one_self_contained_page(small):
