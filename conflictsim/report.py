@@ -18,32 +18,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from conflictsim import batch, figures
+from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES
+from conflictsim.sensitivity import indices
+
 REPORT_FILE = "report.html"
-#: Headline outcomes of the forest plot: column, label.
-FOREST = (
-    ("conflicts", "conflicts"),
-    ("conflict_hours", "conflict hours"),
-    ("absent_days", "absent days"),
-    ("quits", "quits"),
-    ("net_benefit", "net benefit"),
-)
-RIPPLE = (
-    ("conflicts_untrained_d1", "1 tie"),
-    ("conflicts_untrained_d2", "2 ties"),
-    ("conflicts_untrained_d3plus", "3 or more"),
-)
-_PALETTE = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#17becf",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-)
+#: Headline outcomes of the forest plot (labelled from ``OUTCOMES``).
+FOREST = ("conflicts", "conflict_hours", "absent_days", "quits", "net_benefit")
+#: Daily series of the trajectories: column, panel title.
+SERIES = (("conflicts", "conflicts per day"), ("upset", "upset employees"))
 
 
 def write_report(out: str | Path, path: str | Path | None = None) -> Path:
@@ -59,8 +42,6 @@ def write_report(out: str | Path, path: str | Path | None = None) -> Path:
     Raises:
         ValueError: If ``out`` is not a finished run.
     """
-    from conflictsim import batch
-
     out = Path(out)
     exp = batch.load_experiment(out)
     manifest = batch.read_manifest(out)
@@ -153,17 +134,12 @@ def _arm_words(arm) -> str:
 
 
 def _trajectories(out: Path, exp) -> str:
-    from plotly.subplots import make_subplots
-
-    from conflictsim import batch
-
-    series = [("conflicts", "conflicts per day"), ("upset", "upset employees")]
     frames = []
     for arm in exp.arm_names:  # one arm at a time keeps memory to one arm's days
-        d = batch.read_daily(out, arms=[arm], columns=["day", *(c for c, _ in series)])
+        d = batch.read_daily(out, arms=[arm], columns=["day", *(c for c, _ in SERIES)])
         d = d[d["day"] > 0]
         g = d.groupby("day")
-        for col, _ in series:
+        for col, _ in SERIES:
             q = g[col].quantile([0.05, 0.95]).unstack()
             frames.append(
                 pd.DataFrame(
@@ -179,95 +155,32 @@ def _trajectories(out: Path, exp) -> str:
             )
         del d, g
     data = pd.concat(frames, ignore_index=True)
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[lab for _, lab in series])
-    for i, arm in enumerate(exp.arm_names):
-        colour = _PALETTE[i % len(_PALETTE)]
-        for j, (col, _) in enumerate(series, start=1):
-            s = data[(data["arm"] == arm) & (data["series"] == col)]
-            fig.add_scatter(
-                x=np.concatenate([s["day"], s["day"][::-1]]),
-                y=np.concatenate([s["p95"], s["p05"][::-1]]),
-                fill="toself",
-                fillcolor=_rgba(colour, 0.15),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=arm,
-                row=1,
-                col=j,
-            )
-            fig.add_scatter(
-                x=s["day"],
-                y=s["mean"],
-                name=arm,
-                line={"color": colour, "width": 2},
-                legendgroup=arm,
-                showlegend=j == 1,
-                row=1,
-                col=j,
-            )
-    fig.update_xaxes(title_text="working day")
-    fig.update_layout(height=420, margin={"t": 40})
     pooled = " pooled over every design point" if exp.n_points > 1 else ""
     return _section(
         "trajectories",
         "Trajectories",
         f"Mean per day over replicates{pooled}; the band holds the middle 90% of replicates "
         "(5th to 95th percentile), the spread of what a single year could look like.",
-        fig,
+        figures.trajectories(data, SERIES),
         data,
     )
 
 
 def _forest(table: pd.DataFrame, exp) -> str:
-    from plotly.subplots import make_subplots
-
-    outcomes = [(c, lab) for c, lab in FOREST if c in set(table["outcome"])]
-    fig = make_subplots(
-        rows=1, cols=len(outcomes), shared_yaxes=True, subplot_titles=[lab for _, lab in outcomes]
-    )
-    arms = list(dict.fromkeys(table["arm"]))
-    for j, (col, _) in enumerate(outcomes, start=1):
-        rows = table[table["outcome"] == col].set_index("arm").reindex(arms)
-        fig.add_scatter(
-            x=rows["mean"],
-            y=arms,
-            mode="markers",
-            marker={
-                "size": 10,
-                "color": [_PALETTE[(i + 1) % len(_PALETTE)] for i in range(len(arms))],
-            },
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": (rows["ci_high"] - rows["mean"]).to_numpy(),
-                "arrayminus": (rows["mean"] - rows["ci_low"]).to_numpy(),
-            },
-            customdata=np.stack([rows["ci_low"], rows["ci_high"], rows["p_better"]], axis=1),
-            hovertemplate="%{y}: %{x:,.1f} (95% interval %{customdata[0]:,.1f} to "
-            "%{customdata[1]:,.1f}); P(better) %{customdata[2]:.2f}<extra></extra>",
-            showlegend=False,
-            row=1,
-            col=j,
-        )
-        fig.add_vline(x=0, line={"color": "#888", "dash": "dot"}, row=1, col=j)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=120 + 60 * len(arms), margin={"t": 40})
-    data = table[table["outcome"].isin([c for c, _ in outcomes])]
+    outcomes = [c for c in FOREST if c in set(table["outcome"])]
+    data = table[table["outcome"].isin(outcomes)]
     return _section(
         "forest",
         f"Differences from {exp.arm_names[0]}",
         "Mean paired difference from the reference arm with its 95% interval. Left of the "
         "dotted line: fewer conflicts, hours, absences or quits; right of it for net benefit: "
         "the conflict cost avoided exceeds the training cost.",
-        fig,
+        figures.forest(table, outcomes),
         data,
     )
 
 
 def _costs(table: pd.DataFrame, exp) -> str:
-    import plotly.graph_objects as go
-
     arms = list(dict.fromkeys(table["arm"]))
     t = table.set_index(["arm", "outcome"])
 
@@ -292,47 +205,22 @@ def _costs(table: pd.DataFrame, exp) -> str:
             }
         )
     data = pd.DataFrame(rows)
-    fig = go.Figure()
-    fig.add_bar(
-        x=data["arm"], y=data["training_cost"], name="cost of training", marker_color="#7f7f7f"
-    )
-    fig.add_bar(
-        x=data["arm"],
-        y=data["conflict_cost_avoided"],
-        name="conflict cost avoided",
-        marker_color="#2ca02c",
-        error_y=_err(
-            data["conflict_cost_avoided"], data["avoided_ci_low"], data["avoided_ci_high"]
-        ),
-    )
-    fig.add_bar(
-        x=data["arm"],
-        y=data["net_benefit"],
-        name="net benefit",
-        marker_color="#1f77b4",
-        error_y=_err(data["net_benefit"], data["net_ci_low"], data["net_ci_high"]),
-        text=[f"ROI {r:+.2f}" if np.isfinite(r) else "" for r in data["roi"]],
-        textposition="outside",
-    )
-    fig.update_layout(barmode="group", height=420, yaxis_title="currency of wage", margin={"t": 30})
     return _section(
         "costs",
         "Costs and return on investment",
         "Per arm against the reference, over the horizon: training cost, conflict cost "
         "avoided (hours at the wage plus replacement of those who quit) and net benefit "
         "with 95% intervals. ROI: net benefit per unit spent on training (0 breaks even).",
-        fig,
+        figures.costs(data),
         data,
     )
 
 
 def _ripple(table: pd.DataFrame, exp) -> str:
-    import plotly.graph_objects as go
-
     arms = list(dict.fromkeys(table["arm"]))
     rows = []
     for arm in arms:
-        for col, lab in (("conflicts_untrained", "all untrained"), *RIPPLE):
+        for col in RIPPLE_OUTCOMES:  # overall, then by distance to the nearest trainee
             r = table[(table["arm"] == arm) & (table["outcome"] == col)]
             if r.empty:
                 continue
@@ -342,7 +230,7 @@ def _ripple(table: pd.DataFrame, exp) -> str:
             rows.append(
                 {
                     "arm": arm,
-                    "distance": lab,
+                    "distance": OUTCOMES[col].short or OUTCOMES[col].label,
                     "change": r["mean"],
                     "ci_low": r["ci_low"],
                     "ci_high": r["ci_high"],
@@ -353,26 +241,6 @@ def _ripple(table: pd.DataFrame, exp) -> str:
                 }
             )
     data = pd.DataFrame(rows)
-    fig = go.Figure()
-    for i, arm in enumerate(arms):
-        s = data[data["arm"] == arm]
-        fig.add_bar(
-            x=s["distance"],
-            y=s["change_pct"],
-            name=arm,
-            marker_color=_PALETTE[(i + 1) % len(_PALETTE)],
-            error_y=_err(s["change_pct"], s["pct_ci_low"], s["pct_ci_high"]),
-            customdata=np.stack([s["change"], s["reference_conflicts"]], axis=1),
-            hovertemplate="%{x}: %{y:+.1f}% (%{customdata[0]:+,.1f} of "
-            "%{customdata[1]:,.1f} conflicts)<extra>" + arm + "</extra>",
-        )
-    fig.update_layout(
-        barmode="group",
-        height=400,
-        yaxis_title="change in their conflicts (%)",
-        xaxis_title="ties to the nearest trainee",
-        margin={"t": 30},
-    )
     return _section(
         "ripple",
         "The ripple: colleagues who were not trained",
@@ -380,16 +248,12 @@ def _ripple(table: pd.DataFrame, exp) -> str:
         "people in the reference arm, by ties to the nearest trainee (as % of their "
         "conflicts in the reference arm, with 95% intervals). A fall one tie away is "
         "training's benefit spreading to colleagues.",
-        fig,
+        figures.ripple_change(data),
         data,
     )
 
 
 def _sweep(out: Path, exp, table: pd.DataFrame | None) -> str:
-    from plotly.subplots import make_subplots
-
-    from conflictsim import batch
-
     names = list(exp.design.names)[:8]
     if table is not None:
         data = table[(table["point"] != "all") & (table["outcome"] == "conflicts")].copy()
@@ -402,88 +266,37 @@ def _sweep(out: Path, exp, table: pd.DataFrame | None) -> str:
         data = data.rename(columns={"conflicts": "mean"}).merge(exp.points_frame(), on="point")
         ylab = "mean conflicts"
         groups = exp.arm_names
-    fig = make_subplots(rows=1, cols=len(names), shared_yaxes=True, subplot_titles=names)
-    for i, arm in enumerate(groups):
-        s = data[data["arm"] == arm]
-        for j, name in enumerate(names, start=1):
-            kw = {}
-            if "ci_low" in s:
-                kw["error_y"] = _err(s["mean"], s["ci_low"], s["ci_high"])
-            fig.add_scatter(
-                x=s[name],
-                y=s["mean"],
-                mode="markers",
-                name=str(arm),
-                legendgroup=str(arm),
-                showlegend=j == 1,
-                marker={"color": _PALETTE[(i + (1 if table is not None else 0)) % len(_PALETTE)]},
-                row=1,
-                col=j,
-                **kw,
-            )
-    fig.update_yaxes(title_text=ylab, row=1, col=1)
-    fig.update_layout(height=420, margin={"t": 40})
     return _section(
         "sweep",
         "Sweep",
         f"Each dot is one design point ({exp.design.kind}, {exp.n_points:,} points) with "
         "its 95% interval, against the value of each swept parameter.",
-        fig,
+        figures.sweep(data, groups, names, ylab, first_colour=1 if table is not None else 0),
         data,
     )
 
 
 def _sensitivity(out: Path) -> str:
-    import plotly.graph_objects as go
-
-    from conflictsim.sensitivity import indices
-
     df = indices(out)
-    method = df["method"].iloc[0]
-    fig = go.Figure()
-    first = df[df["parameter"].str.contains(" x ") == False]  # noqa: E712 - pandas mask
-    if method == "sobol":
-        fig.add_bar(
-            x=first["parameter"],
-            y=first["S1"],
-            name="first-order S1",
-            error_y={"type": "data", "array": first["S1_conf"].to_numpy()},
-        )
-        fig.add_bar(
-            x=first["parameter"],
-            y=first["ST"],
-            name="total ST",
-            error_y={"type": "data", "array": first["ST_conf"].to_numpy()},
-        )
-        ytitle = "share of variance"
+    if df["method"].iloc[0] == "sobol":
         note = (
             "Sobol' indices (Saltelli 2010): S1 is the share of the outcome's variance a "
             "parameter explains alone, ST alone and with the others; bars show 95% bootstrap "
             "intervals."
         )
     else:
-        fig.add_bar(
-            x=first["parameter"],
-            y=first["mu_star"],
-            name="mu*",
-            error_y={"type": "data", "array": first["mu_star_conf"].to_numpy()},
-        )
-        fig.add_bar(x=first["parameter"], y=first["sigma"], name="sigma")
-        ytitle = "elementary effect"
         note = (
             "Morris elementary effects (Morris 1991): mu* is the mean absolute change in the "
             "outcome when a parameter moves across its range, sigma how much that change "
             "depends on the other parameters."
         )
-    fig.update_layout(barmode="group", height=400, yaxis_title=ytitle, margin={"t": 30})
-    table = _html_table(df, float_format="{:.4g}")
     return _section(
         "sensitivity",
         f"Sensitivity of the {df['outcome'].iloc[0]}",
         note,
-        fig,
+        figures.sensitivity(df),
         df,
-        extra=table,
+        extra=_html_table(df, float_format="{:.4g}"),
     )
 
 
@@ -577,17 +390,6 @@ def _download(data: pd.DataFrame, name: str) -> str:
         f"<p class='download'><a download='{name}' href='data:text/csv;base64,{blob}'>"
         f"Download the data ({name})</a></p>"
     )
-
-
-def _err(mean: pd.Series, low: pd.Series, high: pd.Series) -> dict:
-    m, lo, hi = (np.asarray(x, dtype=float) for x in (mean, low, high))
-    return {"type": "data", "symmetric": False, "array": hi - m, "arrayminus": m - lo}
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def _e(text) -> str:

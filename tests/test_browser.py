@@ -17,6 +17,7 @@ these tests fail, they do not skip. Environment:
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CONFLICTSIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,7 +52,10 @@ PAGES = [
     ("organisation", "organisation", "What the files should look like", 0, 1500),
     ("assumptions", "assumptions", "The evidence behind each programme", 0, 4200),
 ]
+#: How long any condition may take to be reached (generous: CI machines are busy).
 TIMEOUT_MS = 180_000
+#: How long the dashboard may take to start answering.
+START_SECONDS = 180
 
 
 def _free_port() -> int:
@@ -69,7 +74,7 @@ def server():
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
+    deadline = time.time() + START_SECONDS
     try:
         while True:
             try:
@@ -81,8 +86,8 @@ def server():
             if proc.poll() is not None:
                 pytest.fail(f"the dashboard exited early:\n{proc.stdout.read()}")
             if time.time() > deadline:
-                pytest.fail("the dashboard did not answer within 90 s")
-            time.sleep(0.3)
+                pytest.fail(f"the dashboard did not answer within {START_SECONDS} s")
+            time.sleep(0.3)  # between polls of the health check, not a wait for a state
         yield url
     finally:
         proc.terminate()
@@ -103,6 +108,8 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
+    # Every expect(...) waits for its condition up to this long, never for a moment.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -120,20 +127,31 @@ def shots(tmp_path_factory) -> Path:
 
 
 def _wait_drawn(page, charts: int = 0) -> None:
-    """Wait until the script has finished and every Plotly chart is drawn."""
+    """Wait until the script has finished and ``charts`` Plotly charts are drawn.
+
+    A chart counts once Plotly has drawn into it (its div holds a ``main-svg``); a drawn
+    chart has several of those, so they are not counted themselves.
+    """
     page.wait_for_function(
-        """() => {
+        """(charts) => {
             const app = document.querySelector('[data-testid="stApp"]');
+            const drawn = [...document.querySelectorAll('.js-plotly-plot')]
+                .filter(p => p.querySelector('.main-svg')).length;
             return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && !document.querySelector('[data-stale="true"]');
+                && !document.querySelector('[data-stale="true"]')
+                && drawn >= charts;
         }""",
+        arg=charts,
         timeout=TIMEOUT_MS,
     )
-    if charts:
-        page.wait_for_function(
-            f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-            timeout=TIMEOUT_MS,
-        )
+
+
+def _new_page(browser, **kwargs):
+    """A browser tab whose every wait (locators, navigation) may take ``TIMEOUT_MS``."""
+    page = browser.new_page(**kwargs)
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_navigation_timeout(TIMEOUT_MS)
+    return page
 
 
 def _metric_values(page) -> list[str]:
@@ -146,7 +164,7 @@ def _no_exception(page) -> None:
 
 
 def test_every_page_opens(server, browser, shots):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = _new_page(browser, viewport={"width": 1400, "height": 1000})
     outside = []
     # The dashboard must not reach outside this computer (fonts, icons, statistics).
     page.on(
@@ -163,13 +181,12 @@ def test_every_page_opens(server, browser, shots):
         page.get_by_text(marker).first.wait_for(timeout=TIMEOUT_MS)
         _wait_drawn(page, charts)
         _no_exception(page)
-        assert page.locator(".js-plotly-plot").count() == charts, name
-        if charts:  # every chart has its data's download below it
-            assert page.get_by_text("Download").count() >= charts
+        expect(page.locator(".js-plotly-plot")).to_have_count(charts)
+        if charts:  # every chart has its data's download below it (at least that many)
+            expect(page.get_by_text("Download").nth(charts - 1)).to_be_attached()
         if name == "organisation":
             _upload(page, shots)
-        time.sleep(0.5)  # let Plotly finish its transitions before the picture
-        page.screenshot(path=str(shots / f"{name}.png"))
+        page.screenshot(path=str(shots / f"{name}.png"), animations="disabled")
     assert not outside, f"requests outside this computer: {outside}"
     page.close()
 
@@ -182,19 +199,20 @@ def _upload(page, shots: Path) -> None:
     bad = TEMPLATE_CSV.replace("E003,E002", "E003,E999").encode()
     chooser.set_input_files(files=[{"name": "org.csv", "mimeType": "text/csv", "buffer": bad}])
     page.get_by_text("This file cannot be used yet").wait_for(timeout=TIMEOUT_MS)
-    message = page.locator('[data-testid="stAlertContentError"]').inner_text()
-    assert "org.csv, row 4, column manager_id" in message and "E999" in message
-    page.screenshot(path=str(shots / "organisation_error.png"))
+    message = page.locator('[data-testid="stAlertContentError"]')
+    expect(message).to_contain_text("org.csv, row 4, column manager_id")
+    expect(message).to_contain_text("E999")
+    page.screenshot(path=str(shots / "organisation_error.png"), animations="disabled")
     good = TEMPLATE_CSV.encode()
     chooser.set_input_files(files=[{"name": "org.csv", "mimeType": "text/csv", "buffer": good}])
     page.get_by_text("is ready").wait_for(timeout=TIMEOUT_MS)
     page.locator('[data-testid="stDataFrame"]').wait_for(timeout=TIMEOUT_MS)  # the preview
     _wait_drawn(page)
-    assert page.get_by_text("This file cannot be used yet").count() == 0
+    expect(page.get_by_text("This file cannot be used yet")).to_have_count(0)
 
 
 def test_change_an_option_redraws_the_figures(server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page = _new_page(browser, viewport={"width": 1400, "height": 2200})
     page.goto(f"{server}/?{QUERY}")
     page.get_by_text("Share and export").wait_for(timeout=TIMEOUT_MS)
     _wait_drawn(page, 4)
@@ -226,6 +244,7 @@ def test_change_an_option_redraws_the_figures(server, browser):
     assert after != before
     _no_exception(page)
     # The page address follows, so a link reproduces the new scenario.
+    expect(page).to_have_url(re.compile(r"[?&]o1=emotional_regulation\."))
     query = parse_qs(urlparse(page.url).query)
     assert query["o1"][0].startswith("emotional_regulation.")
 
@@ -258,14 +277,15 @@ def test_change_an_option_redraws_the_figures(server, browser):
 
 
 def test_download_a_chart_csv(server, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page = _new_page(browser, viewport={"width": 1400, "height": 2200})
     page.goto(f"{server}/?{QUERY}")
     page.get_by_text("Share and export").wait_for(timeout=TIMEOUT_MS)
     _wait_drawn(page, 4)
     button = page.locator('[data-testid="stDownloadButton"]').filter(
         has_text="Download the data (CSV)"
     )
-    assert button.count() >= 4
+    # The buttons render one after another: wait for the fourth, not for a moment.
+    expect(button.nth(3)).to_be_visible()
     with page.expect_download() as info:
         button.nth(1).click()  # under the week-by-week chart
     download = info.value

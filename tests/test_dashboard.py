@@ -17,7 +17,8 @@ from conflictsim.params import REGISTRY
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 SMALL = {"size": "40", "days": "30", "reps": "3"}
-TIMEOUT = 120
+#: Seconds a script run may take (generous: CI machines are busy).
+TIMEOUT = 300
 
 
 def open_app(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:

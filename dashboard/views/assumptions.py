@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
-import pandas as pd
 import streamlit as st
 from views import common
 
-from conflictsim import planner
+from conflictsim.evidence import evidence_table
 from conflictsim.params import REGISTRY
+from conflictsim.planner import assumptions
+from conflictsim.planner.words import PARAMETER_GROUPS, PROGRAMME_LABELS
 from conflictsim.training import KINDS
-
-#: Parameter groups in words.
-GROUPS = {
-    "traits": "Skills of the staff",
-    "presence": "Absence",
-    "triggers": "What upsets people from outside",
-    "encounters": "What happens when colleagues meet",
-    "severity": "How serious conflicts get",
-    "responders": "Colleagues who step in",
-    "recovery": "Calming down",
-    "turnover": "Quitting and hiring",
-    "costs": "Hours and money",
-}
 
 plan = common.get_plan()
 st.title("Assumptions")
@@ -47,27 +33,11 @@ st.markdown(
     "at their calibrated values in all three."
 )
 common.evidence_control("as_evidence", horizontal=True)
-ev = planner.evidence_table()
-shown = ev.copy()
-for col in planner.EVIDENCE:
-    shown[col] = shown[col].map(lambda v: f"{v:g}")
-st.table(
-    shown.rename(
-        columns={
-            "what": "Assumption",
-            "meaning": "Meaning",
-            "cautious": "Cautious",
-            "central": "Central",
-            "optimistic": "Optimistic",
-            "why it matters": "Why it matters",
-        }
-    ).set_index("Assumption"),
-)
-common.download_csv(ev, "evidence_settings.csv")
+st.table(assumptions.evidence_shown())
+common.download_csv(evidence_table(), "evidence_settings.csv")
 
 # ---------------------------------------------------------------------------- change one
 values = plan.params
-overrides = dict(plan.overrides)
 st.header("Change an assumption", anchor=False)
 st.markdown(
     "Know better for your organisation? For example your hourly cost of work (`wage`), the "
@@ -85,7 +55,6 @@ with c1:
         key="as_param",
     )
 spec = REGISTRY[name]
-lo, hi = spec.sweep_range
 with c2:
     common.bound(
         st.number_input,
@@ -95,22 +64,12 @@ with c2:
         lambda p, v: p.with_override(name, float(v)),
         min_value=float(spec.low),
         max_value=float(spec.high),
-        # A step of about a hundredth of the plausible range.
-        step=float(10 ** (round(math.log10(max(hi - lo, 1e-9))) - 2)),
+        step=assumptions.value_step(spec),
         format="%g",
     )
-st.caption(
-    f"**Plausible range** {lo:g} to {hi:g} (allowed {spec.low:g} to {spec.high:g}). "
-    f"**Default** {spec.default:g}. **Source:** {spec.source}."
-)
-if overrides:
-    st.markdown(
-        "**Your changes:** "
-        + "; ".join(
-            f"{REGISTRY[k].meaning} (`{k}`) = {v:g}, default {REGISTRY[k].default:g}"
-            for k, v in overrides.items()
-        )
-    )
+st.caption(assumptions.parameter_note(spec))
+if plan.overrides:
+    st.markdown(f"**Your changes:** {assumptions.changes_text(plan)}")
     st.button(
         "Undo all my changes",
         on_click=lambda: common.set_plan(common.get_plan().with_(overrides=())),
@@ -125,49 +84,16 @@ st.caption(
     "evidence supports (used by the cautious and optimistic settings and by sensitivity "
     "analysis). Sources are listed in full in the project's docs/ODD.md."
 )
-rows = []
-for spec in REGISTRY.values():
-    p_lo, p_hi = spec.sweep_range
-    rows.append(
-        {
-            "assumption": spec.name,
-            "meaning": spec.meaning,
-            "value now": f"{values[spec.name]:g}",
-            "default": f"{spec.default:g}",
-            "plausible range": f"{p_lo:g} to {p_hi:g}",
-            "unit": spec.unit,
-            "source": spec.source,
-            "set by": "you"
-            if spec.name in overrides
-            else ("evidence setting" if values[spec.name] != spec.default else "default"),
-            "group": spec.group,
-        }
-    )
-table = pd.DataFrame(rows)
+table = assumptions.parameter_table(plan)
 for group, g in table.groupby("group", sort=False):
-    with st.expander(
-        f"{GROUPS.get(group, group)} ({len(g)})", expanded=group in ("costs", "responders")
-    ):
+    title = f"{PARAMETER_GROUPS.get(group, group)} ({len(g)})"
+    with st.expander(title, expanded=group in ("costs", "responders")):
         st.table(g.drop(columns="group").set_index("assumption"))
 common.download_csv(table, "assumptions.csv", "Download every assumption (CSV)")
 
 # ---------------------------------------------------------------------------- programmes
 st.header("Training programmes", anchor=False)
-scale = planner.EFFECT_SCALE[plan.evidence]
-prog = pd.DataFrame(
-    [
-        {
-            "programme": planner.PROGRAMME_LABELS[k.name],
-            "listening shift (SD)": f"{k.listening_d * scale:.2f}",
-            "regulation shift (SD)": f"{k.regulation_d * scale:.2f}",
-            "trainees step in when colleagues clash": "yes" if k.responders else "no",
-            "fee per trainee": f"{k.cost_per_trainee:g}",
-            "hours per trainee": f"{k.hours_per_trainee:g}",
-            "half-life (working days)": f"{planner.HALF_LIFE[plan.evidence]:g}",
-        }
-        for k in KINDS.values()
-    ]
-)
+prog = assumptions.programme_table(plan)
 st.markdown(
     f"With **{plan.evidence}** evidence. A shift of 0.5 SD moves a typical trainee from the "
     "middle of the staff to about the 70th percentile in that skill. Skills fade: after the "
@@ -178,4 +104,4 @@ st.table(prog.set_index("programme"))
 common.download_csv(prog, "programmes.csv")
 st.subheader("The evidence behind each programme", anchor=False)
 for k in KINDS.values():
-    st.markdown(f"**{planner.PROGRAMME_LABELS[k.name]}.** {k.evidence}")
+    st.markdown(f"**{PROGRAMME_LABELS[k.name]}.** {k.evidence}")

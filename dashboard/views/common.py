@@ -16,8 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from conflictsim import planner
+from conflictsim.figures import arm_colours
 from conflictsim.organisation import Organisation
-from conflictsim.planner import Plan
+from conflictsim.planner import links
+from conflictsim.planner.plan import Plan
 
 #: Simulated years per option offered in the sidebar (more: narrower intervals, slower).
 PRECISION = {20: "Quick (20 simulations)", 40: "Standard (40)", 100: "Precise (100)"}
@@ -29,10 +31,10 @@ SESSION_CACHE_SIZE = 6
 def init_plan() -> None:
     """On a new session, read the plan from the page address; then keep the address in step."""
     if "plan" not in st.session_state:
-        plan, problems = Plan.from_query(st.query_params.to_dict())
+        plan, problems = links.from_query(st.query_params.to_dict())
         st.session_state["plan"] = plan
         st.session_state["link_problems"] = problems
-    query = get_plan().to_query()
+    query = links.to_query(get_plan())
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
@@ -124,20 +126,8 @@ def current_org(plan: Plan) -> Organisation | None:
 
 
 def org_sentence(plan: Plan, org: Organisation) -> str:
-    """The organisation in a sentence, with its counts."""
-    s = org.summary()
-    name = (
-        f"your organisation ({st.session_state.get('uploaded_names', 'uploaded')})"
-        if plan.org == planner.UPLOADED
-        else planner.with_article(planner.ORG_LABELS[plan.org].lower())
-    )
-    return (
-        f"{name[0].upper()}{name[1:]} of {s['employees']:,} employees in {s['teams']} teams "
-        f"({s['managers']} managers, {s['customer_facing']} customer-facing), over "
-        f"{planner.horizon_text(plan.days)}, with {plan.evidence} evidence"
-        + (f" and {len(plan.overrides)} assumption(s) you changed" if plan.overrides else "")
-        + "."
-    )
+    """The organisation in a sentence, naming the uploaded files if it is an upload."""
+    return plan.org_sentence(org, st.session_state.get("uploaded_names", "uploaded"))
 
 
 # ---------------------------------------------------------------------------- sidebar
@@ -232,7 +222,7 @@ def evidence_control(key: str, horizontal: bool = False) -> None:
 # ---------------------------------------------------------------------------- results
 @st.cache_resource(max_entries=96, show_spinner=False)
 def _preset_arm(key: str, _scenario: Any, _replicates: int, _seed: int) -> Any:
-    # One arm's replicates, keyed by the arm's plain text (Plan.arm_keys, which holds the
+    # One arm's replicates, keyed by the arm's plain text (links.arm_keys, which holds the
     # replicates and seed): changing one option re-simulates only that option. The runs
     # are shared read-only between sessions, so they are not copied (cache_resource).
     return planner.run_arm(_scenario, _replicates, _seed)
@@ -241,7 +231,7 @@ def _preset_arm(key: str, _scenario: Any, _replicates: int, _seed: int) -> Any:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _preset_results(key: str) -> planner.PlanResults:
     # Keyed by the plan's plain text (its query string): compute once, draw many times.
-    plan = Plan.from_key(key)
+    plan = links.from_key(key)
     return planner.evaluate(
         plan,
         _preset_org(plan.org, plan.size, plan.seed),
@@ -251,7 +241,7 @@ def _preset_results(key: str) -> planner.PlanResults:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _preset_spread(key: str, arm: int, replicate: int) -> planner.Spread:
-    plan = Plan.from_key(key)
+    plan = links.from_key(key)
     return planner.spread(plan, _preset_org(plan.org, plan.size, plan.seed), arm, replicate)
 
 
@@ -288,9 +278,9 @@ def results(plan: Plan, org: Organisation) -> planner.PlanResults:
             )
 
         return _session_cached(
-            "results", (plan.key(),), lambda: planner.evaluate(plan, org, runner=arm)
+            "results", (links.key(plan),), lambda: planner.evaluate(plan, org, runner=arm)
         )
-    return _preset_results(plan.key())
+    return _preset_results(links.key(plan))
 
 
 def spread(plan: Plan, org: Organisation, arm: int, replicate: int) -> planner.Spread:
@@ -298,21 +288,16 @@ def spread(plan: Plan, org: Organisation, arm: int, replicate: int) -> planner.S
     if plan.org == planner.UPLOADED:
         return _session_cached(
             "spread",
-            (plan.key(), arm, replicate),
+            (links.key(plan), arm, replicate),
             lambda: planner.spread(plan, org, arm, replicate),
         )
-    return _preset_spread(plan.key(), arm, replicate)
+    return _preset_spread(links.key(plan), arm, replicate)
 
 
 # ---------------------------------------------------------------------------- drawing
-#: Colours: no training in grey, options A-D in colour-blind-safe hues (Okabe & Ito).
-COLOURS = ["#7f7f7f", "#0072B2", "#E69F00", "#009E73", "#CC79A7"]
-
-
-def arm_colour(plan: Plan, arm: str) -> str:
-    """The colour of an arm, the same on every chart."""
-    names = plan.arm_names()
-    return COLOURS[names.index(arm) % len(COLOURS)] if arm in names else COLOURS[0]
+def colours(plan: Plan) -> dict[str, str]:
+    """The colour of each arm of the plan, the same on every chart."""
+    return arm_colours(plan.arm_names())
 
 
 def download_csv(df: pd.DataFrame, filename: str, label: str = "Download the data (CSV)") -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from views import common, figures
+from views import common
 
-from conflictsim import planner
-from conflictsim.planner import AMOUNT_DEFAULTS, fmt_number, fmt_percent, in_n
+from conflictsim import figures, planner
+from conflictsim.planner import links
+from conflictsim.planner.results import headline_cards, headline_intro
+from conflictsim.planner.words import refresher_text, start_text
 
 plan = common.get_plan()
 st.title("Compare training programmes")
@@ -28,21 +30,6 @@ st.caption(f"**Simulating** {common.org_sentence(plan, org)} Change these in the
 
 
 # ---------------------------------------------------------------------------- options
-def _set_count(p: planner.Plan, n: int) -> planner.Plan:
-    options = list(p.options[:n])
-    # New options start as a copy of the last one with the next programme, to vary one thing.
-    kinds = list(planner.PROGRAMME_LABELS)
-    while len(options) < n:
-        last = options[-1]
-        nxt = kinds[(kinds.index(last.programme) + 1) % len(kinds)]
-        options.append(planner.Option(nxt, last.target, last.amount, last.value))
-    return p.with_(options=tuple(options))
-
-
-def _set_amount(p: planner.Plan, i: int, amount: str) -> planner.Plan:
-    return p.with_option(i, amount=amount, value=AMOUNT_DEFAULTS[amount])
-
-
 def option_controls(i: int) -> None:
     """The controls of option ``i`` (programme, who, how many, when, refreshers)."""
     o = plan.options[i]
@@ -76,7 +63,7 @@ def option_controls(i: int) -> None:
         "How many",
         f"o{i}_amount",
         o.amount,
-        lambda p, v: _set_amount(p, i, v),
+        lambda p, v: p.with_amount(i, v),
         options=list(planner.AMOUNT_LABELS),
         format_func=planner.AMOUNT_LABELS.get,
         horizontal=True,
@@ -124,7 +111,7 @@ def option_controls(i: int) -> None:
             o.start_month,
             lambda p, v: p.with_option(i, start_month=int(v)),
             options=sorted({*planner.START_MONTHS, o.start_month}),
-            format_func=lambda m: "now" if m == 0 else f"in {m} month{'s' * (m != 1)}",
+            format_func=start_text,
         )
     with refresh:
         common.bound(
@@ -134,7 +121,7 @@ def option_controls(i: int) -> None:
             o.refresher_months,
             lambda p, v: p.with_option(i, refresher_months=int(v)),
             options=sorted({*planner.REFRESHER_MONTHS, o.refresher_months}),
-            format_func=lambda m: "none" if m == 0 else f"every {m} months",
+            format_func=refresher_text,
             help="Skills fade (half the gain is gone after about 9 months); a refresher "
             "restores them and costs as much as the first session.",
         )
@@ -149,7 +136,7 @@ common.bound(
     "How many options to compare",
     "n_options",
     len(plan.options),
-    _set_count,
+    lambda p, v: p.with_option_count(v),
     options=list(range(1, planner.MAX_OPTIONS + 1)),
     horizontal=True,
 )
@@ -166,60 +153,23 @@ except ValueError as exc:
     st.error(f"These options cannot be simulated yet: {exc}")
     st.stop()
 
-colours = {arm: common.arm_colour(plan, arm) for arm in plan.arm_names()}
-periods = planner.period_noun(plan.days)
-
-
-def _caveat(low: float, high: float) -> str:
-    # An interval that spans zero means the simulation cannot tell the option from none.
-    return " Could be no effect at all." if low <= 0 <= high else ""
-
-
+colours = common.colours(plan)
 st.header("What each option achieves", anchor=False)
-st.caption(
-    f"Over {planner.horizon_text(plan.days)}, compared with no training: averages over "
-    f"{plan.replicates} simulated {periods}, with 95% intervals. Money is in the currency "
-    f"of the hourly cost of work ({plan.params.wage:g} an hour; change it on Assumptions)."
-)
+st.caption(headline_intro(plan))
 cols = st.columns(len(plan.options), gap="small")
 for col, r in zip(cols, res.headlines.itertuples(), strict=True):
     with col, st.container(border=True):
         st.markdown(f"**Option {r.option}**: {r.programme}, {r.who.lower()}, {r.how_many}")
-        st.metric(
-            "Conflicts avoided",
-            fmt_number(r.conflicts_avoided),
-            delta=f"{fmt_percent(r.conflicts_avoided_pct)} of all conflicts",
-            delta_color="normal" if r.conflicts_avoided >= 0 else "inverse",
-            delta_arrow="off",
-            help=planner.explain("conflicts_avoided", plan.days),
-        )
-        st.caption(
-            f"95% interval {fmt_number(r.conflicts_avoided_low)} to "
-            f"{fmt_number(r.conflicts_avoided_high)}. Fewer conflicts in "
-            f"{in_n(r.p_fewer_conflicts, r.replicates)} simulated {periods}."
-            + _caveat(r.conflicts_avoided_low, r.conflicts_avoided_high)
-        )
-        st.metric(
-            "Working hours saved",
-            fmt_number(r.hours_saved),
-            help=planner.explain("hours_saved", plan.days),
-        )
-        st.caption(
-            f"95% interval {fmt_number(r.hours_saved_low)} to {fmt_number(r.hours_saved_high)}."
-        )
-        st.metric(
-            "Net benefit", fmt_number(r.net_benefit), help=planner.explain("net_benefit", plan.days)
-        )
-        st.caption(
-            f"95% interval {fmt_number(r.net_benefit_low)} to "
-            f"{fmt_number(r.net_benefit_high)}. Paid for itself in {in_n(r.p_pays, r.replicates)} "
-            f"simulated {periods}. Training {fmt_number(r.trained)} people cost "
-            f"{fmt_number(r.cost_training)}."
-        )
-        st.metric(
-            "Return on investment", fmt_percent(r.roi), help=planner.explain("roi", plan.days)
-        )
-        st.caption(f"95% interval {fmt_percent(r.roi_low)} to {fmt_percent(r.roi_high)}.")
+        for card in headline_cards(r, plan.days):
+            st.metric(
+                card.label,
+                card.value,
+                delta=card.delta,
+                delta_color="normal" if card.good else "inverse",
+                delta_arrow="off",
+                help=planner.explain(card.explain, plan.days),
+            )
+            st.caption(card.caption)
 common.chart(figures.headline(res.headlines, colours), key="fig_headline")
 common.download_csv(planner.headline_csv(res), "headline_figures.csv")
 with st.expander("In plain words", expanded=True):
@@ -253,7 +203,7 @@ common.download_csv(res.ripple, "ripple_effect.csv")
 # ---------------------------------------------------------------------------- share
 st.header("Share and export", anchor=False)
 base = st.context.url or "http://127.0.0.1:8501/"
-link = plan.link(base)
+link = links.link(plan, base)
 st.markdown(
     "This link opens the dashboard with exactly this scenario (the page address in your "
     "browser is the same link):"

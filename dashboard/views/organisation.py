@@ -13,6 +13,7 @@ from views import common
 from conflictsim import planner
 from conflictsim.organisation import Organisation
 from conflictsim.orgchart import TEMPLATE_CSV, TEMPLATE_EDGES_CSV
+from conflictsim.planner.plan import upload_notes
 
 st.title("Your organisation")
 st.markdown(
@@ -137,16 +138,10 @@ if org is not None:
         strict=True,
     ):
         col.metric(label, f"{s[key]:,}")
-    if s["employees"] > planner.SIZE_RANGE[1]:
-        st.warning(
-            f"{s['employees']:,} employees is more than the {planner.SIZE_RANGE[1]:,} the "
-            "presets go up to: each comparison will take a while. Try a department first.",
-            icon=":material/hourglass:",
-        )
-    st.caption(
-        f"On average each person has {s['mean_ties_per_employee']} colleagues they are in "
-        f"contact with, and meets about {s['mean_daily_contacts']} of them on a given day."
-    )
+    warning, contacts = upload_notes(s)
+    if warning:
+        st.warning(warning, icon=":material/hourglass:")
+    st.caption(contacts)
     st.subheader("Preview", anchor=False)
     frame = org.to_frame()
     shown = frame.head(200).rename(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
-from views import common, figures
+from views import common
 
-from conflictsim import planner
+from conflictsim import figures, planner
 
 plan = common.get_plan()
 st.title("How conflict spreads")
@@ -56,18 +56,17 @@ except ValueError as exc:
     st.error(f"This option cannot be simulated yet: {exc}")
     st.stop()
 
-total = int(sp.daily["conflicts"].iloc[1:].sum())
-trained = int(sp.trained[-1].sum())
+totals = sp.totals()
 m1, m2, m3 = st.columns(3)
-m1.metric("Conflicts in this period", f"{total:,}")
-m2.metric("People trained", f"{trained:,}")
-m3.metric("Most upset on one day", f"{int((sp.state == 1).sum(axis=1).max()):,}")
+m1.metric("Conflicts in this period", f"{totals['conflicts']:,}")
+m2.metric("People trained", f"{totals['trained']:,}")
+m3.metric("Most upset on one day", f"{totals['most_upset']:,}")
 
 st.subheader("The organisation day by day", anchor=False)
 st.caption(planner.explain("spread", plan.days))
 common.chart(figures.network(sp), key="fig_network")
 common.download_csv(
-    sp.frame(every=1 if org.size * plan.days <= 300_000 else 5),
+    sp.frame(every=sp.download_every()),
     "states_by_day.csv",
     "Download each person's state by day (CSV)",
 )

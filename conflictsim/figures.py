@@ -1,24 +1,98 @@
-"""Plotly figures of the dashboard: each draws a table computed by ``conflictsim.planner``."""
+"""Plotly figures shared by the report and the dashboard: a table in, a figure out.
+
+Each builder draws a table computed elsewhere (``conflictsim.report`` for a batch run,
+``conflictsim.planner`` for the dashboard) and returns a ``plotly.graph_objects.Figure``;
+nothing here reads files or session state, so every figure is tested without a browser.
+The report and the dashboard share the band, error-bar and colour helpers.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from conflictsim import planner
+from conflictsim.outcomes import OUTCOMES
+from conflictsim.planner.plan import BASELINE
+from conflictsim.planner.spread import Spread
+from conflictsim.planner.words import fmt_number, natural_key
 
+# ---------------------------------------------------------------------------- colours
+#: Colours of the report's arms, reference first (Plotly's qualitative default).
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+)
+#: Colours of the dashboard's arms: no training in grey, options A-D in colour-blind-safe
+#: hues (Okabe & Ito).
+ARM_COLOURS = ("#7f7f7f", "#0072B2", "#E69F00", "#009E73", "#CC79A7")
+#: Colours of the states in the network view (composed, upset, absent, empty post).
+STATE_COLOURS = ["#9ecae1", "#d62728", "#bdbdbd", "#ffffff"]
+#: Font of the dashboard's charts.
 FONT = {"size": 14}
+#: Most frames in the network animation (longer periods show every k-th day).
+MAX_FRAMES = 260
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
+def arm_colours(arms: Sequence[str], palette: Sequence[str] = ARM_COLOURS) -> dict[str, str]:
+    """The colour of each arm, in order, the same on every chart."""
+    return {arm: palette[i % len(palette)] for i, arm in enumerate(arms)}
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    """``#1f77b4`` with transparency ``alpha`` as a CSS ``rgba(...)``."""
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
+# ---------------------------------------------------------------------------- helpers
+def error_bars(mean, low, high, fill_missing: bool = False, **style) -> dict:
+    """Plotly error bars from a mean and its interval (``error_x`` or ``error_y``).
+
+    Args:
+        mean: The values drawn.
+        low: Lower ends of their intervals.
+        high: Upper ends.
+        fill_missing: Draw no bar (0) where an end is missing, instead of leaving it out.
+        **style: Plotly error-bar settings (``color``, ``thickness``).
+    """
+    m, lo, hi = (np.asarray(x, dtype=float) for x in (mean, low, high))
+    up, down = hi - m, m - lo
+    if fill_missing:
+        up, down = np.nan_to_num(up), np.nan_to_num(down)
+    return {"type": "data", "symmetric": False, "array": up, "arrayminus": down, **style}
+
+
+def _band(fig: go.Figure, x, low, high, colour: str, group: str, **where) -> None:
+    """A shaded band from ``low`` to ``high`` (upper edge first), without legend or hover."""
+    x = np.asarray(x)
+    fig.add_scatter(
+        x=np.concatenate([x, x[::-1]]),
+        y=np.concatenate([np.asarray(high), np.asarray(low)[::-1]]),
+        fill="toself",
+        fillcolor=rgba(colour, 0.15),
+        line={"width": 0},
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=group,
+        **where,
+    )
+
+
+def _planner_layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
+    """The dashboard's layout: tight margins, large type, the legend on top."""
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
@@ -30,30 +104,223 @@ def _layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
     return fig
 
 
+# ---------------------------------------------------------------------------- report
+def trajectories(data: pd.DataFrame, series: Sequence[tuple[str, str]]) -> go.Figure:
+    """Daily trajectories of each arm: a panel per series, a mean line and a 5-95% band.
+
+    Args:
+        data: ``arm, series, day, mean, p05, p95``; arms in the order drawn.
+        series: (column, title) of each panel.
+    """
+    fig = make_subplots(rows=1, cols=len(series), subplot_titles=[lab for _, lab in series])
+    arms = list(dict.fromkeys(data["arm"]))
+    for arm, colour in arm_colours(arms, PALETTE).items():
+        for j, (col, _) in enumerate(series, start=1):
+            s = data[(data["arm"] == arm) & (data["series"] == col)]
+            _band(fig, s["day"], s["p05"], s["p95"], colour, arm, row=1, col=j)
+            fig.add_scatter(
+                x=s["day"],
+                y=s["mean"],
+                name=arm,
+                line={"color": colour, "width": 2},
+                legendgroup=arm,
+                showlegend=j == 1,
+                row=1,
+                col=j,
+            )
+    fig.update_xaxes(title_text="working day")
+    fig.update_layout(height=420, margin={"t": 40})
+    return fig
+
+
+def forest(table: pd.DataFrame, outcomes: Sequence[str]) -> go.Figure:
+    """Paired differences from the reference arm: a panel per outcome, a dot per arm.
+
+    Args:
+        table: Comparison rows ``arm, outcome, mean, ci_low, ci_high, p_better``.
+        outcomes: The outcomes to draw, titled by their ``OUTCOMES`` label.
+    """
+    fig = make_subplots(
+        rows=1,
+        cols=len(outcomes),
+        shared_yaxes=True,
+        subplot_titles=[OUTCOMES[c].label for c in outcomes],
+    )
+    arms = list(dict.fromkeys(table["arm"]))
+    for j, col in enumerate(outcomes, start=1):
+        rows = table[table["outcome"] == col].set_index("arm").reindex(arms)
+        fig.add_scatter(
+            x=rows["mean"],
+            y=arms,
+            mode="markers",
+            marker={
+                "size": 10,
+                "color": [PALETTE[(i + 1) % len(PALETTE)] for i in range(len(arms))],
+            },
+            error_x=error_bars(rows["mean"], rows["ci_low"], rows["ci_high"]),
+            customdata=np.stack([rows["ci_low"], rows["ci_high"], rows["p_better"]], axis=1),
+            hovertemplate="%{y}: %{x:,.1f} (95% interval %{customdata[0]:,.1f} to "
+            "%{customdata[1]:,.1f}); P(better) %{customdata[2]:.2f}<extra></extra>",
+            showlegend=False,
+            row=1,
+            col=j,
+        )
+        fig.add_vline(x=0, line={"color": "#888", "dash": "dot"}, row=1, col=j)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=120 + 60 * len(arms), margin={"t": 40})
+    return fig
+
+
+def costs(data: pd.DataFrame) -> go.Figure:
+    """Training cost, conflict cost avoided and net benefit per arm, with 95% intervals.
+
+    Args:
+        data: ``arm, training_cost, conflict_cost_avoided, avoided_ci_low, avoided_ci_high,
+            net_benefit, net_ci_low, net_ci_high, roi``.
+    """
+    fig = go.Figure()
+    fig.add_bar(
+        x=data["arm"], y=data["training_cost"], name="cost of training", marker_color="#7f7f7f"
+    )
+    fig.add_bar(
+        x=data["arm"],
+        y=data["conflict_cost_avoided"],
+        name="conflict cost avoided",
+        marker_color="#2ca02c",
+        error_y=error_bars(
+            data["conflict_cost_avoided"], data["avoided_ci_low"], data["avoided_ci_high"]
+        ),
+    )
+    fig.add_bar(
+        x=data["arm"],
+        y=data["net_benefit"],
+        name="net benefit",
+        marker_color="#1f77b4",
+        error_y=error_bars(data["net_benefit"], data["net_ci_low"], data["net_ci_high"]),
+        text=[f"ROI {r:+.2f}" if np.isfinite(r) else "" for r in data["roi"]],
+        textposition="outside",
+    )
+    fig.update_layout(barmode="group", height=420, yaxis_title="currency of wage", margin={"t": 30})
+    return fig
+
+
+def ripple_change(data: pd.DataFrame) -> go.Figure:
+    """Change in the untrained's conflicts by distance class, a bar group per arm.
+
+    Args:
+        data: ``arm, distance, change, reference_conflicts, change_pct, pct_ci_low,
+            pct_ci_high``; arms in the order drawn.
+    """
+    fig = go.Figure()
+    for i, arm in enumerate(dict.fromkeys(data["arm"])):
+        s = data[data["arm"] == arm]
+        fig.add_bar(
+            x=s["distance"],
+            y=s["change_pct"],
+            name=arm,
+            marker_color=PALETTE[(i + 1) % len(PALETTE)],
+            error_y=error_bars(s["change_pct"], s["pct_ci_low"], s["pct_ci_high"]),
+            customdata=np.stack([s["change"], s["reference_conflicts"]], axis=1),
+            hovertemplate="%{x}: %{y:+.1f}% (%{customdata[0]:+,.1f} of "
+            "%{customdata[1]:,.1f} conflicts)<extra>" + arm + "</extra>",
+        )
+    fig.update_layout(
+        barmode="group",
+        height=400,
+        yaxis_title="change in their conflicts (%)",
+        xaxis_title="ties to the nearest trainee",
+        margin={"t": 30},
+    )
+    return fig
+
+
+def sweep(
+    data: pd.DataFrame,
+    arms: Sequence[str],
+    names: Sequence[str],
+    ylabel: str,
+    first_colour: int = 0,
+) -> go.Figure:
+    """A result at each design point against each swept parameter, a panel per parameter.
+
+    Args:
+        data: One row per arm and design point: ``arm``, ``mean``, optionally ``ci_low``
+            and ``ci_high``, and a column per parameter in ``names``.
+        arms: The arms to draw, in order.
+        names: The swept parameters.
+        ylabel: What ``mean`` is.
+        first_colour: Index in ``PALETTE`` of the first arm's colour (1 skips the
+            reference arm's, when the rows are differences from it).
+    """
+    fig = make_subplots(rows=1, cols=len(names), shared_yaxes=True, subplot_titles=names)
+    for i, arm in enumerate(arms):
+        s = data[data["arm"] == arm]
+        for j, name in enumerate(names, start=1):
+            kw = {}
+            if "ci_low" in s:
+                kw["error_y"] = error_bars(s["mean"], s["ci_low"], s["ci_high"])
+            fig.add_scatter(
+                x=s[name],
+                y=s["mean"],
+                mode="markers",
+                name=str(arm),
+                legendgroup=str(arm),
+                showlegend=j == 1,
+                marker={"color": PALETTE[(i + first_colour) % len(PALETTE)]},
+                row=1,
+                col=j,
+                **kw,
+            )
+    fig.update_yaxes(title_text=ylabel, row=1, col=1)
+    fig.update_layout(height=420, margin={"t": 40})
+    return fig
+
+
+def sensitivity(indices: pd.DataFrame) -> go.Figure:
+    """Sensitivity indices per parameter: Sobol' S1 and ST, or Morris mu* and sigma.
+
+    Args:
+        indices: ``conflictsim.sensitivity.indices``; rows of interactions (``a x b``)
+            are left out.
+    """
+    fig = go.Figure()
+    first = indices[~indices["parameter"].str.contains(" x ")]
+    if indices["method"].iloc[0] == "sobol":
+        for col, name in (("S1", "first-order S1"), ("ST", "total ST")):
+            fig.add_bar(
+                x=first["parameter"],
+                y=first[col],
+                name=name,
+                error_y={"type": "data", "array": first[f"{col}_conf"].to_numpy()},
+            )
+        ytitle = "share of variance"
+    else:
+        fig.add_bar(
+            x=first["parameter"],
+            y=first["mu_star"],
+            name="mu*",
+            error_y={"type": "data", "array": first["mu_star_conf"].to_numpy()},
+        )
+        fig.add_bar(x=first["parameter"], y=first["sigma"], name="sigma")
+        ytitle = "elementary effect"
+    fig.update_layout(barmode="group", height=400, yaxis_title=ytitle, margin={"t": 30})
+    return fig
+
+
+# ---------------------------------------------------------------------------- dashboard
 def trajectory(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
     """Conflicts per week: a line per arm (mean) with a band (middle 80% of years)."""
     fig = go.Figure()
     for arm, g in df.groupby("arm", sort=False):
         c = colours[arm]
-        fig.add_trace(
-            go.Scatter(
-                x=np.concatenate([g["week"], g["week"][::-1]]),
-                y=np.concatenate([g["high"], g["low"][::-1]]),
-                fill="toself",
-                fillcolor=_rgba(c, 0.15),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=arm,
-            )
-        )
+        _band(fig, g["week"], g["low"], g["high"], c, arm)
         fig.add_trace(
             go.Scatter(
                 x=g["week"],
                 y=g["mean"],
                 name=arm,
                 legendgroup=arm,
-                line={"color": c, "width": 2.5 if arm == planner.BASELINE else 2},
+                line={"color": c, "width": 2.5 if arm == BASELINE else 2},
                 customdata=np.stack([g["low"], g["high"]], axis=1),
                 hovertemplate="week %{x}: %{y:.0f} conflicts"
                 "<br>8 in 10 years: %{customdata[0]:.0f} to %{customdata[1]:.0f}"
@@ -62,7 +329,7 @@ def trajectory(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
         )
     fig.update_xaxes(title="Week", rangemode="tozero")
     fig.update_yaxes(title="Conflicts per week", rangemode="tozero")
-    return _layout(fig, hovermode="x unified")
+    return _planner_layout(fig, hovermode="x unified")
 
 
 def severity(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
@@ -104,7 +371,7 @@ def severity(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
         fig.update_xaxes(showticklabels=False, row=1, col=col)
         fig.update_yaxes(rangemode="tozero", row=1, col=col)
     fig.update_yaxes(title="Conflicts over the period", row=1, col=1)
-    _layout(fig, height=420, barmode="group", bargap=0.25)
+    _planner_layout(fig, height=420, barmode="group", bargap=0.25)
     # Below the panels, so the legend does not cover their titles.
     fig.update_layout(legend={"y": -0.08, "yanchor": "top"}, margin={"b": 40, "t": 60})
     return fig
@@ -121,14 +388,14 @@ def ripple(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
                 y=np.nan_to_num(y),
                 name=arm,
                 marker_color=colours[arm],
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": np.nan_to_num(g["fewer_pct_high"] - g["fewer_pct"]),
-                    "arrayminus": np.nan_to_num(g["fewer_pct"] - g["fewer_pct_low"]),
-                    "color": "#333",
-                    "thickness": 1.2,
-                },
+                error_y=error_bars(
+                    g["fewer_pct"],
+                    g["fewer_pct_low"],
+                    g["fewer_pct_high"],
+                    fill_missing=True,
+                    color="#333",
+                    thickness=1.2,
+                ),
                 customdata=np.stack([g["fewer_pct_low"], g["fewer_pct_high"]], axis=1),
                 hovertemplate="%{x}: %{y:.1f}% fewer conflicts"
                 "<br>95% interval %{customdata[0]:.1f}% to %{customdata[1]:.1f}%"
@@ -137,7 +404,7 @@ def ripple(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
         )
     fig.add_hline(y=0, line_color="#333", line_width=1)
     fig.update_yaxes(title="Fewer conflicts than without training (%)", ticksuffix="%")
-    return _layout(fig, barmode="group")
+    return _planner_layout(fig, barmode="group")
 
 
 def headline(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
@@ -172,8 +439,8 @@ def headline(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
                         "arrayminus": [max(m - low, 0)],
                         "color": "#333",
                     },
-                    hovertemplate=f"{planner.fmt_number(m)} (95% interval "
-                    f"{planner.fmt_number(low)} to {planner.fmt_number(high)})"
+                    hovertemplate=f"{fmt_number(m)} (95% interval "
+                    f"{fmt_number(low)} to {fmt_number(high)})"
                     f"<extra>{r.arm}</extra>",
                 ),
                 row=1,
@@ -181,7 +448,7 @@ def headline(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
             )
         fig.add_vline(x=0, line_color="#333", line_width=1, row=1, col=col)
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, height=120 + 45 * len(df))
+    return _planner_layout(fig, height=120 + 45 * len(df))
 
 
 # ---------------------------------------------------------------------------- network
@@ -191,7 +458,7 @@ STATE_COLOURS = ["#9ecae1", "#d62728", "#bdbdbd", "#ffffff"]
 MAX_FRAMES = 260
 
 
-def network(sp: planner.Spread, edges_limit: int = 6000) -> go.Figure:
+def network(sp: Spread, edges_limit: int = 6000) -> go.Figure:
     """One simulated period on the contact network, with a play button and a day slider."""
     org, pos = sp.org, sp.positions
     days = sp.state.shape[0] - 1
@@ -254,7 +521,7 @@ def network(sp: planner.Spread, edges_limit: int = 6000) -> go.Figure:
         )
 
     # Open on the busiest day, so the picture says something before Play is pressed.
-    upset = (sp.state == 1).sum(axis=1)
+    upset = sp.upset()
     first = shown[int(np.argmax(upset[shown]))]
     fig = go.Figure(
         data=[
@@ -395,7 +662,7 @@ def heatmap(df: pd.DataFrame) -> go.Figure:
     wide = df.pivot_table(
         index=["department", "team"], columns="week", values="conflicts", aggfunc="sum"
     )
-    wide = wide.loc[sorted(wide.index, key=lambda dt: (_natural(dt[0]), _natural(dt[1])))]
+    wide = wide.loc[sorted(wide.index, key=lambda dt: (natural_key(dt[0]), natural_key(dt[1])))]
     labels = [f"{t} ({d})" for d, t in wide.index]
     fig = go.Figure(
         go.Heatmap(
@@ -409,13 +676,4 @@ def heatmap(df: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(title="Week")
     fig.update_yaxes(title="Team (department)", autorange="reversed", tickfont={"size": 11})
-    return _layout(fig, height=min(1200, 160 + 16 * len(labels)))
-
-
-def _natural(text: str) -> tuple:
-    """A sort key that puts T2 before T10 (numbers compared as numbers)."""
-    import re
-
-    return tuple(
-        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(text))
-    )
+    return _planner_layout(fig, height=min(1200, 160 + 16 * len(labels)))

@@ -1,0 +1,165 @@
+"""What-if planning for HR planners: the dashboard's library (no Streamlit here).
+
+The dashboard (``dashboard/``) only draws. Everything it shows is decided here, so that it
+can be tested without a browser and reused by scripts. One module per job:
+
+- ``plan``: ``Option`` and ``Plan``, a planner's question in their words, turned into
+  ``Scenario`` arms for ``conflictsim.compare``.
+- ``links``: the plan as a page address and back, so that a link reproduces it.
+- ``results``: ``evaluate``, one comparison turned into the tables the dashboard draws
+  (headline figures with intervals and a sentence each, weekly trajectories, severity,
+  the ripple to untrained colleagues).
+- ``summary``: ``summary_html``, the one-page summary of the results.
+- ``spread``: one simulated period, day by day and person by person, for the network view.
+- ``assumptions``: the tables of the Assumptions page.
+- ``words``: labels, numbers as planners read them, and what each figure means.
+
+The evidence settings live in ``conflictsim.evidence``. The names below are re-exported so
+that ``planner.Plan``, ``planner.evaluate`` and the like keep working; new code imports
+from the submodules. See docs/dashboard.md.
+"""
+
+from __future__ import annotations
+
+from conflictsim.evidence import (
+    EFFECT_SCALE,
+    EVIDENCE,
+    EVIDENCE_LABELS,
+    HALF_LIFE,
+    LEVERS,
+    Lever,
+    evidence_params,
+    evidence_table,
+)
+from conflictsim.planner.links import (
+    arm_keys,
+    from_key,
+    from_query,
+    key,
+    link,
+    option_from_text,
+    option_to_text,
+    to_query,
+)
+from conflictsim.planner.plan import (
+    AMOUNT_DEFAULTS,
+    BASELINE,
+    DAYS_RANGE,
+    DEFAULT_DAYS,
+    DEFAULT_OPTIONS,
+    DEFAULT_REPLICATES,
+    DEFAULT_SEED,
+    DEFAULT_SIZE,
+    HOTSPOT_LEAD_IN_DAYS,
+    LETTERS,
+    MAX_OPTIONS,
+    MONTH_DAYS,
+    REFRESHER_MONTHS,
+    REPLICATES_RANGE,
+    SIZE_RANGE,
+    START_MONTHS,
+    WEEK_DAYS,
+    Option,
+    Plan,
+    build_org,
+    option_preview,
+)
+from conflictsim.planner.results import (
+    PlanResults,
+    evaluate,
+    headline_csv,
+    headline_sentence,
+    results_from_comparison,
+    ripple_for_chart,
+    run_arm,
+)
+from conflictsim.planner.spread import STATES, Spread, spread, team_layout
+from conflictsim.planner.summary import summary_html
+from conflictsim.planner.words import (
+    AMOUNT_LABELS,
+    EXPLAIN,
+    HORIZONS,
+    ORG_LABELS,
+    PROGRAMME_LABELS,
+    RIPPLE_LABELS,
+    SEVERITY_LABELS,
+    TARGET_GROUP,
+    TARGET_LABELS,
+    UPLOADED,
+    explain,
+    fmt_number,
+    fmt_percent,
+    horizon_text,
+    in_n,
+    period_noun,
+    with_article,
+)
+
+__all__ = [
+    "AMOUNT_DEFAULTS",
+    "AMOUNT_LABELS",
+    "BASELINE",
+    "DAYS_RANGE",
+    "DEFAULT_DAYS",
+    "DEFAULT_OPTIONS",
+    "DEFAULT_REPLICATES",
+    "DEFAULT_SEED",
+    "DEFAULT_SIZE",
+    "EFFECT_SCALE",
+    "EVIDENCE",
+    "EVIDENCE_LABELS",
+    "EXPLAIN",
+    "HALF_LIFE",
+    "HORIZONS",
+    "HOTSPOT_LEAD_IN_DAYS",
+    "LETTERS",
+    "LEVERS",
+    "MAX_OPTIONS",
+    "MONTH_DAYS",
+    "ORG_LABELS",
+    "PROGRAMME_LABELS",
+    "REFRESHER_MONTHS",
+    "REPLICATES_RANGE",
+    "RIPPLE_LABELS",
+    "SEVERITY_LABELS",
+    "SIZE_RANGE",
+    "START_MONTHS",
+    "STATES",
+    "TARGET_GROUP",
+    "TARGET_LABELS",
+    "UPLOADED",
+    "WEEK_DAYS",
+    "Lever",
+    "Option",
+    "Plan",
+    "PlanResults",
+    "Spread",
+    "arm_keys",
+    "build_org",
+    "evaluate",
+    "evidence_params",
+    "evidence_table",
+    "explain",
+    "fmt_number",
+    "fmt_percent",
+    "from_key",
+    "from_query",
+    "headline_csv",
+    "headline_sentence",
+    "horizon_text",
+    "in_n",
+    "key",
+    "link",
+    "option_from_text",
+    "option_preview",
+    "option_to_text",
+    "period_noun",
+    "results_from_comparison",
+    "ripple_for_chart",
+    "run_arm",
+    "spread",
+    "summary_html",
+    "team_layout",
+    "to_query",
+    "with_article",
+]

@@ -1,0 +1,102 @@
+"""The Assumptions page's tables: evidence settings, every parameter, the programmes.
+
+Each table is what the page shows, numbers already written (``:g``), and what its CSV
+download holds; which setting set a parameter (default, evidence setting or the planner)
+is decided here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from conflictsim.evidence import EVIDENCE, HALF_LIFE, evidence_table, skill_shifts
+from conflictsim.params import REGISTRY, ParamSpec
+from conflictsim.planner.plan import Plan
+from conflictsim.planner.words import PROGRAMME_LABELS, num_text
+from conflictsim.training import KINDS
+
+
+def evidence_shown() -> pd.DataFrame:
+    """``evidence_table`` with its values written out and its columns in words."""
+    shown = evidence_table()
+    for col in EVIDENCE:
+        shown[col] = shown[col].map(num_text)
+    return shown.rename(
+        columns={
+            "what": "Assumption",
+            "meaning": "Meaning",
+            "cautious": "Cautious",
+            "central": "Central",
+            "optimistic": "Optimistic",
+            "why it matters": "Why it matters",
+        }
+    ).set_index("Assumption")
+
+
+def value_step(spec: ParamSpec) -> float:
+    """A step for typing a parameter's value: about a hundredth of its plausible range."""
+    lo, hi = spec.sweep_range
+    return float(10 ** (round(math.log10(max(hi - lo, 1e-9))) - 2))
+
+
+def parameter_note(spec: ParamSpec) -> str:
+    """A parameter's plausible and allowed ranges, default and source (Markdown)."""
+    lo, hi = spec.sweep_range
+    return (
+        f"**Plausible range** {lo:g} to {hi:g} (allowed {spec.low:g} to {spec.high:g}). "
+        f"**Default** {spec.default:g}. **Source:** {spec.source}."
+    )
+
+
+def changes_text(plan: Plan) -> str:
+    """The parameters the planner changed, with their defaults (Markdown; empty if none)."""
+    return "; ".join(
+        f"{REGISTRY[k].meaning} (`{k}`) = {v:g}, default {REGISTRY[k].default:g}"
+        for k, v in plan.overrides
+    )
+
+
+def parameter_table(plan: Plan) -> pd.DataFrame:
+    """Every parameter: meaning, value now, default, range, unit, source, who set it, group."""
+    values = plan.params
+    overrides = dict(plan.overrides)
+    rows = []
+    for spec in REGISTRY.values():
+        p_lo, p_hi = spec.sweep_range
+        rows.append(
+            {
+                "assumption": spec.name,
+                "meaning": spec.meaning,
+                "value now": f"{values[spec.name]:g}",
+                "default": f"{spec.default:g}",
+                "plausible range": f"{p_lo:g} to {p_hi:g}",
+                "unit": spec.unit,
+                "source": spec.source,
+                "set by": "you"
+                if spec.name in overrides
+                else ("evidence setting" if values[spec.name] != spec.default else "default"),
+                "group": spec.group,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def programme_table(plan: Plan) -> pd.DataFrame:
+    """The programmes under the plan's evidence setting: effects, costs and half-life."""
+    rows = []
+    for k in KINDS.values():
+        listening_d, regulation_d = skill_shifts(k, plan.evidence)
+        rows.append(
+            {
+                "programme": PROGRAMME_LABELS[k.name],
+                "listening shift (SD)": f"{listening_d:.2f}",
+                "regulation shift (SD)": f"{regulation_d:.2f}",
+                "trainees step in when colleagues clash": "yes" if k.responders else "no",
+                "fee per trainee": f"{k.cost_per_trainee:g}",
+                "hours per trainee": f"{k.hours_per_trainee:g}",
+                "half-life (working days)": f"{HALF_LIFE[plan.evidence]:g}",
+            }
+        )
+    return pd.DataFrame(rows)

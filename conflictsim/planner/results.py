@@ -1,0 +1,388 @@
+"""A plan simulated: the comparison turned into the tables the dashboard draws.
+
+``evaluate`` runs every arm (through a caller's cache if given) and builds
+``PlanResults``: headline figures with intervals and a sentence each, weekly trajectories,
+conflicts by severity and the ripple to untrained colleagues by distance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from conflictsim.comparison import Comparison, mean_ci
+from conflictsim.organisation import Organisation
+from conflictsim.planner.links import arm_keys
+from conflictsim.planner.plan import LETTERS, WEEK_DAYS, Plan
+from conflictsim.planner.words import (
+    PROGRAMME_LABELS,
+    RIPPLE_LABELS,
+    SEVERITY_LABELS,
+    TARGET_LABELS,
+    could_be_nothing,
+    fmt_interval,
+    fmt_number,
+    fmt_percent,
+    horizon_text,
+    in_n,
+    period_noun,
+)
+from conflictsim.runs import ArmRuns, run_arm
+from conflictsim.scenario import Scenario
+
+
+@dataclass
+class PlanResults:
+    """What the dashboard draws for a plan: computed once, drawn many times.
+
+    Attributes:
+        plan: The plan.
+        org_summary: ``Organisation.summary()`` of the organisation simulated.
+        headlines: One row per option: people trained, training cost, and each headline
+            figure (conflicts avoided, hours saved, net benefit, ROI) with its 95% interval
+            (``_low``, ``_high``) and the share of simulated years the option did better,
+            plus ``sentence``, the option's result in plain words.
+        trajectory: Conflicts per week: ``arm, week, mean, low, high`` (the band holds the
+            middle 80% of simulated years).
+        severity: Conflicts by severity: ``arm, severity, mean, low, high`` (95% interval of
+            the arm's mean) and ``avoided``, ``avoided_low``, ``avoided_high``: the change
+            from no training with its (paired, narrower) 95% interval.
+        ripple: Change for untrained colleagues by distance to the nearest trainee:
+            ``arm, distance, fewer, fewer_low, fewer_high`` (involvements in conflict
+            avoided) and the same as a share of their conflicts without training
+            (``fewer_pct``, ...), with ``baseline``.
+        table: ``Comparison.table`` as it came from ``compare``.
+    """
+
+    plan: Plan
+    org_summary: dict[str, Any]
+    headlines: pd.DataFrame
+    trajectory: pd.DataFrame
+    severity: pd.DataFrame
+    ripple: pd.DataFrame
+    table: pd.DataFrame
+
+
+def evaluate(
+    plan: Plan,
+    org: Organisation,
+    runner: Callable[[str, Scenario], ArmRuns] | None = None,
+) -> PlanResults:
+    """Simulate a plan and turn the comparison into the tables the dashboard draws.
+
+    Args:
+        plan: The plan.
+        org: Its organisation (``build_org``).
+        runner: Runs one arm, given its key (``links.arm_keys``) and scenario, and returns
+            its ``ArmRuns``; for caching arms. Default: ``conflictsim.runs.run_arm`` with
+            the plan's replicates and seed (replicate ``k`` of every arm uses the same seed
+            whichever call runs it, so arms run one by one are paired exactly as in one
+            ``compare`` call).
+
+    Returns:
+        The plan's results: the same as from one ``compare`` call on ``plan.arms(org)``.
+
+    Raises:
+        ValueError: If an option does not fit the organisation.
+    """
+    arms = plan.arms(org)
+    if runner is None:
+
+        def runner(key: str, scenario: Scenario) -> ArmRuns:
+            return run_arm(scenario, plan.replicates, plan.seed)
+
+    runs = {
+        name: runner(key, scenario)
+        for (name, scenario), key in zip(arms.items(), arm_keys(plan), strict=True)
+    }
+    return results_from_comparison(plan, org, Comparison(arms, runs))
+
+
+def results_from_comparison(plan: Plan, org: Organisation, cmp: Comparison) -> PlanResults:
+    """The dashboard's tables from a finished ``Comparison`` of ``plan.arms(org)``."""
+    table = cmp.table
+    return PlanResults(
+        plan=plan,
+        org_summary=org.summary(),
+        headlines=_headlines(plan, table),
+        trajectory=_trajectory(cmp),
+        severity=_severity(cmp),
+        ripple=_ripple(table),
+        table=table,
+    )
+
+
+def _row(table: pd.DataFrame, arm: str, outcome: str) -> pd.Series:
+    hit = table[(table["arm"] == arm) & (table["outcome"] == outcome)]
+    if hit.empty:
+        raise ValueError(f"the comparison has no {outcome!r} for {arm!r}")
+    return hit.iloc[0]
+
+
+# ---------------------------------------------------------------------------- headlines
+def _headlines(plan: Plan, table: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for letter, name, option in zip(LETTERS, plan.arm_names()[1:], plan.options, strict=False):
+        c = _row(table, name, "conflicts")
+        h = _row(table, name, "conflict_hours")
+        cc = _row(table, name, "cost_conflict")
+        nb = _row(table, name, "net_benefit")
+        roi = _row(table, name, "roi")
+        trained = _row(table, name, "trained")
+        cost = _row(table, name, "cost_training")
+        row = {
+            "option": letter,
+            "arm": name,
+            "programme": PROGRAMME_LABELS[option.programme],
+            "who": TARGET_LABELS[option.target],
+            "how_many": option.amount_text(),
+            "when": option.when_text(),
+            "trained": float(trained["arm_mean"]),
+            "cost_training": float(cost["arm_mean"]),
+            "replicates": plan.replicates,
+            "conflicts_baseline": float(c["baseline_mean"]),
+            "conflicts_avoided": -float(c["mean"]),
+            "conflicts_avoided_low": -float(c["ci_high"]),
+            "conflicts_avoided_high": -float(c["ci_low"]),
+            "conflicts_avoided_pct": -float(c["mean"]) / float(c["baseline_mean"])
+            if c["baseline_mean"]
+            else float("nan"),
+            "p_fewer_conflicts": float(c["p_better"]),
+            "hours_saved": -float(h["mean"]),
+            "hours_saved_low": -float(h["ci_high"]),
+            "hours_saved_high": -float(h["ci_low"]),
+            "cost_avoided": -float(cc["mean"]),
+            "net_benefit": float(nb["mean"]),
+            "net_benefit_low": float(nb["ci_low"]),
+            "net_benefit_high": float(nb["ci_high"]),
+            "p_pays": float(nb["p_better"]),
+            "roi": float(roi["mean"]),
+            "roi_low": float(roi["ci_low"]),
+            "roi_high": float(roi["ci_high"]),
+        }
+        row["sentence"] = headline_sentence(row, plan.days)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def headline_sentence(row: Mapping[str, Any], days: int) -> str:
+    """One option's result in plain words (a row of ``PlanResults.headlines``)."""
+    n = fmt_number(row["trained"])
+    if row["trained"] < 0.5:
+        return (
+            f"Option {row['option']} trains nobody: the group is empty or the budget is "
+            "smaller than the cost of training one person (fee plus working hours). "
+            "Choose another group, or a larger share or budget."
+        )
+    lo, hi = row["conflicts_avoided_low"], row["conflicts_avoided_high"]
+    parts = [
+        f"Option {row['option']} trains {n} {'person' if n == '1' else 'people'} for "
+        f"{fmt_number(row['cost_training'])}.",
+        f"Over {horizon_text(days)} it avoids about {fmt_number(row['conflicts_avoided'])} "
+        f"conflicts ({fmt_percent(row['conflicts_avoided_pct'])} of the "
+        f"{fmt_number(row['conflicts_baseline'])} expected without training; 95% interval "
+        f"{fmt_number(lo)} to {fmt_number(hi)}) and saves about "
+        f"{fmt_number(row['hours_saved'])} working hours.",
+        f"In {in_n(row['p_fewer_conflicts'], row['replicates'])} simulated "
+        f"{period_noun(days)} there were fewer conflicts than with no training.",
+    ]
+    if math.isfinite(lo) and math.isfinite(hi) and lo <= 0 <= hi:
+        parts.append(
+            "The interval includes zero: at this precision the simulation cannot tell this "
+            "option apart from no training."
+        )
+    nb_lo, nb_hi = row["net_benefit_low"], row["net_benefit_high"]
+    verdict = "a net benefit" if row["net_benefit"] >= 0 else "a net cost"
+    parts.append(
+        f"Counting working time and the cost of replacing people who quit, that is "
+        f"{verdict} of {fmt_number(abs(row['net_benefit']))} (95% interval "
+        f"{fmt_number(nb_lo)} to {fmt_number(nb_hi)}); the training paid for itself in "
+        f"{in_n(row['p_pays'], row['replicates'])} simulated {period_noun(days)}."
+    )
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One headline figure of one option, as the landing page shows it.
+
+    Attributes:
+        label: What the figure is.
+        value: The figure in words (``fmt_number`` or ``fmt_percent``).
+        caption: Its interval and how often the option came out ahead.
+        explain: The name of its explanation in ``words.EXPLAIN``.
+        delta: A second figure under the value (the share of all conflicts), if any.
+        good: Whether the delta is good news (drawn as such).
+    """
+
+    label: str
+    value: str
+    caption: str
+    explain: str
+    delta: str | None = None
+    good: bool = True
+
+
+def headline_cards(r: Any, days: int) -> list[Card]:
+    """The headline figures of one option (a row of ``PlanResults.headlines``)."""
+    periods = period_noun(days)
+    return [
+        Card(
+            "Conflicts avoided",
+            fmt_number(r.conflicts_avoided),
+            f"{fmt_interval(r.conflicts_avoided_low, r.conflicts_avoided_high)}. Fewer "
+            f"conflicts in {in_n(r.p_fewer_conflicts, r.replicates)} simulated {periods}."
+            + could_be_nothing(r.conflicts_avoided_low, r.conflicts_avoided_high),
+            "conflicts_avoided",
+            delta=f"{fmt_percent(r.conflicts_avoided_pct)} of all conflicts",
+            good=r.conflicts_avoided >= 0,
+        ),
+        Card(
+            "Working hours saved",
+            fmt_number(r.hours_saved),
+            f"{fmt_interval(r.hours_saved_low, r.hours_saved_high)}.",
+            "hours_saved",
+        ),
+        Card(
+            "Net benefit",
+            fmt_number(r.net_benefit),
+            f"{fmt_interval(r.net_benefit_low, r.net_benefit_high)}. Paid for itself in "
+            f"{in_n(r.p_pays, r.replicates)} simulated {periods}. Training "
+            f"{fmt_number(r.trained)} people cost {fmt_number(r.cost_training)}.",
+            "net_benefit",
+        ),
+        Card(
+            "Return on investment",
+            fmt_percent(r.roi),
+            f"{fmt_interval(r.roi_low, r.roi_high, fmt_percent)}.",
+            "roi",
+        ),
+    ]
+
+
+def headline_intro(plan: Plan) -> str:
+    """What the headline figures are averages of, and the currency they are in."""
+    return (
+        f"Over {horizon_text(plan.days)}, compared with no training: averages over "
+        f"{plan.replicates} simulated {period_noun(plan.days)}, with 95% intervals. Money is "
+        f"in the currency of the hourly cost of work ({plan.params.wage:g} an hour; change "
+        "it on Assumptions)."
+    )
+
+
+def headline_csv(results: PlanResults) -> pd.DataFrame:
+    """The headline figures as a table for download (no plain-language sentence)."""
+    return results.headlines.drop(columns=["sentence"])
+
+
+# ---------------------------------------------------------------------------- over time
+def weekly_totals(daily: pd.DataFrame, column: str = "conflicts") -> np.ndarray:
+    """Weekly totals per replicate, shape (replicates, weeks); day 0 is left out."""
+    d = daily[daily["day"] > 0]
+    reps = np.sort(d["replicate"].unique())
+    days = int(d["day"].max()) if len(d) else 0
+    values = np.zeros((reps.size, days))
+    r = np.searchsorted(reps, d["replicate"].to_numpy())
+    values[r, d["day"].to_numpy() - 1] = d[column].to_numpy(float)
+    weeks = math.ceil(days / WEEK_DAYS)
+    padded = np.zeros((reps.size, weeks * WEEK_DAYS))
+    padded[:, :days] = values
+    return padded.reshape(reps.size, weeks, WEEK_DAYS).sum(axis=2)
+
+
+def _trajectory(cmp: Comparison) -> pd.DataFrame:
+    frames = []
+    for arm in cmp.arms:
+        w = weekly_totals(cmp.runs[arm].daily)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "arm": arm,
+                    "week": np.arange(1, w.shape[1] + 1),
+                    "mean": w.mean(axis=0),
+                    "low": np.quantile(w, 0.1, axis=0),
+                    "high": np.quantile(w, 0.9, axis=0),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------- severity, ripple
+def _severity(cmp: Comparison) -> pd.DataFrame:
+    rows = []
+    table = cmp.table
+    for arm in cmp.arms:
+        s = cmp.runs[arm].summary
+        for col, label in SEVERITY_LABELS.items():
+            mean, low, high = mean_ci(s[col].to_numpy(float))
+            row = {"arm": arm, "severity": label, "mean": mean, "low": low, "high": high}
+            # The change from no training, paired year by year: the interval that matters
+            # when comparing (the arms' own intervals overlap even when the change is sure).
+            if arm == cmp.arms[0]:
+                row.update(avoided=np.nan, avoided_low=np.nan, avoided_high=np.nan)
+            else:
+                r = _row(table, arm, col)
+                row.update(
+                    avoided=-float(r["mean"]),
+                    avoided_low=-float(r["ci_high"]),
+                    avoided_high=-float(r["ci_low"]),
+                )
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _ripple(table: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for arm in table["arm"].unique():
+        for outcome, label in RIPPLE_LABELS.items():
+            r = _row(table, arm, outcome)
+            base = float(r["baseline_mean"])
+            scale = 100 / base if base > 0 else float("nan")
+            rows.append(
+                {
+                    "arm": arm,
+                    "distance": label,
+                    "baseline": base,
+                    "fewer": -float(r["mean"]),
+                    "fewer_low": -float(r["ci_high"]),
+                    "fewer_high": -float(r["ci_low"]),
+                    "fewer_pct": -float(r["mean"]) * scale,
+                    "fewer_pct_low": -float(r["ci_high"]) * scale,
+                    "fewer_pct_high": -float(r["ci_low"]) * scale,
+                    "p_better": float(r["p_better"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def ripple_for_chart(ripple: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The ripple rows worth drawing, and a note on the distances left out.
+
+    A distance at which no option leaves anyone untrained (everyone is closer to a
+    trainee) has nothing to show.
+
+    Returns:
+        The rows with someone at that distance, and a sentence (empty if none was left out).
+    """
+    if ripple.empty:
+        return ripple, ""
+    someone = ripple.groupby("distance", sort=False)["baseline"].transform("max") > 0
+    dropped = list(dict.fromkeys(ripple.loc[~someone, "distance"]))
+    if not dropped:
+        return ripple, ""
+    closest = (
+        ripple.loc[someone, "distance"].iloc[-1].split(":")[0].lower() if someone.any() else ""
+    )
+    note = (
+        f"Everyone who was not trained is within {closest} of a trainee, so there is nobody "
+        "further away to show."
+        if closest
+        else "Nobody was left untrained, so there is no ripple to show."
+    )
+    return ripple[someone].reset_index(drop=True), note

@@ -1,0 +1,115 @@
+"""The one-page summary of a plan's results: self-contained HTML, for printing or email."""
+
+from __future__ import annotations
+
+import html
+
+from conflictsim.params import REGISTRY
+from conflictsim.planner.plan import BASELINE
+from conflictsim.planner.results import PlanResults
+from conflictsim.planner.words import (
+    RIPPLE_LABELS,
+    explain,
+    fmt_number,
+    fmt_percent,
+    in_n,
+    period_noun,
+)
+
+
+def summary_html(
+    results: PlanResults, link: str = "", org_text: str = "", generated: str = ""
+) -> str:
+    """A one-page, self-contained HTML summary of a plan's results, for printing or email.
+
+    Args:
+        results: From ``evaluate``.
+        link: The page address that reproduces the scenario (shown if given).
+        org_text: How to describe the organisation (default: from the plan).
+        generated: A date or time to print (the caller's clock, so tests stay exact).
+    """
+    plan = results.plan
+    esc = html.escape
+    h = results.headlines
+    rows = "".join(
+        f"<tr><td><b>{esc(r.option)}</b></td><td>{esc(r.programme)}</td><td>{esc(r.who)}, "
+        f"{esc(r.how_many)}<br><small>{esc(r.when)}</small></td>"
+        f"<td>{fmt_number(r.trained)}</td><td>{fmt_number(r.cost_training)}</td>"
+        f"<td>{fmt_number(r.conflicts_avoided)}<br><small>{fmt_number(r.conflicts_avoided_low)}"
+        f" to {fmt_number(r.conflicts_avoided_high)}</small></td>"
+        f"<td>{fmt_number(r.hours_saved)}<br><small>{fmt_number(r.hours_saved_low)} to "
+        f"{fmt_number(r.hours_saved_high)}</small></td>"
+        f"<td>{fmt_number(r.net_benefit)}<br><small>{fmt_number(r.net_benefit_low)} to "
+        f"{fmt_number(r.net_benefit_high)}</small></td>"
+        f"<td>{fmt_percent(r.roi)}<br><small>{fmt_percent(r.roi_low)} to "
+        f"{fmt_percent(r.roi_high)}</small></td>"
+        f"<td>{in_n(r.p_pays, r.replicates)}</td></tr>"
+        for r in h.itertuples()
+    )
+    sentences = "".join(f"<li>{esc(s)}</li>" for s in h["sentence"])
+    rip = results.ripple[results.ripple["arm"] != BASELINE]
+    ripple_rows = "".join(
+        f"<tr><td>{esc(arm.split('.')[0])}</td>"
+        + "".join(
+            "<td>nobody this far</td>"
+            if not r.baseline > 0
+            else f"<td>{fmt_percent(r.fewer_pct / 100)} fewer<br><small>"
+            f"{fmt_percent(r.fewer_pct_low / 100)} to {fmt_percent(r.fewer_pct_high / 100)}"
+            "</small></td>"
+            for r in g.itertuples()
+        )
+        + "</tr>"
+        for arm, g in rip.groupby("arm", sort=False)
+    )
+    changed = (
+        "".join(
+            f"<li><code>{esc(k)}</code> = {v:g} ({esc(REGISTRY[k].meaning)}; default "
+            f"{REGISTRY[k].default:g})</li>"
+            for k, v in plan.overrides
+        )
+        or "<li>none: every parameter at the evidence setting's value</li>"
+    )
+    org_line = org_text or plan.describe()
+    link_line = (
+        f'<p class="small">Link to this scenario: <a href="{esc(link)}">{esc(link)}</a></p>'
+        if link
+        else ""
+    )
+    when = f" · {esc(generated)}" if generated else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>conflictsim: training options compared</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60em; margin: 1.5em auto; color: #222;
+       font-size: 11pt; line-height: 1.35; }}
+h1 {{ font-size: 1.4em; margin-bottom: 0.2em; }} h2 {{ font-size: 1.1em; margin: 1em 0 0.3em; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ccc; padding: 0.25em 0.4em; text-align: left;
+          vertical-align: top; }}
+small, .small {{ color: #555; font-size: 0.85em; }}
+@media print {{ body {{ margin: 0; }} }}
+</style></head><body>
+<h1>Training options compared</h1>
+<p class="small">conflictsim what-if summary{when}</p>
+<p><b>Scenario.</b> {esc(org_line)} Each option is compared with no training in the same
+{plan.replicates} simulated {period_noun(plan.days)}. Money is in the currency of the hourly
+cost of work ({plan.params.wage:g} per hour; replacing someone who quits costs
+{fmt_number(plan.params.replacement_cost, exact=True)}).</p>
+<h2>Headline figures (average, with 95% interval)</h2>
+<table><tr><th></th><th>Programme</th><th>Who, how many, when</th><th>People trained</th>
+<th>Training cost</th><th>Conflicts avoided</th><th>Hours saved</th><th>Net benefit</th>
+<th>Return on investment</th><th>Paid for itself in</th></tr>{rows}</table>
+<h2>In plain words</h2><ul>{sentences}</ul>
+<h2>The ripple effect: fewer conflicts for colleagues who were not trained</h2>
+<table><tr><th>Option</th>{"".join(f"<th>{esc(v)}</th>" for v in RIPPLE_LABELS.values())}</tr>
+{ripple_rows}</table>
+<h2>Assumptions</h2>
+<p>Evidence setting: <b>{esc(plan.evidence)}</b>. Changed by the planner:</p><ul>{changed}</ul>
+<h2>How to read this</h2>
+<p class="small">{esc(explain("interval", plan.days))} {esc(explain("p_better", plan.days))}
+{esc(explain("net_benefit", plan.days))}
+These are what the model's assumptions imply, not forecasts: every assumption, its range and
+its published source is listed on the dashboard's Assumptions page.</p>
+{link_line}
+</body></html>
+"""

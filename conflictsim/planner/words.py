@@ -1,0 +1,233 @@
+"""The planner's words: labels of every choice, numbers as planners read them, explanations.
+
+Outcome names come from ``conflictsim.outcomes.OUTCOMES`` (their ``plain`` words); this
+module adds the planner's own vocabulary (organisations, programmes, who is trained) and
+the rules for writing uncertain simulated figures without false precision.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from conflictsim.outcomes import OUTCOMES, SEVERITIES
+from conflictsim.scenario import DAYS_PER_YEAR
+
+# ---------------------------------------------------------------------------- choices
+#: Organisation name of an uploaded org chart (it is not part of a link's data).
+UPLOADED = "uploaded"
+#: Organisation choices in words.
+ORG_LABELS = {
+    "office": "Office",
+    "call_centre": "Call centre",
+    "hospital_ward": "Hospital wards",
+    "school": "School",
+    UPLOADED: "Your organisation (uploaded)",
+}
+#: Horizons offered, in working days, with their names.
+HORIZONS = {125: "6 months", 250: "1 year", 500: "2 years", 750: "3 years"}
+#: Programmes in words.
+PROGRAMME_LABELS = {
+    "deescalation": "De-escalation",
+    "active_listening": "Active listening",
+    "emotional_regulation": "Emotional regulation",
+}
+#: Who is trained, in words.
+TARGET_LABELS = {
+    "random": "Anyone (drawn at random)",
+    "managers": "Managers",
+    "customer_facing": "Customer-facing staff",
+    "central": "The best-connected people",
+    "hotspots": "Teams with the most conflict",
+    "whole_teams": "Whole teams (at random)",
+}
+#: The group a coverage share is a share of, per target.
+TARGET_GROUP = {
+    "random": "everyone",
+    "managers": "managers",
+    "customer_facing": "customer-facing staff",
+    "central": "everyone",
+    "hotspots": "everyone",
+    "whole_teams": "everyone",
+}
+#: How many are trained, in words.
+AMOUNT_LABELS = {
+    "coverage": "A share of the group",
+    "headcount": "A number of people",
+    "budget": "A budget",
+}
+#: Parameter groups of ``conflictsim.params.REGISTRY`` in words.
+PARAMETER_GROUPS = {
+    "traits": "Skills of the staff",
+    "presence": "Absence",
+    "triggers": "What upsets people from outside",
+    "encounters": "What happens when colleagues meet",
+    "severity": "How serious conflicts get",
+    "responders": "Colleagues who step in",
+    "recovery": "Calming down",
+    "turnover": "Quitting and hiring",
+    "costs": "Hours and money",
+}
+
+#: Severity classes in words (``OUTCOMES``), mildest first.
+SEVERITY_LABELS = {f"conflicts_{s}": OUTCOMES[f"conflicts_{s}"].plain for s in SEVERITIES}
+#: Ripple distance classes in words (``OUTCOMES``), in the order of ``compare``'s outcomes.
+RIPPLE_LABELS = {name: o.plain for name, o in OUTCOMES.items() if o.parent == "conflicts_untrained"}
+
+
+def start_text(months: int) -> str:
+    """When training starts, as a choice: ``now`` or ``in 3 months``."""
+    return "now" if months == 0 else f"in {months} month{'s' * (months != 1)}"
+
+
+def refresher_text(months: int) -> str:
+    """How often training is refreshed, as a choice: ``none`` or ``every 6 months``."""
+    return "none" if months == 0 else f"every {months} months"
+
+
+# ---------------------------------------------------------------------------- periods
+def horizon_text(days: int) -> str:
+    """A horizon in words: ``1 year``, ``6 months`` or ``60 working days``."""
+    if days in HORIZONS:
+        return HORIZONS[days]
+    return f"{days} working days"
+
+
+def period_noun(days: int, plural: bool = True) -> str:
+    """What one simulated period is called: ``years``, ``six-month periods``, ``periods``."""
+    noun = {
+        125: "six-month period",
+        250: "year",
+        500: "two-year period",
+        750: "three-year period",
+    }.get(days, "period")
+    return noun + "s" * plural
+
+
+def with_article(noun: str) -> str:
+    """``an office``, ``a school``."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter in upper case (the rest as it is)."""
+    return f"{text[0].upper()}{text[1:]}"
+
+
+# ---------------------------------------------------------------------------- numbers
+def num_text(x: float) -> str:
+    """A number as short plain text (``50``, ``42.5``), for links and parameter values."""
+    return f"{x:g}"
+
+
+def fmt_number(x: float, exact: bool = False) -> str:
+    """A number for planners: two significant figures from 100 up, whole below.
+
+    Simulated figures are uncertain, so more digits would suggest a precision they do not
+    have. ``exact`` keeps every whole unit (for budgets the planner typed).
+    """
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if exact:
+        return f"{x:,.0f}" if float(x).is_integer() or abs(x) >= 100 else f"{x:,.2f}"
+    a = abs(x)
+    if a >= 100:
+        digits = int(math.floor(math.log10(a))) - 1
+        x = round(x, -digits)
+        return f"{x:,.0f}"
+    if a >= 10:
+        return f"{x:,.0f}"
+    if a >= 1:
+        return f"{x:,.1f}".rstrip("0").rstrip(".")
+    return f"{x:.2f}".rstrip("0").rstrip(".") if a > 0 else "0"
+
+
+def fmt_percent(share: float) -> str:
+    """A share as a whole percentage (``0.123`` -> ``12%``; below 1%: one decimal)."""
+    if share is None or not math.isfinite(share):
+        return "n/a"
+    p = share * 100
+    return f"{p:.1f}%" if abs(p) < 1 and p != 0 else f"{p:,.0f}%"
+
+
+def fmt_interval(low: float, high: float, fmt=fmt_number) -> str:
+    """A 95% interval in words: ``95% interval 3 to 12``."""
+    return f"95% interval {fmt(low)} to {fmt(high)}"
+
+
+def in_n(share: float, n: int) -> str:
+    """A share of ``n`` simulated periods as "K of n" (ties between arms count half).
+
+    Saying "of n" with the real number of simulations, not "of 100", keeps a handful of
+    simulations from sounding like a hundred.
+    """
+    if share is None or not math.isfinite(share):
+        return "n/a"
+    k = share * n
+    return (
+        f"{k:.1f}".rstrip("0").rstrip(".") + f" of {n}" if k != round(k) else f"{round(k)} of {n}"
+    )
+
+
+def could_be_nothing(low: float, high: float) -> str:
+    """A warning when an interval spans zero (the simulation cannot tell it from none)."""
+    return " Could be no effect at all." if low <= 0 <= high else ""
+
+
+def natural_key(text: str) -> tuple:
+    """A sort key that puts T2 before T10 (numbers compared as numbers)."""
+    return tuple(
+        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(text))
+    )
+
+
+# ---------------------------------------------------------------------------- explanations
+#: What each figure means, in plain words (shown under the figures and in the summary).
+#: ``{periods}`` and ``{period}`` name the simulated period (``explain`` fills them in).
+EXPLAIN = {
+    "conflicts_avoided": "Conflicts avoided: how many fewer conflicts there were than with "
+    "no training over the whole period, on average over the simulated {periods}. A conflict "
+    "is one disagreement between two colleagues that costs working time: a minor one costs "
+    "each about 1.7 hours, a major one a day, a critical one three days.",
+    "hours_saved": "Hours saved: the working hours that the avoided conflicts would have "
+    "cost, counting both people in each conflict.",
+    "net_benefit": "Net benefit: the money saved (hours saved at the hourly cost of work, "
+    "plus fewer people quitting at the cost of replacing them) minus the cost of the "
+    "training itself (fees and the working hours spent in training).",
+    "roi": "Return on investment: the net benefit as a share of what the training cost. "
+    "0% means it just paid for itself; 100% means it returned twice what it cost.",
+    "interval": "The range after each figure is a 95% interval: with many more simulated "
+    "{periods}, the average would very likely (95 in 100) lie inside it. It shows how "
+    "precisely the simulation pins the figure down under these assumptions, not how wrong "
+    "the assumptions could be: for that, switch between cautious, central and optimistic "
+    "evidence on the Assumptions page.",
+    "p_better": "'In K of N simulated {periods}': each option is simulated in the same "
+    "{periods} as no training (the same people, the same bad days), so each {period} can be "
+    "compared like for like. K is how often the option came out ahead (a tie counts half).",
+    "trajectory": "Conflicts per week over the period, on average (line), and the range "
+    "that 8 of 10 simulated {periods} fall in (band). The gap between no training and an "
+    "option is what the option avoids; training takes effect the day after it is given "
+    "and fades unless refreshed.",
+    "severity": "Conflicts over the whole period by how serious they were: minor (a "
+    "disagreement), major (personal, costs a day) and critical (threats, sick leave). "
+    "Bars are averages over the simulated {periods}; the number above an option's bar is "
+    "how many fewer conflicts of that kind it had than no training (point at a bar for its "
+    "95% interval).",
+    "ripple": "The ripple effect: how much conflict fell for colleagues who were not "
+    "trained themselves, by how close they work to a trainee. 'One step' means they work "
+    "directly with a trainee (a team-mate, their manager or a regular contact). Calmer "
+    "trainees draw fewer colleagues into conflict and calm others down, so the benefit "
+    "spreads beyond the people trained.",
+    "spread": "One simulated {period}, day by day. Each dot is an employee, grouped by team "
+    "(a team's manager in the middle); lines join people who meet. Red: upset (in or just "
+    "out of a conflict); grey: absent; white: an empty post after someone quit. A black "
+    "ring marks people trained so far.",
+    "heatmap": "Conflicts each team was part of, week by week, in the same simulated "
+    "{period}. Darker cells are weeks with more conflict: you can see hot spots form, "
+    "spread to neighbouring teams and fade.",
+}
+
+
+def explain(name: str, days: int = DAYS_PER_YEAR) -> str:
+    """The plain-language explanation of a figure, for a period of ``days``."""
+    return EXPLAIN[name].format(periods=period_noun(days), period=period_noun(days, False))

@@ -1,0 +1,154 @@
+"""conflictsim.planner.results: headline figures, trajectories, severity and ripple."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from small_plan import small_plan
+
+import conflictsim as cs
+from conflictsim.planner.links import arm_keys
+from conflictsim.planner.plan import BASELINE, WEEK_DAYS
+from conflictsim.planner.results import (
+    evaluate,
+    headline_csv,
+    headline_sentence,
+    ripple_for_chart,
+    run_arm,
+    weekly_totals,
+)
+from conflictsim.planner.words import RIPPLE_LABELS, fmt_number
+
+
+@pytest.fixture(scope="module")
+def small():
+    return small_plan()
+
+
+def test_headlines_follow_the_comparison_table(small):
+    plan, org, res = small
+    table = res.table
+    assert list(res.headlines["option"]) == ["A", "B"]
+    for row in res.headlines.itertuples():
+        t = table[table["arm"] == row.arm].set_index("outcome")
+        assert row.conflicts_avoided == pytest.approx(-t.loc["conflicts", "mean"])
+        assert row.conflicts_avoided_low == pytest.approx(-t.loc["conflicts", "ci_high"])
+        assert row.hours_saved == pytest.approx(-t.loc["conflict_hours", "mean"])
+        assert row.net_benefit == pytest.approx(t.loc["net_benefit", "mean"])
+        assert row.p_pays == t.loc["net_benefit", "p_better"]
+        assert row.trained == t.loc["trained", "arm_mean"]
+        assert row.conflicts_avoided_low <= row.conflicts_avoided <= row.conflicts_avoided_high
+        assert row.net_benefit == pytest.approx(row.cost_avoided - row.cost_training)
+        assert f"Option {row.option} trains" in row.sentence
+        assert fmt_number(row.conflicts_avoided) in row.sentence
+    assert "sentence" not in headline_csv(res)
+
+
+def test_arms_run_one_by_one_give_the_same_table_as_one_compare(small):
+    plan, org, res = small
+    cmp = cs.compare(plan.arms(org), replicates=plan.replicates, seed=plan.seed)
+    pd.testing.assert_frame_equal(res.table, cmp.table)
+
+
+def test_evaluate_asks_the_runner_for_each_arm_by_key(small):
+    plan, org, res = small
+    asked = []
+
+    def runner(arm_key, scenario):
+        asked.append(arm_key)
+        return run_arm(scenario, plan.replicates, plan.seed)
+
+    again = evaluate(plan, org, runner=runner)
+    assert asked == arm_keys(plan)
+    pd.testing.assert_frame_equal(again.headlines, res.headlines)
+
+
+def test_trajectory_bands_and_weeks(small):
+    plan, _, res = small
+    traj = res.trajectory
+    assert list(traj["arm"].unique()) == plan.arm_names()
+    assert traj.groupby("arm").size().eq(math.ceil(plan.days / WEEK_DAYS)).all()
+    assert (traj["low"] <= traj["mean"] + 1e-9).all() and (
+        traj["mean"] <= traj["high"] + 1e-9
+    ).all()
+
+
+def test_weekly_totals_add_up_to_the_conflicts_of_each_replicate(small):
+    plan, org, _ = small
+    cmp = cs.compare(plan.arms(org), replicates=plan.replicates, seed=plan.seed)
+    for arm in cmp.arms:
+        weekly = weekly_totals(cmp.runs[arm].daily)
+        np.testing.assert_allclose(weekly.sum(axis=1), cmp.runs[arm].summary["conflicts"])
+
+
+def test_severity_adds_up_to_all_conflicts(small):
+    _, _, res = small
+    sev = res.severity.groupby("arm", sort=False)["mean"].sum()
+    for arm, total in sev.items():
+        if arm == BASELINE:
+            continue
+        conflicts = res.table[(res.table["arm"] == arm) & (res.table["outcome"] == "conflicts")]
+        assert total == pytest.approx(conflicts["arm_mean"].iloc[0])
+    base = res.severity[res.severity["arm"] == BASELINE]
+    assert base["avoided"].isna().all()
+
+
+def test_ripple_percentages(small):
+    _, _, res = small
+    rip = res.ripple
+    assert set(rip["distance"]) == set(RIPPLE_LABELS.values())
+    ok = rip["baseline"] > 0
+    np.testing.assert_allclose(
+        rip.loc[ok, "fewer_pct"], 100 * rip.loc[ok, "fewer"] / rip.loc[ok, "baseline"]
+    )
+
+
+def test_ripple_for_chart_leaves_out_distances_nobody_is_at():
+    rip = pd.DataFrame(
+        {
+            "arm": ["A", "A", "A"],
+            "distance": list(RIPPLE_LABELS.values()),
+            "baseline": [10.0, 0.0, 0.0],
+        }
+    )
+    shown, note = ripple_for_chart(rip)
+    assert len(shown) == 1 and "within one step of a trainee" in note
+    shown, note = ripple_for_chart(rip.assign(baseline=1.0))
+    assert len(shown) == 3 and note == ""
+
+
+def test_sentences_say_when_nobody_is_trained_and_when_the_interval_includes_zero():
+    row = {"option": "C", "trained": 0, "replicates": 100}
+    assert "trains nobody" in headline_sentence(row, 250)
+    row = dict(
+        option="A",
+        trained=10,
+        cost_training=5000,
+        conflicts_avoided=3,
+        conflicts_avoided_low=-4,
+        conflicts_avoided_high=10,
+        conflicts_avoided_pct=0.01,
+        conflicts_baseline=300,
+        hours_saved=10,
+        p_fewer_conflicts=0.6,
+        net_benefit=-1200,
+        net_benefit_low=-5000,
+        net_benefit_high=2600,
+        p_pays=0.3,
+        replicates=100,
+    )
+    text = headline_sentence(row, 250)
+    assert "cannot tell this option apart from no training" in text
+    assert "a net cost of 1,200" in text
+    assert "In 60 of 100 simulated years" in text
+
+
+def test_results_pickle_for_the_cache(small):
+    _, _, res = small
+    again = pickle.loads(pickle.dumps(res))
+    assert again.plan == res.plan
+    assert again.headlines.equals(res.headlines)

@@ -1,0 +1,244 @@
+"""conflictsim.figures: each builder draws its table, checked without a browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conflictsim import figures
+from conflictsim.planner.plan import BASELINE, Plan, build_org
+from conflictsim.planner.spread import spread
+
+
+def test_rgba_and_arm_colours():
+    assert figures.rgba("#1f77b4", 0.15) == "rgba(31,119,180,0.15)"
+    colours = figures.arm_colours(["No training", "A", "B"])
+    assert list(colours.values()) == list(figures.ARM_COLOURS[:3])
+    assert figures.arm_colours(list("abcdefg"))["f"] == figures.ARM_COLOURS[0]  # cycles
+
+
+def test_error_bars_are_the_distances_to_the_interval_ends():
+    bars = figures.error_bars([2.0, 5.0], [1.0, 4.0], [4.0, np.nan])
+    np.testing.assert_allclose(bars["array"], [2.0, np.nan])
+    np.testing.assert_allclose(bars["arrayminus"], [1.0, 1.0])
+    filled = figures.error_bars([2.0, 5.0], [1.0, 4.0], [4.0, np.nan], fill_missing=True)
+    np.testing.assert_allclose(filled["array"], [2.0, 0.0])
+
+
+@pytest.fixture(scope="module")
+def weekly() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "arm": [BASELINE] * 3 + ["A. x"] * 3,
+            "week": [1, 2, 3] * 2,
+            "mean": [5.0, 6.0, 7.0, 4.0, 4.5, 5.0],
+            "low": [3.0, 4.0, 5.0, 2.0, 3.0, 3.5],
+            "high": [7.0, 8.0, 9.0, 6.0, 6.5, 7.0],
+        }
+    )
+
+
+def test_trajectory_draws_a_band_and_a_line_per_arm(weekly):
+    colours = figures.arm_colours([BASELINE, "A. x"])
+    fig = figures.trajectory(weekly, colours)
+    assert len(fig.data) == 4
+    band, line = fig.data[0], fig.data[1]
+    base = weekly[weekly["arm"] == BASELINE]
+    # The band runs along the upper edge, then back along the lower one.
+    np.testing.assert_array_equal(band.y[:3], base["high"])
+    np.testing.assert_array_equal(band.y[3:], base["low"][::-1])
+    assert band.fill == "toself" and band.fillcolor == figures.rgba(colours[BASELINE], 0.15)
+    np.testing.assert_array_equal(line.y, base["mean"])
+    assert line.name == BASELINE and line.line.color == colours[BASELINE]
+
+
+def test_report_trajectories_band_holds_the_5_to_95_percentiles():
+    data = pd.DataFrame(
+        {
+            "arm": ["base"] * 4,
+            "series": ["conflicts", "conflicts", "upset", "upset"],
+            "day": [1, 2, 1, 2],
+            "mean": [1.0, 2.0, 3.0, 4.0],
+            "p05": [0.5, 1.5, 2.5, 3.5],
+            "p95": [1.5, 2.5, 3.5, 4.5],
+        }
+    )
+    fig = figures.trajectories(data, (("conflicts", "per day"), ("upset", "upset")))
+    assert len(fig.data) == 4
+    np.testing.assert_array_equal(fig.data[0].y[:2], [1.5, 2.5])
+    np.testing.assert_array_equal(fig.data[2].y[:2], [3.5, 4.5])
+    assert [a.text for a in fig.layout.annotations] == ["per day", "upset"]
+    assert fig.data[1].line.color == figures.PALETTE[0]
+
+
+def _comparison_rows() -> pd.DataFrame:
+    rows = []
+    for arm, shift in (("deesc", -10.0), ("listen", -4.0)):
+        for outcome in ("conflicts", "net_benefit", "cost_training", "cost_conflict", "roi"):
+            rows.append(
+                {
+                    "arm": arm,
+                    "outcome": outcome,
+                    "mean": shift,
+                    "ci_low": shift - 2,
+                    "ci_high": shift + 3,
+                    "p_better": 0.8,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_forest_has_a_panel_per_outcome_titled_from_outcomes():
+    table = _comparison_rows()
+    fig = figures.forest(table, ["conflicts", "net_benefit"])
+    assert [a.text for a in fig.layout.annotations] == ["conflicts", "net benefit"]
+    dots = fig.data[0]
+    assert list(dots.y) == ["deesc", "listen"]
+    np.testing.assert_allclose(dots.x, [-10.0, -4.0])
+    np.testing.assert_allclose(dots.error_x.array, [3.0, 3.0])
+    np.testing.assert_allclose(dots.error_x.arrayminus, [2.0, 2.0])
+
+
+def test_costs_draws_three_bars_with_the_net_benefit_interval():
+    data = pd.DataFrame(
+        {
+            "arm": ["deesc"],
+            "training_cost": [100.0],
+            "conflict_cost_avoided": [300.0],
+            "avoided_ci_low": [200.0],
+            "avoided_ci_high": [450.0],
+            "net_benefit": [200.0],
+            "net_ci_low": [50.0],
+            "net_ci_high": [260.0],
+            "roi": [2.0],
+        }
+    )
+    fig = figures.costs(data)
+    names = [t.name for t in fig.data]
+    assert names == ["cost of training", "conflict cost avoided", "net benefit"]
+    net = fig.data[2]
+    np.testing.assert_allclose(net.error_y.array, [60.0])
+    np.testing.assert_allclose(net.error_y.arrayminus, [150.0])
+    assert list(net.text) == ["ROI +2.00"]
+
+
+def test_ripple_figures_draw_the_percentages():
+    data = pd.DataFrame(
+        {
+            "arm": ["deesc", "deesc"],
+            "distance": ["1 tie from a trainee", "2 ties"],
+            "change": [-2.0, -1.0],
+            "reference_conflicts": [20.0, 10.0],
+            "change_pct": [-10.0, -10.0],
+            "pct_ci_low": [-15.0, -20.0],
+            "pct_ci_high": [-5.0, 0.0],
+        }
+    )
+    fig = figures.ripple_change(data)
+    np.testing.assert_allclose(fig.data[0].y, data["change_pct"])
+    np.testing.assert_allclose(fig.data[0].error_y.array, [5.0, 10.0])
+
+    planner_rows = pd.DataFrame(
+        {
+            "arm": ["A. x", "A. x"],
+            "distance": ["One step", "Two steps"],
+            "fewer_pct": [12.0, np.nan],
+            "fewer_pct_low": [2.0, np.nan],
+            "fewer_pct_high": [20.0, np.nan],
+        }
+    )
+    fig = figures.ripple(planner_rows, {"A. x": "#0072B2"})
+    np.testing.assert_allclose(fig.data[0].y, [12.0, 0.0])  # nobody there: no bar
+    np.testing.assert_allclose(fig.data[0].error_y.array, [8.0, 0.0])
+
+
+def test_sweep_and_sensitivity():
+    data = pd.DataFrame(
+        {
+            "arm": ["deesc", "deesc"],
+            "mean": [-3.0, -5.0],
+            "ci_low": [-4.0, -7.0],
+            "ci_high": [-1.0, -4.0],
+            "transmission": [0.1, 0.3],
+        }
+    )
+    fig = figures.sweep(data, ["deesc"], ["transmission"], "difference", first_colour=1)
+    np.testing.assert_allclose(fig.data[0].x, [0.1, 0.3])
+    assert fig.data[0].marker.color == figures.PALETTE[1]
+    np.testing.assert_allclose(fig.data[0].error_y.array, [2.0, 1.0])
+    indices = pd.DataFrame(
+        {
+            "method": ["morris"] * 3,
+            "parameter": ["transmission", "clash", "transmission x clash"],
+            "mu_star": [0.5, 0.2, 0.1],
+            "mu_star_conf": [0.1, 0.05, 0.01],
+            "sigma": [0.3, 0.1, 0.0],
+        }
+    )
+    fig = figures.sensitivity(indices)
+    assert list(fig.data[0].x) == ["transmission", "clash"]  # interactions left out
+    assert [t.name for t in fig.data] == ["mu*", "sigma"]
+
+
+def test_severity_labels_each_option_with_the_change_from_no_training():
+    df = pd.DataFrame(
+        {
+            "arm": [BASELINE, "A. x"],
+            "severity": ["Minor", "Minor"],
+            "mean": [50.0, 40.0],
+            "low": [45.0, 35.0],
+            "high": [55.0, 45.0],
+            "avoided": [np.nan, 10.0],
+            "avoided_low": [np.nan, 6.0],
+            "avoided_high": [np.nan, 14.0],
+        }
+    )
+    fig = figures.severity(df, figures.arm_colours([BASELINE, "A. x"]))
+    assert [t.text[0] for t in fig.data] == ["", "−10"]
+    assert [t.y[0] for t in fig.data] == [50.0, 40.0]
+
+
+def test_headline_bars_hold_each_figure_and_its_interval():
+    df = pd.DataFrame(
+        {
+            "option": ["A"],
+            "arm": ["A. x"],
+            "conflicts_avoided": [12.0],
+            "conflicts_avoided_low": [4.0],
+            "conflicts_avoided_high": [20.0],
+            "net_benefit": [-300.0],
+            "net_benefit_low": [-900.0],
+            "net_benefit_high": [100.0],
+        }
+    )
+    fig = figures.headline(df, {"A. x": "#0072B2"})
+    assert [t.x[0] for t in fig.data] == [12.0, -300.0]
+    assert fig.data[1].error_x.array == (400.0,) and fig.data[1].error_x.arrayminus == (600.0,)
+
+
+def test_network_and_heatmap_draw_one_simulated_period():
+    plan = Plan(size=40, days=20, replicates=2)
+    org = build_org(plan)
+    sp = spread(plan, org, arm=1)
+    fig = figures.network(sp)
+    slider = fig.layout.sliders[0]
+    first = int(slider.steps[slider.active].label)  # it opens on the busiest day
+    assert sp.upset()[first] == sp.upset().max()
+    np.testing.assert_array_equal(fig.data[1].marker.color, sp.state[first])
+    assert len(fig.frames) == plan.days + 1
+    heat = figures.heatmap(sp.team_weekly)
+    assert np.nansum(heat.data[0].z) == sp.team_weekly["conflicts"].sum()
+    assert len(heat.data[0].y) == sp.team_weekly["team"].nunique()
+
+
+def test_heatmap_sorts_teams_naturally():
+    df = pd.DataFrame(
+        {
+            "department": ["D1"] * 3,
+            "team": ["T10", "T2", "T1"],
+            "week": [1, 1, 1],
+            "conflicts": [3, 2, 1],
+        }
+    )
+    assert list(figures.heatmap(df).data[0].y) == ["T1 (D1)", "T2 (D1)", "T10 (D1)"]
