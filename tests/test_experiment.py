@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from conflictsim import experiment as ex
+from conflictsim.experiment.toml_lines import LineIndex
 from conflictsim.params import REGISTRY
 
 BASE = """\
@@ -345,7 +346,7 @@ def test_line_index_follows_arrays_of_tables():
         kind = "y"
         """
     )
-    idx = ex._LineIndex(text)
+    idx = LineIndex(text)
     assert idx.line(("arms", 0, "name")) == 2
     assert idx.line(("arms", 1, "name")) == 4
     assert idx.line(("arms", 1, "parameters", "clash")) == 6
