@@ -388,11 +388,23 @@ def test_progress_bar_shows_rate_and_time_left():
 
     stream = io.StringIO()
     bar = batch.Progress(total=100, done=20, units=10, units_done=2, stream=stream)
-    bar.t0 -= 10  # ten seconds ago
+    bar.bar.start_t -= 10  # ten seconds ago
     bar.advance(40)
     line = bar.line()
     assert "60/100 runs" in line and "3/10 units" in line
-    assert "4.0 runs/s" in line and "0:10 left" in line and "60%" in line
+    assert "4.00 runs/s" in line and "0:10 left" in line and "60%" in line
+    bar.close()
+    assert stream.getvalue().endswith("\n")  # the bar's line is finished
+
+
+def test_progress_bar_is_off_when_not_wanted():
+    import io
+
+    stream = io.StringIO()
+    bar = batch.Progress(total=10, units=2, enabled=False, stream=stream)
+    bar.advance(5)
+    bar.close()
+    assert stream.getvalue() == ""
 
 
 def test_atomic_write_leaves_old_or_new(tmp_path):
