@@ -39,6 +39,16 @@ def guarded(command: str, out, work: Callable[[], Any]) -> tuple[Any, int]:
         return None, 130
 
 
+def _run_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword options of ``batch.run`` (and ``sensitivity``) the options give."""
+    return {
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+        "resume": args.resume,
+        "progress": not args.quiet,
+    }
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run an experiment file."""
     from conflictsim.batch import run
@@ -47,14 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     units, status = guarded(
         "run",
         args.out,
-        lambda: run(
-            args.experiment,
-            args.out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            resume=args.resume,
-            progress=not args.quiet,
-        ),
+        lambda: run(args.experiment, args.out, **_run_options(args)),
     )
     if status:
         return status
@@ -102,14 +105,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     df, status = guarded(
         "sensitivity",
         args.out,
-        lambda: sensitivity(
-            args.experiment,
-            args.out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            resume=args.resume,
-            progress=not args.quiet,
-        ),
+        lambda: sensitivity(args.experiment, args.out, **_run_options(args)),
     )
     if status:
         return status
