@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 
-from conflictsim.cli import batch, dashboard, org, simulate
+from conflictsim.cli.batch import cmd_compare, cmd_report, cmd_run, cmd_sensitivity
+from conflictsim.cli.dashboard import cmd_dashboard
+from conflictsim.cli.org import cmd_check_org
+from conflictsim.cli.simulate import cmd_simulate
 from conflictsim.organisation import PRESETS
 
 EXIT_BAD_INPUT = 2
@@ -152,12 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help="run one scenario and print a summary table")
     add_simulate_arguments(p)
-    p.set_defaults(func=simulate.cmd_simulate)
+    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("check-org", help="validate an org chart CSV and print a summary")
     p.add_argument("org", metavar="ORG.csv", help="org chart: employee_id, manager_id, team, ...")
     p.add_argument("--edges", metavar="EDGES.csv", help="contacts: source, target[, contact_prob]")
-    p.set_defaults(func=org.cmd_check_org)
+    p.set_defaults(func=cmd_check_org)
 
     p = sub.add_parser(
         "dashboard", help="start the what-if dashboard for HR planners in your browser"
@@ -165,11 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--port", type=port, default=8501, help="port on 127.0.0.1 to serve it on (default: 8501)"
     )
-    p.set_defaults(func=dashboard.cmd_dashboard)
+    p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("run", help="run an experiment file on all cores or a Dask cluster")
     add_run_arguments(p)
-    p.set_defaults(func=batch.cmd_run)
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="comparison table of a finished run")
     p.add_argument("out", metavar="DIR", help="results directory of conflictsim run")
@@ -178,16 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="also write the full table as CSV to PATH ('-': print CSV instead of the table)",
     )
-    p.set_defaults(func=batch.cmd_compare)
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("report", help="self-contained HTML report of a finished run")
     p.add_argument("out", metavar="DIR", help="results directory of conflictsim run")
     p.add_argument(
         "--output", metavar="FILE", help="where to write the report (default: DIR/report.html)"
     )
-    p.set_defaults(func=batch.cmd_report)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("sensitivity", help="Sobol' or Morris sensitivity analysis (SALib)")
     add_run_arguments(p, what="analysis")
-    p.set_defaults(func=batch.cmd_sensitivity)
+    p.set_defaults(func=cmd_sensitivity)
     return parser
