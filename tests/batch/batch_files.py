@@ -1,9 +1,14 @@
-"""Experiment files and helpers for the tests of conflictsim.batch."""
+"""Experiment files and helpers of the tests of conflictsim.batch.
+
+Helpers, not a conftest.py: one here would shadow tests/conftest.py, which other test
+modules import as ``conftest``.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -80,3 +85,24 @@ def cli(*args, **kw) -> subprocess.CompletedProcess:
         timeout=120,
         **kw,
     )
+
+
+def write_small(tmp_path: Path) -> Path:
+    """The small experiment file, written to ``tmp_path``."""
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    return path
+
+
+def write_experiment(tmp_path_factory) -> Path:
+    """The experiment long enough to be killed part-way, in a new folder."""
+    path = tmp_path_factory.mktemp("exp") / "batch.toml"
+    path.write_text(EXPERIMENT)
+    return path
+
+
+def reference_results(experiment_file: Path, tmp_path_factory) -> dict:
+    """An uninterrupted run with one worker, in this process."""
+    out = tmp_path_factory.mktemp("ref") / "run"
+    batch.run(experiment_file, out, workers=1, progress=False)
+    return results(out)

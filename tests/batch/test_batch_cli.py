@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from batch_files import SMALL, cli
+from batch_files import SMALL, cli, write_small
 
 
-def test_cli_run_compare_and_bad_input(small, tmp_path, capsys):
+def test_cli_run_compare_and_bad_input(tmp_path, capsys):
+    small = write_small(tmp_path)
     from conflictsim.cli import main
 
     out = tmp_path / "out"

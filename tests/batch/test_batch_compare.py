@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from batch_files import SMALL
+from batch_files import SMALL, write_small
 
 from conflictsim import batch
 
 
-def test_unfinished_run_is_not_compared(small, tmp_path):
+def test_unfinished_run_is_not_compared(tmp_path):
+    small = write_small(tmp_path)
     out = tmp_path / "out"
     batch.run(small, out, workers=1, progress=False)
     next((out / "units").glob("*.summary.parquet")).unlink()

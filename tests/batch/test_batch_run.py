@@ -10,11 +10,30 @@ import time
 
 import pandas as pd
 import pytest
-from batch_files import EXPERIMENT, SMALL, assert_same, cli, results
+from batch_files import (
+    EXPERIMENT,
+    SMALL,
+    assert_same,
+    cli,
+    reference_results,
+    results,
+    write_experiment,
+    write_small,
+)
 
 import conflictsim as cs
 from conflictsim import batch
 from conflictsim.runs import ENGINES
+
+
+@pytest.fixture(scope="module")
+def experiment_file(tmp_path_factory):
+    return write_experiment(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def reference(experiment_file, tmp_path_factory) -> dict:
+    return reference_results(experiment_file, tmp_path_factory)
 
 
 def test_results_are_complete_and_match_in_memory_compare(experiment_file, reference, tmp_path):
@@ -93,7 +112,8 @@ def test_killed_run_resumed_equals_uninterrupted(experiment_file, reference, tmp
     assert not list((out / "units").glob("*.tmp-*"))  # no half-written file survives
 
 
-def test_failing_unit_stops_the_run_and_keeps_finished_units(small, tmp_path, monkeypatch):
+def test_failing_unit_stops_the_run_and_keeps_finished_units(tmp_path, monkeypatch):
+    small = write_small(tmp_path)
     calls = {"n": 0}
 
     def flaky(scenario, replicates, seed, first=0):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from batch_files import SMALL
+from batch_files import SMALL, write_small
 
 import conflictsim as cs
 from conflictsim import batch
 
 
-def test_manifest_records_the_run(small, tmp_path):
+def test_manifest_records_the_run(tmp_path):
+    small = write_small(tmp_path)
     out = tmp_path / "out"
     batch.run(small, out, workers=1, progress=False)
     m = batch.read_manifest(out)
@@ -24,7 +25,8 @@ def test_manifest_records_the_run(small, tmp_path):
     assert "numpy" in m["versions"] and "pyarrow" in m["versions"]
 
 
-def test_existing_directory_is_never_overwritten(small, tmp_path):
+def test_existing_directory_is_never_overwritten(tmp_path):
+    small = write_small(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
@@ -38,7 +40,8 @@ def test_existing_directory_is_never_overwritten(small, tmp_path):
         batch.run(small, tmp_path / "run", workers=1, progress=False)
 
 
-def test_resume_refuses_a_changed_experiment(small, tmp_path):
+def test_resume_refuses_a_changed_experiment(tmp_path):
+    small = write_small(tmp_path)
     out = tmp_path / "out"
     batch.run(small, out, workers=1, progress=False)
     small.write_text(SMALL.replace("seed = 5", "seed = 6"))
@@ -46,14 +49,16 @@ def test_resume_refuses_a_changed_experiment(small, tmp_path):
         batch.run(small, out, workers=1, resume=True, progress=False)
 
 
-def test_resume_on_an_empty_directory_starts_afresh(small, tmp_path):
+def test_resume_on_an_empty_directory_starts_afresh(tmp_path):
+    small = write_small(tmp_path)
     out = tmp_path / "new"
     out.mkdir()
     units = batch.run(small, out, workers=1, resume=True, progress=False)
     assert units["done"].all()
 
 
-def test_outputs_can_be_left_out(small, tmp_path):
+def test_outputs_can_be_left_out(tmp_path):
+    small = write_small(tmp_path)
     small.write_text(SMALL + "\n[outputs]\ndaily = false\nemployees = false\n")
     out = tmp_path / "out"
     batch.run(small, out, workers=1, progress=False)

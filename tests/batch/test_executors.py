@@ -9,9 +9,19 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_files import assert_same, results
+from batch_files import assert_same, reference_results, results, write_experiment
 
 from conflictsim import batch
+
+
+@pytest.fixture(scope="module")
+def experiment_file(tmp_path_factory):
+    return write_experiment(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def reference(experiment_file, tmp_path_factory) -> dict:
+    return reference_results(experiment_file, tmp_path_factory)
 
 
 def test_two_workers_give_identical_results(experiment_file, reference, tmp_path):
