@@ -463,10 +463,3 @@ def _page(exp, sections: list[str]) -> str:
         + "".join(sections)
         + "</body></html>\n"
     )
-
-
-def cmd_report(args) -> int:
-    """``conflictsim report``: write the HTML report of a finished run."""
-    path = write_report(args.out, args.output)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline in any browser)")
-    return 0

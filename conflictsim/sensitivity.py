@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from conflictsim.batch import load_experiment, read_summary, run
 from conflictsim.experiment import Design, Experiment, SensitivitySpec, load
 
 RESULT_FILE = "sensitivity.csv"
@@ -53,15 +54,13 @@ def sensitivity(
     Returns:
         The indices (see ``indices``).
     """
-    from conflictsim import batch
-
     exp = experiment if isinstance(experiment, Experiment) else load(experiment)
     if exp.sensitivity is None:
         raise ValueError(
             f"{exp.path or 'the experiment'} has no [sensitivity] table; see "
             "docs/experiments.md (for a plain sweep use `conflictsim run`)"
         )
-    batch.run(exp, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
+    run(exp, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
     result = indices(out)
     result.to_csv(Path(out) / RESULT_FILE, index=False)
     return result
@@ -72,7 +71,7 @@ def outcome_by_point(exp: Experiment, summary: pd.DataFrame) -> np.ndarray:
 
     Args:
         exp: The experiment (its ``sensitivity`` says what to summarise).
-        summary: ``batch.read_summary`` of its run.
+        summary: ``conflictsim.batch.read_summary`` of its run.
 
     Returns:
         One value per design point: the mean (or median) over replicates of the outcome,
@@ -119,14 +118,12 @@ def indices(out: str | Path) -> pd.DataFrame:
         ValueError: If the run has no ``[sensitivity]`` table, is not finished, or the
             outcome is undefined at some design point.
     """
-    from conflictsim import batch
-
     out = Path(out)
-    exp = batch.load_experiment(out)
+    exp = load_experiment(out)
     spec = exp.sensitivity
     if spec is None:
         raise ValueError(f"{out}: the run's experiment has no [sensitivity] table")
-    summary = batch.read_summary(out)
+    summary = read_summary(out)
     y = outcome_by_point(exp, summary)
     if np.isnan(y).any():
         n = int(np.isnan(y).sum())
@@ -196,81 +193,3 @@ def analyse(design: Design, spec: SensitivitySpec, y: np.ndarray) -> pd.DataFram
     df["method"] = spec.method
     df["outcome"] = spec.label
     return df.reset_index(drop=True)
-
-
-def format_indices(df: pd.DataFrame) -> str:
-    """Sensitivity indices as readable text."""
-    if df.empty:
-        return "(no indices)"
-    method, label = df["method"].iloc[0], df["outcome"].iloc[0]
-    width = max(9, *(len(p) for p in df["parameter"]))
-    if method == "sobol":
-        lines = [
-            f"Sobol' indices (Saltelli 2010) of the {label}",
-            f"  {'parameter'.ljust(width)}  {'range':>19}  {'first-order S1':>17}  "
-            f"{'total ST':>17}",
-        ]
-        for _, r in df.iterrows():
-            if "S2" in r and pd.notna(r.get("S2")):
-                lines.append(
-                    f"  {r['parameter'].ljust(width)}  {'':>19}  "
-                    f"{'S2 ' + _pm(r['S2'], r['S2_conf']):>17}"
-                )
-                continue
-            lines.append(
-                f"  {r['parameter'].ljust(width)}  {_range(r):>19}  "
-                f"{_pm(r['S1'], r['S1_conf']):>17}  {_pm(r['ST'], r['ST_conf']):>17}"
-            )
-        lines.append(
-            "S1: share of the outcome's variance the parameter explains alone; ST: alone "
-            "and with others (95% bootstrap intervals)."
-        )
-    else:
-        lines = [
-            f"Morris elementary effects (Morris 1991) on the {label}",
-            f"  {'parameter'.ljust(width)}  {'range':>19}  {'mu*':>19}  {'sigma':>11}  {'mu':>11}",
-        ]
-        for _, r in df.iterrows():
-            lines.append(
-                f"  {r['parameter'].ljust(width)}  {_range(r):>19}  "
-                f"{_pm(r['mu_star'], r['mu_star_conf'], '{:,.3g}'):>19}  "
-                f"{r['sigma']:>11,.3g}  {r['mu']:>11,.3g}"
-            )
-        lines.append(
-            "mu*: mean absolute effect of moving the parameter across its range; sigma: how "
-            "much that effect depends on the others (interactions, non-linearity)."
-        )
-    return "\n".join(lines)
-
-
-def _pm(value: float, conf: float, fmt: str = "{:.3f}") -> str:
-    return f"{fmt.format(value)} ± {fmt.format(conf)}"
-
-
-def _range(r: pd.Series) -> str:
-    return f"{r['low']:g} to {r['high']:g}" if pd.notna(r["low"]) else ""
-
-
-def cmd_sensitivity(args) -> int:
-    """``conflictsim sensitivity``: run a sensitivity analysis and print its indices."""
-    from conflictsim.batch import guarded
-
-    df, status = guarded(
-        "sensitivity",
-        args.out,
-        lambda: sensitivity(
-            args.experiment,
-            args.out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            resume=args.resume,
-            progress=not args.quiet,
-        ),
-    )
-    if status:
-        return status
-    print(format_indices(df))
-    print(
-        f"\nwrote {Path(args.out) / RESULT_FILE}; the chart is in `conflictsim report {args.out}`"
-    )
-    return 0

@@ -1,0 +1,89 @@
+"""Comparisons of a finished run: per design point, pooled over a sweep, as one table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from conflictsim.batch.store import load_experiment, read_employees, read_summary
+from conflictsim.comparison import Comparison
+from conflictsim.runs import ArmRuns
+
+
+def comparisons(out: str | Path) -> dict[Any, Any]:
+    """``Comparison`` objects of a finished run: one per design point, and ``"all"``.
+
+    With one design point the dict holds that point only (key 0). With several, ``"all"``
+    pools every point and replicate (each (point, replicate) pair is one paired
+    difference): the average effect over the design's spread of parameters.
+    """
+    out = Path(out)
+    exp = load_experiment(out)
+    if len(exp.arms) < 2:
+        raise ValueError(f"{out}: a comparison needs at least two arms; the run has one")
+    if exp.replicates < 2:
+        raise ValueError(f"{out}: a comparison needs at least 2 replicates per arm")
+    summary = read_summary(out)
+    employees = read_employees(out) if exp.outputs["employees"] else None
+    n = exp.org.size
+
+    def arm_runs(mask_s: pd.Series, mask_e: pd.Series | None) -> ArmRuns:
+        s = summary[mask_s].drop(columns=["point", "arm"]).reset_index(drop=True)
+        r = len(s)
+        if employees is not None and mask_e is not None:
+            e = employees[mask_e]
+            conflicts = e["conflicts"].to_numpy().reshape(r, n)
+            trained = e["trained"].to_numpy().reshape(r, n)
+        else:
+            conflicts, trained = np.zeros((r, n), np.int64), np.zeros((r, n), bool)
+        return ArmRuns(
+            summary=s, daily=pd.DataFrame(), employee_conflicts=conflicts, trained=trained
+        )
+
+    def build(points: Sequence[int] | None) -> Comparison:
+        runs = {}
+        for arm in exp.arm_names:
+            ms = summary["arm"] == arm
+            me = employees["arm"] == arm if employees is not None else None
+            if points is not None:
+                ms &= summary["point"].isin(points)
+                if me is not None:
+                    me &= employees["point"].isin(points)
+            runs[arm] = arm_runs(ms, me)
+        return Comparison(exp.scenarios(points[0] if points else 0), runs)
+
+    if exp.n_points == 1:
+        return {0: build([0])}
+    out_cmp: dict[Any, Any] = {p: build([p]) for p in range(exp.n_points)}
+    out_cmp["all"] = build(None)
+    return out_cmp
+
+
+def compare(out: str | Path) -> pd.DataFrame:
+    """The comparison table of a finished run (as ``conflictsim.compare``'s ``table``).
+
+    Columns: arm, outcome, mean, ci_low, ci_high (the mean paired difference from the
+    first arm with a 95% interval), p_better, arm_mean, baseline_mean. With a sweep, rows
+    per design point come with ``point`` and the swept parameters, and rows with
+    ``point == "all"`` pool every point. Without per-employee results (``[outputs]
+    employees = false``) the ripple outcomes are left out.
+    """
+    out = Path(out)
+    exp = load_experiment(out)
+    cmps = comparisons(out)
+    frames = []
+    for key, cmp in cmps.items():
+        t = cmp.table.copy()
+        if not exp.outputs["employees"]:
+            t = t[~t["outcome"].str.startswith("conflicts_untrained")]
+        if exp.n_points > 1:
+            values = exp.design.values(key) if key != "all" else {}
+            for j, name in enumerate(exp.design.names):
+                t.insert(j, name, values.get(name, np.nan))
+            t.insert(0, "point", key)
+        frames.append(t)
+    return pd.concat(frames, ignore_index=True)

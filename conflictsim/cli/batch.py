@@ -1,0 +1,116 @@
+"""``conflictsim run``, ``compare``, ``report`` and ``sensitivity``: batch experiments.
+
+Each command turns its options into plain values and calls the library
+(``conflictsim.batch``, ``conflictsim.report``, ``conflictsim.sensitivity``). Runs stop
+cleanly on Ctrl-C or SIGTERM (a batch system's time limit): finished units are kept and
+the message says how to resume.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from conflictsim.cli.tables import format_indices, format_table
+
+
+def guarded(command: str, out, work: Callable[[], Any]) -> tuple[Any, int]:
+    """Run ``work()`` for a command line, stopping cleanly on SIGTERM or Ctrl-C.
+
+    Returns:
+        ``(result, 0)``, or ``(None, status)`` after a message saying that finished
+        units are kept and how to resume.
+    """
+    from conflictsim.batch import BatchError, stop_on_sigterm
+
+    try:
+        with stop_on_sigterm():
+            return work(), 0
+    except BatchError as exc:
+        print(f"conflictsim {command}: error: {exc}", file=sys.stderr)
+        print(f"finished units are kept: resume with --resume --out {out}", file=sys.stderr)
+        return None, 1
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: resume with --resume --out {out}", file=sys.stderr)
+        return None, 130
+
+
+def _run_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword options of ``batch.run`` (and ``sensitivity``) the options give."""
+    return {
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+        "resume": args.resume,
+        "progress": not args.quiet,
+    }
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run an experiment file."""
+    from conflictsim.batch import run
+
+    t0 = time.monotonic()
+    units, status = guarded(
+        "run",
+        args.out,
+        lambda: run(args.experiment, args.out, **_run_options(args)),
+    )
+    if status:
+        return status
+    print(
+        f"{args.out}: {int(units['done'].sum())} units, {int(units['count'].sum()):,} runs "
+        f"({time.monotonic() - t0:.1f} s)"
+    )
+    print(f"next: conflictsim compare {args.out}   |   conflictsim report {args.out}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Print (or write as CSV) the comparison table of a finished run."""
+    from conflictsim.batch import compare, load_experiment
+
+    exp = load_experiment(args.out)
+    table = compare(args.out)
+    if args.csv == "-":
+        sys.stdout.write(table.to_csv(index=False))
+        return 0
+    n = exp.replicates * (exp.n_points if exp.n_points > 1 else 1)
+    if exp.n_points > 1:
+        print(f"Pooled over {exp.n_points:,} design points ({exp.design.kind}):")
+        print()
+    print(format_table(table, n, exp.arm_names[0]))
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+        print(f"\nwrote {args.csv}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML report of a finished run."""
+    from conflictsim.report import write_report
+
+    path = write_report(args.out, args.output)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline in any browser)")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Run a sensitivity analysis and print its indices."""
+    from conflictsim.sensitivity import RESULT_FILE, sensitivity
+
+    df, status = guarded(
+        "sensitivity",
+        args.out,
+        lambda: sensitivity(args.experiment, args.out, **_run_options(args)),
+    )
+    if status:
+        return status
+    print(format_indices(df))
+    print(
+        f"\nwrote {Path(args.out) / RESULT_FILE}; the chart is in `conflictsim report {args.out}`"
+    )
+    return 0

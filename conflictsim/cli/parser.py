@@ -1,0 +1,196 @@
+"""The argument parser of every subcommand, and the types of its arguments.
+
+Usage errors (an unknown option, a value of the wrong type) exit with status 2 and one
+line naming the option. Nothing here loads the model: the commands import what they need
+when they run, so that ``conflictsim check-org`` starts without Mesa, numba or SciPy.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from conflictsim.cli.batch import cmd_compare, cmd_report, cmd_run, cmd_sensitivity
+from conflictsim.cli.dashboard import cmd_dashboard
+from conflictsim.cli.org import cmd_check_org
+from conflictsim.cli.simulate import cmd_simulate
+from conflictsim.organisation import PRESETS
+
+EXIT_BAD_INPUT = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """Argument parser whose usage errors exit with status 2 and a one-line message."""
+
+    def error(self, message: str) -> None:  # noqa: D102 - argparse API
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _whole_number(text: str, low: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least {low}, got {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number of at least 1 (argparse type)."""
+    return _whole_number(text, 1)
+
+
+def nonneg_int(text: str) -> int:
+    """A whole number of at least 0 (argparse type)."""
+    return _whole_number(text, 0)
+
+
+def port(text: str) -> int:
+    """A TCP port number, 1 to 65535 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
+    return value
+
+
+def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of ``conflictsim simulate``."""
+    p.add_argument(
+        "--preset",
+        default="office",
+        choices=sorted(PRESETS),
+        help="organisation preset (default: office)",
+    )
+    p.add_argument(
+        "--size", type=positive_int, default=500, help="number of employees (default: 500)"
+    )
+    p.add_argument("--org", metavar="ORG.csv", help="org chart CSV instead of a preset")
+    p.add_argument("--edges", metavar="EDGES.csv", help="contacts CSV for --org")
+    p.add_argument(
+        "--days",
+        type=nonneg_int,
+        default=250,
+        help="working days to simulate (default: 250, a year)",
+    )
+    p.add_argument("--seed", type=nonneg_int, default=1, help="random seed (default: 1)")
+    p.add_argument(
+        "--replicates",
+        type=positive_int,
+        default=20,
+        help="independent replicates (default: 20)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["fast", "mesa"],
+        default="fast",
+        help="fast: the array engine (default); mesa: the Mesa model, agent by agent",
+    )
+    g = p.add_argument_group("training programme (compared with no training)")
+    g.add_argument(
+        "--programme",
+        choices=["deescalation", "active_listening", "emotional_regulation"],
+        help="add a training programme",
+    )
+    g.add_argument(
+        "--target",
+        default="random",
+        help="who: random, managers, customer_facing, central, hotspots, whole_teams, "
+        "or a comma-separated list of employee ids (default: random)",
+    )
+    how = g.add_mutually_exclusive_group()
+    how.add_argument("--coverage", type=float, help="share of the target group to train")
+    how.add_argument("--headcount", type=nonneg_int, help="number of people to train")
+    how.add_argument("--budget", type=float, help="most to spend on training")
+    g.add_argument("--start-day", type=nonneg_int, default=0, help="first session (default: 0)")
+    g.add_argument("--waves", type=positive_int, default=1, help="rollout waves (default: 1)")
+    g.add_argument(
+        "--refresher-days", type=positive_int, help="days between refreshers (default: none)"
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a model parameter, e.g. --set transmission=0.2 (repeatable)",
+    )
+
+
+def add_run_arguments(p: argparse.ArgumentParser, *, what: str = "run") -> None:
+    """Options of ``conflictsim run`` (and ``conflictsim sensitivity``)."""
+    p.add_argument("experiment", metavar="FILE", help="experiment file (TOML), see experiments/")
+    p.add_argument("--out", required=True, metavar="DIR", help="results directory (new or empty)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        help="local worker processes (default: every core this process may use)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: the scheduler's address (tcp://host:8786) or its "
+        "scheduler file",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help=f"continue the {what} in DIR: keep finished units, run the rest",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = Parser(
+        prog="conflictsim",
+        description="Simulate how conflict spreads through an organisation and how "
+        "training changes that spread.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
+
+    p = sub.add_parser("simulate", help="run one scenario and print a summary table")
+    add_simulate_arguments(p)
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("check-org", help="validate an org chart CSV and print a summary")
+    p.add_argument("org", metavar="ORG.csv", help="org chart: employee_id, manager_id, team, ...")
+    p.add_argument("--edges", metavar="EDGES.csv", help="contacts: source, target[, contact_prob]")
+    p.set_defaults(func=cmd_check_org)
+
+    p = sub.add_parser(
+        "dashboard", help="start the what-if dashboard for HR planners in your browser"
+    )
+    p.add_argument(
+        "--port", type=port, default=8501, help="port on 127.0.0.1 to serve it on (default: 8501)"
+    )
+    p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("run", help="run an experiment file on all cores or a Dask cluster")
+    add_run_arguments(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("compare", help="comparison table of a finished run")
+    p.add_argument("out", metavar="DIR", help="results directory of conflictsim run")
+    p.add_argument(
+        "--csv",
+        metavar="PATH",
+        help="also write the full table as CSV to PATH ('-': print CSV instead of the table)",
+    )
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("report", help="self-contained HTML report of a finished run")
+    p.add_argument("out", metavar="DIR", help="results directory of conflictsim run")
+    p.add_argument(
+        "--output", metavar="FILE", help="where to write the report (default: DIR/report.html)"
+    )
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("sensitivity", help="Sobol' or Morris sensitivity analysis (SALib)")
+    add_run_arguments(p, what="analysis")
+    p.set_defaults(func=cmd_sensitivity)
+    return parser

@@ -1,0 +1,344 @@
+"""Reading an experiment file: TOML in, a checked ``Experiment`` out, or one plain error.
+
+``load`` reads one and refuses anything it does not understand: an unknown key, parameter
+or programme kind, a wrong type or an out-of-range value raises ``ValueError`` naming the
+file, the line (when it can be found) and the key. The organisation and every arm's
+scenario are built here too, so a run never starts on a file that would fail part-way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from conflictsim.experiment.checks import (
+    check_keys,
+    describe,
+    get_bool,
+    get_float,
+    get_int,
+    get_parameters,
+    get_str,
+    get_table,
+)
+from conflictsim.experiment.designs import sensitivity_design, sweep_design
+from conflictsim.experiment.spec import Arm, Design, Experiment
+from conflictsim.experiment.toml_lines import Context, LineIndex
+from conflictsim.organisation import PRESETS
+from conflictsim.runs import DEFAULT_ENGINE, ENGINES
+from conflictsim.scenario import Scenario
+from conflictsim.training import Training
+
+_ARM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
+_MAX_REPLICATES = 10_000_000
+
+
+def load(path: str | Path, *, input_overrides: Mapping[str, Path] | None = None) -> Experiment:
+    """Read and check an experiment file.
+
+    Args:
+        path: A TOML experiment file (docs/experiments.md).
+        input_overrides: Replace the files the experiment reads, e.g. ``{"org.csv": p}``
+            (a results directory keeps its own copies).
+
+    Returns:
+        The checked ``Experiment``.
+
+    Raises:
+        ValueError: If the file is missing, is not TOML, or anything in it is unknown,
+            of the wrong type or out of range; the message names the file, line and key.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{p}: no such experiment file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{p}: is a directory, not an experiment file") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{p}: not a text file (experiment files are UTF-8 TOML)") from None
+    return loads(text, path=p, input_overrides=input_overrides)
+
+
+def loads(
+    text: str,
+    *,
+    path: str | Path | None = None,
+    base_dir: str | Path | None = None,
+    input_overrides: Mapping[str, Path] | None = None,
+    engines: Sequence[str] | None = None,
+) -> Experiment:
+    """Check the text of an experiment file (see ``load``).
+
+    Args:
+        text: TOML text.
+        path: Where the text came from (named in messages; relative paths in the file are
+            taken from its folder).
+        base_dir: Folder for relative paths when ``path`` is None (default: current).
+        input_overrides: Replace the files the experiment reads (see ``load``).
+        engines: Engine names to accept (default: those of ``runs.ENGINES``); a
+            finished run is read back with the engine it ran on, even where it is missing.
+    """
+    label = str(path) if path is not None else "<experiment>"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{label}: not valid TOML: {exc}") from None
+    base = Path(path).resolve().parent if path is not None else Path(base_dir or ".").resolve()
+    ctx = Context(label, LineIndex(text))
+    return _build(
+        data, text, Path(path) if path else None, base, ctx, dict(input_overrides or {}), engines
+    )
+
+
+_TOP = {
+    "experiment": "name, seed, replicates, days, ...",
+    "organisation": "preset and size, or csv",
+    "parameters": "model parameters",
+    "arms": "[[arms]] tables",
+    "outputs": "daily, employees",
+    "sweep": "a sweep over parameters",
+    "sensitivity": "a sensitivity analysis",
+}
+_EXPERIMENT_KEYS = (
+    "name",
+    "description",
+    "seed",
+    "replicates",
+    "days",
+    "initial_upset",
+    "engine",
+    "replicates_per_unit",
+)
+_ORG_KEYS = ("preset", "size", "seed", "team_size", "cross_ties", "customer_facing", "csv", "edges")
+_ARM_KEYS = ("name", "description", "programmes", "parameters")
+_OUTPUT_KEYS = ("daily", "employees")
+
+
+def _programme_keys() -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(Training) if f.init)
+
+
+def _build(
+    data: dict,
+    text: str,
+    path: Path | None,
+    base: Path,
+    ctx: Context,
+    overrides: dict,
+    engines: Sequence[str] | None = None,
+) -> Experiment:
+    engines = list(ENGINES) if engines is None else list(dict.fromkeys([*engines, *ENGINES]))
+
+    check_keys(ctx, data, list(_TOP), ())
+
+    exp = get_table(ctx, data, "experiment", ())
+    check_keys(ctx, exp, _EXPERIMENT_KEYS, ("experiment",))
+    k = ("experiment",)
+    name = get_str(ctx, exp, "name", k, default=path.stem if path else "experiment")
+    description = get_str(ctx, exp, "description", k, default="")
+    seed = get_int(ctx, exp, "seed", k, default=1, low=0, high=2**63 - 1)
+    replicates = get_int(ctx, exp, "replicates", k, low=1, high=_MAX_REPLICATES)
+    days = get_int(ctx, exp, "days", k, default=250, low=1, high=100_000)
+    engine_given = "engine" in exp
+    engine = get_str(ctx, exp, "engine", k, default=DEFAULT_ENGINE, choices=engines)
+    # Default: about 8 blocks per arm (so every core has work and progress shows; with a
+    # sweep the design points give that already), at most 50 replicates each (so a killed
+    # unit loses little). It depends on the file only, never on the workers, so a run
+    # resumed with other workers has the same units.
+    swept = "sweep" in data or "sensitivity" in data
+    per_unit = get_int(
+        ctx,
+        exp,
+        "replicates_per_unit",
+        k,
+        default=min(50, replicates if swept else -(-replicates // 8)),
+        low=1,
+    )
+    iu = exp.get("initial_upset", 0.02)
+    if isinstance(iu, list):
+        if not all(isinstance(i, str) for i in iu):
+            raise ctx.error(
+                k + ("initial_upset",), "a list of initial_upset must hold employee ids as text"
+            )
+        initial_upset: float | tuple[str, ...] = tuple(iu)
+    else:
+        initial_upset = get_float(ctx, exp, "initial_upset", k, default=0.02, low=0.0, high=1.0)
+
+    organisation = _organisation(
+        ctx, get_table(ctx, data, "organisation", ()), seed, base, overrides
+    )
+    parameters = get_parameters(ctx, get_table(ctx, data, "parameters", ()), ("parameters",))
+    arms = _arms(ctx, data, parameters)
+
+    outputs = get_table(ctx, data, "outputs", ())
+    check_keys(ctx, outputs, _OUTPUT_KEYS, ("outputs",))
+    outs = {
+        "daily": get_bool(ctx, outputs, "daily", ("outputs",), True),
+        "employees": get_bool(ctx, outputs, "employees", ("outputs",), True),
+    }
+
+    if "sweep" in data and "sensitivity" in data:
+        raise ctx.error(
+            ("sensitivity",),
+            "a file has either [sweep] or [sensitivity], not both: a sensitivity analysis "
+            "makes its own design",
+        )
+    design, sens = Design(), None
+    if "sweep" in data:
+        design = sweep_design(ctx, get_table(ctx, data, "sweep", ()), seed, parameters, arms)
+    if "sensitivity" in data:
+        design, sens = sensitivity_design(
+            ctx, get_table(ctx, data, "sensitivity", ()), seed, parameters, arms
+        )
+
+    experiment = Experiment(
+        path=path,
+        text=text,
+        name=name,
+        description=description,
+        seed=seed,
+        replicates=replicates,
+        days=days,
+        initial_upset=initial_upset,
+        engine=engine,
+        engine_given=engine_given,
+        replicates_per_unit=per_unit,
+        organisation=organisation,
+        parameters=parameters,
+        arms=arms,
+        outputs=outs,
+        design=design,
+        sensitivity=sens,
+    )
+    # Build the organisation and every arm's scenario now: a run never starts on a file
+    # that would fail part-way.
+    try:
+        org = experiment.org
+    except ValueError as exc:
+        raise ctx.error(("organisation",), str(exc)) from None
+    if isinstance(initial_upset, tuple):
+        try:
+            org.index_of(list(initial_upset))
+        except ValueError as exc:
+            raise ctx.error(("experiment", "initial_upset"), str(exc)) from None
+    for i, arm in enumerate(arms):
+        for j, prog in enumerate(arm.programmes):
+            try:
+                Scenario(org=org, params=experiment.params_at(0, arm), programmes=[prog], days=days)
+            except ValueError as exc:
+                given = {f.name for f in dataclasses.fields(prog) if f.init}
+                raise ctx.error(
+                    ("arms", i, "programmes", j) + _culprit(exc, given),
+                    str(exc),
+                ) from None
+    return experiment
+
+
+def _organisation(ctx: Context, o: dict, seed: int, base: Path, overrides: dict) -> dict:
+    k = ("organisation",)
+    check_keys(ctx, o, _ORG_KEYS, k)
+    if "csv" in o:
+        clash = [
+            key
+            for key in ("preset", "size", "seed", "team_size", "cross_ties", "customer_facing")
+            if key in o
+        ]
+        if clash:
+            raise ctx.error(
+                k + (clash[0],),
+                f"{clash[0]!r} is for generated organisations; "
+                "a csv organisation takes only csv and edges",
+            )
+        out: dict[str, Any] = {}
+        for key, fname in (("csv", "org.csv"), ("edges", "edges.csv")):
+            if key not in o:
+                continue
+            rel = get_str(ctx, o, key, k)
+            p = overrides.get(fname) or (base / rel)
+            if not Path(p).is_file():
+                raise ctx.error(k + (key,), f"no such file: {p}")
+            out[key] = str(Path(p).resolve())
+        return out
+    if "edges" in o:
+        raise ctx.error(k + ("edges",), "edges needs csv (an org chart file)")
+    out = {
+        "preset": get_str(ctx, o, "preset", k, default="office", choices=list(PRESETS)),
+        "size": get_int(ctx, o, "size", k, default=500, low=2, high=10_000_000),
+        "seed": get_int(ctx, o, "seed", k, default=seed, low=0, high=2**63 - 1),
+    }
+    if "team_size" in o:
+        out["team_size"] = get_int(ctx, o, "team_size", k, low=2)
+    if "cross_ties" in o:
+        out["cross_ties"] = get_float(ctx, o, "cross_ties", k, low=0.0, high=1000.0)
+    if "customer_facing" in o:
+        out["customer_facing"] = get_float(ctx, o, "customer_facing", k, low=0.0, high=1.0)
+    return out
+
+
+def _arms(ctx: Context, data: dict, base_params: dict) -> tuple[Arm, ...]:
+    raw = data.get("arms")
+    if raw is None:
+        return (Arm("baseline"),)
+    if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
+        raise ctx.error(("arms",), "must be [[arms]] tables (an array of tables)")
+    if not raw:
+        raise ctx.error(("arms",), "needs at least one arm")
+    prog_keys = _programme_keys()
+    arms, seen = [], set()
+    for i, a in enumerate(raw):
+        k = ("arms", i)
+        check_keys(ctx, a, _ARM_KEYS, k)
+        name = get_str(ctx, a, "name", k)
+        if not _ARM_NAME.match(name):
+            raise ctx.error(
+                k + ("name",),
+                f"arm name {name!r} must start with a letter and hold only letters, "
+                "digits, _ and - (at most 40)",
+            )
+        if name in seen:
+            raise ctx.error(k + ("name",), f"two arms are called {name!r}")
+        seen.add(name)
+        params = get_parameters(ctx, get_table(ctx, a, "parameters", k), k + ("parameters",))
+        progs_raw = a.get("programmes", [])
+        if isinstance(progs_raw, dict):
+            progs_raw = [progs_raw]
+        if not isinstance(progs_raw, list) or not all(isinstance(p, dict) for p in progs_raw):
+            raise ctx.error(k + ("programmes",), "must be a table or an array of tables")
+        progs = []
+        for j, pr in enumerate(progs_raw):
+            pk = k + ("programmes", j)
+            check_keys(ctx, pr, prog_keys, pk)
+            if "kind" not in pr:
+                raise ctx.error(
+                    pk + ("kind",),
+                    "is required: deescalation, active_listening or emotional_regulation",
+                )
+            target = pr.get("target", "random")
+            if not isinstance(target, str) and not (
+                isinstance(target, list) and all(isinstance(t, str) for t in target)
+            ):
+                raise ctx.error(
+                    pk + ("target",),
+                    "must be a targeting rule or a list of employee ids as text, "
+                    f"got {describe(target)}",
+                )
+            try:
+                progs.append(Training(**pr))
+            except ValueError as exc:
+                raise ctx.error(pk + _culprit(exc, pr), str(exc)) from None
+        arms.append(Arm(name, tuple(progs), params, get_str(ctx, a, "description", k, default="")))
+    return tuple(arms)
+
+
+def _culprit(exc: ValueError, present: Iterable[str]) -> tuple[str, ...]:
+    """The key of a programme table that a ``TrainingError`` is about, if it holds one."""
+    present = set(present)
+    for name in getattr(exc, "fields", ()):
+        if name in present:
+            return (name,)
+    return ()

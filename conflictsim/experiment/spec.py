@@ -1,0 +1,276 @@
+"""What an experiment is: its arms, design points, sensitivity question and units of work.
+
+The dataclasses here are the checked form of an experiment file (``load`` builds them,
+``conflictsim.experiment.load``). Replicate ``k`` of every arm and point runs with
+``replicate_seed(seed, k)``, so a unit's numbers do not depend on how the replicates are
+split, on the number of workers, or on the machine (see ``conflictsim.batch``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from conflictsim.organisation import Organisation
+from conflictsim.outcomes import OUTCOMES, SUMMARY_COLUMNS
+from conflictsim.params import REGISTRY, Params
+from conflictsim.scenario import Scenario
+
+#: Per-replicate outcomes a sensitivity analysis can look at (``outcomes.summarise``).
+SUMMARY_OUTCOMES = SUMMARY_COLUMNS
+#: Sweep designs and sensitivity methods.
+SWEEP_DESIGNS = ("grid", "lhs", "sobol")
+SENSITIVITY_METHODS = ("sobol", "morris")
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One arm: the programmes it runs and any parameters it changes.
+
+    Attributes:
+        name: Arm name (letters, digits, ``_`` and ``-``; used in file names).
+        programmes: Training programmes (``conflictsim.Training``).
+        parameters: Parameters this arm sets on top of the experiment's.
+        description: Free text.
+    """
+
+    name: str
+    programmes: tuple[Any, ...] = ()
+    parameters: Mapping[str, float] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Design:
+    """Design points of a sweep or sensitivity analysis.
+
+    Attributes:
+        kind: ``none`` (one point: the experiment's parameters), ``grid``, ``lhs``,
+            ``sobol`` or ``morris``.
+        names: Swept parameters.
+        bounds: ``(low, high)`` of each swept parameter (for grid: the smallest and largest
+            value).
+        points: Parameter values, shape (points, len(names)).
+        samples: The sample size asked for (LHS points, Sobol' base samples, Morris
+            trajectories).
+        levels: Morris grid levels.
+        second_order: Whether a Sobol' design supports second-order indices.
+        seed: Seed of the sampler.
+    """
+
+    kind: str = "none"
+    names: tuple[str, ...] = ()
+    bounds: tuple[tuple[float, float], ...] = ()
+    points: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
+    samples: int = 0
+    levels: int = 4
+    second_order: bool = False
+    seed: int = 0
+
+    @property
+    def n_points(self) -> int:
+        """Number of design points."""
+        return int(self.points.shape[0])
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem: names and bounds."""
+        return {
+            "num_vars": len(self.names),
+            "names": list(self.names),
+            "bounds": [list(b) for b in self.bounds],
+        }
+
+    def values(self, point: int) -> dict[str, float]:
+        """The swept parameters' values at a point (whole numbers where the registry says)."""
+        out: dict[str, float] = {}
+        for j, name in enumerate(self.names):
+            v = float(self.points[point, j])
+            out[name] = int(round(v)) if REGISTRY[name].integer else v
+        return out
+
+
+@dataclass(frozen=True)
+class SensitivitySpec:
+    """What a sensitivity analysis summarises at each design point.
+
+    Attributes:
+        method: ``sobol`` (Saltelli 2010) or ``morris`` (Morris 1991).
+        outcome: A per-replicate outcome (``SUMMARY_OUTCOMES``) or ``net_benefit``.
+        contrast: Two arm names ``(a, b)``: the outcome of ``a`` minus that of ``b``,
+            replicate by replicate; or None for the first arm's outcome.
+        scale: ``absolute`` or ``relative`` (the difference as a share of ``b``'s mean).
+        statistic: ``mean`` or ``median`` over replicates.
+    """
+
+    method: str
+    outcome: str
+    contrast: tuple[str, str] | None = None
+    scale: str = "absolute"
+    statistic: str = "mean"
+
+    @property
+    def label(self) -> str:
+        """The analysed quantity in words (the outcome's label from ``OUTCOMES``)."""
+        what = OUTCOMES[self.outcome].label
+        if self.contrast:
+            what = f"{what}: {self.contrast[0]} minus {self.contrast[1]}"
+            if self.scale == "relative":
+                what += f" (share of {self.contrast[1]})"
+        return f"{self.statistic} of {what}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of work: one design point, one arm, replicates ``first .. first + count - 1``."""
+
+    point: int
+    arm: str
+    first: int
+    count: int
+    point_digits: int = 4
+    replicate_digits: int = 4
+
+    @property
+    def id(self) -> str:
+        """File-name-safe id, e.g. ``p0000__baseline__r0000-0049``."""
+        last = self.first + self.count - 1
+        w = self.replicate_digits
+        return f"p{self.point:0{self.point_digits}d}__{self.arm}__r{self.first:0{w}d}-{last:0{w}d}"
+
+
+@dataclass(eq=False)
+class Experiment:
+    """A validated experiment file.
+
+    Build one with ``load`` (a file) or ``loads`` (text). Everything is checked when it is
+    built, so a run never starts on a file it would fail on later.
+
+    Attributes:
+        path: The file, or None for text.
+        text: The file's text.
+        name: Experiment name.
+        description: Free text.
+        seed: Seed of the whole experiment (replicate k of every arm shares a seed).
+        replicates: Replicates per arm and design point.
+        days: Working days simulated (250 is a year).
+        initial_upset: Share of employees upset on day 0, or a list of employee ids.
+        engine: Name of the runner in ``conflictsim.runs.ENGINES``.
+        engine_given: Whether the file names the engine (else the default was taken).
+        replicates_per_unit: Replicates in one unit of work.
+        organisation: How to build the organisation: ``preset``, ``size``, ``seed`` and
+            generator options, or ``csv`` and ``edges`` (absolute paths).
+        parameters: Parameters set for every arm.
+        arms: The arms, the first being the reference of comparisons.
+        outputs: ``daily`` and ``employees``: what each unit keeps besides the summary.
+        design: The design points (one point when nothing is swept).
+        sensitivity: What a sensitivity analysis summarises, or None.
+    """
+
+    path: Path | None
+    text: str
+    name: str
+    description: str
+    seed: int
+    replicates: int
+    days: int
+    initial_upset: float | tuple[str, ...]
+    engine: str
+    engine_given: bool
+    replicates_per_unit: int
+    organisation: dict[str, Any]
+    parameters: dict[str, float]
+    arms: tuple[Arm, ...]
+    outputs: dict[str, bool]
+    design: Design
+    sensitivity: SensitivitySpec | None = None
+
+    @cached_property
+    def org(self):
+        """The organisation (built once)."""
+        o = self.organisation
+        if "csv" in o:
+            return Organisation.from_csv(o["csv"], edges=o.get("edges"))
+        opts = {k: o[k] for k in ("team_size", "cross_ties", "customer_facing") if k in o}
+        return Organisation.generate(size=o["size"], preset=o["preset"], seed=o["seed"], **opts)
+
+    @property
+    def arm_names(self) -> list[str]:
+        """Arm names in file order."""
+        return [a.name for a in self.arms]
+
+    @property
+    def n_points(self) -> int:
+        """Number of design points."""
+        return self.design.n_points
+
+    def input_files(self) -> dict[str, Path]:
+        """Files the experiment reads besides itself: ``org.csv`` and ``edges.csv``."""
+        out = {}
+        if "csv" in self.organisation:
+            out["org.csv"] = Path(self.organisation["csv"])
+            if self.organisation.get("edges"):
+                out["edges.csv"] = Path(self.organisation["edges"])
+        return out
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the file's text and of every file it reads: what a resume must match."""
+        h = hashlib.sha256(self.text.encode())
+        for name, path in sorted(self.input_files().items()):
+            h.update(name.encode())
+            h.update(Path(path).read_bytes())
+        return h.hexdigest()
+
+    def params_at(self, point: int, arm: Arm | str) -> Params:
+        """Parameters of one arm at one design point."""
+        if isinstance(arm, str):
+            arm = self.arms[self.arm_names.index(arm)]
+        return Params(**self.parameters, **arm.parameters, **self.design.values(point))
+
+    def scenarios(self, point: int = 0) -> dict[str, Any]:
+        """Arm name to ``Scenario`` at a design point."""
+        return {
+            arm.name: Scenario(
+                org=self.org,
+                params=self.params_at(point, arm),
+                programmes=arm.programmes,
+                days=self.days,
+                initial_upset=self.initial_upset
+                if isinstance(self.initial_upset, float)
+                else list(self.initial_upset),
+            )
+            for arm in self.arms
+        }
+
+    def points_frame(self):
+        """One row per design point: ``point`` and the swept parameters' values."""
+        rows = [{"point": p, **self.design.values(p)} for p in range(self.n_points)]
+        return pd.DataFrame(rows, columns=["point", *self.design.names])
+
+    def units(self) -> list[Unit]:
+        """Every unit, in the order they are run: point, then block of replicates, then arm.
+
+        Arms alternate within a block so that a run stopped part-way has every arm's
+        results for the same replicates.
+        """
+        per = self.replicates_per_unit
+        pd_ = max(4, len(str(self.n_points - 1)))
+        rd = max(4, len(str(self.replicates - 1)))
+        out = []
+        for p in range(self.n_points):
+            for first in range(0, self.replicates, per):
+                count = min(per, self.replicates - first)
+                out.extend(Unit(p, a.name, first, count, pd_, rd) for a in self.arms)
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"Experiment({self.name!r}: {len(self.arms)} arms x {self.n_points} points x "
+            f"{self.replicates} replicates, {self.days} days, engine {self.engine})"
+        )
