@@ -70,6 +70,7 @@ class Outcome:
         parent: The outcome it is a part of (``conflicts`` for ``conflicts_major``).
         better: ``lower``, ``higher``, or None where neither is better (people trained).
         decimals: Decimals of a mean or a difference of it.
+        whole: Whether one run's value is a count (shown without decimals).
     """
 
     name: str
@@ -79,6 +80,7 @@ class Outcome:
     parent: str | None = None
     better: str | None = "lower"
     decimals: int = 1
+    whole: bool = False
 
     @property
     def row_label(self) -> str:
@@ -88,6 +90,10 @@ class Outcome:
     def fmt(self, value: float, signed: bool = False) -> str:
         """``value`` with thousands separators and this outcome's decimals."""
         return f"{value:{'+' if signed else ''},.{self.decimals}f}"
+
+    def fmt_run(self, value: float) -> str:
+        """One run's value: a count without decimals, anything else as ``fmt``."""
+        return f"{value:,.0f}" if self.whole else self.fmt(value)
 
     def is_better(self, diff: np.ndarray) -> np.ndarray:
         """Where a difference (arm minus reference) favours the arm."""
@@ -100,10 +106,12 @@ def _outcomes(*items: Outcome) -> Mapping[str, Outcome]:
 
 #: Every outcome of a run or a comparison, in the order tables show them.
 OUTCOMES: Mapping[str, Outcome] = _outcomes(
-    Outcome("conflicts", "conflicts", plain="Conflicts"),
-    Outcome("conflicts_minor", "minor conflicts", "minor", "Minor", parent="conflicts"),
-    Outcome("conflicts_major", "major conflicts", "major", "Major", parent="conflicts"),
-    Outcome("conflicts_critical", "critical conflicts", "critical", "Critical", "conflicts"),
+    Outcome("conflicts", "conflicts", plain="Conflicts", whole=True),
+    Outcome("conflicts_minor", "minor conflicts", "minor", "Minor", "conflicts", whole=True),
+    Outcome("conflicts_major", "major conflicts", "major", "Major", "conflicts", whole=True),
+    Outcome(
+        "conflicts_critical", "critical conflicts", "critical", "Critical", "conflicts", whole=True
+    ),
     Outcome("conflict_hours", "conflict hours", plain="Working hours lost", decimals=0),
     Outcome(
         "hours_per_employee_week",
@@ -113,10 +121,10 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
         parent="conflict_hours",
         decimals=2,
     ),
-    Outcome("absent_days", "absent days", plain="Days absent"),
-    Outcome("quits", "quits", plain="People who quit", decimals=2),
+    Outcome("absent_days", "absent days", plain="Days absent", whole=True),
+    Outcome("quits", "quits", plain="People who quit", decimals=2, whole=True),
     Outcome("mean_upset", "upset on an average day", plain="People upset on an average day"),
-    Outcome("trained", "people trained", plain="People trained", better=None),
+    Outcome("trained", "people trained", plain="People trained", better=None, whole=True),
     Outcome("cost_conflict", "cost of conflict", plain="Cost of conflict", decimals=0),
     Outcome("cost_training", "cost of training", plain="Cost of training", decimals=0),
     Outcome("net_benefit", "net benefit", plain="Net benefit", better="higher", decimals=0),
@@ -126,28 +134,33 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
     Outcome(
         "conflicts_untrained",
         "conflicts of the untrained",
-        plain="Conflicts of colleagues who were not trained",
+        "all untrained",
+        "Conflicts of colleagues who were not trained",
+        whole=True,
     ),
     Outcome(
         "conflicts_untrained_d1",
         "conflicts of the untrained 1 tie from a trainee",
         "1 tie from a trainee",
         "One step: work directly with a trainee",
-        parent="conflicts_untrained",
+        "conflicts_untrained",
+        whole=True,
     ),
     Outcome(
         "conflicts_untrained_d2",
         "conflicts of the untrained 2 ties from a trainee",
         "2 ties",
         "Two steps: a colleague of a colleague",
-        parent="conflicts_untrained",
+        "conflicts_untrained",
+        whole=True,
     ),
     Outcome(
         "conflicts_untrained_d3plus",
         "conflicts of the untrained 3 or more ties from a trainee",
         "3 or more",
         "Three or more steps away",
-        parent="conflicts_untrained",
+        "conflicts_untrained",
+        whole=True,
     ),
 )
 

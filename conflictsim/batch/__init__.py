@@ -7,9 +7,16 @@
 - ``compare``: the comparisons of a finished run.
 """
 
-from conflictsim.batch.compare import compare, comparisons
+from conflictsim.batch.comparing import compare, comparisons
 from conflictsim.batch.executors import available_cores
-from conflictsim.batch.run import BatchError, Progress, run, run_unit, stop_on_sigterm, unit_tables
+from conflictsim.batch.runner import (
+    BatchError,
+    Progress,
+    run,
+    run_unit,
+    stop_on_sigterm,
+    unit_tables,
+)
 from conflictsim.batch.store import (
     DESIGN,
     FORMAT,

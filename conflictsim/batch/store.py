@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from conflictsim import __version__
 from conflictsim.batch.executors import available_cores
 from conflictsim.experiment import Experiment, Unit, loads
 from conflictsim.seeds import replicate_seed
+from conflictsim.version import __version__
 
 FORMAT = "conflictsim-batch/1"
 MANIFEST = "manifest.json"

@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
-        from conflictsim import __version__
+        from conflictsim.version import __version__
 
         print(f"conflictsim {__version__}")
         return 0

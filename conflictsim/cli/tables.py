@@ -97,9 +97,11 @@ def format_summary(summary: pd.DataFrame, scn, seed: int) -> str:
         if name not in summary:
             continue
         o, values = OUTCOMES[name], summary[name]
-        row = f"  {o.row_label.ljust(width)}  {o.fmt(values.mean()):>12}"
+        # One run is a count (with n = 1 the "mean" too); a mean over runs has decimals.
+        mean = o.fmt(values.mean()) if n > 1 else o.fmt_run(values.mean())
+        row = f"  {o.row_label.ljust(width)}  {mean:>12}"
         if n > 1:
-            row += f"  {o.fmt(values.min()):>12}  {o.fmt(values.max()):>12}"
+            row += f"  {o.fmt_run(values.min()):>12}  {o.fmt_run(values.max()):>12}"
         lines.append(row)
     lines.append("")
     lines.append("Costs are in the currency of `wage`; hours count both parties of a conflict.")

@@ -14,7 +14,7 @@ block of replicates.
 """
 
 from conflictsim.experiment.designs import MAX_POINTS
-from conflictsim.experiment.load import load, loads
+from conflictsim.experiment.loader import load, loads
 from conflictsim.experiment.spec import (
     SENSITIVITY_METHODS,
     SUMMARY_OUTCOMES,
