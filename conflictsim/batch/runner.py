@@ -273,11 +273,31 @@ def unit_tables(unit: Unit, runs, outputs: dict) -> dict[str, pd.DataFrame | Non
     return {"employees": employees, "daily": daily, "summary": summary}
 
 
+class _Lines:
+    """A log file seen by tqdm: each redraw becomes a line of its own.
+
+    tqdm redraws in place with a carriage return, which a log without a terminal (a batch
+    system's) would keep as one ever longer line.
+    """
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        line = text.replace("\r", "").rstrip()
+        if line:
+            self.stream.write(line + "\n")
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 class Progress:
     """Runs and units done, rate and time left, on standard error (a ``tqdm`` bar).
 
     ``tqdm.auto`` draws it in place on a terminal and as a widget in a notebook; in a log
-    file without a terminal (a batch system's) it is redrawn at most every 30 seconds.
+    file without a terminal (a batch system's) it writes a line at most every 30 seconds,
+    and one at the end.
     """
 
     _FORMAT = (
@@ -301,7 +321,7 @@ class Progress:
             total=total,
             initial=done,
             unit=" runs",
-            file=stream,
+            file=stream if tty else _Lines(stream),
             disable=not enabled,
             mininterval=0.1 if tty else 30.0,
             bar_format=self._FORMAT,

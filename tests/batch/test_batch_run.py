@@ -147,6 +147,20 @@ def test_progress_bar_shows_rate_and_time_left():
     assert stream.getvalue().endswith("\n")  # the bar's line is finished
 
 
+def test_progress_in_a_log_file_is_one_line_per_redraw():
+    import io
+
+    stream = io.StringIO()  # not a terminal
+    bar = batch.Progress(total=10, units=2, stream=stream)
+    bar.advance(5)
+    bar.bar.refresh()
+    bar.advance(5)
+    bar.close()
+    lines = stream.getvalue().splitlines()
+    assert "\r" not in stream.getvalue() and len(lines) >= 2
+    assert "10/10 runs" in lines[-1] and "2/2 units" in lines[-1]
+
+
 def test_progress_bar_is_off_when_not_wanted():
     import io
 

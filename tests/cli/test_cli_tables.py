@@ -70,9 +70,11 @@ def test_summary_shows_mean_and_range_with_each_outcomes_decimals():
     text = tables.format_summary(summary, Scn(), seed=9)
     assert text.startswith("office: 10 employees, 5 days, 3 replicates, seed 9")
     (conflicts,) = [x for x in text.splitlines() if x.startswith("  conflicts ")]
-    assert conflicts.split()[1:] == ["5.0", "3.0", "8.0"]
+    assert conflicts.split()[1:] == ["5.0", "3", "8"]  # a mean has decimals, a run's count none
     (quits,) = [x for x in text.splitlines() if x.startswith("  quits ")]
-    assert quits.split()[1:] == ["0.67", "0.00", "1.00"]
+    assert quits.split()[1:] == ["0.67", "0", "1"]
+    (hours,) = [x for x in text.splitlines() if "per employee per week" in x]
+    assert hours.split()[-3:] == ["0.20", "0.10", "0.30"]  # not a count: decimals throughout
     assert "  per employee per week" in text and "absent days" not in text
 
 
