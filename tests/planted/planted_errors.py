@@ -18,6 +18,7 @@ a minute an error on this machine), so it is not part of CI.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures as cf
 import json
 import os
 import re
@@ -273,9 +274,28 @@ def plant(error: Error, into: Path) -> None:
     target.write_text(text.replace(error.old, error.new))
 
 
-def run_tests(where: Path, timeout: float) -> tuple[str | None, str, float]:
+#: Scratch folders, one per job. The same path each time lets numba reuse its compiled
+#: kernels (its cache is keyed by the source file's path and time stamp) whenever an error
+#: leaves the engine's files as they are.
+SCRATCH = Path(tempfile.gettempdir()) / "conflictsim-planted"
+
+
+def slot(job: int) -> Path:
+    """An empty scratch copy folder for job ``job``."""
+    where = SCRATCH / f"copy{job}"
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    return where
+
+
+def run_tests(where: Path, timeout: float, job: int = 0) -> tuple[str | None, str, float]:
     """Run the tests in ``where`` until the first failure: (failing test, last lines, seconds)."""
-    env = {**os.environ, "PYTHONPATH": str(where), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(where),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "NUMBA_CACHE_DIR": str(SCRATCH / f"numba{job}"),
+    }
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-rf", *TESTS]
     start = time.monotonic()
     try:
@@ -290,12 +310,20 @@ def run_tests(where: Path, timeout: float) -> tuple[str | None, str, float]:
 
 def check_copy_is_clean(timeout: float) -> None:
     """The unplanted copy passes (else every "catch" would mean nothing)."""
-    with tempfile.TemporaryDirectory(prefix="planted-none-") as tmp:
-        copy_project(Path(tmp))
-        failed, tail, seconds = run_tests(Path(tmp), timeout)
+    where = slot(0)
+    copy_project(where)
+    failed, tail, seconds = run_tests(where, timeout)
     if failed is not None or "passed" not in tail:
         raise SystemExit(f"the project without a planted error fails: {failed}\n{tail}")
     print(f"no planted error: every test passes ({seconds:.0f} s)", flush=True)
+
+
+def try_error(error: Error, job: int, timeout: float) -> tuple[dict, str]:
+    """Plant ``error`` in job ``job``'s scratch copy and run the tests."""
+    where = slot(job)
+    plant(error, where)
+    failed, tail, seconds = run_tests(where, timeout, job)
+    return {**error.__dict__, "caught_by": failed, "seconds": round(seconds, 1)}, tail
 
 
 def report(results: list[dict]) -> str:
@@ -327,6 +355,14 @@ def write_report(results: list[dict]) -> None:
             REPORT.write_text(f"{head}{MARK_START}\n{report(results)}\n{MARK_END}{tail}")
 
 
+def _show(result: dict, tail: str, keep: bool) -> dict:
+    print(f"{result['name']:32} {result['caught_by'] or 'NOT CAUGHT'}  ({result['seconds']:.0f} s)",
+          flush=True)  # fmt: skip
+    if keep:
+        print(tail, flush=True)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     """Plant each error in turn and run the tests; 1 if any error was not caught."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -334,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="print the tests' last lines")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per error")
     ap.add_argument("--no-clean-check", action="store_true", help="skip the unplanted run")
+    ap.add_argument("--jobs", type=int, default=1, help="errors tried at once (one per core)")
     args = ap.parse_args(argv)
     chosen = [e for e in ERRORS if not args.only or e.name in args.only]
     if args.only and len(chosen) != len(args.only):
@@ -342,14 +379,20 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_clean_check:
         check_copy_is_clean(args.timeout)
     results = []
-    for error in chosen:
-        with tempfile.TemporaryDirectory(prefix=f"planted-{error.name}-") as tmp:
-            plant(error, Path(tmp))
-            failed, tail, seconds = run_tests(Path(tmp), args.timeout)
-        results.append({**error.__dict__, "caught_by": failed, "seconds": round(seconds, 1)})
-        print(f"{error.name:32} {failed or 'NOT CAUGHT'}  ({seconds:.0f} s)", flush=True)
-        if args.keep:
-            print(tail, flush=True)
+    with cf.ThreadPoolExecutor(args.jobs) as pool:
+        jobs = list(range(args.jobs))
+        futures = {}
+        for error in chosen:
+            if not jobs:  # wait for a free scratch folder
+                done = next(cf.as_completed(futures))
+                jobs.append(futures.pop(done))
+                results.append(_show(*done.result(), args.keep))
+            job = jobs.pop()
+            futures[pool.submit(try_error, error, job, args.timeout)] = job
+        for done in cf.as_completed(futures):
+            results.append(_show(*done.result(), args.keep))
+    order = {e.name: k for k, e in enumerate(ERRORS)}
+    results.sort(key=lambda r: order[r["name"]])
     if not args.only:
         write_report(results)
     missed = [r["name"] for r in results if r["caught_by"] is None]
