@@ -168,25 +168,51 @@ def test_budget_is_never_exceeded_and_is_used(org, refresher, waves):
         assert model.cost_training <= budget + 1e-6
 
 
+class RegulationLog(cs.ConflictModel):
+    """The Mesa model, noting each employee's regulation as the model used it on each day.
+
+    ``_train(day)`` runs at the end of day ``day`` (and at day 0 before the first step),
+    after the day's encounters, recovery and turnover and before today's sessions, so the
+    traits it sees are the ones ``step`` computed for that day.
+    """
+
+    def _train(self, day: int) -> None:
+        if not hasattr(self, "regulation_on"):
+            self.regulation_on = {}
+        self.regulation_on[day] = [a.regulation for a in self.employees]
+        super()._train(day)
+
+
 def test_latent_shift_halves_at_the_half_life_and_refreshers_restore_it():
-    prog = cs.Training("emotional_regulation", half_life_days=50, refresher_days=80)
+    half_life, refresher = 50, 80
+    prog = cs.Training("emotional_regulation", half_life_days=half_life, refresher_days=refresher)
     assert prog.remaining(50) == pytest.approx(0.5)
     assert prog.remaining(100) == pytest.approx(0.25)
     org = cs.Organisation.from_graph(nx.empty_graph(3))
-    params = cs.Params(regulation_sd=2.0)
+    params = quiet(regulation_sd=2.0)  # nobody quits, so nobody's training is lost
     scn = cs.Scenario(org, params, programmes=[prog], days=130, initial_upset=0.0)
-    model = cs.ConflictModel(scn, rng=4)
-    a = model.employees[0]
-    z0 = a.z_regulation
+    model = RegulationLog(scn, rng=4)
+    z0 = np.array([a.z_regulation for a in model.employees])
     shift = 0.5 * 2.0  # d times the population SD
-    model.run_for(50)  # trained at the end of day 0; on day 50, 50 days have passed
-    a.update_traits(50, model.programmes)
-    assert a.regulation == pytest.approx(1 / (1 + math.exp(-(z0 + shift * 0.5))))
-    model.run_for(30)  # refresher at the end of day 80
-    a.update_traits(81, model.programmes)
-    assert a.regulation == pytest.approx(1 / (1 + math.exp(-(z0 + shift * 0.5 ** (1 / 50)))))
+
+    def expected(days_since):
+        return 1 / (1 + np.exp(-(z0 + shift * 0.5 ** (days_since / half_life))))
+
+    model.run_for(130)  # no update_traits call of our own: the model's values are read
+    used = {day: np.array(values) for day, values in model.regulation_on.items()}
+    # Trained at the end of day 0, so day 0 ran untrained and day d (1..80) carries the
+    # shift left d days after day 0: half of it on day 50.
+    assert used[0] == pytest.approx(1 / (1 + np.exp(-z0)), rel=1e-12)
+    for day in (1, 49, 50, 51, 80):
+        assert used[day] == pytest.approx(expected(day), rel=1e-12), day
+    assert used[50] == pytest.approx(1 / (1 + np.exp(-(z0 + shift / 2))), rel=1e-12)
+    # Refresher at the end of day 80: full shift on day 80 + k is back to 0.5^(k / 50).
+    for day in (81, 82, 130):
+        assert used[day] == pytest.approx(expected(day - refresher), rel=1e-12), day
+    # A day off either way would show: the trait moves by far more than the tolerance.
+    for other in (49, 51):
+        assert np.abs(expected(other) - expected(50)).min() > 1e-4
     # Sessions: 3 people on day 0 and again on day 80; no third session before day 130.
-    model.run_for(50)
     assert model.sessions.tolist() == [6]
     assert model.cost_training == pytest.approx(6 * prog.session_cost(params))
     assert model.people_trained == 3
