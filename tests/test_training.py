@@ -233,14 +233,28 @@ def test_waves_roll_out_on_their_days():
 
 
 def test_quitting_trainees_lose_their_training():
-    org = cs.Organisation.from_graph(nx.empty_graph(200))
-    params = cs.Params(quit_base=0.05, vacancy_days=0)
-    prog = cs.Training("active_listening")
-    scn = cs.Scenario(org, params, programmes=[prog], days=20, initial_upset=0.0)
+    # Everyone trained at the end of day 0; nobody upset, so each draws a quit with exactly
+    # q on each of days 1..days (none on day 0: quits are drawn in step 8 of a simulated
+    # day). Posts refill the same day with an untrained hire, so the trained count after
+    # `days` steps is Binomial(n, (1 - q)^days).
+    n, q, days = 5000, 0.05, 2
+    params = quiet(quit_base=q, vacancy_days=0)
+    scn = cs.Scenario(cs.Organisation.from_graph(nx.empty_graph(n)), params,
+                      programmes=[cs.Training("active_listening")], days=days,
+                      initial_upset=0.0)  # fmt: skip
     model = cs.ConflictModel(scn, rng=0)
-    model.run_for(20)
+    assert model.people_trained == n
+    model.run_for(days)
     trained_now = sum(a.trained for a in model.employees)
-    assert 0 < trained_now < 200 * (1 - 0.05) ** 10
+    assert not any(a.vacant for a in model.employees)
+    p = (1 - q) ** days
+    se = math.sqrt(n * p * (1 - p))
+    # Training lost a day late (or quits drawn on day 0 too) would leave n (1 - q)^(days -/+ 1)
+    # trained, 11.3 (10.8) standard errors from n p; training kept by a hire would leave n.
+    # (quit_base is at most 0.05, and two days separate the alternatives best.)
+    for wrong in ((1 - q) ** (days - 1), (1 - q) ** (days + 1)):
+        assert abs(n * wrong - n * p) / se >= 10
+    assert abs(trained_now - n * p) <= 4.5 * se, (trained_now, n * p, se)
 
 
 def test_responders_lower_severity():
