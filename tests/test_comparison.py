@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 import conflictsim as cs
-from conflictsim.comparison import mean_ci, p_better, ripple
+from conflictsim.comparison import Comparison, mean_ci, p_better, ripple
 from conflictsim.runs import ArmRuns
 
 
@@ -42,7 +42,7 @@ def test_arms_differing_only_in_kind_train_the_same_people(small_org):
     assert not (masks[0][0] == masks[0][1]).all()
 
 
-def test_table_columns_and_paired_arithmetic(small_org):
+def test_table_columns_and_training_cost(small_org):
     arms = {
         "baseline": cs.Scenario(small_org, days=40),
         "listening": cs.Scenario(
@@ -57,16 +57,65 @@ def test_table_columns_and_paired_arithmetic(small_org):
     assert summary_cols | {"net_benefit", "roi", "conflicts_untrained",
                            "conflicts_untrained_d1", "conflicts_untrained_d2",
                            "conflicts_untrained_d3plus"} <= outcomes  # fmt: skip
-    a, b = cmp.runs["listening"].summary, cmp.runs["baseline"].summary
-    row = t.set_index("outcome").loc["conflicts"]
-    assert row["mean"] == pytest.approx((a["conflicts"] - b["conflicts"]).mean())
-    net = (b["cost_conflict"] - a["cost_conflict"]) - (a["cost_training"] - b["cost_training"])
-    assert t.set_index("outcome").loc["net_benefit", "mean"] == pytest.approx(net.mean())
-    roi = (net / (a["cost_training"] - b["cost_training"])).mean()
-    assert t.set_index("outcome").loc["roi", "mean"] == pytest.approx(roi)
     # Training cost: 60 people, one session each, fee plus hours at the wage.
     prog = cs.Training("active_listening")
+    a = cmp.runs["listening"].summary
     assert (a["cost_training"] == 60 * prog.session_cost(cs.Params())).all()
+
+
+def fabricated(summary: dict, conflicts: list) -> ArmRuns:
+    """Two replicates of an arm with chosen totals, on a three-person path."""
+    return ArmRuns(
+        pd.DataFrame({"replicate": [0, 1], **summary}),
+        pd.DataFrame(),
+        np.array(conflicts),
+        np.zeros((2, 3), dtype=bool),
+    )
+
+
+def test_paired_differences_net_benefit_and_roi_on_known_numbers():
+    # Replicate 0: conflict costs 1000 less for 250 more training: net 750, ROI 3.0.
+    # Replicate 1: 600 less for 200 more (the baseline itself spent 100): net 400, ROI 2.0.
+    org = cs.Organisation.from_graph(nx.path_graph(3))
+    scenarios = {"baseline": cs.Scenario(org, days=10), "arm": cs.Scenario(org, days=10)}
+    runs = {
+        "baseline": fabricated(
+            {
+                "conflicts": [40, 50],
+                "cost_conflict": [5000.0, 6000.0],
+                "cost_training": [0.0, 100.0],
+            },
+            [[4, 6, 2], [5, 5, 5]],
+        ),  # fmt: skip
+        "arm": fabricated(
+            {
+                "conflicts": [30, 47],
+                "cost_conflict": [4000.0, 5400.0],
+                "cost_training": [250.0, 300.0],
+            },
+            [[3, 6, 1], [5, 4, 6]],
+        ),  # fmt: skip
+    }
+    cmp = Comparison(scenarios, runs)
+    paired = cmp.paired.set_index("replicate")
+    assert paired["conflicts"].tolist() == [-10, -3]
+    assert paired["net_benefit"].tolist() == [750, 400]
+    assert paired["roi"].tolist() == [3.0, 2.0]
+    t = cmp.table.set_index("outcome")
+    assert t.loc["conflicts", "mean"] == -6.5
+    assert t.loc["net_benefit", "mean"] == 575
+    # The mean of the replicates' ROIs: not the ratio of means (575 / 225 = 2.56), nor net
+    # benefit over the arm's whole training bill ((3 + 4 / 3) / 2 = 2.17).
+    assert t.loc["roi", "mean"] == 2.5
+    # 95% interval of two values: mean -/+ t(0.975, 1) * sd / sqrt(2) = 12.706 * 175.
+    assert t.loc["net_benefit", ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [575 - 12.7062047 * 175, 575 + 12.7062047 * 175]
+    )
+    assert t.loc["roi", ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [2.5 - 12.7062047 * 0.5, 2.5 + 12.7062047 * 0.5]
+    )
+    assert t.loc["net_benefit", "p_better"] == 1.0
+    assert t.loc["conflicts", ["arm_mean", "baseline_mean"]].tolist() == [38.5, 45.0]
 
 
 def test_mean_ci_is_the_student_t_interval():
