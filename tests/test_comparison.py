@@ -9,6 +9,7 @@ from scipy import stats
 import conflictsim as cs
 from conflictsim.comparison import Comparison, mean_ci, p_better, ripple
 from conflictsim.runs import ArmRuns
+from conflictsim.training import distance_to_trained
 
 
 @pytest.fixture(scope="module")
@@ -147,17 +148,62 @@ def test_ripple_split_on_a_path_with_known_answer():
     assert out["conflicts_untrained_d1"][1].tolist() == [7 + 4]  # baseline, same people
 
 
-def test_deescalation_for_half_a_call_centre_helps_trainees_and_colleagues():
-    org = cs.Organisation.generate(200, "call_centre", seed=1)
+def layered_org(m: int = 8) -> tuple[cs.Organisation, list[str]]:
+    """Trainees, two rings of untrained colleagues around them, and a separate group.
+
+    A clique of ``m`` trainees (distance 0); two cliques of ``m`` each tied to one trainee
+    (distance 1); two cliques of ``m`` each tied to one distance-1 colleague (distance 2);
+    and three cliques of ``m`` with no path to any trainee (3+). Employees at distance 2
+    meet only untrained colleagues, so their change in conflict is pure spillover through
+    the network; the separate group cannot be reached at all, so with common random
+    numbers its conflicts are exactly the same in both arms.
+    """
+    g = nx.Graph()
+    trainees = list(range(m))
+    d1, d2 = list(range(m, 3 * m)), list(range(3 * m, 5 * m))
+    for group in (trainees, d1[:m], d1[m:], d2[:m], d2[m:]):
+        g.add_edges_from((a, b) for i, a in enumerate(group) for b in group[i + 1 :])
+    g.add_edges_from((v, trainees[j % m]) for j, v in enumerate(d1))
+    g.add_edges_from((v, d1[j]) for j, v in enumerate(d2))
+    g.add_edges_from(nx.relabel_nodes(nx.caveman_graph(3, m), lambda v: v + 5 * m).edges)
+    return cs.Organisation.from_graph(g, contact_prob=0.5), [str(i) for i in trainees]
+
+
+def test_deescalation_ripple_reaches_untrained_colleagues_only_through_the_network():
+    # Half a call centre trained (the old test) could not tell the ripple from the direct
+    # effect: nearly every untrained person has a trainee team-mate, and their conflicts
+    # with trainees fall whenever the trainees improve. Here the distance classes are
+    # known, and so are two answers: a real fall at distance 2, exactly none at 3+.
+    org, trainees = layered_org()
+    dist = distance_to_trained(org, np.isin(org.ids, trainees))
+    assert np.bincount(np.minimum(dist, 3)).tolist() == [8, 16, 16, 24]
+    params = cs.Params(trigger=0.02, transmission=0.4)  # contagion matters
+    prog = cs.Training("deescalation", target=trainees, half_life_days=1e9)
     arms = {
-        "baseline": cs.Scenario(org, days=120),
-        "deescalation": cs.Scenario(
-            org, days=120, programmes=[cs.Training("deescalation", coverage=0.5)]
-        ),
+        "baseline": cs.Scenario(org, params, days=120),
+        "deescalation": cs.Scenario(org, params, days=120, programmes=[prog]),
     }
-    t = cs.compare(arms, replicates=12, seed=1).table.set_index("outcome")
-    assert t.loc["conflicts", "ci_high"] < 0
-    assert t.loc["conflicts_untrained", "ci_high"] < 0
+    cmp = cs.compare(arms, replicates=100, seed=1)
+    paired = cmp.paired
+    assert (cmp.runs["deescalation"].trained == np.isin(org.ids, trainees)).all()
+
+    def assert_falls(col):  # mean paired change below 0 by more than 4.5 standard errors
+        d = paired[col].to_numpy()
+        se = d.std(ddof=1) / np.sqrt(d.size)
+        assert d.mean() + 4.5 * se < 0, f"{col}: mean change {d.mean():.1f}, se {se:.2f}"
+
+    assert_falls("conflicts")  # the trainees and those who meet them
+    # Spillover: colleagues who never meet a trainee have fewer conflicts (about 12
+    # standard errors below no change), all of them with other untrained colleagues.
+    assert_falls("conflicts_untrained_d2")
+    # No path to a trainee, no change at all: exactly 0 in every replicate.
+    far = paired["conflicts_untrained_d3plus"]
+    assert (far == 0).all(), f"change at distance 3+: {far.tolist()[:5]}"
+    base = cmp.table.set_index("outcome").loc["conflicts_untrained_d3plus", "baseline_mean"]
+    assert base > 100  # ...though they have plenty of conflict
+    # The classes split the untrained exactly.
+    classes = paired[[f"conflicts_untrained_{c}" for c in ("d1", "d2", "d3plus")]].sum(axis=1)
+    assert (classes == paired["conflicts_untrained"]).all(), "d1 + d2 + d3plus != untrained"
 
 
 def test_compare_refuses_bad_arms(small_org):
