@@ -7,8 +7,9 @@ import pytest
 from scipy import stats
 
 import conflictsim as cs
-from conflictsim.comparison import mean_ci, p_better, ripple
+from conflictsim.comparison import Comparison, mean_ci, p_better, ripple
 from conflictsim.runs import ArmRuns
+from conflictsim.training import distance_to_trained
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_arms_differing_only_in_kind_train_the_same_people(small_org):
     assert not (masks[0][0] == masks[0][1]).all()
 
 
-def test_table_columns_and_paired_arithmetic(small_org):
+def test_table_columns_and_training_cost(small_org):
     arms = {
         "baseline": cs.Scenario(small_org, days=40),
         "listening": cs.Scenario(
@@ -57,16 +58,65 @@ def test_table_columns_and_paired_arithmetic(small_org):
     assert summary_cols | {"net_benefit", "roi", "conflicts_untrained",
                            "conflicts_untrained_d1", "conflicts_untrained_d2",
                            "conflicts_untrained_d3plus"} <= outcomes  # fmt: skip
-    a, b = cmp.runs["listening"].summary, cmp.runs["baseline"].summary
-    row = t.set_index("outcome").loc["conflicts"]
-    assert row["mean"] == pytest.approx((a["conflicts"] - b["conflicts"]).mean())
-    net = (b["cost_conflict"] - a["cost_conflict"]) - (a["cost_training"] - b["cost_training"])
-    assert t.set_index("outcome").loc["net_benefit", "mean"] == pytest.approx(net.mean())
-    roi = (net / (a["cost_training"] - b["cost_training"])).mean()
-    assert t.set_index("outcome").loc["roi", "mean"] == pytest.approx(roi)
     # Training cost: 60 people, one session each, fee plus hours at the wage.
     prog = cs.Training("active_listening")
+    a = cmp.runs["listening"].summary
     assert (a["cost_training"] == 60 * prog.session_cost(cs.Params())).all()
+
+
+def fabricated(summary: dict, conflicts: list) -> ArmRuns:
+    """Two replicates of an arm with chosen totals, on a three-person path."""
+    return ArmRuns(
+        pd.DataFrame({"replicate": [0, 1], **summary}),
+        pd.DataFrame(),
+        np.array(conflicts),
+        np.zeros((2, 3), dtype=bool),
+    )
+
+
+def test_paired_differences_net_benefit_and_roi_on_known_numbers():
+    # Replicate 0: conflict costs 1000 less for 250 more training: net 750, ROI 3.0.
+    # Replicate 1: 600 less for 200 more (the baseline itself spent 100): net 400, ROI 2.0.
+    org = cs.Organisation.from_graph(nx.path_graph(3))
+    scenarios = {"baseline": cs.Scenario(org, days=10), "arm": cs.Scenario(org, days=10)}
+    runs = {
+        "baseline": fabricated(
+            {
+                "conflicts": [40, 50],
+                "cost_conflict": [5000.0, 6000.0],
+                "cost_training": [0.0, 100.0],
+            },
+            [[4, 6, 2], [5, 5, 5]],
+        ),  # fmt: skip
+        "arm": fabricated(
+            {
+                "conflicts": [30, 47],
+                "cost_conflict": [4000.0, 5400.0],
+                "cost_training": [250.0, 300.0],
+            },
+            [[3, 6, 1], [5, 4, 6]],
+        ),  # fmt: skip
+    }
+    cmp = Comparison(scenarios, runs)
+    paired = cmp.paired.set_index("replicate")
+    assert paired["conflicts"].tolist() == [-10, -3]
+    assert paired["net_benefit"].tolist() == [750, 400]
+    assert paired["roi"].tolist() == [3.0, 2.0]
+    t = cmp.table.set_index("outcome")
+    assert t.loc["conflicts", "mean"] == -6.5
+    assert t.loc["net_benefit", "mean"] == 575
+    # The mean of the replicates' ROIs: not the ratio of means (575 / 225 = 2.56), nor net
+    # benefit over the arm's whole training bill ((3 + 4 / 3) / 2 = 2.17).
+    assert t.loc["roi", "mean"] == 2.5
+    # 95% interval of two values: mean -/+ t(0.975, 1) * sd / sqrt(2) = 12.706 * 175.
+    assert t.loc["net_benefit", ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [575 - 12.7062047 * 175, 575 + 12.7062047 * 175]
+    )
+    assert t.loc["roi", ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [2.5 - 12.7062047 * 0.5, 2.5 + 12.7062047 * 0.5]
+    )
+    assert t.loc["net_benefit", "p_better"] == 1.0
+    assert t.loc["conflicts", ["arm_mean", "baseline_mean"]].tolist() == [38.5, 45.0]
 
 
 def test_mean_ci_is_the_student_t_interval():
@@ -98,17 +148,62 @@ def test_ripple_split_on_a_path_with_known_answer():
     assert out["conflicts_untrained_d1"][1].tolist() == [7 + 4]  # baseline, same people
 
 
-def test_deescalation_for_half_a_call_centre_helps_trainees_and_colleagues():
-    org = cs.Organisation.generate(200, "call_centre", seed=1)
+def layered_org(m: int = 8) -> tuple[cs.Organisation, list[str]]:
+    """Trainees, two rings of untrained colleagues around them, and a separate group.
+
+    A clique of ``m`` trainees (distance 0); two cliques of ``m`` each tied to one trainee
+    (distance 1); two cliques of ``m`` each tied to one distance-1 colleague (distance 2);
+    and three cliques of ``m`` with no path to any trainee (3+). Employees at distance 2
+    meet only untrained colleagues, so their change in conflict is pure spillover through
+    the network; the separate group cannot be reached at all, so with common random
+    numbers its conflicts are exactly the same in both arms.
+    """
+    g = nx.Graph()
+    trainees = list(range(m))
+    d1, d2 = list(range(m, 3 * m)), list(range(3 * m, 5 * m))
+    for group in (trainees, d1[:m], d1[m:], d2[:m], d2[m:]):
+        g.add_edges_from((a, b) for i, a in enumerate(group) for b in group[i + 1 :])
+    g.add_edges_from((v, trainees[j % m]) for j, v in enumerate(d1))
+    g.add_edges_from((v, d1[j]) for j, v in enumerate(d2))
+    g.add_edges_from(nx.relabel_nodes(nx.caveman_graph(3, m), lambda v: v + 5 * m).edges)
+    return cs.Organisation.from_graph(g, contact_prob=0.5), [str(i) for i in trainees]
+
+
+def test_deescalation_ripple_reaches_untrained_colleagues_only_through_the_network():
+    # Half a call centre trained (the old test) could not tell the ripple from the direct
+    # effect: nearly every untrained person has a trainee team-mate, and their conflicts
+    # with trainees fall whenever the trainees improve. Here the distance classes are
+    # known, and so are two answers: a real fall at distance 2, exactly none at 3+.
+    org, trainees = layered_org()
+    dist = distance_to_trained(org, np.isin(org.ids, trainees))
+    assert np.bincount(np.minimum(dist, 3)).tolist() == [8, 16, 16, 24]
+    params = cs.Params(trigger=0.02, transmission=0.4)  # contagion matters
+    prog = cs.Training("deescalation", target=trainees, half_life_days=1e9)
     arms = {
-        "baseline": cs.Scenario(org, days=120),
-        "deescalation": cs.Scenario(
-            org, days=120, programmes=[cs.Training("deescalation", coverage=0.5)]
-        ),
+        "baseline": cs.Scenario(org, params, days=120),
+        "deescalation": cs.Scenario(org, params, days=120, programmes=[prog]),
     }
-    t = cs.compare(arms, replicates=12, seed=1).table.set_index("outcome")
-    assert t.loc["conflicts", "ci_high"] < 0
-    assert t.loc["conflicts_untrained", "ci_high"] < 0
+    cmp = cs.compare(arms, replicates=100, seed=1)
+    paired = cmp.paired
+    assert (cmp.runs["deescalation"].trained == np.isin(org.ids, trainees)).all()
+
+    def assert_falls(col):  # mean paired change below 0 by more than 4.5 standard errors
+        d = paired[col].to_numpy()
+        se = d.std(ddof=1) / np.sqrt(d.size)
+        assert d.mean() + 4.5 * se < 0, f"{col}: mean change {d.mean():.1f}, se {se:.2f}"
+
+    assert_falls("conflicts")  # the trainees and those who meet them
+    # Spillover: colleagues who never meet a trainee have fewer conflicts (about 12
+    # standard errors below no change), all of them with other untrained colleagues.
+    assert_falls("conflicts_untrained_d2")
+    # No path to a trainee, no change at all: exactly 0 in every replicate.
+    far = paired["conflicts_untrained_d3plus"]
+    assert (far == 0).all(), f"change at distance 3+: {far.tolist()[:5]}"
+    base = cmp.table.set_index("outcome").loc["conflicts_untrained_d3plus", "baseline_mean"]
+    assert base > 100  # ...though they have plenty of conflict
+    # The classes split the untrained exactly.
+    classes = paired[[f"conflicts_untrained_{c}" for c in ("d1", "d2", "d3plus")]].sum(axis=1)
+    assert (classes == paired["conflicts_untrained"]).all(), "d1 + d2 + d3plus != untrained"
 
 
 def test_compare_refuses_bad_arms(small_org):

@@ -1,7 +1,10 @@
 """The SIS limit of MODEL.md against the exact expected trajectory."""
 
+import itertools
+
 import networkx as nx
 import numpy as np
+import pytest
 from conftest import run_mesa
 from scipy.stats import binom
 
@@ -30,9 +33,59 @@ def exact_sis_complete_graph(n: int, beta: float, gamma: float, i0: int, days: i
     return np.array(out)
 
 
-def test_transition_rows_are_distributions():
-    d = exact_sis_complete_graph(8, 0.2, 0.3, 2, 3)
-    assert np.allclose(d.sum(axis=1), 1.0)
+def brute_force_sis(n: int, beta: float, gamma: float, i0: int, days: int):
+    """The same distribution by brute force: every upset/composed state of K_n's employees.
+
+    Independent of the helper above: no binomials, no convolution. From each of the 2^n
+    states, each employee's next state is enumerated one by one (an upset one stays upset
+    with 1 - gamma; a composed one escapes each upset colleague with 1 - beta), and the
+    probability of every next state is the product over employees.
+    """
+    states = list(itertools.product((0, 1), repeat=n))
+    index = {s: j for j, s in enumerate(states)}
+    transition = np.zeros((len(states), len(states)))
+    for s in states:
+        for t in states:
+            p = 1.0
+            for me in range(n):
+                others_upset = sum(s) - s[me]
+                if s[me]:
+                    p *= (1 - gamma) if t[me] else gamma
+                else:
+                    escape = (1 - beta) ** others_upset
+                    p *= (1 - escape) if t[me] else escape
+            transition[index[s], index[t]] = p
+    dist = np.zeros(len(states))
+    dist[index[tuple([1] * i0 + [0] * (n - i0))]] = 1.0
+    counts = np.array([sum(s) for s in states])
+    out = []
+    for day in range(days + 1):
+        if day:
+            dist = dist @ transition
+        out.append(np.bincount(counts, weights=dist, minlength=n + 1))
+    return np.array(out)
+
+
+def test_exact_sis_helper_by_hand_for_two_employees():
+    # K_2, one upset: it recovers with gamma; the composed one is drawn in with beta.
+    beta, gamma = 0.2, 0.3
+    d = exact_sis_complete_graph(2, beta, gamma, 1, 1)
+    assert d[0].tolist() == [0.0, 1.0, 0.0]
+    assert d[1] == pytest.approx(
+        [gamma * (1 - beta), (1 - gamma) * (1 - beta) + gamma * beta, (1 - gamma) * beta],
+        abs=1e-15,
+    )
+    # Two upset: each stays upset with 1 - gamma; none upset: nobody is ever upset again.
+    two = exact_sis_complete_graph(2, beta, gamma, 2, 1)[1]
+    assert two == pytest.approx([gamma**2, 2 * gamma * (1 - gamma), (1 - gamma) ** 2], abs=1e-15)
+    assert exact_sis_complete_graph(2, beta, gamma, 0, 5)[5].tolist() == [1.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("n, i0", [(3, 1), (5, 2), (6, 6)])
+def test_exact_sis_helper_matches_brute_force_enumeration(n, i0):
+    beta, gamma, days = 0.23, 0.31, 6
+    helper = exact_sis_complete_graph(n, beta, gamma, i0, days)
+    assert helper == pytest.approx(brute_force_sis(n, beta, gamma, i0, days), abs=1e-12)
 
 
 def test_sis_limit_matches_the_exact_markov_chain_on_a_complete_graph():

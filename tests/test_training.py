@@ -168,25 +168,51 @@ def test_budget_is_never_exceeded_and_is_used(org, refresher, waves):
         assert model.cost_training <= budget + 1e-6
 
 
+class RegulationLog(cs.ConflictModel):
+    """The Mesa model, noting each employee's regulation as the model used it on each day.
+
+    ``_train(day)`` runs at the end of day ``day`` (and at day 0 before the first step),
+    after the day's encounters, recovery and turnover and before today's sessions, so the
+    traits it sees are the ones ``step`` computed for that day.
+    """
+
+    def _train(self, day: int) -> None:
+        if not hasattr(self, "regulation_on"):
+            self.regulation_on = {}
+        self.regulation_on[day] = [a.regulation for a in self.employees]
+        super()._train(day)
+
+
 def test_latent_shift_halves_at_the_half_life_and_refreshers_restore_it():
-    prog = cs.Training("emotional_regulation", half_life_days=50, refresher_days=80)
+    half_life, refresher = 50, 80
+    prog = cs.Training("emotional_regulation", half_life_days=half_life, refresher_days=refresher)
     assert prog.remaining(50) == pytest.approx(0.5)
     assert prog.remaining(100) == pytest.approx(0.25)
     org = cs.Organisation.from_graph(nx.empty_graph(3))
-    params = cs.Params(regulation_sd=2.0)
+    params = quiet(regulation_sd=2.0)  # nobody quits, so nobody's training is lost
     scn = cs.Scenario(org, params, programmes=[prog], days=130, initial_upset=0.0)
-    model = cs.ConflictModel(scn, rng=4)
-    a = model.employees[0]
-    z0 = a.z_regulation
+    model = RegulationLog(scn, rng=4)
+    z0 = np.array([a.z_regulation for a in model.employees])
     shift = 0.5 * 2.0  # d times the population SD
-    model.run_for(50)  # trained at the end of day 0; on day 50, 50 days have passed
-    a.update_traits(50, model.programmes)
-    assert a.regulation == pytest.approx(1 / (1 + math.exp(-(z0 + shift * 0.5))))
-    model.run_for(30)  # refresher at the end of day 80
-    a.update_traits(81, model.programmes)
-    assert a.regulation == pytest.approx(1 / (1 + math.exp(-(z0 + shift * 0.5 ** (1 / 50)))))
+
+    def expected(days_since):
+        return 1 / (1 + np.exp(-(z0 + shift * 0.5 ** (days_since / half_life))))
+
+    model.run_for(130)  # no update_traits call of our own: the model's values are read
+    used = {day: np.array(values) for day, values in model.regulation_on.items()}
+    # Trained at the end of day 0, so day 0 ran untrained and day d (1..80) carries the
+    # shift left d days after day 0: half of it on day 50.
+    assert used[0] == pytest.approx(1 / (1 + np.exp(-z0)), rel=1e-12)
+    for day in (1, 49, 50, 51, 80):
+        assert used[day] == pytest.approx(expected(day), rel=1e-12), day
+    assert used[50] == pytest.approx(1 / (1 + np.exp(-(z0 + shift / 2))), rel=1e-12)
+    # Refresher at the end of day 80: full shift on day 80 + k is back to 0.5^(k / 50).
+    for day in (81, 82, 130):
+        assert used[day] == pytest.approx(expected(day - refresher), rel=1e-12), day
+    # A day off either way would show: the trait moves by far more than the tolerance.
+    for other in (49, 51):
+        assert np.abs(expected(other) - expected(50)).min() > 1e-4
     # Sessions: 3 people on day 0 and again on day 80; no third session before day 130.
-    model.run_for(50)
     assert model.sessions.tolist() == [6]
     assert model.cost_training == pytest.approx(6 * prog.session_cost(params))
     assert model.people_trained == 3
@@ -207,14 +233,28 @@ def test_waves_roll_out_on_their_days():
 
 
 def test_quitting_trainees_lose_their_training():
-    org = cs.Organisation.from_graph(nx.empty_graph(200))
-    params = cs.Params(quit_base=0.05, vacancy_days=0)
-    prog = cs.Training("active_listening")
-    scn = cs.Scenario(org, params, programmes=[prog], days=20, initial_upset=0.0)
+    # Everyone trained at the end of day 0; nobody upset, so each draws a quit with exactly
+    # q on each of days 1..days (none on day 0: quits are drawn in step 8 of a simulated
+    # day). Posts refill the same day with an untrained hire, so the trained count after
+    # `days` steps is Binomial(n, (1 - q)^days).
+    n, q, days = 5000, 0.05, 2
+    params = quiet(quit_base=q, vacancy_days=0)
+    scn = cs.Scenario(cs.Organisation.from_graph(nx.empty_graph(n)), params,
+                      programmes=[cs.Training("active_listening")], days=days,
+                      initial_upset=0.0)  # fmt: skip
     model = cs.ConflictModel(scn, rng=0)
-    model.run_for(20)
+    assert model.people_trained == n
+    model.run_for(days)
     trained_now = sum(a.trained for a in model.employees)
-    assert 0 < trained_now < 200 * (1 - 0.05) ** 10
+    assert not any(a.vacant for a in model.employees)
+    p = (1 - q) ** days
+    se = math.sqrt(n * p * (1 - p))
+    # Training lost a day late (or quits drawn on day 0 too) would leave n (1 - q)^(days -/+ 1)
+    # trained, 11.3 (10.8) standard errors from n p; training kept by a hire would leave n.
+    # (quit_base is at most 0.05, and two days separate the alternatives best.)
+    for wrong in ((1 - q) ** (days - 1), (1 - q) ** (days + 1)):
+        assert abs(n * wrong - n * p) / se >= 10
+    assert abs(trained_now - n * p) <= 4.5 * se, (trained_now, n * p, se)
 
 
 def test_responders_lower_severity():
