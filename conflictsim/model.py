@@ -99,6 +99,9 @@ class ConflictModel(mesa.Model):
         seed: The replicate's seed, from which the targeting streams are spawned.
         employees: The agents, in the organisation's index order.
         datacollector: Daily outcomes from day 0 (the state before the first step).
+        today: The last day's counts, and its conflicts' ``parties``: (upset party,
+            other party) index pairs, the other composed at the start of the day unless
+            the two clashed.
         day: The last day simulated (0 before the first step).
     """
 
@@ -271,6 +274,7 @@ class ConflictModel(mesa.Model):
         for a, b, _new, severity in conflicts:
             today["conflicts_by_severity"][severity] += 1
             today["conflict_hours"] += 2 * hours[severity]
+            today["parties"].append((a.index, b.index))
             a.grievance[b.index] = a.grievance.get(b.index, 0.0) + 1
             b.grievance[a.index] = b.grievance.get(a.index, 0.0) + 1
             a.conflicts += 1
@@ -364,4 +368,12 @@ class ConflictModel(mesa.Model):
 
 
 def _empty_day() -> dict[str, Any]:
-    return {"conflicts_by_severity": [0, 0, 0], "absent": 0, "quits": 0, "conflict_hours": 0.0}
+    # parties: each conflict's (upset party, other party) indices; the other party was
+    # composed at the start of the day unless it was a clash.
+    return {
+        "conflicts_by_severity": [0, 0, 0],
+        "absent": 0,
+        "quits": 0,
+        "conflict_hours": 0.0,
+        "parties": [],
+    }
