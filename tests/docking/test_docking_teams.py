@@ -59,7 +59,8 @@ def runs():
 def test_team_daily_counts_agree(runs):
     # Each team's mean conflicts per day over the run (each party counted in their own
     # team), Mesa against engine, team by team within Z standard errors. Power asserted:
-    # a shift of 6% of each team's mean (measured se 0.6-1.2% of the team means).
+    # a shift of 25% of each team's mean (measured se about 2-4% of the team means;
+    # the grievance spiral makes team counts vary widely from run to run).
     scn, mesa, eng = runs
     problems = []
     a = mesa.team_daily[:, 1:, :].mean(axis=1)  # (replicates, teams)
