@@ -86,8 +86,10 @@ def test_listening_and_regulation_shield_the_composed_party(ls, rs, lis, reg):
 
 
 def test_listeners_calm_an_upset_colleague():
+    # The upset hub hardly listens; the composed leaves do: calming is the listener's.
     leaves, calm, lis, reps = 5, 0.2, 0.5, 3000
-    org = with_traits(cs.Organisation.from_graph(nx.star_graph(leaves)), listening=lis)
+    traits = [0.02] + [lis] * leaves
+    org = with_traits(cs.Organisation.from_graph(nx.star_graph(leaves)), listening=traits)
     res = simulate(cs.Scenario(org, quiet(listening_calm=calm), days=1, initial_upset=["0"]), reps)
     p_still = (1 - calm * lis) ** leaves
     assert_mean_close(on_day(res, 1, "upset"), p_still, se=binomial_se(1, p_still, reps))

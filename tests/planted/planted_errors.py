@@ -8,7 +8,7 @@ whether the tests of the mechanisms catch the error. The browser tests are left 
 (they test the page, not the model).
 
     uv run python tests/planted/planted_errors.py            # every error; writes the report
-    uv run python tests/planted/planted_errors.py --only engine_recovery --keep
+    uv run python tests/planted/planted_errors.py --only engine_recovery --keep  # updates it
 
 Results go to tests/planted/results.json and the table in docs/validation.md. The run is
 slow (each error recompiles the engine and runs the tests until the first failure; about
@@ -43,10 +43,12 @@ TESTS = (
     "tests/test_model.py",
     "tests/engine",
     "tests/test_training.py",
+    "tests/test_training_schedule.py",
     "tests/test_sis.py",
     "tests/test_comparison.py",
     "tests/test_calibration.py",
     "tests/test_docking.py",
+    "tests/docking",
     "tests/test_organisation.py",
     "tests/test_orgchart.py",
     "tests/test_params.py",
@@ -393,7 +395,10 @@ def main(argv: list[str] | None = None) -> int:
             results.append(_show(*done.result(), args.keep))
     order = {e.name: k for k, e in enumerate(ERRORS)}
     results.sort(key=lambda r: order[r["name"]])
-    if not args.only:
+    if args.only and RESULTS.is_file():  # update those entries of the last full run
+        fresh = {r["name"]: r for r in results}
+        results = [fresh.get(r["name"], r) for r in json.loads(RESULTS.read_text())]
+    if not args.only or RESULTS.is_file():
         write_report(results)
     missed = [r["name"] for r in results if r["caught_by"] is None]
     print(
