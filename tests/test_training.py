@@ -257,6 +257,27 @@ def test_quitting_trainees_lose_their_training():
     assert abs(trained_now - n * p) <= 4.5 * se, (trained_now, n * p, se)
 
 
+def test_empty_posts_hold_no_training_and_get_no_refreshers():
+    # Everyone trained on day 0, a refresher due on day 3; those who quit on days 1-3
+    # leave their posts empty for the rest of the run. Only people still in post are
+    # refreshed (and paid for), in both simulators.
+    n, q = 400, 0.05
+    params = quiet(quit_base=q, vacancy_days=500)
+    prog = cs.Training("active_listening", refresher_days=3)
+    scn = cs.Scenario(cs.Organisation.from_graph(nx.empty_graph(n)), params,
+                      programmes=[prog], days=4, initial_upset=0.0)  # fmt: skip
+    model = cs.ConflictModel(scn, rng=3)
+    model.run_for(3)
+    in_post = sum(not a.vacant for a in model.employees)
+    assert 0 < in_post < n
+    assert not any(a.trained for a in model.employees if a.vacant)
+    assert model.sessions.tolist() == [n + in_post]
+    res = cs.simulate(scn, replicates=3, seed=5)
+    quits_1_3 = res.daily[res.daily.day.between(1, 3)].groupby("replicate")["quits"].sum()
+    expected = (n + n - quits_1_3.to_numpy()) * prog.session_cost(params)
+    assert res.summary["cost_training"].tolist() == pytest.approx(expected.tolist())
+
+
 def test_responders_lower_severity():
     # Two upset colleagues clash every day and every clash would be major; a present
     # de-escalation trainee tied to both defuses it with responder_success.
