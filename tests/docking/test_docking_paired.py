@@ -16,9 +16,8 @@ grievance spiral), which is what buys power per second of Mesa.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from docking_helpers import check, engine_runs, mesa_runs, power_check
+from docking_helpers import check, engine_runs, mesa_runs, power_check, welch
 
 import conflictsim as cs
 
@@ -36,8 +35,7 @@ def dock_paired(mesa_base, mesa_arm, eng_base, eng_arm, shifts: dict[str, float]
     for name in OUTCOMES:
         dm = mesa_arm.summary[name].to_numpy(float) - mesa_base.summary[name].to_numpy(float)
         de = eng_arm.summary[name].to_numpy(float) - eng_base.summary[name].to_numpy(float)
-        se = np.hypot(dm.std(ddof=1) / np.sqrt(dm.size), de.std(ddof=1) / np.sqrt(de.size))
-        diff = dm.mean() - de.mean()
+        diff, se = welch(dm, de)
         base = eng_base.summary[name].mean()
         check(
             name,

@@ -67,12 +67,10 @@ def test_team_daily_counts_agree(runs):
     b = eng.team_daily[:, 1:, :].mean(axis=1)
     assert a.shape[1] == b.shape[1] == len(scn.org.team_names)
     for t, name in enumerate(scn.org.team_names):
-        se = np.hypot(
-            a[:, t].std(ddof=1) / np.sqrt(a.shape[0]), b[:, t].std(ddof=1) / np.sqrt(b.shape[0])
-        )
+        diff, se = welch(a[:, t], b[:, t])
         check(
             name,
-            a[:, t].mean() - b[:, t].mean(),
+            diff,
             se,
             problems,
             f"Mesa {a[:, t].mean():.3f}, engine {b[:, t].mean():.3f}/day; ",
@@ -177,12 +175,10 @@ def test_hotspot_shares_agree(runs):
 
     a, b = chosen(mesa).astype(float), chosen(eng).astype(float)
     for t, name in enumerate(scn.org.team_names):
-        se = np.hypot(
-            a[:, t].std(ddof=1) / np.sqrt(a.shape[0]), b[:, t].std(ddof=1) / np.sqrt(b.shape[0])
-        )
+        diff, se = welch(a[:, t], b[:, t])
         check(
             name,
-            a[:, t].mean() - b[:, t].mean(),
+            diff,
             se,
             problems,
             f"chosen in {a[:, t].mean():.2f} (Mesa), {b[:, t].mean():.2f} (engine); ",
