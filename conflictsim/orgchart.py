@@ -7,20 +7,20 @@ without it, team-mates and each employee-manager pair are tied (MODEL.md section
 
 Every problem is reported as one ``ValueError`` whose message names the file, the row as a
 spreadsheet shows it (the header is row 1) and the column, so that the command line and
-the dashboard can show it as it is. The rules are documented for users in docs/org_csv.md.
+the dashboard can show it as it is. The rules are documented for users in docs/org_csv.md;
+the rules shared with other CSV files (encoding, separators, quotes, blank rows) live in
+``conflictsim.csvtable``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from conflictsim.csvtable import Table, parse_number, read_bytes, read_table
 from conflictsim.ties import DEFAULT_CONTACT, TIE_KINDS, dedupe_edges
 
 #: Columns an org chart must have.
@@ -42,10 +42,6 @@ MAX_TEAM_TIES = 10_000_000
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0", ""})
 _BOOL_HINT = "use true/false, yes/no, y/n or 1/0 (blank means no)"
-_UTF8_HINT = (
-    "re-save it as UTF-8: in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; "
-    "in LibreOffice tick 'Edit filter settings' and choose 'Unicode (UTF-8)'"
-)
 
 #: A valid example org chart with every column (offered as a download by the dashboard).
 TEMPLATE_CSV = """\
@@ -72,34 +68,6 @@ E001,E007,0.4
 E007,E008,0.5
 E004,E008,0.05
 """
-
-
-@dataclass
-class _Table:
-    """The rows of a CSV file, checked for shape.
-
-    Attributes:
-        label: The file as named in messages.
-        header_row: Spreadsheet row number of the header.
-        columns: Normalised column name to field position (known columns only).
-        rows: Spreadsheet row number and stripped fields of each non-blank data row.
-        decimal_comma: Whether numbers may use a decimal comma (semicolon-separated files).
-    """
-
-    label: str
-    header_row: int
-    columns: dict[str, int]
-    rows: list[tuple[int, list[str]]]
-    decimal_comma: bool
-
-    def error(self, message: str, row: int | None = None, column: str | None = None) -> ValueError:
-        """A ``ValueError`` whose message names this file, the row and the column."""
-        where = self.label
-        if row is not None:
-            where += f", row {row}"
-        if column is not None:
-            where += f", column {column}"
-        return ValueError(f"{where}: {message}")
 
 
 # ---------------------------------------------------------------------- public API
@@ -130,8 +98,8 @@ def read_columns(path: str | Path, edges: str | Path | None = None) -> dict[str,
         ValueError: If a file is missing, unreadable or malformed. The message names the
             file, the row (the header is row 1) and the column.
     """
-    org_data = _read_bytes(path)
-    edges_data = None if edges is None else _read_bytes(edges)
+    org_data = read_bytes(path)
+    edges_data = None if edges is None else read_bytes(edges)
     return parse_columns(
         org_data,
         name=str(path),
@@ -163,7 +131,7 @@ def parse_columns(
     Raises:
         ValueError: If a file is malformed; the message names the file, row and column.
     """
-    table = _read_table(data, name, ORG_REQUIRED, ORG_OPTIONAL, what="employees")
+    table = read_table(data, name, ORG_REQUIRED, ORG_OPTIONAL, what="employees")
     people = _read_employees(table)
     _check_no_cycle(table, people["ids"], people["manager"], people["rows"])
     team = np.asarray(people["team"], dtype=np.int32)
@@ -173,7 +141,7 @@ def parse_columns(
         src, dst, kind = _team_and_manager_ties(table, team, manager, people["team_names"])
         prob = _default_prob(kind)
     else:
-        etable = _read_table(edges, edges_name, EDGES_REQUIRED, EDGES_OPTIONAL)
+        etable = read_table(edges, edges_name, EDGES_REQUIRED, EDGES_OPTIONAL)
         src, dst, kind, prob = _read_ties(etable, table.label, people["ids"], team, manager)
 
     return dict(
@@ -195,177 +163,8 @@ def parse_columns(
     )
 
 
-# ---------------------------------------------------------------------- reading files
-def _read_bytes(path: str | Path) -> bytes:
-    """The bytes of a file; a missing file or a folder is a ``ValueError``."""
-    p = Path(path)
-    if p.is_dir():
-        raise ValueError(f"{path}: is a folder, not a CSV file")
-    if not p.exists():
-        raise ValueError(f"{path}: no such file")
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
-def _decode(data: bytes | str, label: str) -> str:
-    """Text of a UTF-8 file without its byte-order mark; anything else is refused.
-
-    Non-UTF-8 files are refused rather than guessed at (say as Windows-1252): such a guess
-    never fails, so a file in another encoding would load with garbled names, and ids
-    that differ between the org chart and the edges file would no longer match.
-    """
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValueError(f"{label}: is UTF-16 text, not UTF-8; {_UTF8_HINT}")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        byte = data[exc.start]
-        raise ValueError(
-            f"{label}, row {row}: is not UTF-8 text (byte 0x{byte:02X} at byte offset "
-            f"{exc.start}); {_UTF8_HINT}"
-        ) from None
-
-
-def _separator(text: str) -> str:
-    """The field separator: a semicolon if it splits the header into more columns.
-
-    European Excel versions save "CSV" with semicolons (the comma being their decimal
-    mark), so such files are read as they are rather than refused.
-    """
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    by_comma = next(csv.reader([first]), [])
-    by_semicolon = next(csv.reader([first], delimiter=";"), [])
-    return ";" if len(by_semicolon) > len(by_comma) else ","
-
-
-def _column_letter(position: int) -> str:
-    """The spreadsheet letter of a 0-based column position (0 -> A, 26 -> AA)."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _read_table(
-    data: bytes | str,
-    label: str,
-    required: tuple[str, ...],
-    optional: tuple[str, ...],
-    what: str = "ties",
-) -> _Table:
-    """Read a CSV into checked rows: a header with the required columns, no ragged rows.
-
-    Args:
-        data: The file's bytes (or text).
-        label: The file as named in messages.
-        required: Columns that must be present.
-        optional: Columns that are used when present.
-        what: What the data rows are, for the message when there are none.
-
-    Returns:
-        The table; blank rows are left out but still counted in row numbers.
-    """
-    text = _decode(data, label)
-    if not text.strip():
-        raise ValueError(f"{label}: is empty")
-    sep = _separator(text)
-    # strict: an unclosed quote would otherwise swallow the rest of the file silently.
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=sep, strict=True, skipinitialspace=True
-    )
-    header: list[str] | None = None
-    header_row = 0
-    rows: list[tuple[int, list[str]]] = []
-    row = 0
-    while True:
-        row += 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ValueError(f"{label}, row {row}: {_quote_problem(exc)}") from None
-        fields = [f.strip() for f in fields]
-        if not any(fields):
-            continue  # blank lines, and rows of empty cells that Excel leaves, are skipped
-        if header is None:
-            header, header_row = fields, row
-        elif len(fields) != len(header):
-            raise ValueError(
-                f"{label}, row {row}: has {len(fields)} fields but the header has "
-                f"{len(header)} columns; a value that contains a '{sep}' must be in double "
-                "quotes"
-            )
-        else:
-            rows.append((row, fields))
-
-    assert header is not None  # the text is not blank, so some row has content
-    columns = _header_columns(label, header, header_row, required, optional, sep)
-    if not rows:
-        raise ValueError(f"{label}: has a header (row {header_row}) but no {what}")
-    return _Table(label, header_row, columns, rows, decimal_comma=sep == ";")
-
-
-def _quote_problem(exc: csv.Error) -> str:
-    """Plain words for a CSV quoting error (the only kind the strict reader raises here)."""
-    if "end of data" in str(exc):
-        what = "a double quote opened on this row is never closed"
-    elif "expected after" in str(exc):
-        what = (
-            "there is text (perhaps a space) between a closing double quote and the next separator"
-        )
-    else:
-        what = str(exc)
-    return f"cannot be read as CSV: {what}; check the double quotes on this row"
-
-
-def _header_columns(
-    label: str,
-    header: list[str],
-    header_row: int,
-    required: tuple[str, ...],
-    optional: tuple[str, ...],
-    sep: str,
-) -> dict[str, int]:
-    """Positions of the known columns; refuses duplicate and missing columns.
-
-    Names are matched ignoring case and surrounding spaces. Unknown columns are ignored so
-    that an HR export can be used as it is.
-    """
-    seen: dict[str, int] = {}
-    for pos, raw in enumerate(header):
-        key = raw.lower()
-        if not key:
-            continue  # unnamed columns are unknown columns, ignored
-        if key in seen:
-            first = _column_letter(seen[key])
-            raise ValueError(
-                f"{label}, row {header_row}: column {raw!r} appears twice (columns {first} "
-                f"and {_column_letter(pos)}); each column name may appear only once"
-            )
-        seen[key] = pos
-    missing = [c for c in required if c not in seen]
-    if missing:
-        found = ", ".join(h for h in header if h) or "nothing"
-        hint = ""
-        if len(header) == 1 and "\t" in header[0]:
-            hint = "; the file looks tab-separated: save it as comma-separated CSV"
-        raise ValueError(
-            f"{label}, row {header_row}: missing required column(s) {', '.join(missing)}; "
-            f"the header has: {found}{hint}"
-        )
-    return {c: seen[c] for c in required + optional if c in seen}
-
-
 # ---------------------------------------------------------------------- employees
-def _read_employees(table: _Table) -> dict:
+def _read_employees(table: Table) -> dict:
     """Per-employee lists from the org chart's rows, each value checked.
 
     Returns:
@@ -436,7 +235,7 @@ def _read_employees(table: _Table) -> dict:
     }
 
 
-def _parse_bool(table: _Table, row: int, column: str, text: str) -> bool:
+def _parse_bool(table: Table, row: int, column: str, text: str) -> bool:
     """A yes/no cell: true/false, yes/no, y/n, 1/0 in any case; blank is no."""
     word = text.lower()
     if word in _TRUE:
@@ -446,21 +245,11 @@ def _parse_bool(table: _Table, row: int, column: str, text: str) -> bool:
     raise table.error(f"{text!r} is not a yes/no value; {_BOOL_HINT}", row, column)
 
 
-def _parse_number(table: _Table, text: str) -> float | None:
-    """A number, or None if the text is not one (decimal comma in semicolon files)."""
-    if table.decimal_comma and text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _parse_trait(table: _Table, row: int, column: str, text: str) -> float:
+def _parse_trait(table: Table, row: int, column: str, text: str) -> float:
     """A trait cell: a number strictly between 0 and 1, or NaN when blank."""
     if not text:
         return math.nan  # drawn from the population later
-    value = _parse_number(table, text)
+    value = parse_number(table, text)
     if value is None:
         raise table.error(
             f"{text!r} is not a number; give a number strictly between 0 and 1, or leave "
@@ -475,7 +264,7 @@ def _parse_trait(table: _Table, row: int, column: str, text: str) -> float:
     return value
 
 
-def _check_no_cycle(table: _Table, ids: list[str], manager: list[int], rows: list[int]) -> None:
+def _check_no_cycle(table: Table, ids: list[str], manager: list[int], rows: list[int]) -> None:
     """Refuse a management cycle (A reports to B who reports to A), naming its ids."""
     state = [0] * len(manager)  # 0 unseen, 1 on the current chain, 2 leads to the top
     for start in range(len(manager)):
@@ -509,7 +298,7 @@ def _default_prob(kind: np.ndarray) -> np.ndarray:
 
 
 def _team_and_manager_ties(
-    table: _Table, team: np.ndarray, manager: np.ndarray, team_names: list[str]
+    table: Table, team: np.ndarray, manager: np.ndarray, team_names: list[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ties when there is no edges file: all pairs of team-mates, and employee-manager.
 
@@ -551,7 +340,7 @@ def _team_and_manager_ties(
 
 
 def _read_ties(
-    table: _Table, org_label: str, ids: list[str], team: np.ndarray, manager: np.ndarray
+    table: Table, org_label: str, ids: list[str], team: np.ndarray, manager: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Ties from an edges file, each checked; kinds from the org chart.
 
@@ -605,11 +394,11 @@ def _read_ties(
     return lo[order], hi[order], kind[order], p[order]
 
 
-def _parse_prob(table: _Table, row: int, text: str) -> float:
+def _parse_prob(table: Table, row: int, text: str) -> float:
     """A contact_prob cell: a probability in [0, 1], or NaN (the kind's default) if blank."""
     if not text:
         return math.nan
-    value = _parse_number(table, text)
+    value = parse_number(table, text)
     if value is None:
         raise table.error(
             f"{text!r} is not a number; give a daily probability between 0 and 1, or leave "
