@@ -11,7 +11,7 @@ import argparse
 
 from conflictsim.cli.batch import cmd_compare, cmd_report, cmd_run, cmd_sensitivity
 from conflictsim.cli.dashboard import cmd_dashboard
-from conflictsim.cli.org import cmd_check_org
+from conflictsim.cli.org import cmd_check_incidents, cmd_check_org
 from conflictsim.cli.simulate import cmd_simulate
 from conflictsim.organisation import PRESETS
 
@@ -161,6 +161,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("org", metavar="ORG.csv", help="org chart: employee_id, manager_id, team, ...")
     p.add_argument("--edges", metavar="EDGES.csv", help="contacts: source, target[, contact_prob]")
     p.set_defaults(func=cmd_check_org)
+
+    p = sub.add_parser(
+        "check-incidents",
+        help="validate an incident record CSV against an organisation and print a summary",
+    )
+    p.add_argument(
+        "incidents",
+        metavar="FILE",
+        help="incident records: date or day, team or employee_id[, other_id, severity, count]",
+    )
+    org = p.add_mutually_exclusive_group(required=True)
+    org.add_argument("--preset", choices=sorted(PRESETS), help="a generated organisation")
+    org.add_argument("--org", metavar="ORG.csv", help="the organisation's org chart CSV")
+    p.add_argument("--size", type=positive_int, help="number of employees (with --preset)")
+    p.add_argument(
+        "--seed",
+        type=nonneg_int,
+        help="random seed of the generated organisation (with --preset; default: 1)",
+    )
+    p.add_argument("--edges", metavar="EDGES.csv", help="contacts CSV (with --org)")
+    p.set_defaults(func=cmd_check_incidents)
 
     p = sub.add_parser(
         "dashboard", help="start the what-if dashboard for HR planners in your browser"
