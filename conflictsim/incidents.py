@@ -57,6 +57,17 @@ MAX_DAYS = 2_500
 #: Largest count on one row: a group of more incidents than this is surely a typing slip.
 MAX_COUNT = 1_000_000
 
+#: A valid example incident log for ``conflictsim.orgchart.TEMPLATE_CSV``'s organisation
+#: (docs/incidents.md shows it and what it reads as).
+TEMPLATE_CSV = """\
+date,team,employee_id,other_id,severity,count,notes
+2024-03-04,Support,,,minor,3,"three rude calls, one shift"
+2024-03-05,,E004,E005,major,1,raised voices at handover
+2024-03-05,Finance,E008,E004,minor,1,
+2024-03-08,,E003,,Critical,1,formal grievance
+2024-03-11,Leadership,,,minor,0,none this week: the period runs to here
+"""
+
 #: Names shown in full when an unknown team is reported; longer lists are cut short.
 _TEAMS_LISTED = 10
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

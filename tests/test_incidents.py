@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -338,3 +339,17 @@ def test_the_last_day_within_the_limit_is_accepted():
     assert frame.attrs["days"] == 2_500
     with pytest.raises(ValueError, match="2,501 working days"):
         parse_incidents("date,team\n2014-01-06,T1\n2023-08-07,T1\n", OFFICE)
+
+
+# ---------------------------------------------------------------------- the documented example
+DOC = Path(__file__).resolve().parents[1] / "docs" / "incidents.md"
+
+
+def test_the_documented_example_reads_as_documented():
+    doc = DOC.read_text(encoding="utf-8")
+    assert f"```\n{incidents.TEMPLATE_CSV}```" in doc
+    frame = parse_incidents(incidents.TEMPLATE_CSV, TEMPLATE)
+    table = "".join(f"| {d} | {t} | {s} | {c} |\n" for d, t, s, c in records(frame))
+    assert "| day | team | severity | count |\n|---|---|---|---|\n" + table in doc
+    assert frame.attrs == {"days": 6, "first_date": "2024-03-04"}
+    assert '`attrs["days"]` 6, `attrs["first_date"]` `2024-03-04`' in doc
