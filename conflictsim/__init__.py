@@ -28,12 +28,16 @@ _EXPORTS = {
     "compare": "comparison",
     "simulate": "engine",
     "Results": "engine",
+    "Targets": "calibration.targets",
+    "Calibration": "calibration.result",
+    "calibrate": "calibration.fitting",
 }
 
 __all__ = [
     "KINDS",
     "PRESETS",
     "REGISTRY",
+    "Calibration",
     "Comparison",
     "ConflictModel",
     "Employee",
@@ -41,8 +45,10 @@ __all__ = [
     "Params",
     "Results",
     "Scenario",
+    "Targets",
     "Training",
     "__version__",
+    "calibrate",
     "compare",
     "simulate",
 ]
@@ -62,6 +68,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs
     from conflictsim.agents import Employee
+    from conflictsim.calibration.fitting import calibrate
+    from conflictsim.calibration.result import Calibration
+    from conflictsim.calibration.targets import Targets
     from conflictsim.comparison import Comparison, compare
     from conflictsim.engine import Results, simulate
     from conflictsim.model import ConflictModel

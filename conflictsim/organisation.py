@@ -9,6 +9,7 @@ fast engine read the same arrays.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -449,6 +450,23 @@ class Organisation:
                 "kind": np.asarray(TIE_KINDS, dtype=object)[self.edge_kind],
             }
         )
+
+    def fingerprint(self) -> str:
+        """A digest of everything the simulation reads: people, teams, traits and ties.
+
+        A calibration records it and refuses an organisation with another one; the name
+        and free-text roles are left out, since they change no number.
+        """
+        h = hashlib.sha256()
+        h.update("\x1f".join(map(str, self.ids)).encode())
+        h.update("\x1f".join(map(str, self.team_names)).encode())
+        for a in (
+            self.team, self.department, self.manager, self.customer_facing,
+            self.regulation, self.listening, self.edge_src, self.edge_dst, self.edge_prob,
+        ):  # fmt: skip
+            arr = np.ascontiguousarray(a)
+            h.update(str(arr.dtype).encode() + arr.tobytes())
+        return h.hexdigest()[:20]
 
     def summary(self) -> dict[str, Any]:
         """Counts for a quick look: employees, teams, departments, managers, ties."""

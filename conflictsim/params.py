@@ -16,6 +16,52 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Prior:
+    """A prior distribution of one parameter: what is believed before calibration.
+
+    Attributes:
+        kind: ``"uniform"`` (every value in the range equally plausible) or
+            ``"loguniform"`` (every order of magnitude equally plausible; ``low > 0``).
+        low: Smallest plausible value.
+        high: Largest plausible value.
+        source: Why this range: a study in shared/EVIDENCE.md, or "assumption".
+    """
+
+    kind: str
+    low: float
+    high: float
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("uniform", "loguniform"):
+            raise ValueError(f"prior kind must be uniform or loguniform, got {self.kind!r}")
+        if not self.low < self.high or (self.kind == "loguniform" and self.low <= 0):
+            raise ValueError(f"prior range {self.low!r}-{self.high!r} is empty or not positive")
+
+    def ppf(self, u: Any) -> Any:
+        """Values at cumulative probabilities ``u`` in [0, 1] (the quantile function)."""
+        import numpy as np
+
+        u = np.asarray(u, dtype=float)
+        if self.kind == "uniform":
+            return self.low + u * (self.high - self.low)
+        return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+
+    def cdf(self, x: Any) -> Any:
+        """Cumulative probability of values ``x`` (inverse of ``ppf``)."""
+        import numpy as np
+
+        x = np.clip(np.asarray(x, dtype=float), self.low, self.high)
+        if self.kind == "uniform":
+            return (x - self.low) / (self.high - self.low)
+        return (np.log(x) - np.log(self.low)) / (np.log(self.high) - np.log(self.low))
+
+    def describe(self) -> str:
+        """The prior in words, for tables: "uniform 0.01-0.5"."""
+        return f"{self.kind} {self.low:g}-{self.high:g}"
+
+
+@dataclass(frozen=True)
 class ParamSpec:
     """Declaration of one model parameter.
 
@@ -31,6 +77,10 @@ class ParamSpec:
         integer: Whether the value must be a whole number.
         plausible: Range the evidence supports, for sensitivity analysis; defaults to
             ``(low, high)``.
+        prior: Prior distribution for calibration and uncertainty analysis; by default
+            uniform over ``plausible`` with the parameter's own source. ``None`` for
+            parameters that are not uncertain (scale conventions such as the latent
+            trait mean and SD).
     """
 
     name: str
@@ -43,6 +93,14 @@ class ParamSpec:
     unit: str = ""
     integer: bool = False
     plausible: tuple[float, float] | None = None
+    prior: Prior | None = None
+
+    def __post_init__(self) -> None:
+        if self.prior is None and self.plausible is not None:
+            object.__setattr__(self, "prior", Prior("uniform", *self.plausible, self.source))
+        prior = self.prior
+        if prior is not None and not self.low <= prior.low < prior.high <= self.high:
+            raise ValueError(f"prior of {self.name!r} leaves its allowed range")
 
     @property
     def sweep_range(self) -> tuple[float, float]:
@@ -164,6 +222,12 @@ REGISTRY: dict[str, ParamSpec] = {
             "triggers",
             "probability/day",
             plausible=(0.02, 0.08),
+            prior=Prior(
+                "loguniform",
+                0.002,
+                0.2,
+                "assumption: wide, from once a year to once a week; calibration narrows it",
+            ),
         ),
         _P(
             "customer_multiplier",
@@ -200,6 +264,13 @@ REGISTRY: dict[str, ParamSpec] = {
             "encounters",
             "probability/encounter",
             plausible=(0.05, 0.4),
+            prior=Prior(
+                "uniform",
+                0.0,
+                0.5,
+                "Foulk, Woolum & Erez 2016 (contagious); Fowler & Christakis 2008 (none "
+                "between coworkers): reaches zero",
+            ),
         ),
         _P(
             "listening_shield",
@@ -304,6 +375,12 @@ REGISTRY: dict[str, ParamSpec] = {
             "recovery",
             "probability/day",
             plausible=(0.15, 0.6),
+            prior=Prior(
+                "uniform",
+                0.1,
+                0.6,
+                "Foulk, Woolum & Erez 2016 (effects lasted up to a week); assumption",
+            ),
         ),
         _P(
             "regulation_recovery",
@@ -373,6 +450,12 @@ REGISTRY: dict[str, ParamSpec] = {
             "costs",
             "hours",
             plausible=(1.0, 4.0),
+            prior=Prior(
+                "uniform",
+                0.5,
+                4.0,
+                "assumption (CPP 2008 gives the hours per week, not per conflict)",
+            ),
         ),
         _P(
             "hours_major",
@@ -395,6 +478,40 @@ REGISTRY: dict[str, ParamSpec] = {
             "costs",
             "hours",
             plausible=(12.0, 48.0),
+        ),
+        # --- Reporting: the share of conflicts that reach an incident record ---
+        _P(
+            "report_minor",
+            0.1,
+            0.0,
+            1.0,
+            "share of minor conflicts that reach an incident record",
+            "EEOC 2016 (about 3 in 4 never tell a supervisor; 6-13% file a formal complaint)",
+            "reporting",
+            "probability",
+            plausible=(0.02, 0.3),
+        ),
+        _P(
+            "report_major",
+            0.25,
+            0.0,
+            1.0,
+            "share of major conflicts that reach an incident record",
+            "EEOC 2016; Arnetz et al. 2015 (most incidents never reach the reporting system)",
+            "reporting",
+            "probability",
+            plausible=(0.05, 0.6),
+        ),
+        _P(
+            "report_critical",
+            0.5,
+            0.0,
+            1.0,
+            "share of critical conflicts that reach an incident record",
+            "Arnetz et al. 2015 (most never reach the formal system); assumption",
+            "reporting",
+            "probability",
+            plausible=(0.2, 0.9),
         ),
         _P(
             "wage",

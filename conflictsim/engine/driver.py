@@ -34,12 +34,18 @@ from conflictsim.engine.kernels import (
     neighbour_lists,
     refresh_traits,
     step_day,
+    step_days,
 )
 from conflictsim.engine.philox import STAGE_TRAITS
 from conflictsim.engine.rollout import Rollout
 from conflictsim.outcomes import DAILY_COLUMNS, summary_table, team_frame
 from conflictsim.scenario import Scenario
 from conflictsim.traits import latent_scores
+
+#: Severity classes of a conflict, in the order of the engine's counts.
+SEVERITIES = ("minor", "major", "critical")
+# Tag of the stream that thins conflicts into reported incidents (Results.incidents).
+_REPORTING = 0x5EC0
 
 
 # ---------------------------------------------------------------------------- state
@@ -121,6 +127,12 @@ class Results:
         team_daily: Conflicts per team per day, each party counted in their own team,
             shape (replicates, days + 1, teams).
         trained: Whether each post was trained during the run, shape (replicates, size).
+        incident_daily: Conflicts per day, team and severity (minor, major, critical),
+            each counted once at the team of the party on the receiving end, shape
+            (replicates, days + 1, teams, 3); ``None`` unless teams were recorded.
+        rude_weekly: Employees treated rudely in each week (days 1-5 are week 0): drawn
+            into a conflict by an upset colleague, or in a clash while upset, shape
+            (replicates, weeks).
     """
 
     scenario: Scenario
@@ -132,6 +144,68 @@ class Results:
     employee_conflicts: np.ndarray
     team_daily: np.ndarray | None
     trained: np.ndarray
+    incident_daily: np.ndarray | None = field(default=None, repr=False)
+    rude_weekly: np.ndarray | None = field(default=None, repr=False)
+
+    def incidents(self, replicate: int = 0) -> pd.DataFrame:
+        """A replicate's reported incidents, in the incident-record format.
+
+        Each conflict reaches a record with its severity's reporting rate
+        (``report_minor``, ``report_major``, ``report_critical``), at the team of the
+        party on the receiving end: what the organisation's incident log would hold.
+        The thinning draws are keyed by ``(seed, replicate)``, so the same replicate
+        gives the same log.
+
+        Args:
+            replicate: The replicate's id (as in ``daily`` and ``summary``).
+
+        Returns:
+            One row per day, team and severity with at least one record: ``day``
+            (working day from 0, the first simulated day), ``team``, ``severity``,
+            ``count``.
+
+        Raises:
+            ValueError: If the replicate was not simulated or teams were not recorded.
+        """
+        if self.incident_daily is None:
+            raise ValueError("incidents need teams recorded (simulate(..., record_teams=True))")
+        where = np.flatnonzero(self.replicate_ids == replicate)
+        if where.size == 0:
+            raise ValueError(
+                f"replicate {replicate!r} was not simulated; replicates are "
+                f"{int(self.replicate_ids.min())}..{int(self.replicate_ids.max())}"
+            )
+        p = self.scenario.params
+        rates = np.array([p.report_minor, p.report_major, p.report_critical])
+        counts = self.incident_daily[where[0], 1:]  # (days, teams, 3)
+        rng = np.random.Generator(
+            np.random.Philox(np.random.SeedSequence([self.seed, int(replicate), _REPORTING]))
+        )
+        reported = rng.binomial(counts, np.broadcast_to(rates, counts.shape))
+        day, team, sev = np.nonzero(reported)
+        names = np.asarray(self.scenario.org.team_names, dtype=object)
+        frame = pd.DataFrame(
+            {
+                "day": day.astype(np.int64),
+                "team": names[team],
+                "severity": np.asarray(SEVERITIES, dtype=object)[sev],
+                "count": reported[day, team, sev].astype(np.int64),
+            }
+        )
+        frame.attrs["days"] = int(counts.shape[0])
+        return frame
+
+    def weekly_rude_share(self, skip_weeks: int = 0) -> np.ndarray:
+        """Share of employees treated rudely at least once in a week, per replicate.
+
+        The mean over full weeks after the first ``skip_weeks`` (a start-up transient);
+        the denominator is the organisation's size.
+        """
+        full = self.scenario.days // 5
+        if self.rude_weekly is None or full <= skip_weeks:
+            raise ValueError(f"no full week after the first {skip_weeks} to count")
+        weeks = self.rude_weekly[:, skip_weeks:full]
+        return weeks.mean(axis=1) / self.scenario.org.size
 
     def team_frame(self) -> pd.DataFrame:
         """Conflicts per team and day as a tidy frame: replicate, day, team, conflicts."""
@@ -319,12 +393,36 @@ def _run(state: _State, record_teams: bool) -> Results:
     daily[:, 0, COLUMNS.index("upset")] = state.upset.sum(axis=1)
     team_daily = np.zeros((n_rep, days + 1, n_teams) if record_teams else (n_rep, 1, 1), np.int32)
     emp_conf = np.zeros((n_rep, n), dtype=np.int32)
+    # Conflicts by day, team and severity for incident records; kept with the teams.
+    incident_daily = np.zeros(
+        (n_rep, days + 1, n_teams, 3) if record_teams else (n_rep, 1, 1, 3), np.int32
+    )
+    rude_week = np.full((n_rep, n), -1, dtype=np.int32)
+    rude_weekly = np.zeros((n_rep, max((days + 4) // 5, 1)), dtype=np.int32)
     no_strength = np.zeros((n_rep, n))
     k0, k1 = state.key
     rollout = state.rollout
     if rollout is not None:  # sessions of day 0, before the first step
         rollout.train(0, state.hired_day, state.vacant_until, team_daily)
-    for day in range(1, days + 1):
+
+    def arguments(use_responders: bool, strength: np.ndarray | None) -> tuple:
+        """What ``step_day`` reads after the day and the key (the same every day)."""
+        return (
+            k0, k1, state.replicate_ids, state.par, np.int64(p.vacancy_days),
+            bool(p.contact_certain), bool(use_grievance), bool(use_responders),
+            bool(record_teams), indptr, nb, eid, padj, team, cust, decay_pow, state.upset,
+            state.strain, state.vacant_until, state.hired_day, state.z_reg, state.z_lis,
+            state.reg, state.lis, state.trig_p, state.rec_p, state.enc,
+            strength if use_responders else no_strength, griev, griev_day, flags, cand_e,
+            cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, daily, team_daily,
+            emp_conf, bool(record_teams), incident_daily, rude_week, rude_weekly,
+        )  # fmt: skip
+
+    day_by_day = rollout is not None or state.responder_override is not None
+    if not day_by_day and days > 0:
+        # Nothing acts between days: every day in one kernel call (the same numbers).
+        step_days(np.int64(1), np.int64(days), *arguments(False, None))
+    for day in range(1, days + 1) if day_by_day else ():
         shift_reg, shift_lis, strength = _programme_effects(state, day)
         if shift_reg is not None or shift_lis is not None:
             zeros = np.zeros_like(state.z_reg)
@@ -340,50 +438,7 @@ def _run(state: _State, record_teams: bool) -> Results:
             _refresh(state, zeros, zeros)
             state.shifted = False
         use_responders = strength is not None and p.responder_success > 0
-        step_day(
-            np.int64(day),
-            k0,
-            k1,
-            state.replicate_ids,
-            state.par,
-            np.int64(p.vacancy_days),
-            bool(p.contact_certain),
-            bool(use_grievance),
-            bool(use_responders),
-            bool(record_teams),
-            indptr,
-            nb,
-            eid,
-            padj,
-            team,
-            cust,
-            decay_pow,
-            state.upset,
-            state.strain,
-            state.vacant_until,
-            state.hired_day,
-            state.z_reg,
-            state.z_lis,
-            state.reg,
-            state.lis,
-            state.trig_p,
-            state.rec_p,
-            state.enc,
-            strength if use_responders else no_strength,
-            griev,
-            griev_day,
-            flags,
-            cand_e,
-            cand_i,
-            cand_j,
-            thr_met,
-            thr_conflict,
-            thr_calm,
-            hit,
-            daily,
-            team_daily,
-            emp_conf,
-        )
+        step_day(np.int64(day), *arguments(use_responders, strength))
         if rollout is not None:
             rollout.train(day, state.hired_day, state.vacant_until, team_daily)
     if rollout is not None:
@@ -398,6 +453,8 @@ def _run(state: _State, record_teams: bool) -> Results:
         employee_conflicts=emp_conf.astype(np.int64),
         team_daily=team_daily if record_teams else None,
         trained=state.trained,
+        incident_daily=incident_daily if record_teams else None,
+        rude_weekly=rude_weekly,
     )
 
 

@@ -242,9 +242,15 @@ def _encounters(
     r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
     record_teams, indptr, nb, team, reg, strength, griev, griev_day, decay_pow, flags,
     cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev, team_daily,
-    emp_conf,
+    emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
 ):  # fmt: skip
-    """Steps 4-6 on ``m`` gathered ties: encounters, severity, responders, grievance."""
+    """Steps 4-6 on ``m`` gathered ties: encounters, severity, responders, grievance.
+
+    Besides the counts, each conflict is noted where a record of it would be kept: at the
+    team of the party on the receiving end (``incident_daily``, by severity), and that
+    party as treated rudely this week (both parties of a clash; ``rude_weekly`` counts
+    each employee once a week), for the calibration targets (docs/calibration.md).
+    """
     zero = np.uint64(0)
     esc, crit, gw, resp = par[_ESC], par[_CRIT], par[_GW], par[_RESP]
     g_keep = 1 - par[_GDECAY]
@@ -296,6 +302,16 @@ def _encounters(
         if record_teams:
             team_daily[r, day, team[x]] += 1
             team_daily[r, day, team[y]] += 1
+        if record_incidents:
+            incident_daily[r, day, team[y], severity] += 1
+        # Treated rudely: the composed party drawn in (responder or not), or both in a clash.
+        week = (day - 1) // 5
+        if rude_week[r, y] != week:
+            rude_week[r, y] = week
+            rude_weekly[r, week] += 1
+        if (flags[y] & _UPSET0) and rude_week[r, x] != week:
+            rude_week[r, x] = week
+            rude_weekly[r, week] += 1
         if use_grievance:
             # End of day: decay, then this conflict adds 1 (a tie meets once a day).
             griev[e] = g * g_keep + 1
@@ -308,7 +324,7 @@ def step_day(
     record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
     vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength, griev,
     griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, daily,
-    team_daily, emp_conf,
+    team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
 ):  # fmt: skip
     """One day of every replicate (MODEL.md section 3, docs/ODD.md section 3.3)."""
     n_rep, n = upset.shape
@@ -347,14 +363,15 @@ def step_day(
                     r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
                     record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, decay_pow,
                     flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev,
-                    team_daily, emp_conf,
+                    team_daily, emp_conf, record_incidents, incident_daily, rude_week,
+                    rude_weekly,
                 )  # fmt: skip
                 m = 0
         _encounters(
             r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
             record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, decay_pow, flags,
             cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev, team_daily,
-            emp_conf,
+            emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
         )  # fmt: skip
         daily[r, day, _CONFLICTS] = n_sev.sum()
         daily[r, day, _MINOR] = n_sev[0]
@@ -370,6 +387,30 @@ def step_day(
             r, day, c1_hire, c2, k0, k1, par, vacancy_days, use_grievance, indptr, eid, cust,
             flags, upset, strain, vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p,
             rec_p, enc, strength, g_r, daily,
+        )  # fmt: skip
+
+
+@njit(**_JIT)
+def step_days(
+    first, last, k0, k1, rep_ids, par, vacancy_days, certain, use_grievance, use_responders,
+    record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
+    vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength, griev,
+    griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, daily,
+    team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+):  # fmt: skip
+    """``step_day`` for days ``first..last``: one call when nothing changes between days.
+
+    Without training nothing outside the kernel acts between days, so the days can run
+    in one call; the numbers are those of calling ``step_day`` day by day.
+    """
+    for day in range(first, last + 1):
+        step_day(
+            day, k0, k1, rep_ids, par, vacancy_days, certain, use_grievance, use_responders,
+            record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
+            vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength,
+            griev, griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm,
+            hit, daily, team_daily, emp_conf, record_incidents, incident_daily, rude_week,
+            rude_weekly,
         )  # fmt: skip
 
 

@@ -1,0 +1,296 @@
+"""``calibrate``: parameter sets that reproduce the targets, by ABC-SMC (pyabc).
+
+Approximate Bayesian computation with sequential Monte Carlo (Toni et al. 2009), as
+implemented by pyabc (Klinger, Rickert & Hasenauer 2018; Schälte et al. 2022): parameter
+sets are drawn from the priors (``conflictsim.params``), simulated with the fast engine,
+and kept when every statistic lies within ``epsilon`` times its target's half-width of
+the target's centre (a maximum norm of scaled distances, pyabc's ``PNormDistance`` with
+``p = inf``); each generation lowers epsilon to the median distance of the last, until
+it reaches 1, where every statistic is inside its target's interval. The accepted sets
+are the posterior: what the targets leave plausible, not one best fit.
+
+Candidates are evaluated by ``conflictsim.calibration.sampler.SeededSampler``, so the
+answer depends on the seed alone, on one core, all cores or a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyabc
+
+from conflictsim.calibration.result import Calibration
+from conflictsim.calibration.sampler import SeededSampler, candidate_seed, default_workers
+from conflictsim.calibration.statistics import simulation_statistics
+from conflictsim.calibration.targets import Targets
+from conflictsim.engine.driver import simulate
+from conflictsim.organisation import Organisation
+from conflictsim.params import REGISTRY, Params
+from conflictsim.scenario import DAYS_PER_YEAR, Scenario
+
+#: Days of start-up transient before statistics are counted (four weeks).
+WARMUP_DAYS = 20
+# Generation index used for the posterior predictive simulations' seeds.
+_FIT_STREAM = 2**31 - 1
+_PYABC_LOGGERS = ("ABC", "Epsilon", "Distance", "Acceptor", "History", "Sampler", "pyabc")
+
+
+class CalibrationModel:
+    """One simulation of a candidate parameter set, reduced to the target statistics.
+
+    A plain class (not a closure) so that pyabc and Dask can ship it to workers.
+    """
+
+    def __init__(
+        self, org: Organisation, base: Params, names: list[str], days: int, record_days: int
+    ) -> None:
+        self.org = org
+        self.base = base
+        self.names = names
+        self.days = days
+        self.record_days = record_days
+
+    def scenario(self, values: dict[str, float]) -> Scenario:
+        """The scenario of a parameter set."""
+        params = self.base.replace(**{k: float(v) for k, v in values.items()})
+        return Scenario(self.org, params=params, days=self.days)
+
+    def statistics(self, values: dict[str, float], seed: int) -> dict[str, float]:
+        """The target statistics of one replicate at ``values``."""
+        res = simulate(self.scenario(values), 1, seed=seed, record_teams=self.record_days > 0)
+        return simulation_statistics(res, self.names, WARMUP_DAYS, self.record_days)
+
+    def __call__(self, values: Any) -> dict[str, float]:
+        """Pyabc's model call: the statistics of one simulation of a candidate.
+
+        The sampler seeded this candidate's stream; the simulation's seed is its next
+        number.
+        """
+        seed = int(np.random.randint(0, 2**62))
+        return self.statistics(dict(values), seed)
+
+
+def _prior(names: list[str]) -> pyabc.Distribution:
+    rvs = {}
+    for name in names:
+        prior = REGISTRY[name].prior
+        if prior is None:
+            raise ValueError(f"parameter {name!r} has no prior and cannot be calibrated")
+        if prior.kind == "uniform":
+            rvs[name] = pyabc.RV("uniform", prior.low, prior.high - prior.low)
+        else:
+            rvs[name] = pyabc.RV("loguniform", prior.low, prior.high)
+    return pyabc.Distribution(**rvs)
+
+
+def calibrate(
+    org: Organisation,
+    targets: Targets | None = None,
+    seed: int = 1,
+    *,
+    draws: int = 200,
+    params: Params | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+    progress: bool = True,
+    max_generations: int = 15,
+    max_simulations: int | None = None,
+) -> Calibration:
+    """Calibrate an organisation's baseline to targets by ABC-SMC.
+
+    Args:
+        org: The organisation.
+        targets: What to reproduce (default ``Targets.published()``).
+        seed: Seed; the same seed gives the same draws on any number of workers.
+        draws: Parameter sets to keep (pyabc's population size).
+        params: Values of the parameters that are not calibrated (default: defaults).
+        workers: Local processes (default: all cores).
+        scheduler: Address of a Dask scheduler (``tcp://host:port``) to run on instead.
+        client: A ``dask.distributed.Client`` to run on instead.
+        progress: Show a progress bar per generation.
+        max_generations: Most generations of ABC-SMC.
+        max_simulations: Most simulations in all (default ``100 * draws``).
+
+    Returns:
+        The calibration (``Calibration``); ``converged`` tells whether every kept set
+        reached every target's interval.
+
+    Raises:
+        ValueError: For bad arguments or records of another organisation.
+    """
+    if not isinstance(org, Organisation):
+        raise ValueError(f"org must be an Organisation, got {type(org).__name__}")
+    targets = Targets.published() if targets is None else targets
+    if not isinstance(targets, Targets):
+        raise ValueError(f"targets must be Targets, got {type(targets).__name__}")
+    targets.check_org(org)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 10:
+        raise ValueError(f"draws must be a whole number of at least 10, got {draws!r}")
+    base = Params() if params is None else params
+    if not isinstance(base, Params):
+        raise ValueError(f"params must be a Params, got {type(base).__name__}")
+    names = targets.parameters
+    record_days = targets.record_days
+    days = WARMUP_DAYS + (record_days if record_days else DAYS_PER_YEAR - WARMUP_DAYS)
+    model = CalibrationModel(org, base, targets.names, days, record_days)
+
+    own_client = None
+    if scheduler is not None and client is None:
+        from distributed import Client  # only with a cluster: it is slow to import
+
+        own_client = client = Client(scheduler, set_as_default=False)
+    sampler = SeededSampler(
+        int(seed), workers=default_workers() if workers is None else workers, client=client,
+        progress=progress, warm_up=_warm_up,
+    )  # fmt: skip
+    sampler.start()
+    levels = {name: logging.getLogger(name).level for name in _PYABC_LOGGERS}
+    state = np.random.get_state(), random.getstate()
+    start = time.perf_counter()
+    try:
+        for name in _PYABC_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+        # Compile (or load) the engine here, before any worker is forked from this process.
+        model.statistics({}, 0)
+        np_seed, py_seed = candidate_seed(int(seed), 2**31 - 2, 0)
+        np.random.seed(np_seed)  # pyabc's own draws between generations
+        random.seed(py_seed)
+        abc = pyabc.ABCSMC(
+            model,
+            _prior(names),
+            pyabc.PNormDistance(
+                p=np.inf, fixed_weights={t.name: 1 / t.half_width for t in targets}
+            ),
+            population_size=int(draws),
+            sampler=sampler,
+            eps=pyabc.QuantileEpsilon(alpha=0.5),
+        )
+        with tempfile.TemporaryDirectory(prefix="conflictsim-abc-") as tmp:
+            abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", {t.name: t.centre for t in targets})
+            history = abc.run(
+                minimum_epsilon=1.0,
+                max_nr_populations=int(max_generations),
+                max_total_nr_simulations=int(max_simulations or 100 * draws),
+            )
+            frame, weights = history.get_distribution(m=0, t=history.max_t)
+            pops = history.get_all_populations()
+        posterior = _resample(frame[names], np.asarray(weights), int(draws), int(seed))
+        fit = posterior_fit(model, posterior, targets, int(seed), sampler)
+    finally:
+        np.random.set_state(state[0])
+        random.setstate(state[1])
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+        sampler.stop()
+        if own_client is not None:
+            own_client.close()
+    seconds = time.perf_counter() - start
+    generations = [
+        {
+            "generation": int(row.t),
+            "epsilon": float(row.epsilon),
+            "evaluations": int(row.samples),
+            "accepted": int(row.particles),
+        }
+        for row in pops.itertuples()
+        if row.t >= 0
+    ]
+    final_eps = generations[-1]["epsilon"] if generations else float("inf")
+    meta = {
+        "library": f"pyabc {pyabc.__version__}",
+        "method": "ABC-SMC (Toni et al. 2009), maximum norm of scaled distances, "
+        "median epsilon schedule to 1",
+        "generations": generations,
+        "simulations": int(sum(g["evaluations"] for g in generations)),
+        "seconds": round(seconds, 2),
+        "converged": bool(final_eps <= 1.0),
+        "final_epsilon": final_eps,
+        "days": days,
+        "warmup_days": WARMUP_DAYS,
+        "record_days": record_days,
+        "org_size": org.size,
+        "priors": {
+            n: {
+                "kind": REGISTRY[n].prior.kind,
+                "low": REGISTRY[n].prior.low,
+                "high": REGISTRY[n].prior.high,
+                "source": REGISTRY[n].prior.source,
+            }
+            for n in names
+        },
+    }
+    return Calibration(
+        draws=posterior,
+        fit=fit,
+        targets=tuple(targets),
+        org_fingerprint=org.fingerprint(),
+        org_name=org.name,
+        base={k: float(v) for k, v in base.items() if k not in names},
+        seed=int(seed),
+        meta=meta,
+    )
+
+
+def _warm_up() -> None:
+    """Load the compiled engine in a new worker before its first candidate."""
+    simulate(Scenario(Organisation.generate(12, "office", seed=1), days=5), 1, seed=1)
+
+
+def _statistics(model: CalibrationModel, values: dict[str, float], seed: int) -> dict:
+    return model.statistics(values, seed)
+
+
+def _resample(frame: pd.DataFrame, weights: np.ndarray, n: int, seed: int) -> pd.DataFrame:
+    """``n`` equally weighted sets from a weighted population (systematic resampling)."""
+    rng = np.random.Generator(np.random.Philox(np.random.SeedSequence([seed, 7])))
+    cum = np.cumsum(weights / weights.sum())
+    positions = (rng.random() + np.arange(n)) / n
+    picks = np.minimum(np.searchsorted(cum, positions), len(cum) - 1)
+    return pd.DataFrame({name: frame[name].to_numpy(float)[picks] for name in frame.columns})
+
+
+def posterior_fit(
+    model: CalibrationModel,
+    posterior: pd.DataFrame,
+    targets: Targets,
+    seed: int,
+    sampler: SeededSampler | None = None,
+) -> pd.DataFrame:
+    """Each target against fresh simulations of the parameter sets (posterior predictive).
+
+    Returns:
+        One row per target: target, label, observed, simulated (mean), low and high
+        (5% and 95% of the simulations), target_low, target_high.
+    """
+    calls = [
+        (dict(zip(posterior.columns, row, strict=True)), candidate_seed(seed, _FIT_STREAM, i)[0])
+        for i, row in enumerate(posterior.itertuples(index=False))
+    ]
+    sampler = sampler or SeededSampler(seed)
+    sims = sampler.map(_statistics, calls, (model,))
+    rows = []
+    for t in targets:
+        values = np.array([s[t.name] for s in sims])
+        rows.append(
+            {
+                "target": t.name,
+                "label": t.label,
+                "observed": t.observed,
+                "simulated": float(values.mean()),
+                "low": float(np.quantile(values, 0.05)),
+                "high": float(np.quantile(values, 0.95)),
+                "target_low": t.low,
+                "target_high": t.high,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,204 @@
+"""A calibration: parameter sets that reproduce the targets, kept as plain files.
+
+``Calibration`` holds the posterior draws (equally weighted parameter sets), the fit to
+each target, what was calibrated to, and the organisation it belongs to. It is saved as
+Parquet and JSON (never pickle, so a calibration from someone else cannot run code when
+loaded) and refuses an organisation other than its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from conflictsim.calibration.targets import Target, Targets
+from conflictsim.organisation import Organisation
+from conflictsim.params import REGISTRY, Params
+
+#: Version of the files' layout, checked when loading.
+FORMAT = 1
+_FILES = ("calibration.json", "draws.parquet", "fit.parquet")
+
+
+@dataclass(eq=False)
+class Calibration:
+    """Parameter sets that reproduce the targets on one organisation.
+
+    Attributes:
+        draws: One row per parameter set (equally weighted), a column per calibrated
+            parameter.
+        fit: One row per target: ``target``, ``label``, ``observed``, ``simulated``
+            (mean over the parameter sets), ``low``, ``high`` (the 90% posterior
+            predictive range), ``target_low``, ``target_high`` (the target's interval).
+        targets: What was calibrated to (without the records themselves).
+        org_fingerprint: ``Organisation.fingerprint()`` of the organisation.
+        org_name: Its name, for messages.
+        base: Values of every parameter that was not calibrated.
+        seed: The seed.
+        meta: How it was computed: library and version, generations (epsilon,
+            evaluations, acceptance), simulations, seconds, whether it converged, the
+            simulated days and the priors.
+    """
+
+    draws: pd.DataFrame
+    fit: pd.DataFrame
+    targets: tuple[Target, ...]
+    org_fingerprint: str
+    org_name: str
+    base: dict[str, float]
+    seed: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def parameters(self) -> list[str]:
+        """The calibrated parameters."""
+        return list(self.draws.columns)
+
+    @property
+    def converged(self) -> bool:
+        """Whether every accepted set reached every target's interval."""
+        return bool(self.meta.get("converged", False))
+
+    def __len__(self) -> int:
+        return len(self.draws)
+
+    def params(self, i: int) -> Params:
+        """The Params of parameter set ``i`` (cycling past the last)."""
+        row = self.draws.iloc[int(i) % len(self.draws)]
+        return Params(**{**self.base, **{k: float(v) for k, v in row.items()}})
+
+    def check_org(self, org: Organisation) -> None:
+        """Refuse an organisation other than the one calibrated.
+
+        Raises:
+            ValueError: If its people, teams, traits or ties differ.
+        """
+        if org.fingerprint() != self.org_fingerprint:
+            raise ValueError(
+                f"this calibration belongs to {self.org_name!r}, not to this organisation "
+                f"({org.name!r}): their employees, teams or ties differ; calibrate this "
+                "organisation first (conflictsim calibrate)"
+            )
+
+    def summary(self) -> pd.DataFrame:
+        """Per calibrated parameter: prior, posterior median and 90% interval."""
+        rows = []
+        for name in self.parameters:
+            values = self.draws[name].to_numpy()
+            prior = self.meta.get("priors", {}).get(name, {})
+            rows.append(
+                {
+                    "parameter": name,
+                    "prior": f"{prior.get('kind', '?')} {prior.get('low', math.nan):g}-"
+                    f"{prior.get('high', math.nan):g}",
+                    "median": float(np.median(values)),
+                    "low": float(np.quantile(values, 0.05)),
+                    "high": float(np.quantile(values, 0.95)),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return (
+            f"Calibration({len(self.draws)} parameter sets of {', '.join(self.parameters)} "
+            f"for {self.org_name!r}, targets {', '.join(t.name for t in self.targets)})"
+        )
+
+    # ------------------------------------------------------------------ files
+    def save(self, folder: str | Path) -> Path:
+        """Write the calibration to a folder as plain files (Parquet and JSON).
+
+        The JSON is written last, under a temporary name then renamed, so a folder
+        holds a whole calibration or is not one.
+        """
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        self.draws.to_parquet(path / "draws.parquet", index=False)
+        self.fit.to_parquet(path / "fit.parquet", index=False)
+        doc = {
+            "format": FORMAT,
+            "kind": "conflictsim calibration",
+            "org_fingerprint": self.org_fingerprint,
+            "org_name": self.org_name,
+            "seed": self.seed,
+            "base": self.base,
+            "targets": [t.to_dict() for t in self.targets],
+            "meta": self.meta,
+        }
+        tmp = path / "calibration.json.tmp"
+        tmp.write_text(json.dumps(doc, indent=2, default=_plain) + "\n", encoding="utf-8")
+        tmp.replace(path / "calibration.json")
+        return path
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Calibration:
+        """Read a calibration written by ``save``.
+
+        Raises:
+            ValueError: If the folder or a file is missing or malformed, naming which.
+        """
+        path = Path(folder)
+        if not path.is_dir():
+            raise ValueError(f"{folder}: no calibration folder there")
+        for name in _FILES:
+            if not (path / name).is_file():
+                raise ValueError(f"{path / name}: missing; {folder} is not a whole calibration")
+        label = path / "calibration.json"
+        try:
+            doc = json.loads(label.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{label}: is not valid JSON ({exc})") from None
+        if not isinstance(doc, dict) or doc.get("kind") != "conflictsim calibration":
+            raise ValueError(f"{label}: is not a conflictsim calibration")
+        if doc.get("format") != FORMAT:
+            raise ValueError(f"{label}: format {doc.get('format')!r}; this version reads {FORMAT}")
+        try:
+            draws = pd.read_parquet(path / "draws.parquet")
+            draws = pd.DataFrame({str(c): draws[c].to_numpy(float) for c in draws.columns})
+            fit = pd.read_parquet(path / "fit.parquet")
+        except Exception as exc:  # pyarrow raises many kinds for a damaged file
+            raise ValueError(f"{path}: a Parquet file cannot be read ({exc})") from None
+        unknown = [c for c in draws.columns if c not in REGISTRY]
+        if unknown:
+            raise ValueError(f"{path / 'draws.parquet'}, column {unknown[0]}: unknown parameter")
+        if len(draws) == 0:
+            raise ValueError(f"{path / 'draws.parquet'}: holds no parameter set")
+        try:
+            base = {str(k): float(v) for k, v in dict(doc["base"]).items()}
+            targets = tuple(Target.from_dict(t) for t in doc["targets"])
+            cal = cls(
+                draws=draws,
+                fit=fit,
+                targets=targets,
+                org_fingerprint=str(doc["org_fingerprint"]),
+                org_name=str(doc["org_name"]),
+                base=base,
+                seed=int(doc["seed"]),
+                meta=dict(doc.get("meta", {})),
+            )
+            for i in range(len(draws)):  # every set must be valid Params
+                cal.params(i)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{label}: malformed calibration ({exc})") from None
+        return cal
+
+    def targets_object(self) -> Targets:
+        """The targets as a ``Targets`` (without the records)."""
+        return Targets(self.targets)
+
+
+def _plain(value: Any) -> Any:
+    """JSON for numpy numbers."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")

@@ -1,0 +1,181 @@
+"""Summary statistics of incident records and of simulations, for calibration.
+
+Records are summarised by team and week (five working days), which is where contagion
+leaves its mark (shared/EVIDENCE.md, "What can tell contagion from outside triggers";
+pattern-oriented modelling, Grimm et al. 2005): conflict drawn in from colleagues comes
+in bursts within a team that last from one week into the next, so team-week counts are
+over-dispersed and autocorrelated, while independent outside triggers give counts close
+to Poisson. The statistics, and why each:
+
+- ``reported_per_employee_week``: how much reaches a record (conflict x reporting rate);
+- ``share_major``, ``share_critical``: the severity mix, which the reporting rates per
+  severity shape;
+- ``team_week_dispersion``: variance over mean of each team's weekly counts around the
+  team's own mean, pooled (1 for Poisson; team size differences are taken out);
+- ``team_week_autocorrelation``: lag-1 correlation of those deviations (about -1/weeks
+  for independent weeks).
+
+Their standard errors come from a bootstrap over teams: teams are the clusters that the
+counts share, so resampling them keeps each team's weeks together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from conflictsim.engine.driver import Results
+from conflictsim.organisation import Organisation
+from conflictsim.scenario import DAYS_PER_WEEK, DAYS_PER_YEAR
+
+_CONFLICT = ("trigger", "transmission", "recovery")
+_REPORTING = ("report_minor", "report_major", "report_critical")
+
+#: Record statistics: label and the parameters each informs.
+RECORD_STATISTICS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "reported_per_employee_week": (
+        "reported incidents per employee per week",
+        (*_CONFLICT, *_REPORTING),
+    ),
+    "share_major": ("share of reported incidents that are major", _REPORTING),
+    "share_critical": ("share of reported incidents that are critical", _REPORTING),
+    "team_week_dispersion": (
+        "over-dispersion of weekly team counts (1 = no clustering)",
+        (*_CONFLICT, *_REPORTING),
+    ),
+    "team_week_autocorrelation": (
+        "week-to-week correlation of team counts",
+        (*_CONFLICT, *_REPORTING),
+    ),
+}
+
+#: Fewest full weeks of records that can be summarised.
+MIN_WEEKS = 4
+#: Bootstrap replicates for the standard errors.
+BOOTSTRAP = 200
+
+
+def team_week_counts(
+    records: pd.DataFrame, org: Organisation, days: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Records as counts per team and full week, and counts per team and severity.
+
+    Args:
+        records: ``day, team, severity, count`` (the incident-record format).
+        org: The organisation (its teams, in order).
+        days: Working days the records cover; a last partial week is left out.
+
+    Returns:
+        ``(counts, severity)``: shape (teams, weeks), and (teams, 3) for minor, major,
+        critical, or ``None`` when the records carry no severity ("any").
+    """
+    weeks = days // DAYS_PER_WEEK
+    if weeks < MIN_WEEKS:
+        raise ValueError(
+            f"the incident records cover {days} working days; at least {MIN_WEEKS} full "
+            f"weeks ({MIN_WEEKS * DAYS_PER_WEEK} working days) are needed to summarise them"
+        )
+    index = {name: t for t, name in enumerate(org.team_names)}
+    day = records["day"].to_numpy(dtype=np.int64)
+    keep = day < weeks * DAYS_PER_WEEK
+    team = np.array([index[t] for t in records["team"].to_numpy()[keep]], dtype=np.int64)
+    count = records["count"].to_numpy(dtype=np.int64)[keep]
+    counts = np.zeros((len(org.team_names), weeks), dtype=np.int64)
+    np.add.at(counts, (team, day[keep] // DAYS_PER_WEEK), count)
+    sev_names = records["severity"].to_numpy()[keep]
+    if len(sev_names) and np.all(sev_names == "any"):
+        return counts, None
+    sev = np.zeros((len(org.team_names), 3), dtype=np.int64)
+    code = {"minor": 0, "major": 1, "critical": 2}
+    np.add.at(sev, (team, np.array([code[s] for s in sev_names], dtype=np.int64)), count)
+    return counts, sev
+
+
+def count_statistics(
+    counts: np.ndarray, severity: np.ndarray | None, team_size: np.ndarray
+) -> dict[str, float]:
+    """The record statistics of team-week counts (see the module docstring)."""
+    weeks = counts.shape[1]
+    total = float(counts.sum())
+    out = {"reported_per_employee_week": total / (float(team_size.sum()) * weeks)}
+    if severity is not None:
+        n = max(float(severity.sum()), 1.0)
+        out["share_major"] = float(severity[:, 1].sum()) / n
+        out["share_critical"] = float(severity[:, 2].sum()) / n
+    dev = counts - counts.mean(axis=1, keepdims=True)
+    ss = float((dev**2).sum())
+    out["team_week_dispersion"] = ss / ((weeks - 1) * total) if total > 0 else 1.0
+    out["team_week_autocorrelation"] = (
+        float((dev[:, :-1] * dev[:, 1:]).sum()) / ss if ss > 0 else 0.0
+    )
+    return out
+
+
+def record_statistics(
+    records: pd.DataFrame, org: Organisation, days: int, *, bootstrap_seed: int = 0
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Statistics of incident records and their bootstrap standard errors over teams.
+
+    Returns:
+        ``(statistics, standard_errors)``, dicts keyed by statistic name.
+
+    Raises:
+        ValueError: If the records cover too few weeks or hold no incident.
+    """
+    counts, severity = team_week_counts(records, org, days)
+    if counts.sum() == 0:
+        raise ValueError("the incident records hold no incident in their full weeks")
+    size = np.bincount(org.team, minlength=len(org.team_names))
+    stats = count_statistics(counts, severity, size)
+    rng = np.random.default_rng(bootstrap_seed)
+    boot = []
+    for _ in range(BOOTSTRAP):
+        pick = rng.integers(0, counts.shape[0], counts.shape[0])
+        boot.append(
+            count_statistics(counts[pick], None if severity is None else severity[pick], size[pick])
+        )
+    se = {k: float(np.std([b[k] for b in boot], ddof=1)) for k in stats}
+    return stats, se
+
+
+def simulation_statistics(
+    res: Results, names: list[str], warmup_days: int, record_days: int = 0
+) -> dict[str, float]:
+    """The named statistics of replicate 0 of a simulation, past the warm-up.
+
+    Args:
+        res: The simulation (teams recorded when record statistics are wanted).
+        names: Statistics to compute (published and record ones).
+        warmup_days: Days of start-up transient left out (a whole number of weeks).
+        record_days: Days of simulated records, starting after the warm-up.
+
+    Returns:
+        Statistic name to value.
+    """
+    org, days = res.scenario.org, res.scenario.days
+    daily = res.daily
+    measured = daily["day"].to_numpy() > warmup_days
+    n, span = org.size, days - warmup_days
+    out: dict[str, float] = {}
+    if "hours_per_week" in names:
+        out["hours_per_week"] = float(
+            daily["conflict_hours"].to_numpy()[measured].sum() / (n * span / DAYS_PER_WEEK)
+        )
+    if "weekly_rude_share" in names:
+        out["weekly_rude_share"] = float(res.weekly_rude_share(warmup_days // DAYS_PER_WEEK)[0])
+    if "absence_days_per_year" in names:
+        absent = daily["absent"].to_numpy()[measured].sum()
+        out["absence_days_per_year"] = float(absent / n * DAYS_PER_YEAR / span)
+    if "quits_per_year" in names:
+        quits = daily["quits"].to_numpy()[measured].sum()
+        out["quits_per_year"] = float(quits / n * DAYS_PER_YEAR / span)
+    wanted = [k for k in names if k in RECORD_STATISTICS]
+    if wanted:
+        inc = res.incidents(int(res.replicate_ids[0]))
+        inc = inc[inc["day"] >= warmup_days]
+        inc = inc.assign(day=inc["day"] - warmup_days)
+        counts, severity = team_week_counts(inc, org, record_days)
+        size = np.bincount(org.team, minlength=len(org.team_names))
+        stats = count_statistics(counts, severity, size)
+        out.update({k: stats[k] for k in wanted})
+    return out
