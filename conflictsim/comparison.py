@@ -9,6 +9,7 @@ Analysis, ch. 11). An arm that trains nobody reproduces the first arm exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -162,6 +163,7 @@ def compare(
     seed: int = 1,
     *,
     engine: str = DEFAULT_ENGINE,
+    calibration: Any = None,
 ) -> Comparison:
     """Run every arm with common random numbers and compare each with the first.
 
@@ -172,6 +174,8 @@ def compare(
         seed: Seed of the whole comparison.
         engine: ``fast`` (``conflictsim.simulate``, the default) or ``mesa`` (the Mesa
             model, agent by agent; the same rules, other random numbers).
+        calibration: A ``Calibration`` of the arms' organisation: replicate ``k`` of every
+            arm runs its parameter set ``k`` (cycling) with the same random numbers.
 
     Returns:
         A ``Comparison`` whose ``table`` has columns arm, outcome, mean, ci_low, ci_high,
@@ -191,5 +195,5 @@ def compare(
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 2:
         raise ValueError(f"replicates must be a whole number of at least 2, got {replicates!r}")
     runner = ENGINES[check_engine(engine)]
-    runs = {name: runner(scn, replicates, seed) for name, scn in scenarios.items()}
+    runs = {name: runner(scn, replicates, seed, 0, calibration) for name, scn in scenarios.items()}
     return Comparison(scenarios, runs)

@@ -8,6 +8,7 @@ as in one ``compare`` call.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,11 +36,21 @@ class ArmRuns:
     trained: np.ndarray
 
 
-def run_mesa(scenario: Scenario, replicates: int, seed: int, first: int = 0) -> ArmRuns:
-    """Run replicates ``first .. first + replicates - 1`` with the Mesa model."""
+def run_mesa(
+    scenario: Scenario, replicates: int, seed: int, first: int = 0, calibration: Any = None
+) -> ArmRuns:
+    """Run replicates ``first .. first + replicates - 1`` with the Mesa model.
+
+    With a calibration, replicate ``k`` runs its parameter set ``k``.
+    """
     summaries, dailies, conflicts, trained = [], [], [], []
+    if calibration is not None:
+        calibration.check_org(scenario.org)
     for k in range(first, first + replicates):
-        model = ConflictModel(scenario, rng=replicate_seed(seed, k))
+        scn = scenario
+        if calibration is not None:
+            scn = scenario.with_(params=calibration.scenario_params(scenario.params, k))
+        model = ConflictModel(scn, rng=replicate_seed(seed, k))
         model.run_for(scenario.days)
         daily = model.daily_frame()
         daily.insert(0, "replicate", k)
@@ -55,9 +66,21 @@ def run_mesa(scenario: Scenario, replicates: int, seed: int, first: int = 0) -> 
     )
 
 
-def run_fast(scenario: Scenario, replicates: int, seed: int, first: int = 0) -> ArmRuns:
-    """Run replicates ``first .. first + replicates - 1`` with the fast engine."""
-    res = simulate(scenario, replicates, seed, first_replicate=first, record_teams=False)
+def run_fast(
+    scenario: Scenario, replicates: int, seed: int, first: int = 0, calibration: Any = None
+) -> ArmRuns:
+    """Run replicates ``first .. first + replicates - 1`` with the fast engine.
+
+    With a calibration, replicate ``k`` runs its parameter set ``k``.
+    """
+    res = simulate(
+        scenario,
+        replicates,
+        seed,
+        first_replicate=first,
+        record_teams=False,
+        calibration=calibration,
+    )
     return ArmRuns(
         summary=res.summary,
         daily=res.daily,
@@ -85,7 +108,12 @@ def check_engine(engine: str) -> str:
 
 
 def run_arm(
-    scenario: Scenario, replicates: int, seed: int, first: int = 0, engine: str = DEFAULT_ENGINE
+    scenario: Scenario,
+    replicates: int,
+    seed: int,
+    first: int = 0,
+    engine: str = DEFAULT_ENGINE,
+    calibration: Any = None,
 ) -> ArmRuns:
-    """Replicates ``first ..`` of one arm with the named simulator."""
-    return ENGINES[check_engine(engine)](scenario, replicates, seed, first)
+    """Replicates ``first ..`` of one arm with the named simulator (and calibration)."""
+    return ENGINES[check_engine(engine)](scenario, replicates, seed, first, calibration)

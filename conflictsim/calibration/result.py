@@ -21,6 +21,10 @@ from conflictsim.calibration.targets import Target, Targets
 from conflictsim.organisation import Organisation
 from conflictsim.params import REGISTRY, Params
 
+#: Parameters a scenario may set otherwise than its calibration: they do not change the
+#: baseline's conflict (costs, reporting, what responders achieve once there are any).
+FREE = ("wage", "replacement_cost", "report_minor", "report_major", "report_critical",
+        "responder_success")  # fmt: skip
 #: Version of the files' layout, checked when loading.
 FORMAT = 1
 _FILES = ("calibration.json", "draws.parquet", "fit.parquet")
@@ -72,6 +76,26 @@ class Calibration:
         """The Params of parameter set ``i`` (cycling past the last)."""
         row = self.draws.iloc[int(i) % len(self.draws)]
         return Params(**{**self.base, **{k: float(v) for k, v in row.items()}})
+
+    def scenario_params(self, params: Params, i: int) -> Params:
+        """A scenario's parameters with parameter set ``i`` in place of the calibrated ones.
+
+        The other parameters must be those the calibration was made with, except the ones
+        that do not change the baseline (costs, reporting, responders' success): the sets
+        reproduce the targets only together with them.
+
+        Raises:
+            ValueError: Naming a parameter the scenario sets otherwise.
+        """
+        for name, value in self.base.items():
+            if name not in FREE and params[name] != value:
+                raise ValueError(
+                    f"parameter {name!r} is {params[name]:g} here but the calibration was made "
+                    f"with {value:g}; calibrate again with these parameters "
+                    "(calibrate(..., params=...)) or leave it at the calibration's value"
+                )
+        row = self.draws.iloc[int(i) % len(self.draws)]
+        return params.replace(**{k: float(v) for k, v in row.items()})
 
     def check_org(self, org: Organisation) -> None:
         """Refuse an organisation other than the one calibrated.

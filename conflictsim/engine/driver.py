@@ -39,11 +39,20 @@ from conflictsim.engine.kernels import (
 from conflictsim.engine.philox import STAGE_TRAITS
 from conflictsim.engine.rollout import Rollout
 from conflictsim.outcomes import DAILY_COLUMNS, summary_table, team_frame
+from conflictsim.params import Params
 from conflictsim.scenario import Scenario
 from conflictsim.traits import latent_scores
 
 #: Severity classes of a conflict, in the order of the engine's counts.
 SEVERITIES = ("minor", "major", "critical")
+#: Parameters that may differ between the replicates of one call: those the kernel reads
+#: per replicate, and the reporting rates. The latent trait SDs are left out: training
+#: effects are shifts in SDs, computed once for all replicates.
+PER_REPLICATE = tuple(n for n in PARAM_NAMES if n not in ("regulation_sd", "listening_sd")) + (
+    "report_minor",
+    "report_major",
+    "report_critical",
+)
 # Tag of the stream that thins conflicts into reported incidents (Results.incidents).
 _REPORTING = 0x5EC0
 
@@ -62,7 +71,7 @@ class _State:
     seed: int
     replicate_ids: np.ndarray
     key: tuple[np.uint64, np.uint64]
-    par: np.ndarray
+    par: np.ndarray  # (replicates, len(PARAM_NAMES))
     upset: np.ndarray
     strain: np.ndarray
     vacant_until: np.ndarray
@@ -77,6 +86,7 @@ class _State:
     trained: np.ndarray
     shifted: bool = False
     responder_override: np.ndarray | None = field(default=None, repr=False)
+    replicate_params: tuple[Params, ...] | None = field(default=None, repr=False)
     rollout: Rollout | None = field(default=None, repr=False)
 
 
@@ -146,6 +156,16 @@ class Results:
     trained: np.ndarray
     incident_daily: np.ndarray | None = field(default=None, repr=False)
     rude_weekly: np.ndarray | None = field(default=None, repr=False)
+    replicate_params: tuple[Params, ...] | None = field(default=None, repr=False)
+
+    def params_of(self, replicate: int) -> Params:
+        """The parameters replicate ``replicate`` ran with (its calibration set, if any)."""
+        if self.replicate_params is None:
+            return self.scenario.params
+        where = np.flatnonzero(self.replicate_ids == replicate)
+        if where.size == 0:
+            raise ValueError(f"replicate {replicate!r} was not simulated")
+        return self.replicate_params[int(where[0])]
 
     def incidents(self, replicate: int = 0) -> pd.DataFrame:
         """A replicate's reported incidents, in the incident-record format.
@@ -175,7 +195,7 @@ class Results:
                 f"replicate {replicate!r} was not simulated; replicates are "
                 f"{int(self.replicate_ids.min())}..{int(self.replicate_ids.max())}"
             )
-        p = self.scenario.params
+        p = self.params_of(replicate)
         rates = np.array([p.report_minor, p.report_major, p.report_critical])
         counts = self.incident_daily[where[0], 1:]  # (days, teams, 3)
         rng = np.random.Generator(
@@ -229,6 +249,8 @@ def simulate(
     first_replicate: int = 0,
     replicate_ids: Sequence[int] | None = None,
     record_teams: bool = True,
+    calibration: Any = None,
+    replicate_params: Sequence[Params] | None = None,
     _responder_strength: Any = None,
 ) -> Results:
     """Simulate replicates of a scenario with the fast engine.
@@ -247,6 +269,11 @@ def simulate(
         replicate_ids: Explicit replicate ids instead (overrides ``replicates`` and
             ``first_replicate``).
         record_teams: Keep conflicts per team per day (``Results.team_daily``).
+        calibration: A ``Calibration`` of the scenario's organisation: replicate ``k``
+            runs its parameter set ``k`` (cycling), the scenario's parameters standing
+            for the rest (``Calibration.scenario_params``).
+        replicate_params: The parameters of each replicate instead (one per replicate);
+            only those the kernel reads per replicate may differ (``PER_REPLICATE``).
         _responder_strength: For tests only: responder strength in [0, 1] of each
             day-0 post holder, shape (size,) or (replicates, size); lost when they quit.
 
@@ -287,7 +314,19 @@ def simulate(
     if scenario.days > philox.MAX_DAY:
         raise ValueError(f"days must be at most {philox.MAX_DAY}, got {scenario.days}")
 
-    state = _initial_state(scenario, int(seed), ids, key)
+    plist = None
+    if calibration is not None:
+        if replicate_params is not None:
+            raise ValueError("give a calibration or replicate_params, not both")
+        calibration.check_org(org)
+        plist = [calibration.scenario_params(scenario.params, int(k)) for k in ids]
+    elif replicate_params is not None:
+        plist = list(replicate_params)
+        if len(plist) != ids.size:
+            raise ValueError(f"replicate_params has {len(plist)} sets for {ids.size} replicates")
+    if plist is not None:
+        _check_shared([scenario.params, *plist])  # the scenario's values stand for all
+    state = _initial_state(scenario, int(seed), ids, key, plist)
     if scenario.programmes:
         state.rollout = Rollout(scenario, int(seed), ids)
         # Hotspot targeting reads each team's conflicts before the start day.
@@ -300,22 +339,45 @@ def simulate(
     return _run(state, record_teams)
 
 
-def _initial_state(scenario: Scenario, seed: int, ids: np.ndarray, key) -> _State:
+def _check_shared(plist: list[Params]) -> None:
+    """Refuse replicate parameter sets that differ where the engine needs one value."""
+    first = plist[0]
+    for p in plist:
+        if not isinstance(p, Params):
+            raise ValueError(f"replicate parameters must be Params, got {type(p).__name__}")
+        if p.contact_certain != first.contact_certain:
+            raise ValueError("replicates cannot mix the SIS limit with other parameters")
+        for name in first:
+            if name not in PER_REPLICATE and p[name] != first[name]:
+                raise ValueError(
+                    f"parameter {name!r} must be the same in every replicate "
+                    f"({first[name]!r} and {p[name]!r}); only {', '.join(PER_REPLICATE)} "
+                    "may differ"
+                )
+
+
+def _initial_state(
+    scenario: Scenario, seed: int, ids: np.ndarray, key, plist: list[Params] | None = None
+) -> _State:
     """Day 0: latent traits and the initial upset set of every replicate, keyed draws."""
-    org, p = scenario.org, scenario.params
+    org = scenario.org
     n_rep, n = ids.size, org.size
-    par = np.array([float(p[name]) for name in PARAM_NAMES])
+    given = plist
+    plist = plist or [scenario.params] * n_rep
+    par = np.array([[float(p[name]) for name in PARAM_NAMES] for p in plist])
     z_reg = np.empty((n_rep, n))
     z_lis = np.empty((n_rep, n))
     upset = np.zeros((n_rep, n), dtype=np.uint8)
     listed, k = scenario.initial_upset_listed, scenario.initial_upset_count
     for r, rep in enumerate(ids):
+        p = plist[r]
         normals = philox.normal_pairs(seed, int(rep), 0, STAGE_TRAITS, n)
         z_reg[r] = latent_scores(org.regulation, p.regulation_mean, p.regulation_sd, normals[:, 0])
         z_lis[r] = latent_scores(org.listening, p.listening_mean, p.listening_sd, normals[:, 1])
         upset[r, philox.choose(seed, int(rep), n, k) if listed is None else listed] = 1
     shape = (n_rep, n)
     state = _State(
+        replicate_params=None if given is None else tuple(plist),
         scenario=scenario,
         seed=seed,
         replicate_ids=ids,
@@ -372,12 +434,14 @@ def _run(state: _State, record_teams: bool) -> Results:
     team = np.ascontiguousarray(org.team, dtype=np.int32)
     cust = np.ascontiguousarray(org.customer_facing, dtype=np.bool_)
     n_teams = max(len(org.team_names), 1)
-    use_grievance = p.grievance_weight > 0
+    par = state.par
+    use_grievance = bool((par[:, PARAM_NAMES.index("grievance_weight")] > 0).any())
     # Grievance matters only through grievance_weight; without it nothing is stored.
     g_shape = (n_rep, org.n_edges) if use_grievance else (n_rep, 0)
     griev = np.zeros(g_shape, dtype=np.float32)
     griev_day = np.zeros(g_shape, dtype=np.int32)
-    decay_pow = (1 - p.grievance_decay) ** np.arange(days + 1, dtype=np.float64)
+    decay = par[:, PARAM_NAMES.index("grievance_decay")]
+    decay_pow = (1 - decay[:, None]) ** np.arange(days + 1, dtype=np.float64)
     flags = np.zeros(n, dtype=np.uint8)
     # Gather buffers: a chunk that stays in cache, plus room for one employee's ties.
     degree = np.diff(indptr)
@@ -437,7 +501,9 @@ def _run(state: _State, record_teams: bool) -> Results:
             zeros = np.zeros_like(state.z_reg)
             _refresh(state, zeros, zeros)
             state.shifted = False
-        use_responders = strength is not None and p.responder_success > 0
+        use_responders = strength is not None and bool(
+            (par[:, PARAM_NAMES.index("responder_success")] > 0).any()
+        )
         step_day(np.int64(day), *arguments(use_responders, strength))
         if rollout is not None:
             rollout.train(day, state.hired_day, state.vacant_until, team_daily)
@@ -455,6 +521,7 @@ def _run(state: _State, record_teams: bool) -> Results:
         trained=state.trained,
         incident_daily=incident_daily if record_teams else None,
         rude_weekly=rude_weekly,
+        replicate_params=state.replicate_params,
     )
 
 

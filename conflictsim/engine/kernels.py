@@ -143,17 +143,20 @@ def refresh_traits(
 ):
     """Today's traits, ``logistic(z + shift)``, and the probabilities derived from them.
 
+    ``par`` holds one parameter vector per replicate, shape (replicates, parameters).
+
     With ``only_shifted``, posts with no shift are left as they are: their traits were set
     without one (on day 0 or at hire) and training is only lost by leaving the post.
     """
     n_rep, n = z_reg.shape
     for r in range(n_rep):
+        par_r = par[r]
         for i in range(n):
             if only_shifted and shift_reg[r, i] == 0.0 and shift_lis[r, i] == 0.0:
                 continue
             reg[r, i] = _logistic(z_reg[r, i] + shift_reg[r, i])
             lis[r, i] = _logistic(z_lis[r, i] + shift_lis[r, i])
-            _derive(par, cust, reg, lis, r, i, trig_p, rec_p, enc)
+            _derive(par_r, cust, reg, lis, r, i, trig_p, rec_p, enc)
 
 
 @njit(**_JIT)
@@ -326,13 +329,17 @@ def step_day(
     griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, daily,
     team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
 ):  # fmt: skip
-    """One day of every replicate (MODEL.md section 3, docs/ODD.md section 3.3)."""
+    """One day of every replicate (MODEL.md section 3, docs/ODD.md section 3.3).
+
+    ``par`` holds one parameter vector per replicate (replicates, parameters) and
+    ``decay_pow`` one row of grievance decay powers per replicate, so replicates may run
+    different parameter sets (a calibration's) in one call.
+    """
     n_rep, n = upset.shape
     c1_emp = counter1(day, STAGE_EMPLOYEE)
     c1_tie = counter1(day, STAGE_TIE)
     c1_con = counter1(day, STAGE_CONFLICT)
     c1_hire = counter1(day, STAGE_HIRE)
-    clash, gw = par[_CLASH], par[_GW]
     # Ties are gathered into small buffers (in cache), flushed once _BUFFER are held;
     # the buffers have room for one more employee's ties.
     flush_at = BUFFER
@@ -340,10 +347,12 @@ def step_day(
     n_sev = np.zeros(3, dtype=np.int64)
     for r in range(n_rep):
         c2 = np.uint64(rep_ids[r])
+        par_r, dp_r = par[r], decay_pow[r]
+        clash, gw = par_r[_CLASH], par_r[_GW]
         g_r, gd_r, reg_r, enc_r, strength_r = griev[r], griev_day[r], reg[r], enc[r], strength[r]
         # 1, 2, 7 and the quit draw of 8.
         daily[r, day, _ABSENT] = _employees(
-            c1_emp, c2, k0, k1, par, upset[r], strain[r], vacant_until[r], trig_p[r], rec_p[r],
+            c1_emp, c2, k0, k1, par_r, upset[r], strain[r], vacant_until[r], trig_p[r], rec_p[r],
             flags,
         )  # fmt: skip
         # 3-6. Ties that can matter today (an upset end, both ends present), screened
@@ -355,21 +364,21 @@ def step_day(
                 continue
             m = _gather_row(
                 i, m, day, certain, use_grievance, clash, gw, flags, indptr, nb, eid, padj,
-                enc_r, g_r, gd_r, decay_pow, cand_e, cand_i, cand_j, thr_met, thr_conflict,
+                enc_r, g_r, gd_r, dp_r, cand_e, cand_i, cand_j, thr_met, thr_conflict,
                 thr_calm,
             )  # fmt: skip
             if m >= flush_at:
                 _encounters(
-                    r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
-                    record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, decay_pow,
+                    r, m, day, c1_tie, c1_con, c2, k0, k1, par_r, use_grievance, use_responders,
+                    record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, dp_r,
                     flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev,
                     team_daily, emp_conf, record_incidents, incident_daily, rude_week,
                     rude_weekly,
                 )  # fmt: skip
                 m = 0
         _encounters(
-            r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
-            record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, decay_pow, flags,
+            r, m, day, c1_tie, c1_con, c2, k0, k1, par_r, use_grievance, use_responders,
+            record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, dp_r, flags,
             cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev, team_daily,
             emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
         )  # fmt: skip
@@ -379,12 +388,12 @@ def step_day(
         daily[r, day, _CRITICAL] = n_sev[2]
         # From counts, so the total does not depend on the order conflicts were met.
         daily[r, day, _HOURS] = 2 * (
-            n_sev[0] * par[_H_MINOR] + n_sev[1] * par[_H_MAJOR] + n_sev[2] * par[_H_CRITICAL]
+            n_sev[0] * par_r[_H_MINOR] + n_sev[1] * par_r[_H_MAJOR] + n_sev[2] * par_r[_H_CRITICAL]
         )  # fmt: skip
 
         # Apply the day's changes together; 8. strain, quits, hires.
         _apply(
-            r, day, c1_hire, c2, k0, k1, par, vacancy_days, use_grievance, indptr, eid, cust,
+            r, day, c1_hire, c2, k0, k1, par_r, vacancy_days, use_grievance, indptr, eid, cust,
             flags, upset, strain, vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p,
             rec_p, enc, strength, g_r, daily,
         )  # fmt: skip
