@@ -70,6 +70,10 @@ def _call_shipped(key: str, blob: bytes, args: tuple) -> Any:
     return fn(*shared, *args)
 
 
+def _call_shipped_star(item: tuple[str, bytes, tuple]) -> Any:
+    return _call_shipped(*item)
+
+
 def _call_remote(shipped: tuple, args: tuple) -> Any:
     fn, shared = shipped
     return fn(*shared, *args)
@@ -115,27 +119,47 @@ class SeededSampler(Sampler):
             return max(sum(self.client.nthreads().values()), 1)
         return self.workers
 
-    def map(self, fn: Callable[..., Any], calls: list[tuple], shared: tuple = ()) -> list[Any]:
+    def map(
+        self,
+        fn: Callable[..., Any],
+        calls: list[tuple],
+        shared: tuple = (),
+        done: Callable[[Any], None] | None = None,
+    ) -> list[Any]:
         """``[fn(*shared, *args) for args in calls]``, here, in the pool or on the cluster.
 
         ``fn`` and ``shared`` are pickled once (cloudpickle, as pyabc and Dask do) and
-        unpickled once per worker; results come back in the order of ``calls``.
+        unpickled once per worker; results come back in the order of ``calls``, and
+        ``done`` sees each as it arrives in that order (for progress bars).
         """
+        done = done or (lambda _result: None)
         if not calls:
             return []
         if self.client is not None:
             [remote] = self.client.scatter([(fn, shared)], broadcast=True)
             futures = [self.client.submit(_call_remote, remote, args, pure=False) for args in calls]
-            return self.client.gather(futures)
+            out = []
+            for future in futures:
+                out.append(future.result())
+                done(out[-1])
+            return out
         if self.workers == 1 or len(calls) == 1:
-            return [fn(*shared, *args) for args in calls]
+            out = []
+            for args in calls:
+                out.append(fn(*shared, *args))
+                done(out[-1])
+            return out
         # forkserver: workers fork from a clean single-threaded server (forking this
         # process, whose threads may hold locks, can deadlock), which has imported the
         # engine and pyabc once; numba loads the compiled kernels from its cache.
         self.start()
         blob = cloudpickle.dumps((fn, shared))
         key = f"{len(blob)}-{hash(blob)}"
-        return self._pool.starmap(_call_shipped, [(key, blob, args) for args in calls])
+        out = []
+        for result in self._pool.imap(_call_shipped_star, [(key, blob, args) for args in calls]):
+            out.append(result)
+            done(result)
+        return out
 
     def stop(self) -> None:
         """Close the local pool (pyabc calls this when the analysis ends)."""
@@ -144,8 +168,10 @@ class SeededSampler(Sampler):
             self._pool.join()
             self._pool = None
 
-    def _run_batches(self, simulate_one, t: int, batches: list[list[int]]) -> list[list[Any]]:
-        return self.map(_candidates, [(b,) for b in batches], (simulate_one, self.seed, t))
+    def _run_batches(
+        self, simulate_one, t: int, batches: list[list[int]], done: Callable[[Any], None]
+    ) -> list[list[Any]]:
+        return self.map(_candidates, [(b,) for b in batches], (simulate_one, self.seed, t), done)
 
     def sample_until_n_accepted(
         self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None
@@ -175,7 +201,15 @@ class SeededSampler(Sampler):
                     for s in range(index, index + need, per)
                 ]
                 index += need
-                for batch in self._run_batches(simulate_one, t, batches):
+                seen = accepted
+
+                def tick(batch: list[Any]) -> None:
+                    nonlocal seen  # progress only; the sample is built below, in order
+                    new = min(sum(p.accepted for p in batch), n - seen)
+                    seen += new
+                    bar.update(new)
+
+                for batch in self._run_batches(simulate_one, t, batches, tick):
                     for particle in batch:
                         if accepted >= n:
                             break  # candidates past the n-th accepted are not used
@@ -183,7 +217,6 @@ class SeededSampler(Sampler):
                         sample.append(particle)
                         if particle.accepted:
                             accepted += 1
-                            bar.update(1)
                 rate = max(accepted / max(evaluated, 1), 0.01)
         finally:
             np.random.set_state(state[0])

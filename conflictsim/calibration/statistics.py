@@ -104,7 +104,8 @@ def count_statistics(
         out["share_critical"] = float(severity[:, 2].sum()) / n
     dev = counts - counts.mean(axis=1, keepdims=True)
     ss = float((dev**2).sum())
-    out["team_week_dispersion"] = ss / ((weeks - 1) * total) if total > 0 else 1.0
+    # Pooled within-team variance over the mean count of a team-week.
+    out["team_week_dispersion"] = ss * weeks / ((weeks - 1) * total) if total > 0 else 1.0
     out["team_week_autocorrelation"] = (
         float((dev[:, :-1] * dev[:, 1:]).sum()) / ss if ss > 0 else 0.0
     )
@@ -139,21 +140,28 @@ def record_statistics(
 
 
 def simulation_statistics(
-    res: Results, names: list[str], warmup_days: int, record_days: int = 0
+    res: Results,
+    names: list[str],
+    warmup_days: int,
+    record_days: int = 0,
+    replicate: int | None = None,
 ) -> dict[str, float]:
-    """The named statistics of replicate 0 of a simulation, past the warm-up.
+    """The named statistics of one replicate of a simulation, past the warm-up.
 
     Args:
         res: The simulation (teams recorded when record statistics are wanted).
         names: Statistics to compute (published and record ones).
         warmup_days: Days of start-up transient left out (a whole number of weeks).
         record_days: Days of simulated records, starting after the warm-up.
+        replicate: The replicate's id (default: the first simulated).
 
     Returns:
         Statistic name to value.
     """
     org, days = res.scenario.org, res.scenario.days
-    daily = res.daily
+    rep = int(res.replicate_ids[0]) if replicate is None else int(replicate)
+    position = int(np.flatnonzero(res.replicate_ids == rep)[0])
+    daily = res.daily[res.daily["replicate"].to_numpy() == rep]
     measured = daily["day"].to_numpy() > warmup_days
     n, span = org.size, days - warmup_days
     out: dict[str, float] = {}
@@ -162,7 +170,8 @@ def simulation_statistics(
             daily["conflict_hours"].to_numpy()[measured].sum() / (n * span / DAYS_PER_WEEK)
         )
     if "weekly_rude_share" in names:
-        out["weekly_rude_share"] = float(res.weekly_rude_share(warmup_days // DAYS_PER_WEEK)[0])
+        share = res.weekly_rude_share(warmup_days // DAYS_PER_WEEK)
+        out["weekly_rude_share"] = float(share[position])
     if "absence_days_per_year" in names:
         absent = daily["absent"].to_numpy()[measured].sum()
         out["absence_days_per_year"] = float(absent / n * DAYS_PER_YEAR / span)
@@ -171,7 +180,7 @@ def simulation_statistics(
         out["quits_per_year"] = float(quits / n * DAYS_PER_YEAR / span)
     wanted = [k for k in names if k in RECORD_STATISTICS]
     if wanted:
-        inc = res.incidents(int(res.replicate_ids[0]))
+        inc = res.incidents(rep)
         inc = inc[inc["day"] >= warmup_days]
         inc = inc.assign(day=inc["day"] - warmup_days)
         counts, severity = team_week_counts(inc, org, record_days)
