@@ -77,7 +77,7 @@ def regenerate(presets: list[str] | None = None, *, workers: int | None = None) 
 def main(argv: list[str] | None = None) -> None:
     """Command line: regenerate the stored calibrations."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("presets", nargs="*", help=f"default: all ({", ".join(PRESETS)})")
+    parser.add_argument("presets", nargs="*", help=f"default: all ({', '.join(PRESETS)})")
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
     regenerate(args.presets or None, workers=args.workers)

@@ -5,13 +5,13 @@ import pandas as pd
 import pytest
 
 import conflictsim as cs
-from conflictsim.incidents import read_incidents
 from conflictsim.calibration.statistics import (
     count_statistics,
     record_statistics,
     simulation_statistics,
     team_week_counts,
 )
+from conflictsim.incidents import read_incidents
 
 ORG = cs.Organisation.generate(120, "office", seed=4)
 
