@@ -101,7 +101,7 @@ def calibrate(
     scheduler: str | None = None,
     client: Any = None,
     progress: bool = True,
-    max_generations: int = 15,
+    max_generations: int = 30,
     max_simulations: int | None = None,
 ) -> Calibration:
     """Calibrate an organisation's baseline to targets by ABC-SMC.

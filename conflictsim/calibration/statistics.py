@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.engine.driver import Results
+from conflictsim.engine.kernels import COLUMNS
 from conflictsim.organisation import Organisation
 from conflictsim.scenario import DAYS_PER_WEEK, DAYS_PER_YEAR
 
@@ -161,29 +162,32 @@ def simulation_statistics(
     org, days = res.scenario.org, res.scenario.days
     rep = int(res.replicate_ids[0]) if replicate is None else int(replicate)
     position = int(np.flatnonzero(res.replicate_ids == rep)[0])
-    daily = res.daily[res.daily["replicate"].to_numpy() == rep]
-    measured = daily["day"].to_numpy() > warmup_days
+    # Straight from the engine's arrays (no frames): this runs once per ABC candidate.
+    values = res.daily_values[position, warmup_days + 1 :]
     n, span = org.size, days - warmup_days
     out: dict[str, float] = {}
     if "hours_per_week" in names:
-        out["hours_per_week"] = float(
-            daily["conflict_hours"].to_numpy()[measured].sum() / (n * span / DAYS_PER_WEEK)
-        )
+        hours = values[:, COLUMNS.index("conflict_hours")].sum()
+        out["hours_per_week"] = float(hours / (n * span / DAYS_PER_WEEK))
     if "weekly_rude_share" in names:
         share = res.weekly_rude_share(warmup_days // DAYS_PER_WEEK)
         out["weekly_rude_share"] = float(share[position])
     if "absence_days_per_year" in names:
-        absent = daily["absent"].to_numpy()[measured].sum()
+        absent = values[:, COLUMNS.index("absent")].sum()
         out["absence_days_per_year"] = float(absent / n * DAYS_PER_YEAR / span)
     if "quits_per_year" in names:
-        quits = daily["quits"].to_numpy()[measured].sum()
+        quits = values[:, COLUMNS.index("quits")].sum()
         out["quits_per_year"] = float(quits / n * DAYS_PER_YEAR / span)
     wanted = [k for k in names if k in RECORD_STATISTICS]
     if wanted:
-        inc = res.incidents(rep)
-        inc = inc[inc["day"] >= warmup_days]
-        inc = inc.assign(day=inc["day"] - warmup_days)
-        counts, severity = team_week_counts(inc, org, record_days)
+        weeks = record_days // DAYS_PER_WEEK
+        if weeks < MIN_WEEKS:
+            raise ValueError(f"at least {MIN_WEEKS} full weeks of records are needed")
+        # Reported counts of the record period, by team and week, and by team and severity.
+        period = res.reported(rep)[warmup_days : warmup_days + weeks * DAYS_PER_WEEK]
+        by_week = period.reshape(weeks, DAYS_PER_WEEK, *period.shape[1:]).sum(axis=1)
+        counts = by_week.sum(axis=2).T  # (teams, weeks)
+        severity = period.sum(axis=0)  # (teams, 3)
         size = np.bincount(org.team, minlength=len(org.team_names))
         stats = count_statistics(counts, severity, size)
         out.update({k: stats[k] for k in wanted})

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -129,10 +130,11 @@ class Results:
         seed: The seed.
         replicates: Number of replicates.
         replicate_ids: Id of each replicate (its key in the random streams).
-        daily: Tidy daily outcomes: ``replicate, day`` and ``COLUMNS``; day 0 is the state
-            before the first step.
-        summary: One row per replicate: ``replicate`` and the columns of
-            ``conflictsim.outcomes.summary_table``.
+        daily_values: The daily outcomes as an array, shape (replicates, days + 1,
+            len(COLUMNS)); ``daily`` is the same as a tidy frame (``replicate, day`` and
+            ``COLUMNS``; day 0 is the state before the first step), and ``summary`` one
+            row per replicate (``conflictsim.outcomes.summary_table``), both built from
+            it on first use.
         employee_conflicts: Conflicts each post was party to, shape (replicates, size).
         team_daily: Conflicts per team per day, each party counted in their own team,
             shape (replicates, days + 1, teams).
@@ -149,14 +151,32 @@ class Results:
     seed: int
     replicates: int
     replicate_ids: np.ndarray
-    daily: pd.DataFrame
-    summary: pd.DataFrame
+    daily_values: np.ndarray = field(repr=False)
     employee_conflicts: np.ndarray
     team_daily: np.ndarray | None
     trained: np.ndarray
     incident_daily: np.ndarray | None = field(default=None, repr=False)
     rude_weekly: np.ndarray | None = field(default=None, repr=False)
     replicate_params: tuple[Params, ...] | None = field(default=None, repr=False)
+    training_people: np.ndarray | None = field(default=None, repr=False)
+    training_cost: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        """Tidy daily outcomes: ``replicate, day`` and ``COLUMNS`` (built on first use)."""
+        return _daily_frame(self.daily_values, self.replicate_ids)
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per replicate: ``replicate`` and the summary columns (built on first use)."""
+        n = self.replicate_ids.size
+        return summary_table(
+            self.daily_values[:, 1:, : len(DAILY_COLUMNS)],
+            self.scenario,
+            self.replicate_ids,
+            np.zeros(n, np.int64) if self.training_people is None else self.training_people,
+            np.zeros(n) if self.training_cost is None else self.training_cost,
+        )
 
     def params_of(self, replicate: int) -> Params:
         """The parameters replicate ``replicate`` ran with (its calibration set, if any)."""
@@ -187,6 +207,26 @@ class Results:
         Raises:
             ValueError: If the replicate was not simulated or teams were not recorded.
         """
+        reported = self.reported(replicate)
+        day, team, sev = np.nonzero(reported)
+        names = np.asarray(self.scenario.org.team_names, dtype=object)
+        frame = pd.DataFrame(
+            {
+                "day": day.astype(np.int64),
+                "team": names[team],
+                "severity": np.asarray(SEVERITIES, dtype=object)[sev],
+                "count": reported[day, team, sev].astype(np.int64),
+            }
+        )
+        frame.attrs["days"] = int(reported.shape[0])
+        return frame
+
+    def reported(self, replicate: int = 0) -> np.ndarray:
+        """A replicate's reported incidents as counts, shape (days, teams, 3 severities).
+
+        Day ``d`` of the array is simulated day ``d + 1``; ``incidents`` gives the same
+        as a frame.
+        """
         if self.incident_daily is None:
             raise ValueError("incidents need teams recorded (simulate(..., record_teams=True))")
         where = np.flatnonzero(self.replicate_ids == replicate)
@@ -201,19 +241,7 @@ class Results:
         rng = np.random.Generator(
             np.random.Philox(np.random.SeedSequence([self.seed, int(replicate), _REPORTING]))
         )
-        reported = rng.binomial(counts, np.broadcast_to(rates, counts.shape))
-        day, team, sev = np.nonzero(reported)
-        names = np.asarray(self.scenario.org.team_names, dtype=object)
-        frame = pd.DataFrame(
-            {
-                "day": day.astype(np.int64),
-                "team": names[team],
-                "severity": np.asarray(SEVERITIES, dtype=object)[sev],
-                "count": reported[day, team, sev].astype(np.int64),
-            }
-        )
-        frame.attrs["days"] = int(counts.shape[0])
-        return frame
+        return rng.binomial(counts, np.broadcast_to(rates, counts.shape))
 
     def weekly_rude_share(self, skip_weeks: int = 0) -> np.ndarray:
         """Share of employees treated rudely at least once in a week, per replicate.
@@ -514,8 +542,9 @@ def _run(state: _State, record_teams: bool) -> Results:
         seed=state.seed,
         replicates=n_rep,
         replicate_ids=state.replicate_ids,
-        daily=_daily_frame(daily, state.replicate_ids),
-        summary=_summary(daily, scn, state.replicate_ids, rollout),
+        daily_values=daily,
+        training_people=rollout.people if rollout is not None else None,
+        training_cost=rollout.cost() if rollout is not None else None,
         employee_conflicts=emp_conf.astype(np.int64),
         team_daily=team_daily if record_teams else None,
         trained=state.trained,
@@ -535,16 +564,3 @@ def _daily_frame(daily: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
         col = daily[:, :, c].ravel()
         data[name] = col if name == "conflict_hours" else col.astype(np.int64)
     return pd.DataFrame(data)
-
-
-def _summary(
-    daily: np.ndarray, scn: Scenario, ids: np.ndarray, rollout: Rollout | None
-) -> pd.DataFrame:
-    """``conflictsim.outcomes.summary_table`` of every replicate at once."""
-    return summary_table(
-        daily[:, 1:, : len(DAILY_COLUMNS)],
-        scn,
-        ids,
-        rollout.people if rollout is not None else np.zeros(ids.size, np.int64),
-        rollout.cost() if rollout is not None else np.zeros(ids.size),
-    )

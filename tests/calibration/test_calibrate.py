@@ -137,3 +137,14 @@ def test_bad_arguments_are_refused(small_org):
         cs.calibrate(small_org, seed=-1, progress=False)
     with pytest.raises(ValueError, match="org"):
         cs.calibrate("office", progress=False)
+
+
+def test_a_dask_cluster_of_separate_processes_gives_the_same_draws(small_org, quick, tmp_path):
+    from dask_cluster import dask_cluster
+
+    with dask_cluster(tmp_path) as address:
+        on_dask = cs.calibrate(
+            small_org, seed=5, draws=20, scheduler=address, progress=False, max_generations=3
+        )
+    pd.testing.assert_frame_equal(quick.draws, on_dask.draws)
+    pd.testing.assert_frame_equal(quick.fit, on_dask.fit)
