@@ -668,6 +668,8 @@ def registry_frame():
                 "high": s.high,
                 "plausible_low": s.sweep_range[0],
                 "plausible_high": s.sweep_range[1],
+                "prior": "" if s.prior is None else s.prior.describe(),
+                "prior_source": "" if s.prior is None else s.prior.source,
                 "unit": s.unit,
                 "meaning": s.meaning,
                 "source": s.source,
@@ -680,13 +682,16 @@ def registry_frame():
 def markdown_table() -> str:
     """The registry as a Markdown table, for docs/ODD.md."""
     lines = [
-        "| parameter | default | range | plausible | unit | meaning | source |",
-        "|---|---|---|---|---|---|---|",
+        "| parameter | default | range | plausible | prior | unit | meaning | source |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for s in REGISTRY.values():
         lo, hi = s.sweep_range
+        prior = "fixed (a scale convention)" if s.prior is None else s.prior.describe()
+        if s.prior is not None and s.prior.source != s.source:
+            prior += f" ({s.prior.source})"
         lines.append(
-            f"| `{s.name}` | {s.default:g} | {s.low:g}-{s.high:g} | {lo:g}-{hi:g} | {s.unit} "
-            f"| {s.meaning} | {s.source} |"
+            f"| `{s.name}` | {s.default:g} | {s.low:g}-{s.high:g} | {lo:g}-{hi:g} | {prior} "
+            f"| {s.unit} | {s.meaning} | {s.source} |"
         )
     return "\n".join(lines)

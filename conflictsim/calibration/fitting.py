@@ -117,7 +117,8 @@ def calibrate(
         client: A ``dask.distributed.Client`` to run on instead.
         progress: Show a progress bar per generation.
         max_generations: Most generations of ABC-SMC.
-        max_simulations: Most simulations in all (default ``100 * draws``).
+        max_simulations: Most simulations in all (default ``100 * draws``, or
+            ``300 * draws`` with incident records, whose statistics are more to match).
 
     Returns:
         The calibration (``Calibration``); ``converged`` tells whether every kept set
@@ -180,7 +181,9 @@ def calibrate(
             history = abc.run(
                 minimum_epsilon=1.0,
                 max_nr_populations=int(max_generations),
-                max_total_nr_simulations=int(max_simulations or 100 * draws),
+                max_total_nr_simulations=int(
+                    max_simulations or (300 if record_days else 100) * draws
+                ),
             )
             frame, weights = history.get_distribution(m=0, t=history.max_t)
             pops = history.get_all_populations()

@@ -8,8 +8,10 @@ over-dispersed and autocorrelated, while independent outside triggers give count
 to Poisson. The statistics, and why each:
 
 - ``reported_per_employee_week``: how much reaches a record (conflict x reporting rate);
-- ``share_major``, ``share_critical``: the severity mix, which the reporting rates per
-  severity shape;
+- ``share_severe``: the severity mix (the share that is major or critical), which the
+  reporting rates per severity shape; one statistic rather than two, because ABC keeps a
+  parameter set only when every statistic is near its target, so each statistic costs
+  acceptance whether it informs much or not (critical incidents are few and noisy);
 - ``team_week_dispersion``: variance over mean of each team's weekly counts around the
   team's own mean, pooled (1 for Poisson; team size differences are taken out);
 - ``team_week_autocorrelation``: lag-1 correlation of those deviations (about -1/weeks
@@ -38,8 +40,7 @@ RECORD_STATISTICS: dict[str, tuple[str, tuple[str, ...]]] = {
         "reported incidents per employee per week",
         (*_CONFLICT, *_REPORTING),
     ),
-    "share_major": ("share of reported incidents that are major", _REPORTING),
-    "share_critical": ("share of reported incidents that are critical", _REPORTING),
+    "share_severe": ("share of reported incidents that are major or critical", _REPORTING),
     "team_week_dispersion": (
         "over-dispersion of weekly team counts (1 = no clustering)",
         (*_CONFLICT, *_REPORTING),
@@ -101,8 +102,7 @@ def count_statistics(
     out = {"reported_per_employee_week": total / (float(team_size.sum()) * weeks)}
     if severity is not None:
         n = max(float(severity.sum()), 1.0)
-        out["share_major"] = float(severity[:, 1].sum()) / n
-        out["share_critical"] = float(severity[:, 2].sum()) / n
+        out["share_severe"] = float(severity[:, 1:].sum()) / n
     dev = counts - counts.mean(axis=1, keepdims=True)
     ss = float((dev**2).sum())
     # Pooled within-team variance over the mean count of a team-week.

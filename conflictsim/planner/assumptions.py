@@ -44,9 +44,14 @@ def value_step(spec: ParamSpec) -> float:
 def parameter_note(spec: ParamSpec) -> str:
     """A parameter's plausible and allowed ranges, default and source (Markdown)."""
     lo, hi = spec.sweep_range
+    prior = (
+        ""
+        if spec.prior is None
+        else (f" **Prior for calibration:** {spec.prior.describe()} ({spec.prior.source}).")
+    )
     return (
         f"**Plausible range** {lo:g} to {hi:g} (allowed {spec.low:g} to {spec.high:g}). "
-        f"**Default** {spec.default:g}. **Source:** {spec.source}."
+        f"**Default** {spec.default:g}. **Source:** {spec.source}.{prior}"
     )
 
 
@@ -72,6 +77,7 @@ def parameter_table(plan: Plan) -> pd.DataFrame:
                 "value now": f"{values[spec.name]:g}",
                 "default": f"{spec.default:g}",
                 "plausible range": f"{p_lo:g} to {p_hi:g}",
+                "prior": "fixed" if spec.prior is None else spec.prior.describe(),
                 "unit": spec.unit,
                 "source": spec.source,
                 "set by": "you"

@@ -22,8 +22,7 @@ def test_count_statistics_by_hand():
     size = np.array([5, 5])
     s = count_statistics(counts, severity, size)
     assert s["reported_per_employee_week"] == pytest.approx(9 / (10 * 3))
-    assert s["share_major"] == pytest.approx(2 / 9)
-    assert s["share_critical"] == pytest.approx(2 / 9)
+    assert s["share_severe"] == pytest.approx(4 / 9)
     # Deviations from each team's mean: (-1, 1, 0) and (-1, -1, 2).
     # Within-team variances 1 and 3 (each over 2 degrees of freedom), mean count 1.5.
     assert s["team_week_dispersion"] == pytest.approx(((2 + 6) / (2 * 2)) / 1.5)
@@ -123,7 +122,7 @@ def test_weekly_rude_share_docks_with_the_mesa_model():
 def test_simulated_records_have_the_statistics_of_the_same_records_read_back():
     res = cs.simulate(cs.Scenario(ORG, days=20 + 100), 1, seed=5)
     sim = simulation_statistics(
-        res, ["reported_per_employee_week", "team_week_dispersion", "share_major"], 20, 100
+        res, ["reported_per_employee_week", "team_week_dispersion", "share_severe"], 20, 100
     )
     inc = res.incidents(0)
     inc = inc[inc.day >= 20].assign(day=lambda f: f.day - 20)
