@@ -19,6 +19,7 @@ import logging
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ def calibrate(
     workers: int | None = None,
     scheduler: str | None = None,
     client: Any = None,
-    progress: bool = True,
+    progress: bool | Callable[[dict], None] = True,
     max_generations: int = 30,
     max_simulations: int | None = None,
 ) -> Calibration:
@@ -115,7 +116,9 @@ def calibrate(
         workers: Local processes (default: all cores).
         scheduler: Address of a Dask scheduler (``tcp://host:port``) to run on instead.
         client: A ``dask.distributed.Client`` to run on instead.
-        progress: Show a progress bar per generation.
+        progress: Show a progress bar per generation; or a function called as work
+            finishes with ``{"generation", "accepted", "draws"}`` (generation 0 samples
+            the priors).
         max_generations: Most generations of ABC-SMC.
         max_simulations: Most simulations in all (default ``100 * draws``, or
             ``300 * draws`` with incident records, whose statistics are more to match).

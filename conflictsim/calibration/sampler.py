@@ -86,7 +86,9 @@ class SeededSampler(Sampler):
         seed: The calibration's seed.
         workers: Local processes (1: this process only).
         client: A ``dask.distributed.Client``; when given, batches run on its cluster.
-        progress: Show a progress bar of accepted parameter sets per generation.
+        progress: Show a progress bar of accepted parameter sets per generation; or a
+            function, called as batches finish with ``{"generation", "accepted",
+            "draws"}`` (for the dashboard's own progress bar).
         warm_up: Run once in each new local worker (loading the compiled engine).
     """
 
@@ -95,7 +97,7 @@ class SeededSampler(Sampler):
         seed: int,
         workers: int = 1,
         client: Any = None,
-        progress: bool = False,
+        progress: bool | Callable[[dict], None] = False,
         warm_up: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__()
@@ -182,11 +184,12 @@ class SeededSampler(Sampler):
         evaluated = 0
         index = 0
         rate = 1.0 if all_accepted or not self.history else max(self.history[-1]["rate"], 0.01)
+        report = self.progress if callable(self.progress) else None
         bar = tqdm(
             total=n,
             desc=f"calibration, generation {t + 1}",
             unit="sets",
-            disable=not self.progress,
+            disable=not self.progress or report is not None,
             leave=False,
             mininterval=0.5,
         )
@@ -208,6 +211,8 @@ class SeededSampler(Sampler):
                     new = min(sum(p.accepted for p in batch), n - seen)
                     seen += new
                     bar.update(new)
+                    if report is not None:
+                        report({"generation": t + 1, "accepted": seen, "draws": n})
 
                 for batch in self._run_batches(simulate_one, t, batches, tick):
                     for particle in batch:

@@ -148,3 +148,11 @@ def test_a_dask_cluster_of_separate_processes_gives_the_same_draws(small_org, qu
         )
     pd.testing.assert_frame_equal(quick.draws, on_dask.draws)
     pd.testing.assert_frame_equal(quick.fit, on_dask.fit)
+
+
+def test_progress_can_be_a_function_for_the_dashboard(small_org):
+    seen = []
+    cs.calibrate(small_org, seed=5, draws=10, workers=1, progress=seen.append, max_generations=2)
+    assert seen and all(0 <= s["accepted"] <= s["draws"] == 10 for s in seen)
+    assert [s["generation"] for s in seen] == sorted(s["generation"] for s in seen)
+    assert seen[-1]["accepted"] == 10
