@@ -307,6 +307,194 @@ def sensitivity(indices: pd.DataFrame) -> go.Figure:
     return fig
 
 
+# ---------------------------------------------------------------------------- calibration
+#: Colours of the fit report: prior, posterior (and simulated), target.
+PRIOR_COLOUR, POSTERIOR_COLOUR, TARGET_COLOUR = "#7f7f7f", "#1f77b4", "#2ca02c"
+
+
+def _panel_grid(n: int, cols: int = 3) -> tuple[int, int]:
+    """Rows and columns of a grid of ``n`` panels, at most ``cols`` wide."""
+    cols = max(1, min(cols, n))
+    return -(-n // cols), cols
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Ticks at 1, 2 and 5 times the powers of ten from ``low`` to ``high``, ends included."""
+    ticks = [
+        m * 10.0**k
+        for k in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+        for m in (1, 2, 5)
+    ]
+    inside = [t for t in ticks if low * (1 + 1e-9) < t < high * (1 - 1e-9)]
+    return [low, *inside, high]
+
+
+def prior_posterior(densities: pd.DataFrame, summary: pd.DataFrame) -> go.Figure:
+    """Each calibrated parameter's prior and posterior on the same bins, a panel each.
+
+    Args:
+        densities: One row per parameter and bin: ``parameter``, ``scale`` (``linear``
+            or ``log``, the prior's own scale), ``left``, ``right`` (the bin's ends),
+            ``prior`` (the prior's probability of the bin) and ``posterior`` (the share
+            of parameter sets in it); parameters in the order drawn.
+        summary: ``Calibration.summary()``: ``parameter``, ``median``, ``low``, ``high``.
+    """
+    names = list(dict.fromkeys(densities["parameter"]))
+    rows, cols = _panel_grid(len(names))
+    fig = make_subplots(
+        rows=rows, cols=cols, subplot_titles=names, vertical_spacing=0.5 / max(rows, 1) ** 1.2
+    )
+    s = summary.set_index("parameter")
+    for i, name in enumerate(names):
+        r, c = i // cols + 1, i % cols + 1
+        d = densities[densities["parameter"] == name]
+        # Steps over the bins' edges: the last bin's value is repeated to close it.
+        edges = np.append(d["left"].to_numpy(float), d["right"].to_numpy(float)[-1])
+        post = np.append(d["posterior"].to_numpy(float), d["posterior"].to_numpy(float)[-1])
+        prior = np.append(d["prior"].to_numpy(float), d["prior"].to_numpy(float)[-1])
+        fig.add_scatter(
+            x=edges,
+            y=post,
+            mode="lines",
+            line={"shape": "hv", "color": POSTERIOR_COLOUR},
+            fill="tozeroy",
+            fillcolor=rgba(POSTERIOR_COLOUR, 0.35),
+            name="posterior (sets kept)",
+            legendgroup="posterior",
+            showlegend=i == 0,
+            hovertemplate="from %{x:.3g}: %{y:.0%} of the sets<extra>posterior</extra>",
+            row=r,
+            col=c,
+        )
+        fig.add_scatter(
+            x=edges,
+            y=prior,
+            mode="lines",
+            line={"shape": "hv", "color": PRIOR_COLOUR, "dash": "dash", "width": 2},
+            name="prior (before calibration)",
+            legendgroup="prior",
+            showlegend=i == 0,
+            hovertemplate="from %{x:.3g}: %{y:.0%} of the prior<extra>prior</extra>",
+            row=r,
+            col=c,
+        )
+        top = 1.08 * max(float(np.nanmax(post)), float(np.nanmax(prior)))
+        m, lo, hi = (float(s.loc[name, k]) for k in ("median", "low", "high"))
+        # The median and 90% interval as traces, not shapes: they then sit right on log axes.
+        fig.add_scatter(
+            x=[lo, m, hi],
+            y=[top, top, top],
+            mode="lines+markers",
+            marker={
+                "symbol": ["line-ns", "diamond", "line-ns"],
+                "size": [12, 10, 12],
+                "color": POSTERIOR_COLOUR,
+                "line": {"width": 2, "color": POSTERIOR_COLOUR},
+            },
+            line={"color": POSTERIOR_COLOUR, "width": 2},
+            name="median and 90% interval",
+            legendgroup="median",
+            showlegend=i == 0,
+            hovertemplate=f"median {m:.3g}, 90% interval {lo:.3g} to {hi:.3g}<extra></extra>",
+            row=r,
+            col=c,
+        )
+        if d["scale"].iloc[0] == "log":
+            ticks = _log_ticks(edges[0], edges[-1])
+            fig.update_xaxes(
+                type="log",
+                range=[np.log10(edges[0]), np.log10(edges[-1])],
+                tickvals=ticks,
+                ticktext=[f"{t:g}" for t in ticks],
+                row=r,
+                col=c,
+            )
+        else:
+            fig.update_xaxes(range=[edges[0], edges[-1]], row=r, col=c)
+        fig.update_yaxes(rangemode="tozero", tickformat=".0%", row=r, col=c)
+    height, top_margin = 80 + 260 * rows, 90
+    fig.update_layout(
+        height=height,
+        margin={"t": top_margin},
+        # Above the first row's titles: 45 pixels over the plotting area.
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1 + 45 / (height - top_margin - 80),
+            "x": 0,
+        },
+    )
+    return fig
+
+
+def calibration_fit(fit: pd.DataFrame) -> go.Figure:
+    """Each target against the simulations of the calibrated sets, a panel per target.
+
+    In each panel the target's interval is a green band with the observed value on it,
+    and the simulations' mean a blue dot with their 90% range.
+
+    Args:
+        fit: ``Calibration.fit``: ``target``, ``label``, ``observed``, ``simulated``,
+            ``low``, ``high``, ``target_low``, ``target_high``.
+    """
+    n = len(fit)
+    fig = make_subplots(
+        rows=n, cols=1, subplot_titles=list(fit["label"]), vertical_spacing=0.35 / max(n, 1)
+    )
+    rows = ("target", "simulated")
+    for i, t in enumerate(fit.itertuples(index=False), start=1):
+        fig.add_scatter(
+            x=[t.target_low, t.target_high],
+            y=[rows[0], rows[0]],
+            mode="lines",
+            line={"color": rgba(TARGET_COLOUR, 0.45), "width": 14},
+            name="target interval",
+            legendgroup="interval",
+            showlegend=i == 1,
+            hovertemplate=f"target interval {t.target_low:.3g} to {t.target_high:.3g}"
+            "<extra></extra>",
+            row=i,
+            col=1,
+        )
+        fig.add_scatter(
+            x=[t.observed],
+            y=[rows[0]],
+            mode="markers",
+            marker={"symbol": "diamond", "size": 12, "color": TARGET_COLOUR},
+            name="observed",
+            legendgroup="observed",
+            showlegend=i == 1,
+            hovertemplate=f"observed {t.observed:.3g}<extra></extra>",
+            row=i,
+            col=1,
+        )
+        fig.add_scatter(
+            x=[t.simulated],
+            y=[rows[1]],
+            mode="markers",
+            marker={"size": 11, "color": POSTERIOR_COLOUR},
+            error_x=error_bars([t.simulated], [t.low], [t.high], color=POSTERIOR_COLOUR),
+            name="simulated: mean and 90% range",
+            legendgroup="simulated",
+            showlegend=i == 1,
+            hovertemplate=f"simulated {t.simulated:.3g}, 90% of simulations {t.low:.3g} to "
+            f"{t.high:.3g}<extra></extra>",
+            row=i,
+            col=1,
+        )
+        lo = min(t.target_low, t.low, t.observed)
+        hi = max(t.target_high, t.high, t.observed)
+        pad = 0.1 * (hi - lo) or 0.1 * abs(hi) or 1.0
+        fig.update_xaxes(range=[lo - pad, hi + pad], row=i, col=1)
+        fig.update_yaxes(categoryorder="array", categoryarray=list(rows[::-1]), row=i, col=1)
+    fig.update_layout(
+        height=90 + 150 * n,
+        margin={"t": 70},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 0.25 / max(n, 1), "x": 0},
+    )
+    return fig
+
+
 # ---------------------------------------------------------------------------- dashboard
 def trajectory(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
     """Conflicts per week: a line per arm (mean) with a band (middle 80% of years)."""

@@ -1,4 +1,4 @@
-"""The report of a batch run: one self-contained HTML file with interactive charts.
+"""Reports: one self-contained HTML file with interactive charts, of a run or a calibration.
 
 ``write_report(DIR)`` reads a finished run (``conflictsim.batch``) and writes
 ``DIR/report.html``: the daily trajectories of every arm with uncertainty bands, a forest
@@ -6,6 +6,11 @@ plot of the paired differences, costs and return on investment, the ripple of tr
 untrained colleagues by distance, the sweep or sensitivity analysis when there is one, the
 comparison table and the run's manifest. plotly.js is embedded in the file, so it opens
 offline and can be mailed as it is; every chart has a download of its data beneath it.
+
+``write_calibration_report(DIR)`` does the same for a saved calibration (``conflictsim
+calibrate``): each parameter's prior and posterior, each target against the simulations,
+what was calibrated to with sources, and the generations of ABC-SMC, with words on how to
+read them.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import numpy as np
 import pandas as pd
 
 from conflictsim import batch, figures
+from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
 from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES
+from conflictsim.params import REGISTRY, Prior
 from conflictsim.sensitivity import indices
 
 REPORT_FILE = "report.html"
@@ -27,6 +34,8 @@ REPORT_FILE = "report.html"
 FOREST = ("conflicts", "conflict_hours", "absent_days", "quits", "net_benefit")
 #: Daily series of the trajectories: column, panel title.
 SERIES = (("conflicts", "conflicts per day"), ("upset", "upset employees"))
+#: Bins of each parameter's prior and posterior in the fit report.
+POSTERIOR_BINS = 20
 
 
 def write_report(out: str | Path, path: str | Path | None = None) -> Path:
@@ -369,6 +378,313 @@ def _manifest(manifest: dict) -> str:
     )
 
 
+# ----------------------------------------------------------------------------- calibration
+def is_calibration(folder: str | Path) -> bool:
+    """Whether a folder holds a saved calibration (``Calibration.save``)."""
+    return (Path(folder) / CALIBRATION_FILE).is_file()
+
+
+def write_calibration_report(folder: str | Path, path: str | Path | None = None) -> Path:
+    """Write the fit report of a saved calibration.
+
+    Args:
+        folder: A calibration saved by ``Calibration.save`` (``conflictsim calibrate``).
+        path: Where to write the report (default: ``folder/report.html``).
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: If ``folder`` is not a whole calibration.
+    """
+    folder = Path(folder)
+    cal = Calibration.load(folder)
+    target = Path(path) if path is not None else folder / REPORT_FILE
+    batch.atomic_write(target, calibration_report(cal).encode("utf-8"))
+    return target
+
+
+def calibration_report(cal: Calibration) -> str:
+    """The fit report of a calibration as one self-contained HTML page.
+
+    Sections: an overview, how to read the report, each parameter's prior and posterior,
+    each target against the simulations, what was calibrated to (with sources), and the
+    generations of ABC-SMC.
+    """
+    sections = [
+        _cal_overview(cal),
+        _cal_reading(),
+        _cal_parameters(cal),
+        _cal_fit(cal),
+        _cal_targets(cal),
+        _cal_generations(cal),
+    ]
+    nav = (
+        ("reading", "How to read it"),
+        ("parameters", "Parameters"),
+        ("fit", "Fit"),
+        ("targets", "Targets"),
+        ("generations", "Generations"),
+    )
+    return _html_page(
+        f"Calibration of {cal.org_name}", "conflictsim calibration fit report", nav, sections
+    )
+
+
+def priors_of(cal: Calibration) -> dict[str, Prior]:
+    """The prior of each calibrated parameter, as recorded with the calibration.
+
+    A calibration that recorded no prior for a parameter gets the registry's.
+    """
+    recorded = cal.meta.get("priors", {})
+    out = {}
+    for name in cal.parameters:
+        p = recorded.get(name)
+        out[name] = (
+            Prior(str(p["kind"]), float(p["low"]), float(p["high"]), str(p.get("source", "")))
+            if p
+            else REGISTRY[name].prior
+        )
+    return out
+
+
+def parameter_table(cal: Calibration) -> pd.DataFrame:
+    """Per calibrated parameter: prior, posterior median and 90% interval, and narrowing.
+
+    ``width`` is the posterior's 90% interval as a share of the prior's, measured on the
+    prior's own scale (the prior probability it holds, over 0.9): about 1 when the targets
+    say nothing about the parameter, near 0 when they pin it down.
+    """
+    priors = priors_of(cal)
+    table = cal.summary()
+    table["prior"] = [priors[n].describe() for n in table["parameter"]]
+    table["width"] = [
+        float(priors[n].cdf(hi) - priors[n].cdf(lo)) / 0.9
+        for n, lo, hi in zip(table["parameter"], table["low"], table["high"], strict=True)
+    ]
+    table["verdict"] = [narrowing_words(w) for w in table["width"]]
+    return table
+
+
+def narrowing_words(width: float) -> str:
+    """Plain words for a posterior interval's width as a share of the prior's."""
+    if width >= 0.8:
+        return "about as wide as its prior: the targets say little about it"
+    if width >= 0.4:
+        return "narrowed by the targets"
+    return "pinned down by the targets"
+
+
+def fit_words(row) -> str:
+    """Where the simulations' mean lies against a target's interval, in plain words."""
+    if row.target_low <= row.simulated <= row.target_high:
+        return "inside the interval"
+    return "above the interval" if row.simulated > row.target_high else "below the interval"
+
+
+def _densities(cal: Calibration, priors: dict[str, Prior]) -> pd.DataFrame:
+    """Prior and posterior of each parameter on bins of equal prior probability.
+
+    The bins are evenly spaced on the prior's own scale (linear for a uniform prior, log
+    for a log-uniform one), so both priors draw flat and a posterior that learned nothing
+    draws flat too.
+    """
+    frames = []
+    for name in cal.parameters:
+        prior = priors[name]
+        edges = np.asarray(prior.ppf(np.linspace(0.0, 1.0, POSTERIOR_BINS + 1)), dtype=float)
+        values = np.clip(cal.draws[name].to_numpy(float), edges[0], edges[-1])
+        counts, _ = np.histogram(values, bins=edges)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "parameter": name,
+                    "scale": "log" if prior.kind == "loguniform" else "linear",
+                    "left": edges[:-1],
+                    "right": edges[1:],
+                    "prior": np.diff(np.asarray(prior.cdf(edges), dtype=float)),
+                    "posterior": counts / max(len(values), 1),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _cal_overview(cal: Calibration) -> str:
+    m = cal.meta
+    gens = m.get("generations", [])
+    eps = m.get("final_epsilon")
+    size = m.get("org_size")
+    record = m.get("record_days") or 0
+    counted = (m.get("days") or 0) - (m.get("warmup_days") or 0)
+    rows = [
+        ("organisation", f"{cal.org_name}" + (f": {size:,} employees" if size else "")),
+        ("calibrated to", "; ".join(t.label for t in cal.targets)),
+        ("parameters", ", ".join(cal.parameters)),
+        ("parameter sets kept", f"{len(cal):,}, equally weighted"),
+        ("generations", f"{len(gens)}, {m.get('simulations', 0):,} simulations"),
+        ("time", f"{m.get('seconds', 0):,.1f} s"),
+        (
+            "simulated",
+            f"{m.get('days', 0):,} working days a run, the first {m.get('warmup_days', 0)} "
+            f"left out (start-up); {counted:,} counted"
+            + (f", matching {record:,} days of records" if record else ""),
+        ),
+        ("seed", str(cal.seed)),
+        ("method", f"{m.get('method', '')} ({m.get('library', '')})"),
+    ]
+    if cal.converged:
+        verdict = (
+            f"<p><b>Converged.</b> Every kept parameter set reproduces every target within "
+            f"its interval (final epsilon {eps:.2f}; 1 or less means inside every interval)."
+            "</p>"
+        )
+    else:
+        verdict = (
+            f"<p><b>Not converged.</b> The kept sets come within {eps:.2f} times each "
+            "target's half-width of its centre; 1 or less would put every target inside its "
+            "interval. Run longer (more generations or simulations, more draws), or read the "
+            "fit below for a target the model cannot reach with these priors.</p>"
+            if eps is not None and np.isfinite(eps)
+            else "<p><b>Not converged.</b></p>"
+        )
+    return (
+        "<section id='overview'><p class='note'>A calibration keeps every parameter set "
+        "that reproduces the targets, not one best fit: the spread of the kept sets is "
+        "what the targets leave uncertain.</p>" + verdict + _dl(rows) + "</section>"
+    )
+
+
+def _cal_reading() -> str:
+    items = (
+        "<b>Parameters.</b> The dashed line is the prior, what was believed before "
+        "calibration; the blue area is the posterior, the share of kept sets in each bin. "
+        "The bins hold equal prior probability, so a flat prior draws flat. A posterior as "
+        "wide as its prior means the targets say nothing about that parameter; a narrow "
+        "peak, that they pin it down. A posterior piled against one end of its prior means "
+        "the targets want values beyond the range believed plausible.",
+        "<b>Fit.</b> For each target the green band is the interval a calibrated "
+        "simulation should reach, with the observed value as a diamond; the blue dot is the "
+        "mean of fresh simulations of the kept sets, its bar the range of 90% of them (the "
+        "posterior predictive). A blue dot off the green band is a target the model does "
+        "not reproduce; a bar much wider than the band is the chance of a single year.",
+        "<b>Targets.</b> What was calibrated to and where each figure comes from. A "
+        "parameter informed by no target keeps its prior.",
+        "<b>Generations.</b> ABC-SMC tightens its tolerance (epsilon) generation by "
+        "generation; at 1 or less every kept set is inside every target's interval. "
+        "Acceptance is the share of candidates kept: when it falls to a few percent, more "
+        "generations cost much and change little.",
+        "Simulations with these parameter sets: <code>conflictsim simulate ... "
+        "--calibration DIR</code> runs replicate k with set k, so the results carry both "
+        "chance and what the targets leave uncertain.",
+    )
+    return (
+        "<section id='reading'><h2>How to read this report</h2><ul>"
+        + "".join(f"<li>{i}</li>" for i in items)
+        + "</ul></section>"
+    )
+
+
+def _cal_parameters(cal: Calibration) -> str:
+    priors = priors_of(cal)
+    table = parameter_table(cal)
+    densities = _densities(cal, priors)
+    shown = pd.DataFrame(
+        {
+            "parameter": table["parameter"],
+            "meaning": [REGISTRY[n].meaning for n in table["parameter"]],
+            "prior": table["prior"],
+            "posterior median": table["median"],
+            "90% interval": [
+                f"{lo:.3g} to {hi:.3g}" for lo, hi in zip(table["low"], table["high"], strict=True)
+            ],
+            "width of the prior's": [f"{w:.0%}" for w in table["width"]],
+            "reading": table["verdict"],
+            "prior's source": [priors[n].source for n in table["parameter"]],
+        }
+    )
+    return _section(
+        "parameters",
+        "Parameters: prior and posterior",
+        "Each calibrated parameter before (prior, dashed) and after calibration (posterior, "
+        "blue: the share of kept sets per bin), with the posterior median and 90% interval "
+        "on top. Log-uniform priors are drawn on a log axis. 'Width of the prior's' is the "
+        "posterior's 90% interval as a share of the prior's, on the prior's scale.",
+        figures.prior_posterior(densities, table),
+        densities,
+        extra=_html_table(shown, float_format="{:.3g}"),
+    )
+
+
+def _cal_fit(cal: Calibration) -> str:
+    fit = cal.fit
+    shown = pd.DataFrame(
+        {
+            "target": fit["label"],
+            "observed": fit["observed"],
+            "target interval": [
+                f"{lo:.3g} to {hi:.3g}"
+                for lo, hi in zip(fit["target_low"], fit["target_high"], strict=True)
+            ],
+            "simulated mean": fit["simulated"],
+            "90% of simulations": [
+                f"{lo:.3g} to {hi:.3g}" for lo, hi in zip(fit["low"], fit["high"], strict=True)
+            ],
+            "simulated mean is": [fit_words(r) for r in fit.itertuples(index=False)],
+        }
+    )
+    return _section(
+        "fit",
+        "Fit: each target against the simulations",
+        "Green: the target's interval and observed value. Blue: the mean of one fresh "
+        "simulation of each kept parameter set, and the range of 90% of those simulations.",
+        figures.calibration_fit(fit),
+        fit,
+        extra=_html_table(shown, float_format="{:.3g}"),
+    )
+
+
+def _cal_targets(cal: Calibration) -> str:
+    shown = pd.DataFrame(
+        {
+            "target": [t.label for t in cal.targets],
+            "statistic": [t.name for t in cal.targets],
+            "observed": [t.observed for t in cal.targets],
+            "interval": [f"{t.low:.3g} to {t.high:.3g}" for t in cal.targets],
+            "source": [t.source for t in cal.targets],
+            "parameters it informs": [", ".join(t.informs) for t in cal.targets],
+        }
+    )
+    return (
+        "<section id='targets'><h2>What was calibrated to</h2><p class='note'>Each target "
+        "is a statistic of a simulation with the interval it should fall in: a published "
+        "rate with its uncertainty, or a summary of the organisation's own incident records "
+        "with its sampling uncertainty (see docs/calibration.md).</p>"
+        + _html_table(shown, float_format="{:.3g}")
+        + "</section>"
+    )
+
+
+def _cal_generations(cal: Calibration) -> str:
+    gens = pd.DataFrame(cal.meta.get("generations", []))
+    if gens.empty:
+        body = "<p>none recorded</p>"
+    else:
+        gens = gens.assign(
+            acceptance=[
+                f"{a / e:.0%}" if e else ""
+                for a, e in zip(gens["accepted"], gens["evaluations"], strict=True)
+            ]
+        )
+        body = _html_table(gens, float_format="{:.3g}")
+    return (
+        "<section id='generations'><h2>Generations of ABC-SMC</h2><p class='note'>Epsilon: "
+        "the tolerance of each generation, in target half-widths (at 1 or less every "
+        "kept set is inside every target's interval). Evaluations: candidates simulated; "
+        "accepted: those kept; acceptance: their share.</p>" + body + "</section>"
+    )
+
+
 # ----------------------------------------------------------------------------- helpers
 def _section(sid: str, title: str, note: str, fig, data: pd.DataFrame, extra: str = "") -> str:
     fig.update_layout(template="plotly_white", font={"size": 13})
@@ -436,30 +752,39 @@ table.data td:first-child, table.data th:first-child { text-align: left; }
 """
 
 
+#: The batch report's sections, in order: id, link text.
+_NAV = (
+    ("trajectories", "Trajectories"),
+    ("forest", "Differences"),
+    ("costs", "Costs"),
+    ("ripple", "Ripple"),
+    ("sweep", "Sweep"),
+    ("sensitivity", "Sensitivity"),
+    ("table", "Table"),
+    ("manifest", "Manifest"),
+)
+
+
 def _page(exp, sections: list[str]) -> str:
+    return _html_page(exp.name, "conflictsim batch report", _NAV, sections)
+
+
+def _html_page(title: str, kind: str, nav_items, sections: list[str]) -> str:
+    """The whole page: plotly.js once, a link to each section present, the sections."""
     from plotly.offline import get_plotlyjs
 
     nav = "".join(
         f"<a href='#{sid}'>{lab}</a>"
-        for sid, lab in (
-            ("trajectories", "Trajectories"),
-            ("forest", "Differences"),
-            ("costs", "Costs"),
-            ("ripple", "Ripple"),
-            ("sweep", "Sweep"),
-            ("sensitivity", "Sensitivity"),
-            ("table", "Table"),
-            ("manifest", "Manifest"),
-        )
+        for sid, lab in nav_items
         if any(s.startswith(f"<section id='{sid}'") for s in sections)
     )
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(exp.name)}: conflictsim report</title><style>{_CSS}</style>"
+        f"<title>{_e(title)}: conflictsim report</title><style>{_CSS}</style>"
         # plotly.js inline: the file opens offline and stays one file.
         f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
-        f"<h1>{_e(exp.name)}</h1><p class='note'>conflictsim batch report</p><nav>{nav}</nav>"
+        f"<h1>{_e(title)}</h1><p class='note'>{_e(kind)}</p><nav>{nav}</nav>"
         + "".join(sections)
         + "</body></html>\n"
     )
