@@ -90,10 +90,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Write the HTML report of a finished run."""
-    from conflictsim.report import write_report
+    """Write the HTML report of a finished run, or the fit report of a calibration."""
+    from conflictsim.report import is_calibration, write_calibration_report, write_report
 
-    path = write_report(args.out, args.output)
+    if is_calibration(args.out):
+        path = write_calibration_report(args.out, args.output)
+    else:
+        path = write_report(args.out, args.output)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline in any browser)")
     return 0
 

@@ -30,7 +30,7 @@ def cmd_check_incidents(args: argparse.Namespace) -> int:
     """
     from conflictsim.incidents import read_incidents, summary
 
-    org = _organisation(args)
+    org = organisation_from_args(args)
     frame = read_incidents(args.incidents, org)
     text = incident_sentence(args.incidents, summary(frame, org))
     # Wrapped for a terminal; a long file name is not broken.
@@ -38,20 +38,32 @@ def cmd_check_incidents(args: argparse.Namespace) -> int:
     return 0
 
 
-def _organisation(args: argparse.Namespace) -> Any:
-    """The organisation of ``--preset P --size N [--seed S]`` or ``--org ORG.csv [--edges]``."""
+def organisation_from_args(args: argparse.Namespace, seed_option: str = "seed") -> Any:
+    """The organisation of ``--preset P --size N [--seed S]`` or ``--org ORG.csv [--edges]``.
+
+    Args:
+        args: Parsed options with ``preset``, ``size``, ``org``, ``edges`` and the seed.
+        seed_option: The attribute holding the generated organisation's seed (``seed``,
+            or ``seed_org`` where ``--seed`` seeds something else); its flag is named in
+            messages.
+
+    Raises:
+        ValueError: If the options do not name one organisation, or a file is malformed.
+    """
     from conflictsim.organisation import Organisation
 
+    seed, flag = getattr(args, seed_option), "--" + seed_option.replace("_", "-")
     if args.org is not None:
-        if args.size is not None or args.seed is not None:
-            raise ValueError("--size and --seed describe a --preset organisation, not --org")
+        if args.size is not None or seed is not None:
+            raise ValueError(f"--size and {flag} describe a --preset organisation, not --org")
         return Organisation.from_csv(args.org, edges=args.edges)
     if args.edges is not None:
         raise ValueError("--edges goes with --org ORG.csv, not with --preset")
     if args.size is None:
         raise ValueError("--preset needs --size N, the number of employees")
-    seed = DEFAULT_SEED if args.seed is None else args.seed
-    return Organisation.generate(args.size, args.preset, seed=seed)
+    return Organisation.generate(
+        args.size, args.preset, seed=DEFAULT_SEED if seed is None else seed
+    )
 
 
 def incident_sentence(label: str, s: dict[str, Any]) -> str:

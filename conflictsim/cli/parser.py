@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from conflictsim.cli.batch import cmd_compare, cmd_report, cmd_run, cmd_sensitivity
+from conflictsim.cli.calibrate import cmd_calibrate
 from conflictsim.cli.dashboard import cmd_dashboard
 from conflictsim.cli.org import cmd_check_incidents, cmd_check_org
 from conflictsim.cli.simulate import cmd_simulate
@@ -45,6 +46,15 @@ def nonneg_int(text: str) -> int:
     return _whole_number(text, 0)
 
 
+def at_least(low: int):
+    """A whole number of at least ``low`` (argparse type)."""
+
+    def check(text: str) -> int:
+        return _whole_number(text, low)
+
+    return check
+
+
 def port(text: str) -> int:
     """A TCP port number, 1 to 65535 (argparse type)."""
     try:
@@ -76,6 +86,18 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
         help="working days to simulate (default: 250, a year)",
     )
     p.add_argument("--seed", type=nonneg_int, default=1, help="random seed (default: 1)")
+    p.add_argument(
+        "--seed-org",
+        type=nonneg_int,
+        metavar="S",
+        help="seed of the generated organisation (with --preset; default: --seed)",
+    )
+    p.add_argument(
+        "--calibration",
+        metavar="DIR",
+        help="a calibration of this organisation (conflictsim calibrate): replicate k runs "
+        "its parameter set k",
+    )
     p.add_argument(
         "--replicates",
         type=positive_int,
@@ -116,6 +138,78 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="set a model parameter, e.g. --set transmission=0.2 (repeatable)",
     )
+
+
+def add_organisation_arguments(p: argparse.ArgumentParser, seed_flag: str = "--seed") -> None:
+    """``--preset P --size N [SEED_FLAG S] | --org ORG.csv [--edges EDGES.csv]``.
+
+    Args:
+        p: The subcommand's parser.
+        seed_flag: The option seeding a generated organisation (``--seed-org`` where
+            ``--seed`` seeds something else).
+    """
+    org = p.add_mutually_exclusive_group(required=True)
+    org.add_argument("--preset", choices=sorted(PRESETS), help="a generated organisation")
+    org.add_argument("--org", metavar="ORG.csv", help="the organisation's org chart CSV")
+    p.add_argument("--size", type=positive_int, help="number of employees (with --preset)")
+    p.add_argument(
+        seed_flag,
+        type=nonneg_int,
+        metavar="S",
+        help="random seed of the generated organisation (with --preset; default: 1)",
+    )
+    p.add_argument("--edges", metavar="EDGES.csv", help="contacts CSV (with --org)")
+
+
+def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of ``conflictsim calibrate``."""
+    add_organisation_arguments(p, seed_flag="--seed-org")
+    p.add_argument(
+        "--incidents",
+        metavar="FILE",
+        help="the organisation's incident records (docs/incidents.md), calibrated to as "
+        "well as the published targets",
+    )
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the calibration (new or empty)"
+    )
+    p.add_argument(
+        "--draws",
+        type=at_least(10),
+        default=200,
+        metavar="N",
+        help="parameter sets to keep, at least 10 (default: 200)",
+    )
+    p.add_argument(
+        "--seed", type=nonneg_int, default=1, help="seed of the calibration (default: 1)"
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        help="local worker processes (default: every core this process may use)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: the scheduler's address (tcp://host:8786)",
+    )
+    p.add_argument(
+        "--max-generations",
+        type=positive_int,
+        default=30,
+        metavar="N",
+        help="most generations of ABC-SMC (default: 30)",
+    )
+    p.add_argument(
+        "--max-simulations",
+        type=positive_int,
+        metavar="N",
+        help="most simulations in all (default: 100 per draw, 300 with --incidents)",
+    )
+    p.add_argument("--force", action="store_true", help="replace a calibration already in DIR")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def add_run_arguments(p: argparse.ArgumentParser, *, what: str = "run") -> None:
@@ -171,17 +265,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="incident records: date or day, team or employee_id[, other_id, severity, count]",
     )
-    org = p.add_mutually_exclusive_group(required=True)
-    org.add_argument("--preset", choices=sorted(PRESETS), help="a generated organisation")
-    org.add_argument("--org", metavar="ORG.csv", help="the organisation's org chart CSV")
-    p.add_argument("--size", type=positive_int, help="number of employees (with --preset)")
-    p.add_argument(
-        "--seed",
-        type=nonneg_int,
-        help="random seed of the generated organisation (with --preset; default: 1)",
-    )
-    p.add_argument("--edges", metavar="EDGES.csv", help="contacts CSV (with --org)")
+    add_organisation_arguments(p)
     p.set_defaults(func=cmd_check_incidents)
+
+    p = sub.add_parser(
+        "calibrate",
+        help="calibrate an organisation to published rates (and its incident records); "
+        "write the calibration and an HTML fit report",
+    )
+    add_calibrate_arguments(p)
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser(
         "dashboard", help="start the what-if dashboard for HR planners in your browser"
@@ -204,8 +297,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("report", help="self-contained HTML report of a finished run")
-    p.add_argument("out", metavar="DIR", help="results directory of conflictsim run")
+    p = sub.add_parser(
+        "report", help="self-contained HTML report of a finished run or a calibration"
+    )
+    p.add_argument(
+        "out", metavar="DIR", help="results directory of conflictsim run, or a calibration"
+    )
     p.add_argument(
         "--output", metavar="FILE", help="where to write the report (default: DIR/report.html)"
     )

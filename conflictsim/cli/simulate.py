@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 
 from conflictsim.cli.tables import format_comparison, format_summary
 
@@ -32,17 +33,34 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from conflictsim.scenario import Scenario
 
     params = Params(**parse_settings(args.set))
+    cal = load_calibration(args.calibration) if args.calibration is not None else None
     if args.org:
+        if args.seed_org is not None:
+            raise ValueError("--seed-org describes a --preset organisation, not --org")
         org = Organisation.from_csv(args.org, edges=args.edges)
     else:
         if args.edges:
             raise ValueError("--edges needs --org")
-        org = Organisation.generate(size=args.size, preset=args.preset, seed=args.seed)
+        seed_org = args.seed if args.seed_org is None else args.seed_org
+        org = Organisation.generate(size=args.size, preset=args.preset, seed=seed_org)
+    if cal is not None:
+        try:
+            cal.check_org(org)
+        except ValueError as exc:
+            if args.org:
+                raise
+            # A preset is generated from --size and its seed: the likely mismatch.
+            raise ValueError(
+                f"{exc}; a --preset organisation is the calibration's only with the same "
+                "--size and --seed-org (default: --seed)"
+            ) from None
     scn = Scenario(org=org, params=params, days=args.days)
     prog = programme_from_args(args)
     if prog is None:
-        runs = run_arm(scn, args.replicates, args.seed, engine=args.engine)
+        runs = run_arm(scn, args.replicates, args.seed, engine=args.engine, calibration=cal)
         print(format_summary(runs.summary, scn, seed=args.seed))
+        if cal is not None:
+            print(calibration_note(cal, args.calibration, args.replicates))
         return 0
     trained = scn.with_(programmes=[prog])
     replicates = max(args.replicates, 2)
@@ -51,11 +69,39 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         replicates=replicates,
         seed=args.seed,
         engine=args.engine,
+        calibration=cal,
     )
     print(format_summary(cmp.runs["with training"].summary, trained, seed=args.seed))
     print()
     print(format_comparison(cmp, prog))
+    if cal is not None:
+        print(calibration_note(cal, args.calibration, replicates))
     return 0
+
+
+def load_calibration(folder: str):
+    """The calibration saved in ``folder``.
+
+    Raises:
+        ValueError: If it is not a whole calibration, naming what is wrong.
+    """
+    from conflictsim.calibration.result import Calibration
+
+    return Calibration.load(folder)
+
+
+def calibration_note(cal, folder: str, replicates: int) -> str:
+    """Which parameter sets the replicates ran, in a sentence."""
+    used = min(replicates, len(cal))
+    more = f"; --replicates {len(cal)} runs all of them" if replicates < len(cal) else ""
+    return textwrap.fill(
+        f"Calibrated: replicate k ran parameter set k of {folder} ({used:,} of its "
+        f"{len(cal):,} sets{more}), so the ranges hold both chance and what the targets "
+        "leave uncertain.",
+        width=88,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def programme_from_args(args: argparse.Namespace):

@@ -6,6 +6,7 @@ each table only chooses which outcomes it shows, and in which order.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -232,3 +233,62 @@ def _pm(value: float, conf: float, fmt: str = "{:.3f}") -> str:
 
 def _range(r: pd.Series) -> str:
     return f"{r['low']:g} to {r['high']:g}" if pd.notna(r["low"]) else ""
+
+
+def format_calibration(cal) -> str:
+    """A calibration in plain words: each parameter's prior and posterior, each target's fit.
+
+    Args:
+        cal: A ``conflictsim.Calibration``.
+    """
+    from conflictsim.report import fit_words, parameter_table  # plotly: only when asked
+
+    m = cal.meta
+    gens, n = m.get("generations", []), len(cal.targets)
+    size = m.get("org_size")
+    head = (
+        f"Calibration of {cal.org_name!r}"
+        + (f" ({size:,} employees)" if size else "")
+        + f" to {n} target{'s' * (n != 1)}: {len(cal):,} parameter sets after "
+        f"{len(gens)} generation{'s' * (len(gens) != 1)}, {m.get('simulations', 0):,} "
+        f"simulations, {m.get('seconds', 0):,.1f} s. "
+    )
+    eps = m.get("final_epsilon", float("nan"))
+    if cal.converged:
+        head += (
+            f"Converged: every kept set reproduces every target within its interval "
+            f"(epsilon {eps:.2f})."
+        )
+    else:
+        head += (
+            f"Not converged: the kept sets come within {eps:.2f} times each target's "
+            "half-width of its centre (1 would be inside every interval); raise "
+            "--max-generations, --max-simulations or --draws, or see which target is "
+            "missed below."
+        )
+    lines = [textwrap.fill(head, width=88, break_on_hyphens=False)]
+    table = parameter_table(cal)
+    width = max(9, *(len(p) for p in table["parameter"]))
+    pw = max(len(p) for p in table["prior"])
+    lines += ["", "Parameters: prior -> posterior median (90% interval)"]
+    for r in table.itertuples(index=False):
+        lines.append(
+            f"  {r.parameter.ljust(width)}  {r.prior.ljust(pw)}  ->  {r.median:.3g} "
+            f"({r.low:.3g} to {r.high:.3g}), {r.width:.0%} of the prior's width"
+        )
+    fit = cal.fit
+    lw = max(len(label) for label in fit["label"])
+    lines += ["", "Targets: observed (target interval) against simulated mean (90% range)"]
+    for r in fit.itertuples(index=False):
+        observed = f"{r.observed:.3g} ({r.target_low:.3g} to {r.target_high:.3g})"
+        simulated = f"{r.simulated:.3g} ({r.low:.3g} to {r.high:.3g})"
+        lines.append(f"  {r.label.ljust(lw)}  {observed:<20}  {simulated:<22}  {fit_words(r)}")
+    lines += [
+        "",
+        textwrap.fill(
+            "A posterior interval near 100% of its prior's width means the targets say "
+            "little about that parameter; the fit report draws each one.",
+            width=88,
+        ),
+    ]
+    return "\n".join(lines)
