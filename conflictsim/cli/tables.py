@@ -279,10 +279,18 @@ def format_calibration(cal) -> str:
     fit = cal.fit
     lw = max(len(label) for label in fit["label"])
     lines += ["", "Targets: observed (target interval) against simulated mean (90% range)"]
-    for r in fit.itertuples(index=False):
-        observed = f"{r.observed:.3g} ({r.target_low:.3g} to {r.target_high:.3g})"
-        simulated = f"{r.simulated:.3g} ({r.low:.3g} to {r.high:.3g})"
-        lines.append(f"  {r.label.ljust(lw)}  {observed:<20}  {simulated:<22}  {fit_words(r)}")
+    cells = [
+        (
+            r.label,
+            f"{r.observed:.3g} ({r.target_low:.3g} to {r.target_high:.3g})",
+            f"{r.simulated:.3g} ({r.low:.3g} to {r.high:.3g})",
+            fit_words(r),
+        )
+        for r in fit.itertuples(index=False)
+    ]
+    ow, sw = (max(len(c[i]) for c in cells) for i in (1, 2))
+    for label, observed, simulated, words in cells:
+        lines.append(f"  {label.ljust(lw)}  {observed.ljust(ow)}  {simulated.ljust(sw)}  {words}")
     lines += [
         "",
         textwrap.fill(
