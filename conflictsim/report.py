@@ -482,7 +482,7 @@ def fit_words(row) -> str:
     return "above the interval" if row.simulated > row.target_high else "below the interval"
 
 
-def _densities(cal: Calibration, priors: dict[str, Prior]) -> pd.DataFrame:
+def prior_posterior_table(cal: Calibration, priors: dict[str, Prior]) -> pd.DataFrame:
     """Prior and posterior of each parameter on bins of equal prior probability.
 
     The bins are evenly spaced on the prior's own scale (linear for a uniform prior, log
@@ -588,7 +588,7 @@ def _cal_reading() -> str:
 def _cal_parameters(cal: Calibration) -> str:
     priors = priors_of(cal)
     table = parameter_table(cal)
-    densities = _densities(cal, priors)
+    densities = prior_posterior_table(cal, priors)
     shown = pd.DataFrame(
         {
             "parameter": table["parameter"],

@@ -242,3 +242,87 @@ def test_heatmap_sorts_teams_naturally():
         }
     )
     assert list(figures.heatmap(df).data[0].y) == ["T1 (D1)", "T2 (D1)", "T10 (D1)"]
+
+
+# ---------------------------------------------------------------------------- calibration
+@pytest.fixture(scope="module")
+def stored_cal():
+    from pathlib import Path
+
+    import conflictsim
+    from conflictsim.calibration.result import Calibration
+
+    return Calibration.load(
+        Path(conflictsim.__file__).parent / "data" / "calibrations" / "office-200-seed1"
+    )
+
+
+def test_prior_posterior_bins_hold_equal_prior_probability(stored_cal):
+    from conflictsim import report
+
+    priors = report.priors_of(stored_cal)
+    table = report.prior_posterior_table(stored_cal, priors)
+    assert list(dict.fromkeys(table["parameter"])) == stored_cal.parameters
+    for name, g in table.groupby("parameter"):
+        np.testing.assert_allclose(g["prior"], 1 / report.POSTERIOR_BINS)
+        assert g["posterior"].sum() == pytest.approx(1.0)
+        # The shares are the draws counted in each bin.
+        x = stored_cal.draws[name].to_numpy()
+        first = g.iloc[0]
+        assert first["posterior"] == pytest.approx(
+            np.mean((x >= first["left"]) & (x < first["right"])), abs=1e-12
+        )
+        assert g["scale"].iloc[0] == ("log" if priors[name].kind == "loguniform" else "linear")
+    log_edges = table[table["parameter"] == "trigger"][["left", "right"]].to_numpy()
+    np.testing.assert_allclose(np.diff(np.log(log_edges), axis=1), np.log(100) / 20)
+
+
+def test_prior_posterior_draws_each_parameter_on_its_priors_axis(stored_cal):
+    from conflictsim import report
+
+    table = report.prior_posterior_table(stored_cal, report.priors_of(stored_cal))
+    fig = figures.prior_posterior(table, stored_cal.summary())
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == stored_cal.parameters
+    assert len(fig.data) == 3 * len(stored_cal.parameters)  # posterior, prior, median
+    trigger = stored_cal.parameters.index("trigger")
+    axis = fig.layout["xaxis" if trigger == 0 else f"xaxis{trigger + 1}"]
+    assert axis.type == "log" and axis.tickvals[0] == pytest.approx(0.002)
+    assert fig.layout.xaxis.type != "log"  # absence_base: uniform
+    prior = fig.data[1]
+    np.testing.assert_allclose(prior.y, 1 / report.POSTERIOR_BINS)
+    median = fig.data[2]
+    row = stored_cal.summary().iloc[0]
+    np.testing.assert_allclose(median.x, [row["low"], row["median"], row["high"]])
+
+
+def test_calibration_fit_draws_each_target_with_its_interval_and_range(stored_cal):
+    fit = stored_cal.fit
+    fig = figures.calibration_fit(fit)
+    assert [a.text for a in fig.layout.annotations] == list(fit["label"])
+    assert len(fig.data) == 3 * len(fit)
+    for i, r in enumerate(fit.itertuples(index=False)):
+        band, observed, simulated = fig.data[3 * i : 3 * i + 3]
+        np.testing.assert_allclose(band.x, [r.target_low, r.target_high])
+        assert observed.x[0] == pytest.approx(r.observed)
+        assert simulated.x[0] == pytest.approx(r.simulated)
+        assert simulated.error_x.array[0] == pytest.approx(r.high - r.simulated)
+        assert simulated.error_x.arrayminus[0] == pytest.approx(r.simulated - r.low)
+
+
+def test_the_posteriors_width_is_measured_against_the_priors(stored_cal):
+    from copy import copy
+
+    from conflictsim import report
+
+    priors = report.priors_of(stored_cal)
+    u = (np.arange(400) + 0.5) / 400
+    as_prior = copy(stored_cal)
+    as_prior.draws = pd.DataFrame({n: priors[n].ppf(u) for n in stored_cal.parameters})
+    wide = report.parameter_table(as_prior)
+    np.testing.assert_allclose(wide["width"], 1.0, atol=0.01)
+    assert set(wide["verdict"]) == {report.narrowing_words(1.0)}
+    narrow = copy(stored_cal)
+    narrow.draws = pd.DataFrame({n: priors[n].ppf(0.5 + 0.02 * (u - 0.5)) for n in priors})
+    assert (report.parameter_table(narrow)["width"] < 0.03).all()
+    assert "pinned down" in report.narrowing_words(0.02)

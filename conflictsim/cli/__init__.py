@@ -5,7 +5,8 @@ file, a malformed CSV, an unknown parameter, an out-of-range value) ends with ex
 status 2 and one plain message naming what is wrong, never a traceback.
 
 - ``parser``: the parser, its argument types and usage errors;
-- ``org``, ``simulate``, ``batch``, ``dashboard``: one module per group of commands;
+- ``org``, ``simulate``, ``calibrate``, ``batch``, ``dashboard``: one module per group of
+  commands;
 - ``tables``: the console tables, their words and formats from ``OUTCOMES``.
 """
 

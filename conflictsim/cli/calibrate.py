@@ -73,6 +73,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from conflictsim.calibration.fitting import calibrate  # imports pyabc: seconds
     from conflictsim.report import write_calibration_report
 
+    # The library's defaults hold where an option is not given.
+    budget = {"max_generations": args.max_generations} if args.max_generations else {}
     try:
         cal = calibrate(
             org,
@@ -82,8 +84,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             progress=not args.quiet,
-            max_generations=args.max_generations,
             max_simulations=args.max_simulations,
+            **budget,
         )
     except (OSError, TimeoutError) as exc:
         if args.scheduler is None:

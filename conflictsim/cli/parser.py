@@ -198,7 +198,6 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-generations",
         type=positive_int,
-        default=30,
         metavar="N",
         help="most generations of ABC-SMC (default: 30)",
     )
@@ -208,7 +207,11 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="most simulations in all (default: 100 per draw, 300 with --incidents)",
     )
-    p.add_argument("--force", action="store_true", help="replace a calibration already in DIR")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a calibration already in DIR (or write into a folder that is not empty)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
