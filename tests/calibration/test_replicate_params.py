@@ -40,7 +40,9 @@ def test_each_replicate_equals_its_own_run(with_training):
 def test_shared_parameters_must_agree():
     scn = cs.Scenario(ORG, days=10)
     with pytest.raises(ValueError, match="vacancy_days"):
-        cs.simulate(scn, 2, seed=1, replicate_params=[scn.params, scn.params.replace(vacancy_days=5)])
+        cs.simulate(
+            scn, 2, seed=1, replicate_params=[scn.params, scn.params.replace(vacancy_days=5)]
+        )
     with pytest.raises(ValueError, match="2 sets for 3"):
         cs.simulate(scn, 3, seed=1, replicate_params=[scn.params] * 2)
 
@@ -60,7 +62,10 @@ def test_a_calibration_gives_replicate_k_its_set_k_and_refuses_another_org():
     with pytest.raises(ValueError, match="listening_shield"):
         cs.simulate(scn.with_(params=cs.Params(listening_shield=0.1)), 2, calibration=cal)
     # Costs may differ from the calibration's: they do not change the baseline.
-    assert cs.simulate(scn.with_(params=cs.Params(wage=80.0)), 2, calibration=cal).params_of(1).wage == 80
+    assert (
+        cs.simulate(scn.with_(params=cs.Params(wage=80.0)), 2, calibration=cal).params_of(1).wage
+        == 80
+    )
 
 
 def test_compare_over_a_calibration_pairs_replicate_k_of_every_arm():
