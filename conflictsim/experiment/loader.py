@@ -282,8 +282,15 @@ def _check_over_calibration(ctx: Context, exp: Experiment, rel: str) -> None:
     cal = exp.calibration
     try:
         cal.check_org(exp.org)
-    except ValueError as exc:
-        raise ctx.error(("calibration",), str(exc)) from None
+    except ValueError:
+        # Both are often called by their preset's name: tell them apart by fingerprint.
+        raise ctx.error(
+            ("calibration",),
+            f"the calibration {rel!r} is of another organisation ({cal.org_name!r}, "
+            f"fingerprint {cal.org_fingerprint}) than this file's (fingerprint "
+            f"{exp.org.fingerprint()}): their employees, teams or ties differ; calibrate "
+            "this organisation (conflictsim.calibrate) and name that calibration",
+        ) from None
     calibrated = set(cal.parameters)
     tables = [(("parameters",), exp.parameters)]
     tables += [(("arms", i, "parameters"), arm.parameters) for i, arm in enumerate(exp.arms)]
