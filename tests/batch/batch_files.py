@@ -6,11 +6,15 @@ modules import as ``conftest``.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from conflictsim import batch
 
@@ -106,3 +110,59 @@ def reference_results(experiment_file: Path, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("ref") / "run"
     batch.run(experiment_file, out, workers=1, progress=False)
     return results(out)
+
+
+@contextlib.contextmanager
+def dask_cluster(tmp_path: Path, workers: int = 2):
+    """A Dask scheduler and ``workers`` one-thread worker processes on 127.0.0.1.
+
+    Yields the scheduler's address once every worker has joined; skips the test when
+    dask.distributed or its ``dask`` command is missing.
+    """
+    pytest.importorskip("distributed")
+    dask = Path(sys.executable).with_name("dask")
+    if not dask.exists():
+        pytest.skip("the dask command is not installed next to this Python")
+    scheduler_file = tmp_path / "scheduler.json"
+    logs = [open(tmp_path / f"dask{i}.log", "w") for i in range(2)]  # noqa: SIM115
+    procs = []
+    try:
+        procs.append(
+            subprocess.Popen(
+                [str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0"]
+                + ["--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                stdout=logs[0],
+                stderr=subprocess.STDOUT,
+            )
+        )
+        deadline = time.monotonic() + 30
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert scheduler_file.exists(), (tmp_path / "dask0.log").read_text()
+        procs.append(
+            subprocess.Popen(
+                [str(dask), "worker", "--scheduler-file", str(scheduler_file)]
+                + ["--nworkers", str(workers), "--nthreads", "1", "--no-dashboard"]
+                + ["--host", "127.0.0.1"],
+                stdout=logs[1],
+                stderr=subprocess.STDOUT,
+            )
+        )
+        address = json.loads(scheduler_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        # Wait for every worker so that the work is really spread over them.
+        from distributed import Client
+
+        with Client(address, timeout="20s") as client:
+            client.wait_for_workers(workers, timeout=30)
+        yield address
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for f in logs:
+            f.close()
