@@ -27,7 +27,8 @@ FREE = ("wage", "replacement_cost", "report_minor", "report_major", "report_crit
         "responder_success")  # fmt: skip
 #: Version of the files' layout, checked when loading.
 FORMAT = 1
-_FILES = ("calibration.json", "draws.parquet", "fit.parquet")
+#: The files of a calibration folder (what ``load`` reads, and what a copy must hold).
+FILES = ("calibration.json", "draws.parquet", "fit.parquet")
 
 
 @dataclass(eq=False)
@@ -170,7 +171,7 @@ class Calibration:
         path = Path(folder)
         if not path.is_dir():
             raise ValueError(f"{folder}: no calibration folder there")
-        for name in _FILES:
+        for name in FILES:
             if not (path / name).is_file():
                 raise ValueError(f"{path / name}: missing; {folder} is not a whole calibration")
         label = path / "calibration.json"
