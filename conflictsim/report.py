@@ -338,6 +338,17 @@ def _manifest(manifest: dict) -> str:
         ("created", manifest.get("created", "")),
         ("packages", ", ".join(f"{k} {v}" for k, v in manifest.get("versions", {}).items())),
     ]
+    cal = manifest.get("calibration")
+    if cal:
+        rows.insert(
+            4,
+            (
+                "calibration",
+                f"{cal['folder']}: {cal['draws']:,} parameter sets of "
+                f"{', '.join(cal['parameters'])} for {cal['org_name']} "
+                f"(draws sha256 {cal['draws_sha256']})",
+            ),
+        )
     sessions = pd.DataFrame(
         [
             {

@@ -5,9 +5,9 @@ one arm and a block of replicates each, and runs them through an executor
 (``conflictsim.batch.executors``). Results stream to disk as units finish and nothing is
 kept in memory, so memory does not grow with the number of replicates
 (docs/benchmarks.md). A run killed at any moment and resumed (``resume=True``) runs only
-the unfinished units; because replicate ``k`` always runs with ``replicate_seed(seed, k)``,
-the results are those of an uninterrupted run, whatever the number of workers, the executor
-or the machine.
+the unfinished units; because replicate ``k`` always runs with ``replicate_seed(seed, k)``
+(and, over a calibration, with its parameter set ``k``), the results are those of an
+uninterrupted run, whatever the number of workers, the executor or the machine.
 """
 
 from __future__ import annotations
@@ -168,6 +168,9 @@ def _stream(
                     "engine": exp.engine,
                     "seed": exp.seed,
                     "outputs": dict(exp.outputs),
+                    # Plain data (DataFrames and dicts, a few kB for hundreds of sets):
+                    # sent with each task, so a worker needs no file of the run.
+                    "calibration": exp.calibration,
                 }
                 pending[executor.submit(run_unit, task)] = unit
             if not pending:
@@ -204,7 +207,7 @@ def run_unit(task: dict) -> dict:
 
     Args:
         task: ``unit``, ``scenario``, ``engine`` (a key of ``runs.ENGINES``),
-            ``seed`` and ``outputs``.
+            ``seed``, ``outputs`` and ``calibration`` (a ``Calibration``, or None).
 
     Returns:
         ``files`` (kind to bytes, or None when not kept), ``seconds`` and ``host``.
@@ -212,7 +215,10 @@ def run_unit(task: dict) -> dict:
     start = time.perf_counter()
     unit: Unit = task["unit"]
     scenario = _scenario_from_spec(task["scenario"])
-    runs = ENGINES[task["engine"]](scenario, unit.count, task["seed"], first=unit.first)
+    calibration = task.get("calibration")
+    # Without a calibration, call the runner as before (a runner need not know of one).
+    extra = {} if calibration is None else {"calibration": calibration}
+    runs = ENGINES[task["engine"]](scenario, unit.count, task["seed"], first=unit.first, **extra)
     tables = unit_tables(unit, runs, task["outputs"])
     files = {kind: (None if t is None else parquet_bytes(t)) for kind, t in tables.items()}
     return {

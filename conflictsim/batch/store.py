@@ -3,14 +3,16 @@
 Each file is written to a temporary name and renamed into place (``os.replace`` is
 atomic), and a unit's summary file is written last: a unit is finished exactly when its
 summary file exists. The manifest, written before anything else, holds the experiment
-file's text and hash, the versions, seeds and units of the run and each session's timings,
-so a directory killed at any moment is either empty (start afresh) or can be resumed.
+file's text and hash, the calibration it runs over (if any), the versions, seeds and units
+of the run and each session's timings, so a directory killed at any moment is either empty
+(start afresh) or can be resumed.
 
 Layout of a results directory::
 
     manifest.json         the experiment file, its hash, versions, seeds, units, timings
     design.parquet        design points (sweeps and sensitivity analyses)
     inputs/               copies of the files the experiment reads (org.csv, edges.csv)
+    inputs/calibration/   a copy of the calibration it runs over (calibration.json, ...)
     units/<unit>.summary.parquet     one row per replicate
     units/<unit>.daily.parquet       one row per replicate and day (outputs.daily)
     units/<unit>.employees.parquet   conflicts and training of each post (outputs.employees)
@@ -38,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.batch.executors import available_cores
+from conflictsim.calibration.result import FILES as CALIBRATION_FILES
 from conflictsim.experiment import Experiment, Unit, loads
 from conflictsim.seeds import replicate_seed
 from conflictsim.version import __version__
@@ -47,6 +50,8 @@ MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 UNITS = "units"
 INPUTS = "inputs"
+#: Folder of ``inputs/`` holding the copy of the calibration.
+CALIBRATION = "calibration"
 #: File kinds of a unit, in the order they are written (summary last: it marks the unit done).
 KINDS = ("employees", "daily", "summary")
 #: Marks a file being written (a killed run may leave one behind).
@@ -125,6 +130,7 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]
                 "a resumed run must use the same experiment. Start a new run with another "
                 "--out (nothing was written)"
             )
+        _check_same_calibration(out, manifest.get("calibration"), exp.calibration_record())
         if manifest.get("design_sha256") != _design_sha(exp):
             raise ValueError(
                 f"{out}: the design points drawn now differ from those of the run (was "
@@ -161,12 +167,39 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]
     (out / INPUTS).mkdir(exist_ok=True)
     for name, path in exp.input_files().items():
         atomic_write(out / INPUTS / name, Path(path).read_bytes())
+    if exp.calibration_dir is not None:
+        # compare and report read the run's own copy: the folder may change or go later.
+        copy = out / INPUTS / CALIBRATION
+        copy.mkdir(exist_ok=True)
+        for name in CALIBRATION_FILES:
+            atomic_write(copy / name, (exp.calibration_dir / name).read_bytes())
     if exp.design.kind != "none":
         # The points as drawn (before rounding whole-number parameters): what analyses read.
         points = pd.DataFrame(exp.design.points, columns=list(exp.design.names))
         points.insert(0, "point", np.arange(exp.n_points))
         atomic_write(out / DESIGN, parquet_bytes(points))
     return exp, manifest
+
+
+def _check_same_calibration(out: Path, old: dict | None, new: dict | None) -> None:
+    """Refuse to resume over other parameter sets than the run's (its draws' hash)."""
+
+    def key(record):
+        return None if record is None else (record["org_fingerprint"], record["draws_sha256"])
+
+    if key(old) == key(new):
+        return
+    if old is None or new is None:
+        what = "runs over a calibration now" if old is None else "no longer names its calibration"
+        raise ValueError(
+            f"{out} holds a run whose experiment {what}; a resumed run must use the same "
+            "calibration. Start a new run with another --out (nothing was written)"
+        )
+    raise ValueError(
+        f"{out} holds a run over the calibration {old['folder']}, and the calibration "
+        f"{new['folder']} has changed since (its draws.parquet differs); a resumed run must "
+        "use the same parameter sets. Start a new run with another --out (nothing was written)"
+    )
 
 
 def _with_engine(exp: Experiment, engine: str) -> Experiment:
@@ -189,6 +222,7 @@ def _new_manifest(exp: Experiment, fingerprint: str) -> dict:
                 for name, p in exp.input_files().items()
             },
         },
+        "calibration": exp.calibration_record(),
         "conflictsim_version": __version__,
         "versions": versions(),
         "engine": exp.engine,
@@ -289,6 +323,8 @@ def load_experiment(out: str | Path) -> Experiment:
     manifest = read_manifest(out)
     exp_info = manifest["experiment"]
     overrides = {name: out / INPUTS / name for name in exp_info.get("inputs", {})}
+    if manifest.get("calibration"):
+        overrides["calibration"] = out / INPUTS / CALIBRATION
     file = exp_info.get("file")
     exp = loads(
         exp_info["text"],

@@ -29,7 +29,7 @@ FREE = ("wage", "replacement_cost", "report_minor", "report_major", "report_crit
 FORMAT = 1
 #: The file that marks a folder as a calibration (written last by ``save``).
 CALIBRATION_FILE = "calibration.json"
-#: Every file of a saved calibration.
+#: The files of a calibration folder (what ``load`` reads, and what a copy must hold).
 FILES = (CALIBRATION_FILE, "draws.parquet", "fit.parquet")
 
 

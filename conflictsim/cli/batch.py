@@ -71,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Print (or write as CSV) the comparison table of a finished run."""
-    from conflictsim.batch import compare, load_experiment
+    from conflictsim.batch import compare, load_experiment, read_manifest
 
     exp = load_experiment(args.out)
     table = compare(args.out)
@@ -79,6 +79,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         sys.stdout.write(table.to_csv(index=False))
         return 0
     n = exp.replicates * (exp.n_points if exp.n_points > 1 else 1)
+    cal = read_manifest(args.out).get("calibration")
+    if cal:
+        print(
+            f"Over the calibration {cal['folder']}: replicate k ran its parameter set k "
+            f"(of {cal['draws']:,}, cycling).\n"
+        )
     if exp.n_points > 1:
         print(f"Pooled over {exp.n_points:,} design points ({exp.design.kind}):")
         print()

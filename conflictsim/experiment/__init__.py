@@ -2,8 +2,9 @@
 
 An experiment file (docs/experiments.md) names an organisation, parameters, arms (training
 programmes compared with common random numbers), replicates, a seed, a horizon and what to
-keep; optionally a sweep over parameters (a grid, a Latin hypercube or a Sobol' design) or
-a sensitivity analysis. The run is then split into *units*: one design point, one arm and a
+keep; optionally a calibration to run over (replicate k with its parameter set k), and a
+sweep over parameters (a grid, a Latin hypercube or a Sobol' design) or a sensitivity
+analysis. The run is then split into *units*: one design point, one arm and a
 block of replicates.
 
 - ``spec``: the checked experiment (``Experiment``, ``Arm``, ``Design``, ``SensitivitySpec``,

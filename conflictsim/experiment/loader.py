@@ -3,18 +3,21 @@
 ``load`` reads one and refuses anything it does not understand: an unknown key, parameter
 or programme kind, a wrong type or an out-of-range value raises ``ValueError`` naming the
 file, the line (when it can be found) and the key. The organisation and every arm's
-scenario are built here too, so a run never starts on a file that would fail part-way.
+scenario are built here too, and a calibration the file names is read and checked against
+them, so a run never starts on a file that would fail part-way.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from conflictsim.calibration.result import FREE, Calibration
 from conflictsim.experiment.checks import (
     check_keys,
     describe,
@@ -43,7 +46,7 @@ def load(path: str | Path, *, input_overrides: Mapping[str, Path] | None = None)
     Args:
         path: A TOML experiment file (docs/experiments.md).
         input_overrides: Replace the files the experiment reads, e.g. ``{"org.csv": p}``
-            (a results directory keeps its own copies).
+            or ``{"calibration": folder}`` (a results directory keeps its own copies).
 
     Returns:
         The checked ``Experiment``.
@@ -96,6 +99,7 @@ def loads(
 
 
 _TOP = {
+    "calibration": "the folder of a calibration to run over",
     "experiment": "name, seed, replicates, days, ...",
     "organisation": "preset and size, or csv",
     "parameters": "model parameters",
@@ -135,6 +139,13 @@ def _build(
     engines = list(ENGINES) if engines is None else list(dict.fromkeys([*engines, *ENGINES]))
 
     check_keys(ctx, data, list(_TOP), ())
+    for table in _TOP:
+        if isinstance(data.get(table), dict) and "calibration" in data[table]:
+            # TOML puts every key after a [table] header into that table.
+            raise ctx.error(
+                (table, "calibration"),
+                "calibration is a top-level key: write it above the first [table] of the file",
+            )
 
     exp = get_table(ctx, data, "experiment", ())
     check_keys(ctx, exp, _EXPERIMENT_KEYS, ("experiment",))
@@ -196,6 +207,10 @@ def _build(
             ctx, get_table(ctx, data, "sensitivity", ()), seed, parameters, arms
         )
 
+    calibration, cal_dir, cal_sha = None, None, None
+    if "calibration" in data:
+        calibration, cal_dir, cal_sha = _calibration(ctx, data, base, overrides)
+
     experiment = Experiment(
         path=path,
         text=text,
@@ -214,6 +229,9 @@ def _build(
         outputs=outs,
         design=design,
         sensitivity=sens,
+        calibration=calibration,
+        calibration_dir=cal_dir,
+        calibration_sha256=cal_sha,
     )
     # Build the organisation and every arm's scenario now: a run never starts on a file
     # that would fail part-way.
@@ -236,7 +254,89 @@ def _build(
                     ("arms", i, "programmes", j) + _culprit(exc, given),
                     str(exc),
                 ) from None
+    if calibration is not None:
+        _check_over_calibration(ctx, experiment, data["calibration"])
     return experiment
+
+
+def _calibration(ctx: Context, data: dict, base: Path, overrides: dict):
+    """The calibration the file names, its folder and the SHA-256 of its draws."""
+    rel = get_str(ctx, data, "calibration", ())
+    folder = Path(overrides.get("calibration") or base / rel).resolve()
+    try:
+        cal = Calibration.load(folder)
+    except ValueError as exc:
+        raise ctx.error(("calibration",), str(exc)) from None
+    sha = hashlib.sha256((folder / "draws.parquet").read_bytes()).hexdigest()
+    return cal, folder, sha
+
+
+def _check_over_calibration(ctx: Context, exp: Experiment, rel: str) -> None:
+    """Refuse what would run the calibration's sets with other parameters than its own.
+
+    The sets reproduce the targets only together with the parameters the calibration was
+    made with (``Calibration.base``), except those that do not change the baseline
+    (``calibration.result.FREE``: costs, reporting rates, responders' success). So the
+    file may not set a calibrated parameter, set another one otherwise, or vary either.
+    """
+    cal = exp.calibration
+    try:
+        cal.check_org(exp.org)
+    except ValueError:
+        # Both are often called by their preset's name: tell them apart by fingerprint.
+        raise ctx.error(
+            ("calibration",),
+            f"the calibration {rel!r} is of another organisation ({cal.org_name!r}, "
+            f"fingerprint {cal.org_fingerprint}) than this file's (fingerprint "
+            f"{exp.org.fingerprint()}): their employees, teams or ties differ; calibrate "
+            "this organisation (conflictsim.calibrate) and name that calibration",
+        ) from None
+    calibrated = set(cal.parameters)
+    tables = [(("parameters",), exp.parameters)]
+    tables += [(("arms", i, "parameters"), arm.parameters) for i, arm in enumerate(exp.arms)]
+    for keys, table in tables:
+        for name, value in table.items():
+            if name in calibrated:
+                raise ctx.error(
+                    keys + (name,),
+                    f"{name!r} is calibrated: over the calibration {rel!r} replicate k runs "
+                    "its parameter set k; remove it here",
+                )
+            if name not in FREE and name in cal.base and value != cal.base[name]:
+                raise ctx.error(
+                    keys + (name,),
+                    f"{name!r} is {value:g} here but the calibration {rel!r} was made with "
+                    f"{cal.base[name]:g}: its parameter sets reproduce the targets only with "
+                    "that value; use it, or calibrate again with this one "
+                    "(conflictsim.calibrate(..., params=...))",
+                )
+    table = "sensitivity" if exp.sensitivity is not None else "sweep"
+    for name in exp.design.names:
+        keys = (table, "parameters", name)
+        if name in calibrated:
+            raise ctx.error(
+                keys,
+                f"{name!r} is calibrated: over the calibration {rel!r} each replicate has its "
+                "own value, so it cannot be varied too; remove it here",
+            )
+        if name not in FREE:
+            raise ctx.error(
+                keys,
+                f"{name!r} cannot be varied over a calibration: {rel!r} reproduces its targets "
+                f"only with {name} = {cal.base[name]:g}; a design over a calibration may vary "
+                f"only {', '.join(FREE)}",
+            )
+    # What the file leaves at its default must be what the calibration was made with.
+    for arm in exp.arms:
+        params = exp.params_at(0, arm)
+        for name, value in cal.base.items():
+            if name not in FREE and params[name] != value:
+                raise ctx.error(
+                    ("calibration",),
+                    f"the calibration {rel!r} was made with {name} = {value:g}, and this "
+                    f"experiment runs {name} = {params[name]:g} (the default); set "
+                    f"{name} = {value:g} in [parameters]",
+                )
 
 
 def _organisation(ctx: Context, o: dict, seed: int, base: Path, overrides: dict) -> dict:

@@ -2,8 +2,9 @@
 
 The dataclasses here are the checked form of an experiment file (``load`` builds them,
 ``conflictsim.experiment.load``). Replicate ``k`` of every arm and point runs with
-``replicate_seed(seed, k)``, so a unit's numbers do not depend on how the replicates are
-split, on the number of workers, or on the machine (see ``conflictsim.batch``).
+``replicate_seed(seed, k)`` (and, over a calibration, with its parameter set ``k``), so a
+unit's numbers do not depend on how the replicates are split, on the number of workers, or
+on the machine (see ``conflictsim.batch``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from conflictsim.calibration.result import Calibration
 from conflictsim.organisation import Organisation
 from conflictsim.outcomes import OUTCOMES, SUMMARY_COLUMNS
 from conflictsim.params import REGISTRY, Params
@@ -171,6 +173,11 @@ class Experiment:
         outputs: ``daily`` and ``employees``: what each unit keeps besides the summary.
         design: The design points (one point when nothing is swept).
         sensitivity: What a sensitivity analysis summarises, or None.
+        calibration: The calibration the arms run over (replicate ``k`` with its parameter
+            set ``k``), or None.
+        calibration_dir: Its folder (absolute), or None.
+        calibration_sha256: SHA-256 of its ``draws.parquet`` as read: what a resume must
+            match.
     """
 
     path: Path | None
@@ -190,6 +197,9 @@ class Experiment:
     outputs: dict[str, bool]
     design: Design
     sensitivity: SensitivitySpec | None = None
+    calibration: Calibration | None = None
+    calibration_dir: Path | None = None
+    calibration_sha256: str | None = None
 
     @cached_property
     def org(self):
@@ -226,6 +236,24 @@ class Experiment:
             h.update(name.encode())
             h.update(Path(path).read_bytes())
         return h.hexdigest()
+
+    def calibration_record(self) -> dict[str, Any] | None:
+        """What the manifest keeps of the calibration (None without one).
+
+        ``folder``, ``org_fingerprint`` and ``draws_sha256`` identify it; ``org_name``,
+        ``parameters`` and ``draws`` (the number of parameter sets) are for readers.
+        """
+        cal = self.calibration
+        if cal is None:
+            return None
+        return {
+            "folder": str(self.calibration_dir),
+            "org_fingerprint": cal.org_fingerprint,
+            "org_name": cal.org_name,
+            "parameters": cal.parameters,
+            "draws": len(cal),
+            "draws_sha256": self.calibration_sha256,
+        }
 
     def params_at(self, point: int, arm: Arm | str) -> Params:
         """Parameters of one arm at one design point."""
@@ -270,7 +298,8 @@ class Experiment:
         return out
 
     def __repr__(self) -> str:
+        over = f", over {len(self.calibration)} calibrated sets" if self.calibration else ""
         return (
             f"Experiment({self.name!r}: {len(self.arms)} arms x {self.n_points} points x "
-            f"{self.replicates} replicates, {self.days} days, engine {self.engine})"
+            f"{self.replicates} replicates, {self.days} days, engine {self.engine}{over})"
         )

@@ -28,8 +28,8 @@ def test_two_workers_give_identical_results(experiment_file, reference, tmp_path
 def test_dask_cluster_gives_identical_results(experiment_file, reference, tmp_path):
     with dask_cluster(tmp_path) as address:
         units = batch.run(experiment_file, tmp_path / "dask", scheduler=address, progress=False)
-        assert units["done"].all()
-        assert units["host"].nunique() == 2  # both worker processes ran units
-        assert_same(results(tmp_path / "dask"), reference)
-        manifest = batch.read_manifest(tmp_path / "dask")
-        assert manifest["sessions"][0]["executor"] == f"dask {address}"
+    assert units["done"].all()
+    assert units["host"].nunique() == 2  # both worker processes ran units
+    assert_same(results(tmp_path / "dask"), reference)
+    manifest = batch.read_manifest(tmp_path / "dask")
+    assert manifest["sessions"][0]["executor"] == f"dask {address}"

@@ -156,3 +156,20 @@ def test_progress_can_be_a_function_for_the_dashboard(small_org):
     assert seen and all(0 <= s["accepted"] <= s["draws"] == 10 for s in seen)
     assert [s["generation"] for s in seen] == sorted(s["generation"] for s in seen)
     assert seen[-1]["accepted"] == 10
+
+
+@pytest.mark.parametrize("name", ["trigger", "transmission"])  # loguniform and uniform
+def test_priors_as_pyabc_variables_match_their_distribution(name):
+    from conflictsim.calibration.fitting import PriorRV
+
+    prior = cs.REGISTRY[name].prior
+    rv = PriorRV(prior)
+    grid = np.linspace(prior.low, prior.high, 200_001)
+    dens = np.array([rv.pdf(x) for x in grid[::100]])
+    assert np.trapezoid(dens, grid[::100]) == pytest.approx(1.0, abs=2e-3)
+    assert rv.pdf(prior.high * 1.01 + 0.01) == 0 and rv.pdf(prior.low - 0.01) == 0
+    np.random.seed(3)
+    draws = np.array([rv.rvs() for _ in range(4000)])
+    assert draws.min() >= prior.low and draws.max() <= prior.high
+    # Half the draws below the median of the prior (ppf(0.5)), within 4 standard errors.
+    assert abs(np.mean(draws < prior.ppf(0.5)) - 0.5) < 4 * 0.5 / np.sqrt(4000)

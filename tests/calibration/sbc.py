@@ -9,8 +9,8 @@ truth's rank among the posterior draws is uniform.
 Cases whose records hold no incident in their full weeks cannot be summarised and are
 drawn again (the calibration would refuse them too); their number is reported.
 
-Run: ``uv run python tests/calibration/coverage.py [--cases 50]``; it prints a Markdown
-table for docs/validation.md and writes tests/calibration/coverage.json.
+Run: ``uv run python tests/calibration/sbc.py [--cases 50]``; it prints a Markdown
+table for docs/validation.md and writes tests/calibration/sbc.json.
 ``tests/calibration/test_coverage.py`` runs a smaller version in CI.
 """
 
