@@ -11,7 +11,7 @@ drawn again (the calibration would refuse them too); their number is reported.
 
 Run: ``uv run python tests/calibration/sbc.py [--cases 50]``; it prints a Markdown
 table for docs/validation.md and writes tests/calibration/sbc.json.
-``tests/calibration/test_coverage.py`` runs a smaller version in CI.
+A smaller version for CI is not there yet: see docs/validation.md, "Calibration".
 """
 
 from __future__ import annotations
