@@ -35,10 +35,14 @@ from conflictsim.calibration.targets import Targets
 from conflictsim.engine.driver import simulate
 from conflictsim.organisation import Organisation
 from conflictsim.params import REGISTRY, Params, Prior
-from conflictsim.scenario import DAYS_PER_YEAR, Scenario
+from conflictsim.scenario import Scenario
 
 #: Days of start-up transient before statistics are counted (four weeks).
 WARMUP_DAYS = 20
+#: Days over which published targets are measured after the warm-up (26 weeks): the
+#: rates are steady after a few weeks, and half a year costs half a year's simulation;
+#: absence and quits are scaled to a year.
+PUBLISHED_DAYS = 130
 # Generation index used for the posterior predictive simulations' seeds.
 _FIT_STREAM = 2**31 - 1
 _PYABC_LOGGERS = ("ABC", "Epsilon", "Distance", "Acceptor", "History", "Sampler", "pyabc")
@@ -183,7 +187,7 @@ def calibrate(
         raise ValueError(f"params must be a Params, got {type(base).__name__}")
     names = targets.parameters
     record_days = targets.record_days
-    days = WARMUP_DAYS + (record_days if record_days else DAYS_PER_YEAR - WARMUP_DAYS)
+    days = WARMUP_DAYS + (record_days or PUBLISHED_DAYS)
     model = CalibrationModel(org, base, targets.names, days, record_days)
 
     own_client = None
