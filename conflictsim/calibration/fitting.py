@@ -15,6 +15,7 @@ answer depends on the seed alone, on one core, all cores or a Dask cluster.
 
 from __future__ import annotations
 
+import gc
 import logging
 import random
 import time
@@ -190,6 +191,10 @@ def calibrate(
         posterior = _resample(frame[names], np.asarray(weights), int(draws), int(seed))
         fit = posterior_fit(model, posterior, targets, int(seed), sampler)
     finally:
+        # SQLite connections may only be closed by the thread that opened them (the
+        # dashboard calibrates in a script thread): let go of the history here and now.
+        abc = history = None
+        gc.collect()
         np.random.set_state(state[0])
         random.setstate(state[1])
         for name, level in levels.items():
