@@ -19,6 +19,13 @@ APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 SMALL = {"size": "40", "days": "30", "reps": "3"}
 #: Seconds a script run may take (generous: CI machines are busy).
 TIMEOUT = 300
+#: A small calibration budget, so that an upload is calibrated in seconds (in this process).
+BUDGET = "draws=20,generations=3,workers=1"
+
+
+@pytest.fixture(autouse=True)
+def small_calibration_budget(monkeypatch):
+    monkeypatch.setenv(planner.BUDGET_ENV, BUDGET)
 
 
 def open_app(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
