@@ -474,12 +474,12 @@ def calibration_fit(df: pd.DataFrame) -> go.Figure:
         rows=n, cols=1, subplot_titles=list(df["label"]) or None, vertical_spacing=0.5 / n
     )
     for row, r in enumerate(df.itertuples(), start=1):
-        fmt = ".0%" if r.percent else ".3g"
+        fmt = ".0%" if r.percent else "~.3g"
         colour = FIT_COLOURS["met" if r.met else "missed"]
         fig.add_trace(
             go.Scatter(
                 x=[r.target_low, r.target_high],
-                y=["target", "target"],
+                y=["Target", "Target"],
                 mode="lines",
                 line={"color": FIT_COLOURS["target"], "width": 14},
                 name="Observed or published interval",
@@ -493,7 +493,7 @@ def calibration_fit(df: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=[r.observed],
-                y=["target"],
+                y=["Target"],
                 mode="markers",
                 marker={"symbol": "diamond", "size": 11, "color": "#333"},
                 name="Observed or published value",
@@ -507,22 +507,26 @@ def calibration_fit(df: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=[r.simulated],
-                y=["simulated"],
+                y=["Simulated"],
                 mode="markers",
                 marker={"size": 10, "color": colour},
                 error_x=error_bars([r.simulated], [r.low], [r.high], color=colour, width=6),
                 name="Simulated: mean and 90% range",
                 legendgroup="simulated",
                 showlegend=row == 1,
-                hovertemplate=f"mean %{{x:{fmt}}}, 90% of simulations {r.low:{fmt[1:]}} "
-                f"to {r.high:{fmt[1:]}}<extra>{'met' if r.met else 'missed'}</extra>",
+                hovertemplate=f"mean %{{x:{fmt}}}, 90% of simulations {r.low:{fmt[-3:]}} "
+                f"to {r.high:{fmt[-3:]}}<extra>{'met' if r.met else 'missed'}</extra>",
             ),
             row=row,
             col=1,
         )
         fig.update_xaxes(tickformat=fmt, row=row, col=1)
-        fig.update_yaxes(categoryorder="array", categoryarray=["simulated", "target"], row=row)
-    return _planner_layout(fig, height=70 + 115 * n)
+        fig.update_yaxes(categoryorder="array", categoryarray=["Simulated", "Target"], row=row)
+    height = 90 + 115 * n
+    _planner_layout(fig, height=height)
+    # Room for the legend above the first target's title.
+    fig.update_layout(margin={"t": 70}, legend={"y": 1 + 34 / (height - 80)})
+    return fig
 
 
 # ---------------------------------------------------------------------------- network
