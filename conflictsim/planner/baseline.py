@@ -39,7 +39,7 @@ from conflictsim.incidents import summary as incidents_summary
 from conflictsim.organisation import Organisation
 from conflictsim.params import REGISTRY, Params
 from conflictsim.planner.plan import BASELINE, WEEK_DAYS, Plan
-from conflictsim.planner.words import UPLOADED, capitalised, fmt_number, fmt_percent, num_text
+from conflictsim.planner.words import UPLOADED, capitalised, fmt_number, num_text
 from conflictsim.scenario import Scenario
 
 if TYPE_CHECKING:  # results imports this module
@@ -431,14 +431,18 @@ def baseline_check(results: PlanResults) -> str:
 
 
 def stat_text(name: str, value: float) -> str:
-    """A target's statistic as planners read it: shares as percentages, else 2 figures."""
+    """A target's statistic as planners read it: shares as percentages, three figures.
+
+    Three, not two: a mean just outside its interval (2.81 against 2.1 to 2.8) must not
+    read as if it were inside.
+    """
     if value is None or not math.isfinite(value):
         return "n/a"
     if name in SHARES:
-        return fmt_percent(value)
-    if abs(value) >= 10:
+        return f"{value * 100:.3g}%"
+    if abs(value) >= 1000:
         return fmt_number(value)
-    return f"{value:#.2g}".rstrip(".")  # 2.0, not 2: two figures, as the intervals have
+    return f"{value:.3g}"
 
 
 def source_text(target: Target | Mapping[str, Any]) -> str:
