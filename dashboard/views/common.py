@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -265,6 +266,14 @@ def _calibrated_presets() -> dict:
     return {}
 
 
+@st.cache_resource(show_spinner=False)
+def _calibration_lock() -> threading.Lock:
+    # One calibration at a time in this process: calibrate draws from numpy's global
+    # generator and sets pyabc's loggers, which threads share (two at once would give
+    # answers that depend on timing), and two would only share the same cores anyway.
+    return threading.Lock()
+
+
 def calibrate(org: Organisation, records: tuple | None = None) -> planner.Baseline:
     """Calibrate an organisation here, with a progress bar (``records``: frame, summary).
 
@@ -274,13 +283,20 @@ def calibrate(org: Organisation, records: tuple | None = None) -> planner.Baseli
     bar = st.progress(
         0.0, text="Calibrating the baseline: starting (the first time takes a few seconds more)"
     )
+    lock = _calibration_lock()
     try:
-        cal = cs.calibrate(
-            org,
-            planner.calibration_targets(org, frame),
-            progress=lambda event: bar.progress(*planner.progress_step(event)),
-            **budget().options(),
-        )
+        if not lock.acquire(blocking=False):
+            bar.progress(0.0, text="Waiting for another calibration on this computer to finish")
+            lock.acquire()
+        try:
+            cal = cs.calibrate(
+                org,
+                planner.calibration_targets(org, frame),
+                progress=lambda event: bar.progress(*planner.progress_step(event)),
+                **budget().options(),
+            )
+        finally:
+            lock.release()
     except ValueError as exc:
         return planner.missing_baseline(f"the calibration could not be made ({exc})")
     finally:
