@@ -125,10 +125,13 @@ def test_budget_and_headcount_options():
 def test_evidence_setting_in_the_sidebar_changes_the_figures():
     at = open_app()
     before = metrics(at)
+    assert not any("holds with central evidence" in w.value for w in at.warning)
     at.sidebar.radio(key="sb_evidence").set_value("cautious").run()
     assert plan(at).evidence == "cautious"
     assert metrics(at) != before
     assert at.query_params["ev"] == "cautious"
+    # The calibration was made with central evidence: a warning says what that means.
+    assert any("holds with central evidence; cautious" in w.value for w in at.warning)
 
 
 def test_a_start_after_the_end_is_refused_with_a_message():

@@ -370,37 +370,61 @@ def baseline_sentence(plan: Plan, baseline: Baseline) -> str:
     return " ".join([sentence, *notes])
 
 
+def baseline_caution(plan: Plan, baseline: Baseline) -> bool:
+    """Whether the baseline may not match its targets, so the words are a warning.
+
+    True without a calibration, with one that misses a target, and when the plan sets
+    parameters that move the baseline away from what was calibrated (an evidence setting
+    other than central, or a parameter the calibration kept at its default).
+    """
+    cal = baseline.calibration
+    if cal is None or not cal.converged:
+        return True
+    return any(moves for _, moves in _notes(plan, cal))
+
+
 def plan_notes(plan: Plan, cal: Calibration) -> list[str]:
     """What the plan changes that the calibration was not made with, in words."""
+    return [text for text, _ in _notes(plan, cal)]
+
+
+def _notes(plan: Plan, cal: Calibration) -> list[tuple[str, bool]]:
+    """``plan_notes``, each with whether it moves the baseline away from the targets."""
     notes = []
     overrides = dict(plan.overrides)
     if plan.evidence != "central":
         levers = [lever.name for lever in LEVERS if lever.name not in FREE]
         if any(plan.params[name] != cal.base.get(name, plan.params[name]) for name in levers):
             notes.append(
-                f"The calibration holds with central evidence; {plan.evidence} evidence "
-                "also changes how colleagues who were never trained listen, stay calm and "
-                "recover, so its no-training baseline has "
-                f"{'more' if plan.evidence == 'cautious' else 'less'} conflict than the "
-                "published rates (the figures still compare each option with this baseline)."
+                (
+                    f"The calibration holds with central evidence; {plan.evidence} evidence "
+                    "also changes how colleagues who were never trained listen, stay calm "
+                    "and recover, so its no-training baseline has "
+                    f"{'more' if plan.evidence == 'cautious' else 'less'} conflict than the "
+                    "published rates (the figures still compare each option with this "
+                    "baseline).",
+                    True,
+                )
             )
     mine = [name for name in cal.parameters if name in overrides]
     if mine:
         notes.append(
-            "Your value of "
-            + ", ".join(f"{REGISTRY[n].meaning} ({n})" for n in mine)
-            + " replaces its calibrated values."
+            (
+                "Your value of "
+                + ", ".join(f"{REGISTRY[n].meaning} ({n})" for n in mine)
+                + " replaces its calibrated values.",
+                False,
+            )
         )
-    moved = [
-        name
-        for name in overrides
-        if name not in FREE and name not in mine and name not in {lv.name for lv in LEVERS}
-    ]
+    moved = [name for name in overrides if name not in FREE and name not in mine]
     if moved:
         notes.append(
-            "The calibration was made with the default "
-            + ", ".join(f"{REGISTRY[n].meaning} ({n})" for n in moved)
-            + "; with your value the baseline may no longer match its targets."
+            (
+                "The calibration was made with the default "
+                + ", ".join(f"{REGISTRY[n].meaning} ({n})" for n in moved)
+                + "; with your value the baseline may no longer match its targets.",
+                True,
+            )
         )
     return notes
 

@@ -334,7 +334,7 @@ def baseline(plan: Plan, org: Organisation) -> planner.Baseline:
 def show_baseline(plan: Plan, found: planner.Baseline) -> None:
     """The sentence naming the calibration in use (every page shows it)."""
     text = planner.baseline_sentence(plan, found)
-    if found.calibration is None or not found.calibration.converged:
+    if planner.baseline_caution(plan, found):
         st.warning(f"**Calibration.** {text}", icon=":material/warning:")
     else:
         st.caption(f"**Calibration.** {text}")

@@ -157,9 +157,15 @@ def test_the_evidence_setting_and_the_planners_values_apply_and_are_said():
     sentence = bl.baseline_sentence(plan, found)
     assert "(absence_base) replaces its calibrated values" in sentence
     assert "made with the default work hours lost" in sentence and "(hours_major)" in sentence
+    assert bl.baseline_caution(plan, found)  # hours_major moves the baseline
     # Costs do not change the baseline: nothing to say.
     plan = Plan(**QUICK).with_override("wage", 50)
     assert bl.plan_notes(plan, cal) == [] and bl.for_plan(cal, plan).draws.equals(cal.draws)
+    assert not bl.baseline_caution(plan, found)
+    # Nor does a calibrated parameter the planner knows better: said, not a warning.
+    assert not bl.baseline_caution(Plan(**QUICK).with_override("absence_base", 0.03), found)
+    assert bl.baseline_caution(Plan(evidence="optimistic", **QUICK), found)
+    assert bl.baseline_caution(Plan(**QUICK), bl.missing_baseline("no reason"))
 
 
 # ---------------------------------------------------------------------------- the fit
