@@ -639,6 +639,84 @@ def headline(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
     return _planner_layout(fig, height=120 + 45 * len(df))
 
 
+# ---------------------------------------------------------------------------- calibration
+#: Colours of the calibration fit: the target's interval, and the simulations.
+FIT_COLOURS = {"target": "#bdbdbd", "met": "#0072B2", "missed": "#D55E00"}
+
+
+def calibration_fit(df: pd.DataFrame) -> go.Figure:
+    """Each calibration target: its observed or published interval against the simulations.
+
+    One row per target, each on its own scale: the interval the calibration had to reach
+    as a wide grey bar (a diamond at the observed value), and the simulations' 90% range
+    as a line with a dot at their mean, blue where the mean is inside the interval and
+    orange where it is not.
+
+    Args:
+        df: ``conflictsim.planner.baseline.fit_frame``: ``label``, ``source``,
+            ``observed``, ``target_low``, ``target_high``, ``simulated``, ``low``,
+            ``high``, ``met`` and ``percent`` (a share, drawn as a percentage).
+    """
+    n = max(len(df), 1)
+    fig = make_subplots(
+        rows=n, cols=1, subplot_titles=list(df["label"]) or None, vertical_spacing=0.5 / n
+    )
+    for row, r in enumerate(df.itertuples(), start=1):
+        fmt = ".0%" if r.percent else "~.3g"
+        colour = FIT_COLOURS["met" if r.met else "missed"]
+        fig.add_trace(
+            go.Scatter(
+                x=[r.target_low, r.target_high],
+                y=["Target", "Target"],
+                mode="lines",
+                line={"color": FIT_COLOURS["target"], "width": 14},
+                name="Observed or published interval",
+                legendgroup="target",
+                showlegend=row == 1,
+                hovertemplate=f"%{{x:{fmt}}}<extra>{r.source}</extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[r.observed],
+                y=["Target"],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 11, "color": "#333"},
+                name="Observed or published value",
+                legendgroup="observed",
+                showlegend=row == 1,
+                hovertemplate=f"%{{x:{fmt}}}<extra>{r.source}</extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[r.simulated],
+                y=["Simulated"],
+                mode="markers",
+                marker={"size": 10, "color": colour},
+                error_x=error_bars([r.simulated], [r.low], [r.high], color=colour, width=6),
+                name="Simulated: mean and 90% range",
+                legendgroup="simulated",
+                showlegend=row == 1,
+                hovertemplate=f"mean %{{x:{fmt}}}, 90% of simulations {r.low:{fmt[-3:]}} "
+                f"to {r.high:{fmt[-3:]}}<extra>{'met' if r.met else 'missed'}</extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        fig.update_xaxes(tickformat=fmt, row=row, col=1)
+        fig.update_yaxes(categoryorder="array", categoryarray=["Simulated", "Target"], row=row)
+    height = 90 + 115 * n
+    _planner_layout(fig, height=height)
+    # Room for the legend above the first target's title.
+    fig.update_layout(margin={"t": 70}, legend={"y": 1 + 34 / (height - 80)})
+    return fig
+
+
 # ---------------------------------------------------------------------------- network
 #: Colours of the states in the network view (composed, upset, absent, empty post).
 STATE_COLOURS = ["#9ecae1", "#d62728", "#bdbdbd", "#ffffff"]

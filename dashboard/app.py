@@ -18,38 +18,49 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from views import common  # noqa: E402
 
-st.set_page_config(
-    page_title="conflictsim: training what-if",
-    # No page or page_icon icons: Streamlit fetches Material icons for the browser tab from
-    # Google's font servers, and the dashboard makes no request outside this computer.
-    layout="wide",
-    menu_items={
-        "About": "conflictsim: how conflict spreads through an organisation and "
-        "how training changes that spread."
-    },
-)
-common.init_plan()
-page = st.navigation(
-    [
-        st.Page(
-            "views/compare.py",
-            title="Compare programmes",
-            default=True,
-        ),
-        st.Page("views/spread.py", title="How it spreads", url_path="spread"),
-        st.Page(
-            "views/organisation.py",
-            title="Your organisation",
-            url_path="organisation",
-        ),
-        st.Page(
-            "views/assumptions.py",
-            title="Assumptions",
-            url_path="assumptions",
-        ),
-    ]
-)
-common.sidebar()
-page.run()
+def main() -> None:
+    """Set the page up, read the plan, draw the sidebar and run the page chosen."""
+    st.set_page_config(
+        page_title="conflictsim: training what-if",
+        # No page or page_icon icons: Streamlit fetches Material icons for the browser tab from
+        # Google's font servers, and the dashboard makes no request outside this computer.
+        layout="wide",
+        menu_items={
+            "About": "conflictsim: how conflict spreads through an organisation and "
+            "how training changes that spread."
+        },
+    )
+    common.init_plan()
+    page = st.navigation(
+        [
+            st.Page(
+                "views/compare.py",
+                title="Compare programmes",
+                default=True,
+            ),
+            st.Page("views/spread.py", title="How it spreads", url_path="spread"),
+            st.Page(
+                "views/organisation.py",
+                title="Your organisation",
+                url_path="organisation",
+            ),
+            st.Page(
+                "views/assumptions.py",
+                title="Assumptions",
+                url_path="assumptions",
+            ),
+        ]
+    )
+    common.sidebar()
+    page.run()
+
+
+# Streamlit runs this file as __main__. Calibrating starts worker processes from a fork
+# server, which runs the main script again in each worker (as __mp_main__, like any
+# script that calibrates on several workers): there it must import, draw and simulate
+# nothing, so the pages' helpers are imported here.
+if __name__ == "__main__":
+    from views import common
+
+    main()

@@ -12,6 +12,8 @@ these tests fail, they do not skip. Environment:
   temporary folder), e.g. ``docs/screenshots``.
 - ``CONFLICTSIM_BROWSER_SCENARIO=default``: use the dashboard's default scenario instead of
   a small, quick one (to measure the redraw time planners see).
+- ``CONFLICTSIM_DASHBOARD_CALIBRATION``: the budget the served dashboard calibrates an
+  upload with (default here: a small one, so the upload is calibrated in seconds).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
+
+from conflictsim.planner.baseline import BUDGET_ENV
 
 CHROMIUM = os.environ.get("CONFLICTSIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,6 +60,8 @@ PAGES = [
 TIMEOUT_MS = 180_000
 #: How long the dashboard may take to start answering.
 START_SECONDS = 180
+#: A small calibration budget for the uploaded org chart (``planner.BUDGET_ENV``).
+BUDGET = "draws=20,generations=3,workers=1"
 
 
 def _free_port() -> int:
@@ -72,6 +78,7 @@ def server():
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={BUDGET_ENV: BUDGET, **os.environ},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + START_SECONDS
@@ -207,7 +214,10 @@ def _upload(page, shots: Path) -> None:
     chooser.set_input_files(files=[{"name": "org.csv", "mimeType": "text/csv", "buffer": good}])
     page.get_by_text("is ready").wait_for(timeout=TIMEOUT_MS)
     page.locator('[data-testid="stDataFrame"]').wait_for(timeout=TIMEOUT_MS)  # the preview
-    _wait_drawn(page)
+    # Then it is calibrated (a progress bar meanwhile) and the fit drawn.
+    page.get_by_text("calibrated here for this organisation").wait_for(timeout=TIMEOUT_MS)
+    _wait_drawn(page, 1)
+    expect(page.get_by_text("How well the calibrated simulation fits")).to_be_visible()
     expect(page.get_by_text("This file cannot be used yet")).to_have_count(0)
 
 

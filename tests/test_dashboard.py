@@ -12,13 +12,23 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflictsim import cli, planner
+from conflictsim.calibration import presets
 from conflictsim.orgchart import TEMPLATE_CSV, TEMPLATE_EDGES_CSV
 from conflictsim.params import REGISTRY
+from conflictsim.planner import baseline as bl
+from conflictsim.planner.results import headline_cards
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 SMALL = {"size": "40", "days": "30", "reps": "3"}
 #: Seconds a script run may take (generous: CI machines are busy).
 TIMEOUT = 300
+#: A small calibration budget, so that an upload is calibrated in seconds (in this process).
+BUDGET = "draws=20,generations=3,workers=1"
+
+
+@pytest.fixture(autouse=True)
+def small_calibration_budget(monkeypatch):
+    monkeypatch.setenv(planner.BUDGET_ENV, BUDGET)
 
 
 def open_app(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
@@ -115,10 +125,13 @@ def test_budget_and_headcount_options():
 def test_evidence_setting_in_the_sidebar_changes_the_figures():
     at = open_app()
     before = metrics(at)
+    assert not any("holds with central evidence" in w.value for w in at.warning)
     at.sidebar.radio(key="sb_evidence").set_value("cautious").run()
     assert plan(at).evidence == "cautious"
     assert metrics(at) != before
     assert at.query_params["ev"] == "cautious"
+    # The calibration was made with central evidence: a warning says what that means.
+    assert any("holds with central evidence; cautious" in w.value for w in at.warning)
 
 
 def test_a_start_after_the_end_is_refused_with_a_message():
@@ -217,6 +230,150 @@ def test_a_link_to_an_uploaded_organisation_asks_for_the_file():
     at = open_app({**SMALL, "org": "uploaded"})
     assert any("upload it again" in i.value for i in at.info)
     assert charts(at) == 0
+
+
+# ---------------------------------------------------------------------------- calibration
+def calibration_text(at: AppTest) -> str:
+    """The sentences naming the calibration (a caption, or a warning when it falls short)."""
+    shown = [c.value for c in at.caption] + [w.value for w in at.warning]
+    return " ".join(t for t in shown if t.startswith("**Calibration.**"))
+
+
+def fit_targets(at: AppTest) -> list[str]:
+    """The targets of the fit table on Your organisation."""
+    return [
+        t for table in at.table for t in table.value.index if table.value.index.name == "Target"
+    ]
+
+
+def session_baseline(at: AppTest) -> planner.Baseline:
+    """The uploaded organisation's calibration, from this session's cache."""
+    store = at.session_state["session_results"]
+    return next(v for k, v in reversed(store.items()) if k[0] == "baseline")
+
+
+def test_the_default_preset_answers_with_its_stored_calibration():
+    query = {"days": "30", "reps": "3"}  # the default office of 200, seed 1: stored
+    at = open_app(query)
+    assert "Baseline calibrated to published base rates (CPP 2008 conflict hours" in (
+        calibration_text(at)
+    )
+    assert "stored for this preset (200 parameter sets)" in calibration_text(at)
+    # The figures are those of the runs with the stored sets (set k in period k)...
+    p = plan(at)
+    org = planner.build_org(p)
+    cal = presets.stored(org)
+    expected = planner.evaluate(p, org, calibration=cal)
+    shown = [c.value for r in expected.headlines.itertuples() for c in headline_cards(r, p.days)]
+    assert metrics(at) == shown
+    # ... and not those of the uncalibrated defaults.
+    plain = planner.evaluate(p, org)
+    assert metrics(at) != [
+        c.value for r in plain.headlines.itertuples() for c in headline_cards(r, p.days)
+    ]
+    assert "conflict hours per employee a week" in " ".join(c.value for c in at.caption)
+    # Every page names it.
+    for page in ("views/spread.py", "views/assumptions.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert "stored for this preset" in calibration_text(at), page
+    tables = " ".join(t.value.reset_index().to_csv() for t in at.table)
+    assert "calibrated: each simulated period runs one set" in tables
+
+
+def test_another_size_uses_the_stored_sets_checked_there():
+    at = open_app()  # SMALL: an office of 40
+    assert "checked at this size (every target met)" in calibration_text(at)
+    assert charts(at) == 4
+
+
+def test_a_size_the_stored_sets_miss_is_calibrated_on_first_use():
+    at = open_app({**SMALL, "org": "call_centre"})
+    assert not at.exception
+    assert "calibrated here for this organisation (20 parameter sets" in calibration_text(at)
+    assert charts(at) == 4
+
+
+def records_csv(weeks: int = 6) -> bytes:
+    """Incident records of the org chart template's teams, over ``weeks`` weeks."""
+    rows = ["day,team,severity,count"]
+    for day in range(0, weeks * 5, 2):
+        rows.append(f"{day},{('Support', 'Finance', 'Leadership')[day % 3]},minor,{1 + day % 4}")
+    rows.append(f"{weeks * 5 - 1},Support,major,1")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def upload_template(at: AppTest) -> AppTest:
+    at.file_uploader(key="up_org").set_value(("team.csv", TEMPLATE_CSV.encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_an_upload_is_calibrated_and_shows_the_fit():
+    at = upload_template(open_app(page="views/organisation.py"))
+    found = session_baseline(at)
+    assert found.how == "calibrated" and len(found.calibration) == 20  # the test budget
+    assert found.calibration.targets == tuple(
+        planner.calibration_targets(at.session_state["uploaded_org"]).targets
+    )
+    text = calibration_text(at)
+    assert "calibrated here for this organisation (20 parameter sets" in text
+    # The fit: a table of every target and its chart.
+    assert fit_targets(at) == [
+        "Conflict hours per employee per week",
+        "Share of employees treated rudely in a week",
+        "Days absent per employee per year",
+        "Share of employees who quit in a year",
+    ]
+    assert any(c.proto.id and "fig_fit" in c.proto.id for c in at.get("plotly_chart"))
+    assert "Download the data (CSV)" in downloads(at)
+    # The comparison runs with it, and says so.
+    at.switch_page("views/compare.py").run()
+    assert not at.exception and charts(at) == 4
+    assert "calibrated here for this organisation" in calibration_text(at)
+    key = bl.calibration_key(found.calibration)
+    results = [k for k in at.session_state["session_results"] if k[0] == "results"]
+    assert results and all(k[-1] == key for k in results)
+
+
+def test_incident_records_are_calibrated_to_and_a_bad_file_changes_nothing():
+    at = upload_template(open_app(page="views/organisation.py"))
+    published = session_baseline(at)
+    at.file_uploader(key="up_incidents").set_value(("incidents.csv", records_csv(), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    found = session_baseline(at)
+    assert found is not published and found.records["days"] == 30
+    names = [t.name for t in found.calibration.targets]
+    assert names[:4] == [t.name for t in published.calibration.targets]
+    assert "reported_per_employee_week" in names and "team_week_dispersion" in names
+    # The record statistics are those of the file.
+    frame, summary = planner.read_records(records_csv(), at.session_state["uploaded_org"], "x")
+    expected = planner.calibration_targets(at.session_state["uploaded_org"], frame)
+    assert found.calibration.targets == expected.targets
+    n = summary["incidents"]
+    assert f"your organisation's incident records ({n} incidents over 6 weeks)" in (
+        calibration_text(at)
+    )
+    assert "Reported incidents per employee per week" in fit_targets(at)
+
+    # A malformed file: its one-line message, and the calibration stays as it was.
+    bad = records_csv().replace(b"4,Leadership", b"4,Marketing")
+    at.file_uploader(key="up_incidents").set_value(("bad.csv", bad, "text/csv"))
+    at.run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "These incident records cannot be used" in errors
+    assert "bad.csv, row" in errors and "column team" in errors and "Marketing" in errors
+    assert session_baseline(at) is found
+    assert at.session_state["records_name"] == "incidents.csv"
+    assert "Reported incidents per employee per week" in fit_targets(at)
+
+    # Back to the published rates only.
+    at.button(key="forget_records").click().run()
+    assert session_baseline(at).calibration.targets == published.calibration.targets
+    assert "Reported incidents per employee per week" not in fit_targets(at)
 
 
 # ---------------------------------------------------------------------------- assumptions

@@ -326,3 +326,33 @@ def test_the_posteriors_width_is_measured_against_the_priors(stored_cal):
     narrow.draws = pd.DataFrame({n: priors[n].ppf(0.5 + 0.02 * (u - 0.5)) for n in priors})
     assert (report.parameter_table(narrow)["width"] < 0.03).all()
     assert "pinned down" in report.narrowing_words(0.02)
+
+
+def test_calibration_fit_draws_each_target_against_the_simulations():
+    fit = pd.DataFrame(
+        {
+            "target": ["hours_per_week", "weekly_rude_share"],
+            "label": ["Conflict hours per employee per week", "Share treated rudely"],
+            "source": ["CPP 2008", "Porath & Pearson 2013"],
+            "observed": [2.45, 0.5],
+            "target_low": [2.1, 0.4],
+            "target_high": [2.8, 0.6],
+            "simulated": [2.5, 0.65],
+            "low": [2.0, 0.55],
+            "high": [3.1, 0.75],
+            "met": [True, False],
+            "percent": [False, True],
+        }
+    )
+    fig = figures.calibration_fit(fit)
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == list(fit["label"])
+    # Per target: the interval, the observed value, the simulations (one legend entry each).
+    assert len(fig.data) == 6 and sum(bool(t.showlegend) for t in fig.data) == 3
+    interval, observed, simulated = fig.data[:3]
+    assert list(interval.x) == [2.1, 2.8] and list(observed.x) == [2.45]
+    np.testing.assert_allclose(simulated.error_x.array, [0.6])
+    np.testing.assert_allclose(simulated.error_x.arrayminus, [0.5])
+    assert simulated.marker.color == figures.FIT_COLOURS["met"]
+    assert fig.data[5].marker.color == figures.FIT_COLOURS["missed"]
+    assert fig.layout.xaxis2.tickformat == ".0%" and fig.layout.xaxis.tickformat == "~.3g"

@@ -15,13 +15,12 @@ answer depends on the seed alone, on one core, all cores or a Dask cluster.
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import random
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -221,20 +220,23 @@ def calibrate(
             sampler=sampler,
             eps=pyabc.QuantileEpsilon(alpha=0.5),
         )
-        with tempfile.TemporaryDirectory(prefix="conflictsim-abc-") as tmp:
-            abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", {t.name: t.centre for t in targets})
-            history = abc.run(
-                minimum_epsilon=1.0,
-                max_nr_populations=int(max_generations),
-                max_total_nr_simulations=int(
-                    max_simulations or (300 if record_days else 100) * draws
-                ),
-            )
-            frame, weights = history.get_distribution(m=0, t=history.max_t)
-            pops = history.get_all_populations()
+        # pyabc's history in memory, not in a file: the targets' centres may be statistics
+        # of an organisation's incident records, which must not reach the disk.
+        abc.new("sqlite://", {t.name: t.centre for t in targets})
+        history = abc.run(
+            minimum_epsilon=1.0,
+            max_nr_populations=int(max_generations),
+            max_total_nr_simulations=int(max_simulations or (300 if record_days else 100) * draws),
+        )
+        frame, weights = history.get_distribution(m=0, t=history.max_t)
+        pops = history.get_all_populations()
         posterior = _resample(frame[names], np.asarray(weights), int(draws), int(seed))
         fit = posterior_fit(model, posterior, targets, int(seed), sampler)
     finally:
+        # SQLite connections may only be closed by the thread that opened them (the
+        # dashboard calibrates in a script thread): let go of the history here and now.
+        abc = history = None
+        gc.collect()
         np.random.set_state(state[0])
         random.setstate(state[1])
         for name, level in levels.items():

@@ -8,49 +8,27 @@ one command (about a minute a preset on two cores)::
     uv run python -m conflictsim.calibration.presets
 
 ``tests/calibration/test_presets.py`` checks that they still reproduce their targets
-with the current code.
+with the current code. Reading them (``stored``) lives in ``store``, which imports no
+pyabc; its names are also here.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from conflictsim.calibration.fitting import calibrate
-from conflictsim.calibration.result import Calibration
+from conflictsim.calibration.store import SEED, SIZE, STORE, folder, stored
 from conflictsim.calibration.targets import Targets
 from conflictsim.organisation import PRESETS, Organisation
 
-#: Where the stored calibrations live (inside the package, so installs carry them).
-STORE = Path(__file__).resolve().parents[1] / "data" / "calibrations"
-#: Size and seed of the stored presets' organisations (the dashboard's defaults).
-SIZE = 200
-SEED = 1
 #: Seed and parameter sets of the stored calibrations.
 CALIBRATION_SEED = 1
 DRAWS = 200
 
-
-def folder(preset: str, size: int = SIZE, seed: int = SEED) -> Path:
-    """The folder of a preset's stored calibration."""
-    return STORE / f"{preset}-{size}-seed{seed}"
-
-
-def stored(org: Organisation) -> Calibration | None:
-    """The stored calibration of this very organisation, or ``None``.
-
-    Matched by the organisation's fingerprint, so a preset of another size or seed (or
-    an uploaded org chart) has none and must be calibrated.
-    """
-    if not STORE.is_dir():
-        return None
-    fingerprint = org.fingerprint()
-    for path in sorted(STORE.iterdir()):
-        doc = path / "calibration.json"
-        if doc.is_file() and json.loads(doc.read_text("utf-8"))["org_fingerprint"] == fingerprint:
-            return Calibration.load(path)
-    return None
+# Reading them needs no pyabc: ``store`` holds that part, and its names stay here too.
+__all__ = ["CALIBRATION_SEED", "DRAWS", "SEED", "SIZE", "STORE", "folder", "main",
+           "regenerate", "stored"]  # fmt: skip
 
 
 def regenerate(presets: list[str] | None = None, *, workers: int | None = None) -> list[Path]:

@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from conflictsim.calibration.result import Calibration
 from conflictsim.evidence import EVIDENCE, HALF_LIFE, evidence_table, skill_shifts
 from conflictsim.params import REGISTRY, ParamSpec
 from conflictsim.planner.plan import Plan
@@ -63,27 +64,66 @@ def changes_text(plan: Plan) -> str:
     )
 
 
-def parameter_table(plan: Plan) -> pd.DataFrame:
-    """Every parameter: meaning, value now, default, range, unit, source, who set it, group."""
+def parameter_table(plan: Plan, calibration: Calibration | None = None) -> pd.DataFrame:
+    """Every parameter: meaning, value now, default, range, unit, source, who set it, group.
+
+    With a calibration, a calibrated parameter's value now is its calibrated median and
+    90% interval (each simulated period runs one of its sets), unless the planner set it.
+    """
     values = plan.params
     overrides = dict(plan.overrides)
+    calibrated = {}
+    if calibration is not None:
+        calibrated = {r.parameter: r for r in calibration.summary().itertuples()}
     rows = []
     for spec in REGISTRY.values():
         p_lo, p_hi = spec.sweep_range
+        mine = spec.name in overrides
+        by_calibration = spec.name in calibrated and not mine
+        now = f"{values[spec.name]:g}"
+        if by_calibration:
+            c = calibrated[spec.name]
+            now = f"{c.median:.3g} ({c.low:.3g} to {c.high:.3g})"
         rows.append(
             {
                 "assumption": spec.name,
                 "meaning": spec.meaning,
-                "value now": f"{values[spec.name]:g}",
+                "value now": now,
                 "default": f"{spec.default:g}",
                 "plausible range": f"{p_lo:g} to {p_hi:g}",
                 "prior": "fixed" if spec.prior is None else spec.prior.describe(),
                 "unit": spec.unit,
                 "source": spec.source,
                 "set by": "you"
-                if spec.name in overrides
+                if mine
+                else "calibration"
+                if by_calibration
                 else ("evidence setting" if values[spec.name] != spec.default else "default"),
                 "group": spec.group,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def calibrated_table(calibration: Calibration, plan: Plan) -> pd.DataFrame:
+    """The calibrated parameters: meaning, prior, calibrated median and 90% interval.
+
+    ``used`` says whether the simulations run the calibrated values or the planner's own
+    (a value set on this page wins, ``baseline.for_plan``).
+    """
+    overrides = dict(plan.overrides)
+    rows = []
+    for r in calibration.summary().itertuples():
+        rows.append(
+            {
+                "assumption": r.parameter,
+                "meaning": REGISTRY[r.parameter].meaning,
+                "prior": r.prior,
+                "calibrated median": f"{r.median:.3g}",
+                "90% interval": f"{r.low:.3g} to {r.high:.3g}",
+                "used": f"your value {overrides[r.parameter]:g}"
+                if r.parameter in overrides
+                else "calibrated: each simulated period runs one set",
             }
         )
     return pd.DataFrame(rows)

@@ -97,16 +97,23 @@ def from_key(text: str) -> Plan:
     return plan
 
 
-def arm_keys(plan: Plan) -> list[str]:
+def arm_keys(plan: Plan, calibration: str = "") -> list[str]:
     """A canonical text of each arm (no training first), for caching arms one by one.
 
     Two plans share an arm's key exactly when they simulate that arm the same way
-    (organisation, period, assumptions, replicates, seed and, for an option, the
-    option itself), whatever the other options are.
+    (organisation, period, assumptions, replicates, seed, calibration and, for an
+    option, the option itself), whatever the other options are.
+
+    Args:
+        plan: The plan.
+        calibration: A text naming the calibration the arms run with
+            (``baseline.calibration_key``); empty for none.
     """
     shared = {k: v for k, v in to_query(plan).items() if not re.fullmatch(r"o\d", k)}
     shared.setdefault("reps", str(plan.replicates))
     shared.setdefault("seed", str(plan.seed))
+    if calibration:
+        shared["cal"] = calibration
     base = urlencode(sorted(shared.items()))
     return [base] + [f"{base}&arm={option_to_text(o)}" for o in plan.options]
 

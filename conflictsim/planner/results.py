@@ -1,6 +1,7 @@
 """A plan simulated: the comparison turned into the tables the dashboard draws.
 
-``evaluate`` runs every arm (through a caller's cache if given) and builds
+``evaluate`` runs every arm (through a caller's cache if given, with the calibration of
+the organisation in use, ``planner.baseline``) and builds
 ``PlanResults``: headline figures with intervals and a sentence each, weekly trajectories,
 conflicts by severity and the ripple to untrained colleagues by distance.
 """
@@ -15,8 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from conflictsim.calibration.result import Calibration
 from conflictsim.comparison import Comparison, mean_ci
 from conflictsim.organisation import Organisation
+from conflictsim.planner.baseline import calibration_key, for_plan
 from conflictsim.planner.links import arm_keys
 from conflictsim.planner.plan import LETTERS, WEEK_DAYS, Plan
 from conflictsim.planner.words import (
@@ -71,34 +74,43 @@ class PlanResults:
 def evaluate(
     plan: Plan,
     org: Organisation,
-    runner: Callable[[str, Scenario], ArmRuns] | None = None,
+    runner: Callable[[str, Scenario, Calibration | None], ArmRuns] | None = None,
+    calibration: Calibration | None = None,
 ) -> PlanResults:
     """Simulate a plan and turn the comparison into the tables the dashboard draws.
 
     Args:
         plan: The plan.
         org: Its organisation (``build_org``).
-        runner: Runs one arm, given its key (``links.arm_keys``) and scenario, and returns
-            its ``ArmRuns``; for caching arms. Default: ``conflictsim.runs.run_arm`` with
-            the plan's replicates and seed (replicate ``k`` of every arm uses the same seed
-            whichever call runs it, so arms run one by one are paired exactly as in one
-            ``compare`` call).
+        runner: Runs one arm, given its key (``links.arm_keys``, naming the calibration),
+            scenario and calibration as the plan uses it (``baseline.for_plan``), and
+            returns its ``ArmRuns``; for caching arms. Default:
+            ``conflictsim.runs.run_arm`` with the plan's replicates, seed and that
+            calibration (replicate ``k`` of every arm uses the same seed and parameter
+            set whichever call runs it, so arms run one by one are paired exactly as in
+            one ``compare`` call).
+        calibration: The calibration of ``org`` (``baseline.Baseline.calibration``):
+            replicate ``k`` of every arm runs its parameter set ``k``. None: the plan's
+            parameters as they are.
 
     Returns:
-        The plan's results: the same as from one ``compare`` call on ``plan.arms(org)``.
+        The plan's results: the same as from one ``compare`` call on ``plan.arms(org)``
+        with ``calibration=for_plan(calibration, plan)``.
 
     Raises:
         ValueError: If an option does not fit the organisation.
     """
     arms = plan.arms(org)
+    used = for_plan(calibration, plan)
     if runner is None:
 
-        def runner(key: str, scenario: Scenario) -> ArmRuns:
-            return run_arm(scenario, plan.replicates, plan.seed)
+        def runner(key: str, scenario: Scenario, cal: Calibration | None) -> ArmRuns:
+            return run_arm(scenario, plan.replicates, plan.seed, calibration=cal)
 
+    keys = arm_keys(plan, calibration_key(calibration) if calibration is not None else "")
     runs = {
-        name: runner(key, scenario)
-        for (name, scenario), key in zip(arms.items(), arm_keys(plan), strict=True)
+        name: runner(key, scenario, used)
+        for (name, scenario), key in zip(arms.items(), keys, strict=True)
     }
     return results_from_comparison(plan, org, Comparison(arms, runs))
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from conflictsim.calibration.result import Calibration
 from conflictsim.model import ConflictModel
 from conflictsim.organisation import Organisation
+from conflictsim.planner.baseline import run_params
 from conflictsim.planner.plan import WEEK_DAYS, Plan
 from conflictsim.seeds import replicate_seed
 
@@ -78,14 +80,22 @@ class Spread:
         return 1 if self.org.size * (self.state.shape[0] - 1) <= 300_000 else 5
 
 
-def spread(plan: Plan, org: Organisation, arm: int = 0, replicate: int = 0) -> Spread:
+def spread(
+    plan: Plan,
+    org: Organisation,
+    arm: int = 0,
+    replicate: int = 0,
+    calibration: Calibration | None = None,
+) -> Spread:
     """Simulate one period of one arm with the Mesa model, recording every employee daily.
 
     Args:
         plan: The plan.
         org: Its organisation.
         arm: 0 for no training, 1.. for the plan's options.
-        replicate: Which simulated period (replicate ``k`` uses ``compare``'s seed for k).
+        replicate: Which simulated period (replicate ``k`` uses ``compare``'s seed for k
+            and, with a calibration, its parameter set ``k``, as ``evaluate`` does).
+        calibration: The calibration of ``org`` (``baseline.Baseline.calibration``).
 
     Returns:
         The run, day by day.
@@ -94,7 +104,11 @@ def spread(plan: Plan, org: Organisation, arm: int = 0, replicate: int = 0) -> S
     names = list(arms)
     if not 0 <= arm < len(names):
         raise ValueError(f"arm must be from 0 to {len(names) - 1}, got {arm!r}")
-    model = ConflictModel(arms[names[arm]], rng=replicate_seed(plan.seed, replicate))
+    scenario = arms[names[arm]]
+    if calibration is not None:
+        calibration.check_org(org)
+        scenario = scenario.with_(params=run_params(plan, calibration, replicate))
+    model = ConflictModel(scenario, rng=replicate_seed(plan.seed, replicate))
     days = plan.days
     state = np.zeros((days + 1, org.size), dtype=np.int8)
     trained = np.zeros((days + 1, org.size), dtype=bool)

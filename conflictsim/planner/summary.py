@@ -18,7 +18,11 @@ from conflictsim.planner.words import (
 
 
 def summary_html(
-    results: PlanResults, link: str = "", org_text: str = "", generated: str = ""
+    results: PlanResults,
+    link: str = "",
+    org_text: str = "",
+    generated: str = "",
+    baseline_text: str = "",
 ) -> str:
     """A one-page, self-contained HTML summary of a plan's results, for printing or email.
 
@@ -27,6 +31,8 @@ def summary_html(
         link: The page address that reproduces the scenario (shown if given).
         org_text: How to describe the organisation (default: from the plan).
         generated: A date or time to print (the caller's clock, so tests stay exact).
+        baseline_text: Which calibration the baseline rests on
+            (``baseline.baseline_sentence``), shown after the scenario if given.
     """
     plan = results.plan
     esc = html.escape
@@ -95,6 +101,7 @@ small, .small {{ color: #555; font-size: 0.85em; }}
 {plan.replicates} simulated {period_noun(plan.days)}. Money is in the currency of the hourly
 cost of work ({plan.params.wage:g} per hour; replacing someone who quits costs
 {fmt_number(plan.params.replacement_cost, exact=True)}).</p>
+{f"<p><b>Baseline.</b> {esc(baseline_text)}</p>" if baseline_text else ""}
 <h2>Headline figures (average, with 95% interval)</h2>
 <table><tr><th></th><th>Programme</th><th>Who, how many, when</th><th>People trained</th>
 <th>Training cost</th><th>Conflicts avoided</th><th>Hours saved</th><th>Net benefit</th>

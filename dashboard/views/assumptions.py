@@ -15,12 +15,30 @@ plan = common.get_plan()
 st.title("Assumptions")
 st.markdown(
     "Every number the simulation rests on, what it means, the range the evidence allows "
-    "and where it comes from. The defaults are calibrated so that an ordinary office loses "
-    "about 2.8 hours per employee per week to conflict (CPP 2008) and about half of "
-    "employees meet rudeness in a week (Porath & Pearson 2013). Change any of them: the "
-    "figures on every page follow, and the page address records your changes."
+    "and where it comes from. The parameters that set how much conflict there is are "
+    "calibrated for the organisation simulated, so that it loses about 2.1-2.8 hours per "
+    "employee per week to conflict (CPP 2008), about half of employees meet rudeness in a "
+    "week (Porath & Pearson 2013), and absence and quitting are ordinary. Change any of "
+    "them: the figures on every page follow, and the page address records your changes."
 )
 common.show_plan_error()
+
+# ---------------------------------------------------------------------------- calibration
+org = common.current_org(plan)
+found = common.baseline(plan, org) if org is not None else None
+if found is not None:
+    st.header("Calibrated to the organisation simulated", anchor=False)
+    common.show_baseline(plan, found)
+    if found.calibration is not None:
+        st.markdown(
+            "Not one value each but many parameter sets that all reproduce the targets: "
+            "each simulated period runs one of them, so the figures carry what the targets "
+            "leave uncertain (for example, outside triggers against contagion between "
+            "colleagues)."
+        )
+        calibrated = assumptions.calibrated_table(found.calibration, plan)
+        st.table(calibrated.set_index("assumption"))
+        common.download_csv(calibrated, "calibrated_parameters.csv")
 
 # ---------------------------------------------------------------------------- evidence
 st.header("How well does training work?", anchor=False)
@@ -84,7 +102,7 @@ st.caption(
     "evidence supports (used by the cautious and optimistic settings and by sensitivity "
     "analysis). Sources are listed in full in the project's docs/ODD.md."
 )
-table = assumptions.parameter_table(plan)
+table = assumptions.parameter_table(plan, found.calibration if found is not None else None)
 for group, g in table.groupby("group", sort=False):
     title = f"{PARAMETER_GROUPS.get(group, group)} ({len(g)})"
     with st.expander(title, expanded=group in ("costs", "responders")):

@@ -8,6 +8,8 @@ show the same setting, and the page address always reproduces what is on screen.
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +17,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+# The package imports its public names on first use: cs.calibrate (with pyabc, seconds to
+# import) is loaded only when an organisation is calibrated, not before the first answer.
+import conflictsim as cs
 from conflictsim import planner
 from conflictsim.figures import arm_colours
 from conflictsim.organisation import Organisation
@@ -86,22 +91,44 @@ def uploaded_org() -> Organisation | None:
     return st.session_state.get("uploaded_org")
 
 
+#: Session keys of the incident records uploaded for the uploaded organisation.
+RECORD_KEYS = ("uploaded_records", "records_key", "records_name", "records_ident", "records_error")
+
+
 def store_upload(org: Organisation, data: bytes, edges: bytes | None, names: str) -> None:
-    """Keep an uploaded organisation for this session and switch the plan to it."""
+    """Keep an uploaded organisation for this session and switch the plan to it.
+
+    Incident records uploaded for an earlier org chart are dropped: they were checked
+    against that one.
+    """
     digest = hashlib.sha256(data + b"\0" + (edges or b"")).hexdigest()
     st.session_state["uploaded_org"] = org
     st.session_state["uploaded_key"] = digest
     st.session_state["uploaded_names"] = names
-    st.session_state.pop("session_results", None)
+    for key in ("session_results", *RECORD_KEYS):
+        st.session_state.pop(key, None)
     set_plan(get_plan().with_(org=planner.UPLOADED))
 
 
 def forget_upload() -> None:
-    """Drop the uploaded organisation and go back to the office preset."""
-    for key in ("uploaded_org", "uploaded_key", "uploaded_names", "session_results"):
+    """Drop the uploaded organisation (and its records) and go back to the office preset."""
+    for key in ("uploaded_org", "uploaded_key", "uploaded_names", "session_results", *RECORD_KEYS):
         st.session_state.pop(key, None)
     if get_plan().org == planner.UPLOADED:
         set_plan(get_plan().with_(org="office"))
+
+
+def store_records(records: Any, summary: dict, data: bytes, name: str) -> None:
+    """Keep uploaded incident records (in memory) for the uploaded organisation."""
+    st.session_state["uploaded_records"] = (records, summary)
+    st.session_state["records_key"] = hashlib.sha256(data).hexdigest()
+    st.session_state["records_name"] = name
+
+
+def forget_records() -> None:
+    """Calibrate the uploaded organisation to the published rates only again."""
+    for key in ("uploaded_records", "records_key", "records_name"):
+        st.session_state.pop(key, None)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -219,30 +246,127 @@ def evidence_control(key: str, horizontal: bool = False) -> None:
     )
 
 
+# ---------------------------------------------------------------------------- calibration
+def budget() -> planner.Budget:
+    """How hard organisations are calibrated (``planner.BUDGET_ENV`` sets it, for tests)."""
+    return planner.budget_from_env(os.environ)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Checking the stored calibration at this size...")
+def _preset_baseline(org: str, size: int, seed: int) -> planner.Baseline:
+    # Stored, or the stored sets checked at this size (a second or so): once per process.
+    plan = Plan(org=org, size=size, seed=seed)
+    return planner.preset_baseline(plan, _preset_org(org, size, seed))
+
+
+@st.cache_resource(show_spinner=False)
+def _calibrated_presets() -> dict:
+    # Presets calibrated here, shared by every session (they hold no uploaded data). A
+    # plain dict, filled outside any cached function, so the progress bar is drawn live.
+    return {}
+
+
+@st.cache_resource(show_spinner=False)
+def _calibration_lock() -> threading.Lock:
+    # One calibration at a time in this process: calibrate draws from numpy's global
+    # generator and sets pyabc's loggers, which threads share (two at once would give
+    # answers that depend on timing), and two would only share the same cores anyway.
+    return threading.Lock()
+
+
+def calibrate(org: Organisation, records: tuple | None = None) -> planner.Baseline:
+    """Calibrate an organisation here, with a progress bar (``records``: frame, summary).
+
+    A calibration that fails gives a baseline without one, saying why.
+    """
+    frame, summary = records if records is not None else (None, None)
+    bar = st.progress(
+        0.0, text="Calibrating the baseline: starting (the first time takes a few seconds more)"
+    )
+    lock = _calibration_lock()
+    try:
+        if not lock.acquire(blocking=False):
+            bar.progress(0.0, text="Waiting for another calibration on this computer to finish")
+            lock.acquire()
+        try:
+            cal = cs.calibrate(
+                org,
+                planner.calibration_targets(org, frame),
+                progress=lambda event: bar.progress(*planner.progress_step(event)),
+                **budget().options(),
+            )
+        finally:
+            lock.release()
+    except ValueError as exc:
+        return planner.missing_baseline(f"the calibration could not be made ({exc})")
+    finally:
+        bar.empty()
+    return planner.calibrated_baseline(cal, summary)
+
+
+def uploaded_baseline(org: Organisation) -> planner.Baseline:
+    """The uploaded organisation's calibration: made on first use, kept in this session."""
+    records = st.session_state.get("uploaded_records")
+    key = (st.session_state.get("records_key"), budget().text())
+    return _session_cached("baseline", key, lambda: calibrate(org, records))
+
+
+def baseline(plan: Plan, org: Organisation) -> planner.Baseline:
+    """The calibration every run of the plan goes through; calibrates when it must."""
+    if plan.org == planner.UPLOADED:
+        return uploaded_baseline(org)
+    found = _preset_baseline(plan.org, plan.size, plan.seed)
+    if not found.needs_calibrating:
+        return found
+    store = _calibrated_presets()
+    key = (plan.org, plan.size, plan.seed, budget().text())
+    if key not in store:
+        note = st.empty()
+        note.info(planner.baseline_sentence(plan, found), icon=":material/tune:")
+        made = calibrate(org)
+        note.empty()
+        if made.calibration is None:
+            return made  # not kept: the next run tries again
+        store[key] = made
+    return store[key]
+
+
+def show_baseline(plan: Plan, found: planner.Baseline) -> None:
+    """The sentence naming the calibration in use (every page shows it)."""
+    text = planner.baseline_sentence(plan, found)
+    if planner.baseline_caution(plan, found):
+        st.warning(f"**Calibration.** {text}", icon=":material/warning:")
+    else:
+        st.caption(f"**Calibration.** {text}")
+
+
 # ---------------------------------------------------------------------------- results
 @st.cache_resource(max_entries=96, show_spinner=False)
-def _preset_arm(key: str, _scenario: Any, _replicates: int, _seed: int) -> Any:
+def _preset_arm(key: str, _scenario: Any, _replicates: int, _seed: int, _cal: Any) -> Any:
     # One arm's replicates, keyed by the arm's plain text (links.arm_keys, which holds the
-    # replicates and seed): changing one option re-simulates only that option. The runs
-    # are shared read-only between sessions, so they are not copied (cache_resource).
-    return planner.run_arm(_scenario, _replicates, _seed)
+    # replicates, seed and calibration): changing one option re-simulates only that
+    # option. The runs are shared read-only between sessions, so they are not copied.
+    return planner.run_arm(_scenario, _replicates, _seed, calibration=_cal)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _preset_results(key: str) -> planner.PlanResults:
-    # Keyed by the plan's plain text (its query string): compute once, draw many times.
+def _preset_results(key: str, cal_key: str, _cal: Any) -> planner.PlanResults:
+    # Keyed by the plan's plain text (its query string) and its calibration: compute
+    # once, draw many times.
     plan = links.from_key(key)
     return planner.evaluate(
         plan,
         _preset_org(plan.org, plan.size, plan.seed),
-        runner=lambda arm_key, scn: _preset_arm(arm_key, scn, plan.replicates, plan.seed),
+        runner=lambda arm_key, scn, cal: _preset_arm(arm_key, scn, plan.replicates, plan.seed, cal),
+        calibration=_cal,
     )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _preset_spread(key: str, arm: int, replicate: int) -> planner.Spread:
+def _preset_spread(key: str, cal_key: str, arm: int, replicate: int, _cal: Any) -> planner.Spread:
     plan = links.from_key(key)
-    return planner.spread(plan, _preset_org(plan.org, plan.size, plan.seed), arm, replicate)
+    org = _preset_org(plan.org, plan.size, plan.seed)
+    return planner.spread(plan, org, arm, replicate, calibration=_cal)
 
 
 def _session_cached(
@@ -265,33 +389,39 @@ def _session_cached(
     return value
 
 
-def results(plan: Plan, org: Organisation) -> planner.PlanResults:
-    """The plan's results, from the cache when the same plan was seen before."""
+def results(plan: Plan, org: Organisation, found: planner.Baseline) -> planner.PlanResults:
+    """The plan's results with its calibration, from the cache when seen before."""
+    cal = found.calibration
     if plan.org == planner.UPLOADED:
 
-        def arm(key: str, scn: Any) -> Any:
+        def arm(key: str, scn: Any, used: Any) -> Any:
             return _session_cached(
                 "arm",
                 (key,),
-                lambda: planner.run_arm(scn, plan.replicates, plan.seed),
+                lambda: planner.run_arm(scn, plan.replicates, plan.seed, calibration=used),
                 size=3 * SESSION_CACHE_SIZE,
             )
 
         return _session_cached(
-            "results", (links.key(plan),), lambda: planner.evaluate(plan, org, runner=arm)
+            "results",
+            (links.key(plan), found.key),
+            lambda: planner.evaluate(plan, org, runner=arm, calibration=cal),
         )
-    return _preset_results(links.key(plan))
+    return _preset_results(links.key(plan), found.key, cal)
 
 
-def spread(plan: Plan, org: Organisation, arm: int, replicate: int) -> planner.Spread:
-    """One simulated period of one arm, cached like ``results``."""
+def spread(
+    plan: Plan, org: Organisation, found: planner.Baseline, arm: int, replicate: int
+) -> planner.Spread:
+    """One simulated period of one arm with the plan's calibration, cached like ``results``."""
+    cal = found.calibration
     if plan.org == planner.UPLOADED:
         return _session_cached(
             "spread",
-            (links.key(plan), arm, replicate),
-            lambda: planner.spread(plan, org, arm, replicate),
+            (links.key(plan), found.key, arm, replicate),
+            lambda: planner.spread(plan, org, arm, replicate, calibration=cal),
         )
-    return _preset_spread(links.key(plan), arm, replicate)
+    return _preset_spread(links.key(plan), found.key, arm, replicate, cal)
 
 
 # ---------------------------------------------------------------------------- drawing

@@ -27,6 +27,8 @@ org = common.current_org(plan)
 if org is None:
     st.stop()
 st.caption(f"**Simulating** {common.org_sentence(plan, org)} Change these in the sidebar.")
+found = common.baseline(plan, org)
+common.show_baseline(plan, found)
 
 
 # ---------------------------------------------------------------------------- options
@@ -148,14 +150,14 @@ for i, col in enumerate(cols):
 # ---------------------------------------------------------------------------- results
 try:
     with st.spinner("Simulating... (the first time for a scenario; then it is remembered)"):
-        res = common.results(plan, org)
+        res = common.results(plan, org, found)
 except ValueError as exc:
     st.error(f"These options cannot be simulated yet: {exc}")
     st.stop()
 
 colours = common.colours(plan)
 st.header("What each option achieves", anchor=False)
-st.caption(headline_intro(plan))
+st.caption(f"{headline_intro(plan)} {planner.baseline_check(res)}")
 cols = st.columns(len(plan.options), gap="small")
 for col, r in zip(cols, res.headlines.itertuples(), strict=True):
     with col, st.container(border=True):
@@ -213,7 +215,11 @@ org_line = common.org_sentence(plan, org)
 st.download_button(
     "Download a one-page summary (HTML, prints on one page)",
     data=lambda: planner.summary_html(
-        res, link=link, org_text=org_line, generated=dt.date.today().isoformat()
+        res,
+        link=link,
+        org_text=org_line,
+        generated=dt.date.today().isoformat(),
+        baseline_text=planner.baseline_sentence(plan, found),
     ),
     file_name="conflictsim_summary.html",
     mime="text/html",

@@ -1,8 +1,12 @@
-"""Your organisation: upload an org chart (and contacts), see every problem, preview it.
+"""Your organisation: upload an org chart (and contacts), preview it, calibrate it.
 
-Uploaded files are read from memory with ``Organisation.parse_csv`` (plain CSV
-parsing: nothing is evaluated or unpickled), kept in this session's memory only, and never
-written to disk or to the log.
+Every problem in a file is shown as the library's message. The organisation is then
+calibrated (with a progress bar), optionally to its own incident records, and the fit
+shown.
+
+Uploaded files are read from memory with ``Organisation.parse_csv`` and
+``planner.read_records`` (plain CSV parsing: nothing is evaluated or unpickled), kept in
+this session's memory only, and never written to disk or to the log.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 import streamlit as st
 from views import common
 
-from conflictsim import planner
+from conflictsim import figures, planner
+from conflictsim.incidents import TEMPLATE_CSV as INCIDENTS_TEMPLATE_CSV
 from conflictsim.organisation import Organisation
 from conflictsim.orgchart import TEMPLATE_CSV, TEMPLATE_EDGES_CSV
 from conflictsim.planner.plan import upload_notes
@@ -159,6 +164,92 @@ if org is not None:
         "number of colleagues each person is in contact with."
     )
     common.download_csv(frame, "organisation_as_read.csv")
+
+    # ------------------------------------------------------------------ calibration
+    st.header("Calibration", anchor=False)
+    st.markdown(
+        "The same parameters give very different amounts of conflict in different "
+        "organisations, so yours is calibrated: the simulation keeps the parameter sets "
+        "with which it reproduces what is known about conflict at work (published base "
+        "rates) and, if you add them, your own incident records. It takes about a minute, "
+        "once per upload; your files and the calibration stay in this session's memory."
+    )
+    with st.expander("Add your incident records (optional)", expanded=False):
+        st.markdown(
+            """
+**Incident records**, one row per reported incident (or group of them), as a CSV file:
+
+| column | required | meaning |
+|---|---|---|
+| `date` or `day` | one of them | `YYYY-MM-DD` (Monday to Friday), or the working day from 0 |
+| `team` or `employee_id` | at least one | a team of your org chart, or a party's employee id |
+| `severity` | no | minor, major or critical |
+| `count` | no | how many incidents the row stands for (default 1) |
+
+Other columns (case numbers, notes...) are ignored. At least four full weeks are needed;
+a year or more of records tells much more (how conflict clusters in teams and carries
+over from week to week).
+"""
+        )
+        st.download_button(
+            "Download the incident records template (CSV)",
+            data=INCIDENTS_TEMPLATE_CSV.encode("utf-8"),
+            file_name="incident_records_template.csv",
+            mime="text/csv",
+            key="dl_template_incidents",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.caption("The template shows the format; it covers only a few days.")
+        records_file = st.file_uploader(
+            "Incident records (CSV, optional)", type=["csv"], key="up_incidents"
+        )
+    if records_file is not None:
+        # Read each new file (for this org chart) once; reruns reuse what was read.
+        ident = (records_file.file_id, st.session_state.get("uploaded_key"))
+        if st.session_state.get("records_ident") != ident:
+            st.session_state["records_ident"] = ident
+            data = records_file.getvalue()
+            try:
+                read = planner.read_records(data, org, records_file.name)
+            except ValueError as exc:
+                # A bad file changes nothing: the last good records (if any) stay in use.
+                st.session_state["records_error"] = str(exc)
+            else:
+                st.session_state.pop("records_error", None)
+                common.store_records(*read, data, records_file.name)
+    if "records_error" in st.session_state:
+        st.error(
+            f"**These incident records cannot be used.** {st.session_state['records_error']}",
+            icon=":material/error:",
+        )
+    found = common.uploaded_baseline(org)
+    common.show_baseline(plan, found)
+    records = st.session_state.get("uploaded_records")
+    if records is not None:
+        st.markdown(
+            f"**{st.session_state.get('records_name', 'Your records')}**: "
+            f"{planner.records_sentence(records[1])}"
+        )
+    if found.calibration is not None:
+        st.subheader("How well the calibrated simulation fits", anchor=False)
+        st.caption(
+            "Each target: the range the calibration had to reach (published, or your "
+            "records' value plus or minus one standard error), against fresh simulations "
+            "of the calibrated parameter sets, their mean and the range 9 in 10 of them "
+            "fall in. A target is met when the simulations' mean lies in its range."
+        )
+        st.table(planner.fit_table(found.calibration).set_index("Target"))
+        fit = planner.fit_frame(found.calibration)
+        common.chart(figures.calibration_fit(fit), key="fig_fit")
+        common.download_csv(fit, "calibration_fit.csv")
+    if records is not None:
+        st.button(
+            "Calibrate to the published rates only (forget the records)",
+            on_click=common.forget_records,
+            icon=":material/delete:",
+            key="forget_records",
+        )
     p1, p2 = st.columns(2)
     with p1:
         st.page_link("views/compare.py", label="Compare programmes on it", icon="➡️")

@@ -19,6 +19,8 @@ org = common.current_org(plan)
 if org is None:
     st.stop()
 st.caption(f"**Simulating** {common.org_sentence(plan, org)}")
+found = common.baseline(plan, org)
+common.show_baseline(plan, found)
 
 names = plan.arm_names()
 # Keep the choices valid when the plan has fewer options or simulations than before.
@@ -51,7 +53,7 @@ with c2:
 
 try:
     with st.spinner("Simulating one period day by day..."):
-        sp = common.spread(plan, org, int(arm), int(year) - 1)
+        sp = common.spread(plan, org, found, int(arm), int(year) - 1)
 except ValueError as exc:
     st.error(f"This option cannot be simulated yet: {exc}")
     st.stop()

@@ -58,8 +58,9 @@ def test_evaluate_asks_the_runner_for_each_arm_by_key(small):
     plan, org, res = small
     asked = []
 
-    def runner(arm_key, scenario):
+    def runner(arm_key, scenario, calibration):
         asked.append(arm_key)
+        assert calibration is None  # none given
         return run_arm(scenario, plan.replicates, plan.seed)
 
     again = evaluate(plan, org, runner=runner)
