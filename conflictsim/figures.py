@@ -427,8 +427,11 @@ def prior_posterior(densities: pd.DataFrame, summary: pd.DataFrame) -> go.Figure
     return fig
 
 
-def calibration_fit(fit: pd.DataFrame) -> go.Figure:
+def calibration_fit_panels(fit: pd.DataFrame) -> go.Figure:
     """Each target against the simulations of the calibrated sets, a panel per target.
+
+    The fit report's figure (``conflictsim.report``); the dashboard draws the same from
+    the planner's table with ``calibration_fit``.
 
     In each panel the target's interval is a green band with the observed value on it,
     and the simulations' mean a blue dot with their 90% range.

@@ -649,7 +649,7 @@ def _cal_fit(cal: Calibration) -> str:
         "Fit: each target against the simulations",
         "Green: the target's interval and observed value. Blue: the mean of one fresh "
         "simulation of each kept parameter set, and the range of 90% of those simulations.",
-        figures.calibration_fit(fit),
+        figures.calibration_fit_panels(fit),
         fit,
         extra=_html_table(shown, float_format="{:.3g}"),
     )

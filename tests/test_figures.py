@@ -298,7 +298,7 @@ def test_prior_posterior_draws_each_parameter_on_its_priors_axis(stored_cal):
 
 def test_calibration_fit_draws_each_target_with_its_interval_and_range(stored_cal):
     fit = stored_cal.fit
-    fig = figures.calibration_fit(fit)
+    fig = figures.calibration_fit_panels(fit)
     assert [a.text for a in fig.layout.annotations] == list(fit["label"])
     assert len(fig.data) == 3 * len(fit)
     for i, r in enumerate(fit.itertuples(index=False)):
