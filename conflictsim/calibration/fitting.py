@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from conflictsim.calibration.result import Calibration
+from conflictsim.calibration.result import Calibration, predictive_fit
 from conflictsim.calibration.sampler import SeededSampler, candidate_seed, default_workers
 from conflictsim.calibration.statistics import simulation_statistics
 from conflictsim.calibration.targets import Targets
@@ -328,19 +328,4 @@ def posterior_fit(
     ]
     sampler = sampler or SeededSampler(seed)
     sims = sampler.map(_statistics, calls, (model,))
-    rows = []
-    for t in targets:
-        values = np.array([s[t.name] for s in sims])
-        rows.append(
-            {
-                "target": t.name,
-                "label": t.label,
-                "observed": t.observed,
-                "simulated": float(values.mean()),
-                "low": float(np.quantile(values, 0.05)),
-                "high": float(np.quantile(values, 0.95)),
-                "target_low": t.low,
-                "target_high": t.high,
-            }
-        )
-    return pd.DataFrame(rows)
+    return predictive_fit(tuple(targets), sims)

@@ -220,6 +220,30 @@ class Calibration:
         return Targets(self.targets)
 
 
+def predictive_fit(targets: tuple[Target, ...], stats: list[dict[str, float]]) -> pd.DataFrame:
+    """Each target against simulated statistics (one dict per set): ``Calibration.fit``.
+
+    Columns: target, label, observed, simulated (mean), low and high (5% and 95% of the
+    simulations), target_low, target_high.
+    """
+    rows = []
+    for t in targets:
+        values = np.array([s[t.name] for s in stats], dtype=float)
+        rows.append(
+            {
+                "target": t.name,
+                "label": t.label,
+                "observed": t.observed,
+                "simulated": float(values.mean()),
+                "low": float(np.quantile(values, 0.05)),
+                "high": float(np.quantile(values, 0.95)),
+                "target_low": t.low,
+                "target_high": t.high,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _plain(value: Any) -> Any:
     """JSON for numpy numbers."""
     if isinstance(value, np.integer):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from conflictsim.calibration.result import FREE, Calibration
+from conflictsim.calibration.result import FREE, Calibration, predictive_fit
 from conflictsim.calibration.statistics import RECORD_STATISTICS, simulation_statistics
 from conflictsim.calibration.store import SEED, SIZE, stored
 from conflictsim.calibration.targets import Target, Targets
@@ -262,26 +262,6 @@ def transfer(
         "check": {"sets": n, "seed": int(seed)},
     }
     return replace(moved, fit=fit, meta=meta)
-
-
-def predictive_fit(targets: tuple[Target, ...], stats: list[dict[str, float]]) -> pd.DataFrame:
-    """Each target against simulated statistics, in the layout of ``Calibration.fit``."""
-    rows = []
-    for t in targets:
-        values = np.array([s[t.name] for s in stats], dtype=float)
-        rows.append(
-            {
-                "target": t.name,
-                "label": t.label,
-                "observed": t.observed,
-                "simulated": float(values.mean()),
-                "low": float(np.quantile(values, 0.05)),
-                "high": float(np.quantile(values, 0.95)),
-                "target_low": t.low,
-                "target_high": t.high,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def calibrated_baseline(cal: Calibration, records: dict[str, Any] | None = None) -> Baseline:
