@@ -308,8 +308,8 @@ def sensitivity(indices: pd.DataFrame) -> go.Figure:
 
 
 # ---------------------------------------------------------------------------- calibration
-#: Colours of the fit report: prior, posterior (and simulated), target.
-PRIOR_COLOUR, POSTERIOR_COLOUR, TARGET_COLOUR = "#7f7f7f", "#1f77b4", "#2ca02c"
+#: Colours of the prior and posterior panels.
+PRIOR_COLOUR, POSTERIOR_COLOUR = "#7f7f7f", "#1f77b4"
 
 
 def _panel_grid(n: int, cols: int = 3) -> tuple[int, int]:
@@ -423,77 +423,6 @@ def prior_posterior(densities: pd.DataFrame, summary: pd.DataFrame) -> go.Figure
             "y": 1 + 45 / (height - top_margin - 80),
             "x": 0,
         },
-    )
-    return fig
-
-
-def calibration_fit_panels(fit: pd.DataFrame) -> go.Figure:
-    """Each target against the simulations of the calibrated sets, a panel per target.
-
-    The fit report's figure (``conflictsim.report``); the dashboard draws the same from
-    the planner's table with ``calibration_fit``.
-
-    In each panel the target's interval is a green band with the observed value on it,
-    and the simulations' mean a blue dot with their 90% range.
-
-    Args:
-        fit: ``Calibration.fit``: ``target``, ``label``, ``observed``, ``simulated``,
-            ``low``, ``high``, ``target_low``, ``target_high``.
-    """
-    n = len(fit)
-    fig = make_subplots(
-        rows=n, cols=1, subplot_titles=list(fit["label"]), vertical_spacing=0.35 / max(n, 1)
-    )
-    rows = ("target", "simulated")
-    for i, t in enumerate(fit.itertuples(index=False), start=1):
-        fig.add_scatter(
-            x=[t.target_low, t.target_high],
-            y=[rows[0], rows[0]],
-            mode="lines",
-            line={"color": rgba(TARGET_COLOUR, 0.45), "width": 14},
-            name="target interval",
-            legendgroup="interval",
-            showlegend=i == 1,
-            hovertemplate=f"target interval {t.target_low:.3g} to {t.target_high:.3g}"
-            "<extra></extra>",
-            row=i,
-            col=1,
-        )
-        fig.add_scatter(
-            x=[t.observed],
-            y=[rows[0]],
-            mode="markers",
-            marker={"symbol": "diamond", "size": 12, "color": TARGET_COLOUR},
-            name="observed",
-            legendgroup="observed",
-            showlegend=i == 1,
-            hovertemplate=f"observed {t.observed:.3g}<extra></extra>",
-            row=i,
-            col=1,
-        )
-        fig.add_scatter(
-            x=[t.simulated],
-            y=[rows[1]],
-            mode="markers",
-            marker={"size": 11, "color": POSTERIOR_COLOUR},
-            error_x=error_bars([t.simulated], [t.low], [t.high], color=POSTERIOR_COLOUR),
-            name="simulated: mean and 90% range",
-            legendgroup="simulated",
-            showlegend=i == 1,
-            hovertemplate=f"simulated {t.simulated:.3g}, 90% of simulations {t.low:.3g} to "
-            f"{t.high:.3g}<extra></extra>",
-            row=i,
-            col=1,
-        )
-        lo = min(t.target_low, t.low, t.observed)
-        hi = max(t.target_high, t.high, t.observed)
-        pad = 0.1 * (hi - lo) or 0.1 * abs(hi) or 1.0
-        fig.update_xaxes(range=[lo - pad, hi + pad], row=i, col=1)
-        fig.update_yaxes(categoryorder="array", categoryarray=list(rows[::-1]), row=i, col=1)
-    fig.update_layout(
-        height=90 + 150 * n,
-        margin={"t": 70},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 0.25 / max(n, 1), "x": 0},
     )
     return fig
 
@@ -721,10 +650,6 @@ def calibration_fit(df: pd.DataFrame) -> go.Figure:
 
 
 # ---------------------------------------------------------------------------- network
-#: Colours of the states in the network view (composed, upset, absent, empty post).
-STATE_COLOURS = ["#9ecae1", "#d62728", "#bdbdbd", "#ffffff"]
-#: Most frames in the animation (longer periods show every k-th day).
-MAX_FRAMES = 260
 
 
 def network(sp: Spread, edges_limit: int = 6000) -> go.Figure:

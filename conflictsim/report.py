@@ -27,6 +27,7 @@ from conflictsim import batch, figures
 from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
 from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES
 from conflictsim.params import REGISTRY, Prior
+from conflictsim.planner.baseline import fit_frame
 from conflictsim.sensitivity import indices
 
 REPORT_FILE = "report.html"
@@ -647,9 +648,11 @@ def _cal_fit(cal: Calibration) -> str:
     return _section(
         "fit",
         "Fit: each target against the simulations",
-        "Green: the target's interval and observed value. Blue: the mean of one fresh "
-        "simulation of each kept parameter set, and the range of 90% of those simulations.",
-        figures.calibration_fit_panels(fit),
+        "Grey: the target's interval, with a diamond at the observed or published value. "
+        "Dot and line: the mean of one fresh simulation of each kept parameter set, and the "
+        "range of 90% of those simulations; blue where the mean is inside the interval, "
+        "orange where it is not.",
+        figures.calibration_fit(fit_frame(cal)),
         fit,
         extra=_html_table(shown, float_format="{:.3g}"),
     )

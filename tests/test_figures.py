@@ -296,20 +296,6 @@ def test_prior_posterior_draws_each_parameter_on_its_priors_axis(stored_cal):
     np.testing.assert_allclose(median.x, [row["low"], row["median"], row["high"]])
 
 
-def test_calibration_fit_draws_each_target_with_its_interval_and_range(stored_cal):
-    fit = stored_cal.fit
-    fig = figures.calibration_fit_panels(fit)
-    assert [a.text for a in fig.layout.annotations] == list(fit["label"])
-    assert len(fig.data) == 3 * len(fit)
-    for i, r in enumerate(fit.itertuples(index=False)):
-        band, observed, simulated = fig.data[3 * i : 3 * i + 3]
-        np.testing.assert_allclose(band.x, [r.target_low, r.target_high])
-        assert observed.x[0] == pytest.approx(r.observed)
-        assert simulated.x[0] == pytest.approx(r.simulated)
-        assert simulated.error_x.array[0] == pytest.approx(r.high - r.simulated)
-        assert simulated.error_x.arrayminus[0] == pytest.approx(r.simulated - r.low)
-
-
 def test_the_posteriors_width_is_measured_against_the_priors(stored_cal):
     from copy import copy
 

@@ -50,27 +50,21 @@ regular contact, with the chance they meet on a given day. Without it, everyone 
 contact with their team-mates and their manager.
 """
     )
-    t1, t2 = st.columns(2)
-    with t1:
-        st.download_button(
-            "Download the org chart template (CSV)",
-            data=TEMPLATE_CSV.encode("utf-8"),
-            file_name="org_chart_template.csv",
-            mime="text/csv",
-            key="dl_template",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-    with t2:
-        st.download_button(
-            "Download the contacts template (CSV)",
-            data=TEMPLATE_EDGES_CSV.encode("utf-8"),
-            file_name="contacts_template.csv",
-            mime="text/csv",
-            key="dl_template_edges",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    templates = (
+        ("org chart", TEMPLATE_CSV, "org_chart_template.csv", "dl_template"),
+        ("contacts", TEMPLATE_EDGES_CSV, "contacts_template.csv", "dl_template_edges"),
+    )
+    for column, (what, text, file_name, key) in zip(st.columns(2), templates, strict=True):
+        with column:
+            st.download_button(
+                f"Download the {what} template (CSV)",
+                data=text.encode("utf-8"),
+                file_name=file_name,
+                mime="text/csv",
+                key=key,
+                on_click="ignore",
+                icon=":material/download:",
+            )
 
 c1, c2 = st.columns(2)
 with c1:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from batch_files import assert_same, cli, results
 from dask_cluster import dask_cluster
+from quick_calibration import quick_calibration
 
 import conflictsim as cs
 from conflictsim import batch
@@ -44,8 +45,7 @@ programmes = [{kind = "deescalation", coverage = 0.5}]
 @pytest.fixture(scope="module")
 def calibration(tmp_path_factory):
     """A quick calibration of the experiment's organisation (unsaved)."""
-    org = cs.Organisation.generate(size=60, preset="office", seed=3)
-    return cs.calibrate(org, seed=1, draws=10, workers=1, progress=False, max_generations=1)
+    return quick_calibration()
 
 
 def write_experiment(folder, calibration, text: str = EXPERIMENT):

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 from experiment_files import refused, write
+from quick_calibration import quick_calibration
 
-import conflictsim as cs
 from conflictsim import experiment as ex
 
 BASE = """\
@@ -38,8 +38,7 @@ programmes = [{{kind = "deescalation", coverage = 0.5}}]
 @pytest.fixture(scope="module")
 def calibration(tmp_path_factory):
     """A quick calibration of the experiment's organisation, saved to a folder."""
-    org = cs.Organisation.generate(size=60, preset="office", seed=3)
-    cal = cs.calibrate(org, seed=1, draws=10, workers=1, progress=False, max_generations=1)
+    cal = quick_calibration()
     folder = tmp_path_factory.mktemp("cal") / "office-60"
     cal.save(folder)
     return folder
