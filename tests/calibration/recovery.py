@@ -2,11 +2,17 @@
 
 Two settings of the office (200 employees) that give the same published base rates but
 split conflict differently between outside triggers and contagion: the parameter sets of
-the stored office calibration with the lowest and the highest transmission. For each, a
-year of incident records is simulated (reporting rates 0.2, 0.4 and 0.7 by severity) and
-calibrated with the published targets plus the records. The 90% posterior interval of
-transmission and of trigger must contain the truth and be much narrower than the prior,
-and the two settings' posteriors must be told apart.
+the stored office calibration with the lowest and the highest transmission. For each, two
+years of incident records are simulated (reporting rates 0.2, 0.4 and 0.7 by severity)
+and calibrated with the published targets plus the records. The 90% posterior interval
+of transmission and of trigger must contain the truth and be much narrower than the
+prior, and the two settings' posteriors must be told apart.
+
+"Narrower" is measured on the prior's own scale: the prior's 90% over the prior
+probability inside the posterior's 90% interval (for the log-uniform trigger, on the log
+scale), as the fit report measures it. "Told apart": the two settings' 90% intervals do
+not overlap; the probability that a draw of one setting's posterior exceeds a draw of
+the other's is printed too.
 
 Run: ``uv run python tests/calibration/recovery.py [--draws N]``; it prints a Markdown
 table for docs/validation.md and writes tests/calibration/recovery.json.
@@ -57,7 +63,7 @@ def settings() -> tuple[cs.Organisation, dict[str, cs.Params]]:
 
 
 def records(org: cs.Organisation, truth: cs.Params, days: int, seed: int):
-    """A year of an organisation's incident records, simulated at the truth."""
+    """``days`` working days of an organisation's incident records, simulated at the truth."""
     res = cs.simulate(cs.Scenario(org, params=truth, days=WARMUP_DAYS + days), 1, seed=seed)
     inc = res.incidents(0)
     inc = inc[inc["day"] >= WARMUP_DAYS].assign(day=lambda f: f["day"] - WARMUP_DAYS)
@@ -78,13 +84,12 @@ def recover(
         prior = cs.REGISTRY[name].prior
         values = cal.draws[name].to_numpy()
         low, high = np.quantile(values, [0.05, 0.95])
-        prior_low, prior_high = prior.ppf([0.05, 0.95])
         out["params"][name] = {
             "truth": float(truth[name]),
             "low": float(low),
             "high": float(high),
             "median": float(np.median(values)),
-            "narrower": float((prior_high - prior_low) / (high - low)),
+            "narrower": float(0.9 / (prior.cdf(high) - prior.cdf(low))),
             "values": values.tolist(),
         }
     return out
@@ -93,8 +98,8 @@ def recover(
 def main() -> None:
     """Run both settings and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=200)
-    parser.add_argument("--days", type=int, default=250)
+    parser.add_argument("--draws", type=int, default=120)
+    parser.add_argument("--days", type=int, default=500)
     args = parser.parse_args()
     org, truths = settings()
     start = time.perf_counter()
@@ -115,10 +120,13 @@ def main() -> None:
                 f"{v['low']:.3g}-{v['high']:.3g} | {'yes' if inside else 'NO'} | "
                 f"{v['narrower']:.1f}x |"
             )
-    a, b = (r["params"]["transmission"] for r in results.values())
-    apart = a["high"] < b["low"] or b["high"] < a["low"]
     print("\n".join(lines))
-    print(f"\ntransmission intervals apart: {apart}; {time.perf_counter() - start:.0f} s")
+    for p in CHECKED:
+        a, b = (r["params"][p] for r in results.values())
+        apart = a["high"] < b["low"] or b["high"] < a["low"]
+        larger = np.mean(np.array(a["values"])[:, None] > np.array(b["values"])[None, :])
+        print(f"{p}: intervals apart: {apart}; P(low setting's larger) = {larger:.3f}")
+    print(f"{time.perf_counter() - start:.0f} s")
     Path(__file__).with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n")
 
 

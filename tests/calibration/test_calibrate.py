@@ -159,17 +159,35 @@ def test_progress_can_be_a_function_for_the_dashboard(small_org):
 
 
 @pytest.mark.parametrize("name", ["trigger", "transmission"])  # loguniform and uniform
-def test_priors_as_pyabc_variables_match_their_distribution(name):
-    from conflictsim.calibration.fitting import PriorRV
+def test_the_sampling_scale_carries_each_prior_exactly(name):
+    from conflictsim.calibration.fitting import NormalRV, to_parameter, to_scale
 
     prior = cs.REGISTRY[name].prior
-    rv = PriorRV(prior)
-    grid = np.linspace(prior.low, prior.high, 200_001)
-    dens = np.array([rv.pdf(x) for x in grid[::100]])
-    assert np.trapezoid(dens, grid[::100]) == pytest.approx(1.0, abs=2e-3)
-    assert rv.pdf(prior.high * 1.01 + 0.01) == 0 and rv.pdf(prior.low - 0.01) == 0
+    rv = NormalRV()
+    grid = np.linspace(-12, 12, 24_001)
+    assert np.trapezoid([rv.pdf(z) for z in grid[::10]], grid[::10]) == pytest.approx(1, abs=1e-6)
+    inner = prior.ppf(np.linspace(0.001, 0.999, 50))
+    np.testing.assert_allclose(to_parameter(prior, to_scale(prior, inner)), inner, rtol=1e-9)
+    # Far out on the sampling scale is the prior's edge, never beyond it.
+    assert to_parameter(prior, -40.0) == pytest.approx(prior.low)
+    assert to_parameter(prior, 40.0) == pytest.approx(prior.high)
     np.random.seed(3)
-    draws = np.array([rv.rvs() for _ in range(4000)])
+    draws = to_parameter(prior, np.array([rv.rvs() for _ in range(4000)]))
     assert draws.min() >= prior.low and draws.max() <= prior.high
-    # Half the draws below the median of the prior (ppf(0.5)), within 4 standard errors.
-    assert abs(np.mean(draws < prior.ppf(0.5)) - 0.5) < 4 * 0.5 / np.sqrt(4000)
+    # Each quarter of the prior's mass holds a quarter of the draws (4 standard errors).
+    quarters = np.histogram(prior.cdf(draws), bins=4, range=(0, 1))[0] / 4000
+    assert np.all(np.abs(quarters - 0.25) < 4 * np.sqrt(0.25 * 0.75 / 4000))
+
+
+def test_epsilon_follows_the_median_but_never_drops_below_one():
+    from conflictsim.calibration.fitting import FlooredQuantileEpsilon
+
+    eps = FlooredQuantileEpsilon(1.0, alpha=0.5)
+
+    def distances(*values):
+        return lambda: pd.DataFrame({"distance": values, "w": np.ones(len(values))})
+
+    eps.initialize(0, distances(2.0, 3.0, 4.0), lambda: [], 10, {})
+    assert eps(0) == pytest.approx(3.0)  # the median, above the floor
+    eps.update(1, distances(0.2, 0.4, 0.6), lambda: [], 0.5, {})
+    assert eps(1) == 1.0  # the median is 0.4: floored at every target's interval

@@ -32,6 +32,9 @@ def test_a_real_network_calibrated_to_published_targets_lands_in_the_band(name):
     after = cs.simulate(cs.Scenario(org), len(cal), seed=2, calibration=cal, record_teams=False)
     hours = after.summary.hours_per_employee_week.to_numpy()
     assert cal.converged
+    # The schedule never went below epsilon 1, and stopped at 1 exactly.
+    schedule = [g["epsilon"] for g in cal.meta["generations"]]
+    assert min(schedule) == schedule[-1] == 1.0
     # Fresh simulations of the sets, over the whole year (day 0 included): the mean is in
     # the band, within the 10% the issue allows for a year's start-up and chance.
     assert BAND[0] * 0.9 <= hours.mean() <= BAND[1] * 1.1, (before, hours.mean())
