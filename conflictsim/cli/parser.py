@@ -183,18 +183,7 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--seed", type=nonneg_int, default=1, help="seed of the calibration (default: 1)"
     )
-    where = p.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers",
-        type=positive_int,
-        metavar="N",
-        help="local worker processes (default: every core this process may use)",
-    )
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on a Dask cluster: the scheduler's address (tcp://host:8786)",
-    )
+    add_where_arguments(p, "the scheduler's address (tcp://host:8786)")
     p.add_argument(
         "--max-generations",
         type=positive_int,
@@ -215,10 +204,8 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def add_run_arguments(p: argparse.ArgumentParser, *, what: str = "run") -> None:
-    """Options of ``conflictsim run`` (and ``conflictsim sensitivity``)."""
-    p.add_argument("experiment", metavar="FILE", help="experiment file (TOML), see experiments/")
-    p.add_argument("--out", required=True, metavar="DIR", help="results directory (new or empty)")
+def add_where_arguments(p: argparse.ArgumentParser, scheduler: str) -> None:
+    """Where the work runs: ``--workers N`` local processes or ``--scheduler`` (Dask)."""
     where = p.add_mutually_exclusive_group()
     where.add_argument(
         "--workers",
@@ -226,12 +213,14 @@ def add_run_arguments(p: argparse.ArgumentParser, *, what: str = "run") -> None:
         metavar="N",
         help="local worker processes (default: every core this process may use)",
     )
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on a Dask cluster: the scheduler's address (tcp://host:8786) or its "
-        "scheduler file",
-    )
+    where.add_argument("--scheduler", metavar="ADDRESS", help=f"run on a Dask cluster: {scheduler}")
+
+
+def add_run_arguments(p: argparse.ArgumentParser, *, what: str = "run") -> None:
+    """Options of ``conflictsim run`` (and ``conflictsim sensitivity``)."""
+    p.add_argument("experiment", metavar="FILE", help="experiment file (TOML), see experiments/")
+    p.add_argument("--out", required=True, metavar="DIR", help="results directory (new or empty)")
+    add_where_arguments(p, "the scheduler's address (tcp://host:8786) or its scheduler file")
     p.add_argument(
         "--resume",
         action="store_true",
