@@ -691,6 +691,13 @@ def _cal_generations(cal: Calibration) -> str:
             ]
         )
         body = _html_table(gens, float_format="{:.3g}")
+    moves = cal.meta.get("moves")
+    if moves:
+        body += (
+            f"<p>Then {moves['steps']} sweeps of ABC-MCMC moves over the final sets: "
+            f"{moves['accepted']} of {moves['evaluations']} simulated steps kept (each keeps "
+            "the posterior as it is and spreads its sets out).</p>"
+        )
     return (
         "<section id='generations'><h2>Generations of ABC-SMC</h2><p class='note'>Epsilon: "
         "the tolerance of each generation, in target half-widths (at 1 or less every "

@@ -49,7 +49,8 @@ class Calibration:
         base: Values of every parameter that was not calibrated.
         seed: The seed.
         meta: How it was computed: library and version, generations (epsilon,
-            evaluations, acceptance), simulations, seconds, whether it converged, the
+            evaluations, acceptance), the moves after them (steps, evaluations,
+            accepted), simulations, seconds, whether it converged, the
             simulated days and the priors.
     """
 

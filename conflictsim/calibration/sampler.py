@@ -138,7 +138,9 @@ class SeededSampler(Sampler):
         if not calls:
             return []
         if self.client is not None:
-            [remote] = self.client.scatter([(fn, shared)], broadcast=True)
+            # A fresh key each call: a key hashed from the data would be shared with the
+            # last call's, whose release can then cancel this call's tasks.
+            [remote] = self.client.scatter([(fn, shared)], broadcast=True, hash=False)
             futures = [self.client.submit(_call_remote, remote, args, pure=False) for args in calls]
             out = []
             for future in futures:

@@ -137,7 +137,40 @@ def record_statistics(
             count_statistics(counts[pick], None if severity is None else severity[pick], size[pick])
         )
     se = {k: float(np.std([b[k] for b in boot], ddof=1)) for k in stats}
-    return stats, se
+    floor = poisson_standard_errors(counts, severity, size)
+    return stats, {k: max(se[k], floor[k]) for k in stats}
+
+
+def poisson_standard_errors(
+    counts: np.ndarray, severity: np.ndarray | None, team_size: np.ndarray
+) -> dict[str, float]:
+    """Each statistic's standard error if the team-week counts were Poisson.
+
+    The floor under the bootstrap's standard errors: a bootstrap over a handful of teams
+    understates them, and with few incidents it collapses (the coverage study met an
+    interval of +-0.007 on the dispersion where simulations at the true parameters spread
+    0.38), which leaves the calibration hunting for one number instead of a range.
+
+    - rate: ``sqrt(total) / (employee-weeks)``;
+    - severity mix: binomial, with the share moved half an incident from 0 and 1;
+    - dispersion: ``sqrt(2 / df)`` with ``df = teams * (weeks - 1)``, as for a chi-squared
+      index of dispersion (for small counts too: the sample variance's extra spread
+      moves with the sample mean it is divided by, and cancels);
+    - autocorrelation: ``1 / sqrt(df)``.
+    """
+    teams, weeks = counts.shape
+    total = max(float(counts.sum()), 1.0)
+    df = teams * (weeks - 1)
+    out = {
+        "reported_per_employee_week": float(np.sqrt(total) / (float(team_size.sum()) * weeks)),
+        "team_week_dispersion": float(np.sqrt(2.0 / df)),
+        "team_week_autocorrelation": float(1.0 / np.sqrt(df)),
+    }
+    if severity is not None:
+        n = max(float(severity.sum()), 1.0)
+        share = (float(severity[:, 1:].sum()) + 0.5) / (n + 1.0)
+        out["share_severe"] = float(np.sqrt(share * (1.0 - share) / n))
+    return out
 
 
 def simulation_statistics(

@@ -194,7 +194,7 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
         "--max-simulations",
         type=positive_int,
         metavar="N",
-        help="most simulations in all (default: 100 per draw, 300 with --incidents)",
+        help="most simulations in all (default: 300 per draw)",
     )
     p.add_argument(
         "--force",

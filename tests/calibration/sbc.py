@@ -74,7 +74,13 @@ def run(
         cal = cs.calibrate(
             org, cs.Targets.from_incidents(inc, org), seed=index, draws=draws, **options
         )
-        row = {"case": index - 1, "size": org.size, "converged": cal.converged}
+        row = {
+            "case": index - 1,
+            "size": org.size,
+            "converged": cal.converged,
+            "simulations": cal.meta["simulations"],
+            "moves_accepted": cal.meta["moves"]["accepted"],
+        }
         for name in CALIBRATED:
             values = cal.draws[name].to_numpy()
             low, high = np.quantile(values, [0.05, 0.95])

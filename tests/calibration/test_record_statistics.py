@@ -7,6 +7,7 @@ import pytest
 import conflictsim as cs
 from conflictsim.calibration.statistics import (
     count_statistics,
+    poisson_standard_errors,
     record_statistics,
     simulation_statistics,
     team_week_counts,
@@ -152,3 +153,45 @@ def test_targets_from_incidents_read_a_file_and_add_to_published(tmp_path):
     bad.write_text("day,team,count\n1,T1,-2\n")
     with pytest.raises(ValueError, match="bad.csv, row 2"):
         cs.Targets.from_incidents(bad, ORG)
+
+
+def test_the_poisson_floor_is_the_spread_of_poisson_counts():
+    # Known answer: the floor's standard errors against the spread of each statistic
+    # over many independent tables of Poisson team-week counts, small means included.
+    rng = np.random.default_rng(3)
+    teams, weeks, mean = 8, 20, 0.4
+    size = np.full(teams, 10)
+    tables = rng.poisson(mean, size=(4000, teams, weeks))
+    sev = np.stack([rng.binomial(t.sum(axis=1), 0.3) for t in tables])
+    stats = pd.DataFrame(
+        [
+            count_statistics(t, np.stack([t.sum(axis=1) - s, s, 0 * s], axis=1), size)
+            for t, s in zip(tables, sev, strict=True)
+        ]
+    )
+    expected = tables[0].copy()
+    expected[:] = 0
+    expected[:, : int(mean * weeks)] = 1  # a table with the expected total
+    floor = poisson_standard_errors(
+        expected,
+        np.stack([np.full(teams, 6), np.full(teams, 2), np.zeros(teams, int)], axis=1),
+        size,
+    )
+    for name in ("reported_per_employee_week", "team_week_dispersion", "team_week_autocorrelation"):
+        assert floor[name] == pytest.approx(stats[name].std(), rel=0.12), name
+    assert floor["share_severe"] == pytest.approx(stats["share_severe"].std(), rel=0.2)
+
+
+def test_a_collapsed_bootstrap_falls_back_on_the_poisson_floor():
+    # Every team the same: resampling teams changes nothing, so the bootstrap's standard
+    # errors are 0 and each interval is the Poisson floor exactly.
+    org = cs.Organisation.generate(40, "office", seed=2)
+    team_names = org.team_names
+    days = 40
+    rows = [(d, t, "minor", 1) for t in team_names for d in range(0, days, 3)]
+    frame = pd.DataFrame(rows, columns=["day", "team", "severity", "count"])
+    _, se = record_statistics(frame, org, days)
+    counts, severity = team_week_counts(frame, org, days)
+    size = np.bincount(org.team, minlength=len(team_names))
+    assert len(set(size)) == 1  # teams of one size, so the rate cannot vary either
+    assert se == pytest.approx(poisson_standard_errors(counts, severity, size))
