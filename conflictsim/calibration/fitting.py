@@ -428,15 +428,16 @@ def move(
         # Metropolis-Hastings with the standard normal prior of the sampling scale.
         log_ratio = -0.5 * ((proposal**2).sum(axis=1) - (z**2).sum(axis=1))
         tried = np.flatnonzero(np.log(rng.random(n)) < log_ratio)
+        # Back to the parameters' own scale once per column, not once per value.
+        values = {
+            k: to_parameter(REGISTRY[k].prior, proposal[tried, j]) for j, k in enumerate(names)
+        }
         calls = [
             (
-                {
-                    k: float(to_parameter(REGISTRY[k].prior, proposal[i, j]))
-                    for j, k in enumerate(names)
-                },
+                {k: float(values[k][row]) for k in names},
                 candidate_seed(seed, _MOVE_STREAM - step, int(i))[0],
             )
-            for i in tried
+            for row, i in enumerate(tried)
         ]
         sims = sampler.map(_statistics, calls, (model,))
         keep = [

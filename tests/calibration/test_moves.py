@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from conflictsim.calibration.fitting import move
+from conflictsim.calibration.fitting import move, to_scale
 from conflictsim.calibration.sampler import SeededSampler
 from conflictsim.calibration.targets import Target
+from conflictsim.params import REGISTRY
 
 LOW, HIGH = -0.5, 2.0
 
@@ -21,9 +22,6 @@ class Coordinate:
 
     def statistics(self, values: dict[str, float], seed: int) -> dict[str, float]:
         # ``move`` hands over parameter values; map back to the sampling scale.
-        from conflictsim.calibration.fitting import to_scale
-        from conflictsim.params import REGISTRY
-
         return {"z": float(to_scale(REGISTRY["trigger"].prior, values["trigger"]))}
 
 
