@@ -1,8 +1,12 @@
 """The stored calibrations of the four presets still reproduce their targets.
 
 Each is simulated afresh with the current code, every parameter set once (one call of
-the engine, replicate k running set k); the published targets must hold on average and
-for most sets. Regenerate them with ``uv run python -m conflictsim.calibration.presets``.
+the engine, replicate k running set k). Each published target's mean must lie inside its
+interval, and must agree with the mean the calibration's own fit measured when it was
+made (one fresh simulation per set too, other seeds): the two means differ by chance
+only, with a standard error of about sqrt(2) times the sets' spread over sqrt(sets).
+Planted: conflict hours moved by 10% fail all four presets (by 5%, none). Regenerate with
+``uv run python -m conflictsim.calibration.presets``.
 """
 
 import numpy as np
@@ -25,11 +29,14 @@ def test_stored_preset_calibration_reproduces_the_published_targets(preset):
     scn = cs.Scenario(org, days=cal.meta["days"])
     res = cs.simulate(scn, len(cal), seed=11, calibration=cal, record_teams=False)
     stats = [simulation_statistics(res, names, WARMUP_DAYS, replicate=k) for k in range(len(cal))]
+    fit = cal.fit.set_index("target")
     for t in cal.targets:
         values = np.array([s[t.name] for s in stats])
         assert t.low <= values.mean() <= t.high, (t.name, values.mean())
-        inside = np.mean((values >= t.low) & (values <= t.high))
-        assert inside >= 0.6, (t.name, inside)
+        se = np.sqrt(2) * values.std(ddof=1) / np.sqrt(len(values))
+        assert abs(values.mean() - fit.loc[t.name, "simulated"]) <= 4.5 * se, (
+            t.name, values.mean(), fit.loc[t.name, "simulated"], se
+        )  # fmt: skip
 
 
 def test_a_preset_of_another_size_or_seed_has_no_stored_calibration():
