@@ -298,7 +298,19 @@ def run_tests(where: Path, timeout: float, job: int = 0) -> tuple[str | None, st
         "PYTHONDONTWRITEBYTECODE": "1",
         "NUMBA_CACHE_DIR": str(SCRATCH / f"numba{job}"),
     }
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-rf", *TESTS]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-n",
+        "0",
+        "-p",
+        "no:cacheprovider",
+        "-rf",
+        *TESTS,
+    ]
     start = time.monotonic()
     try:
         r = subprocess.run(cmd, cwd=where, env=env, capture_output=True, text=True, timeout=timeout)
