@@ -696,8 +696,17 @@ def _cal_generations(cal: Calibration) -> str:
         body += (
             f"<p>Then {moves['steps']} sweeps of ABC-MCMC moves over the final sets: "
             f"{moves['accepted']} of {moves['evaluations']} simulated steps kept (each keeps "
-            "the posterior as it is and spreads its sets out).</p>"
+            "the posterior as it is and spreads its sets out)."
         )
+        if moves.get("unmoved"):  # saved before the moves followed their rate: not known
+            body += (
+                f" {moves['moved']:.0%} of the sets moved at least once (the acceptance "
+                f"rate asked for {moves['planned_steps']} sweeps, so that each would with "
+                f"a chance of {1 - moves['unmoved']:.0%}); {moves['resampled_distinct']} "
+                f"distinct sets became "
+                f"{moves['distinct']}."
+            )
+        body += "</p>"
     return (
         "<section id='generations'><h2>Generations of ABC-SMC</h2><p class='note'>Epsilon: "
         "the tolerance of each generation, in target half-widths (at 1 or less every "

@@ -116,7 +116,8 @@ class SeededSampler(Sampler):
             ctx.set_forkserver_preload(["conflictsim.calibration.fitting"])
             self._pool = ctx.Pool(self.workers, initializer=self.warm_up)
 
-    def _slots(self) -> int:
+    def slots(self) -> int:
+        """Candidates that can run at once: local workers, or the cluster's threads."""
         if self.client is not None:
             return max(sum(self.client.nthreads().values()), 1)
         return self.workers
@@ -198,9 +199,9 @@ class SeededSampler(Sampler):
         state = np.random.get_state(), random.getstate()
         try:
             while accepted < n and evaluated < max_eval:
-                need = int(np.ceil((n - accepted) / rate * 1.15)) + self._slots()
+                need = int(np.ceil((n - accepted) / rate * 1.02)) + self.slots()
                 need = int(min(need, max(max_eval - evaluated, 1), 20 * n))
-                per = max(int(np.ceil(need / (4 * self._slots()))), 1)
+                per = max(int(np.ceil(need / (4 * self.slots()))), 1)
                 batches = [
                     list(range(s, min(s + per, index + need)))
                     for s in range(index, index + need, per)
@@ -230,7 +231,9 @@ class SeededSampler(Sampler):
             random.setstate(state[1])
             bar.close()
         self.nr_evaluations_ = evaluated
-        self.history.append({"generation": t, "evaluations": evaluated, "rate": rate})
+        self.history.append(
+            {"generation": t, "evaluations": evaluated, "simulated": index, "rate": rate}
+        )
         if sample.n_accepted < n:
             sample.ok = False
         return sample

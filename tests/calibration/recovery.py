@@ -38,7 +38,7 @@ import numpy as np
 
 import conflictsim as cs
 from conflictsim.calibration import presets
-from conflictsim.calibration.fitting import WARMUP_DAYS
+from conflictsim.calibration.fitting import MOVE_STEPS, MOVE_UNMOVED, WARMUP_DAYS
 from conflictsim.calibration.statistics import record_statistics, simulation_statistics
 
 REPORTING = {"report_minor": 0.2, "report_major": 0.4, "report_critical": 0.7}
@@ -102,6 +102,7 @@ def recover(
         "final_epsilon": cal.meta["final_epsilon"],
         "simulations": cal.meta["simulations"],
         "seconds": cal.meta["seconds"],
+        "moves": cal.meta["moves"],
         "params": {},
     }
     out["draws"] = {name: cal.draws[name].tolist() for name in cal.draws.columns}
@@ -172,6 +173,9 @@ def main() -> None:
         "draws": args.draws,
         "days": args.days,
         "budget": args.budget,
+        # The sampler's moves changed between runs of this study: results of another
+        # sampler are not mixed with this one's.
+        "moves": {"steps": MOVE_STEPS, "unmoved": MOVE_UNMOVED},
         "truths": {n: {k: float(v) for k, v in t.items()} for n, t in truths.items()},
     }
     saved = json.loads(path.read_text()) if path.exists() else {}

@@ -99,6 +99,8 @@ def test_the_fit_report_is_self_contained_and_shows_priors_posteriors_and_fit(ma
         assert f"<td>{g['evaluations']}</td>" in rest
     moves = cal.meta["moves"]
     assert f"{moves['accepted']} of {moves['evaluations']} simulated steps kept" in rest
+    assert f"{moves['moved']:.0%} of the sets moved at least once" in rest
+    assert f"asked for {moves['planned_steps']} sweeps" in rest
     assert "a posterior as wide as its prior means the targets say nothing" in rest.lower()
     assert ("<b>Converged.</b>" in rest) == cal.converged
     assert ("<b>Not converged.</b>" in rest) != cal.converged
