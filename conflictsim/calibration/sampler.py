@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -107,14 +108,45 @@ class SeededSampler(Sampler):
         self.progress = progress
         self.history: list[dict[str, float]] = []
         self._pool: Any = None
+        self._starting: tuple[threading.Thread, dict[str, Any]] | None = None
         self.warm_up = warm_up
 
     def start(self) -> None:
-        """Start the local workers now (they warm up while this process works)."""
-        if self.client is None and self.workers > 1 and self._pool is None:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["conflictsim.calibration.fitting"])
-            self._pool = ctx.Pool(self.workers, initializer=self.warm_up)
+        """Start the local workers now, in the background (they warm up meanwhile).
+
+        Their fork server imports the engine and pyabc before it forks them, which takes
+        seconds; ``map`` evaluates in this process until they are ready.
+        """
+        if self.client is not None or self.workers == 1:
+            return
+        if self._pool is not None or self._starting is not None:
+            return
+        holder: dict[str, Any] = {}
+
+        def launch() -> None:
+            try:
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(["conflictsim.calibration.fitting"])
+                holder["pool"] = ctx.Pool(self.workers, initializer=self.warm_up)
+            except BaseException as exc:  # handed to the thread that waits for the pool
+                holder["error"] = exc
+
+        thread = threading.Thread(target=launch, name="conflictsim-workers", daemon=True)
+        self._starting = (thread, holder)
+        thread.start()
+
+    def _ready_pool(self, wait: bool) -> Any:
+        """The local pool; ``None`` while it is still starting and ``wait`` is false."""
+        if self._pool is None and self._starting is not None:
+            thread, holder = self._starting
+            if not wait and thread.is_alive():
+                return None
+            thread.join()
+            self._starting = None
+            if "error" in holder:
+                raise holder["error"]
+            self._pool = holder["pool"]
+        return self._pool
 
     def slots(self) -> int:
         """Candidates that can run at once: local workers, or the cluster's threads."""
@@ -158,16 +190,29 @@ class SeededSampler(Sampler):
         # process, whose threads may hold locks, can deadlock), which has imported the
         # engine and pyabc once; numba loads the compiled kernels from its cache.
         self.start()
+        out = []
+        # While the workers start, evaluate here: whoever evaluates a call, its answer
+        # is the same (every candidate draws from its own seeded stream).
+        while len(out) < len(calls) and self._ready_pool(wait=False) is None:
+            out.append(fn(*shared, *calls[len(out)]))
+            done(out[-1])
+        if len(out) == len(calls):
+            return out
         blob = cloudpickle.dumps((fn, shared))
         key = f"{len(blob)}-{hash(blob)}"
-        out = []
-        for result in self._pool.imap(_call_shipped_star, [(key, blob, args) for args in calls]):
+        rest = [(key, blob, args) for args in calls[len(out) :]]
+        for result in self._ready_pool(wait=True).imap(_call_shipped_star, rest):
             out.append(result)
             done(result)
         return out
 
     def stop(self) -> None:
         """Close the local pool (pyabc calls this when the analysis ends)."""
+        if self._starting is not None:  # still starting: wait, then close it
+            thread, holder = self._starting
+            thread.join()
+            self._starting = None
+            self._pool = holder.get("pool")
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
