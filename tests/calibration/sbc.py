@@ -80,6 +80,9 @@ def run(
             "converged": cal.converged,
             "simulations": cal.meta["simulations"],
             "moves_accepted": cal.meta["moves"]["accepted"],
+            "moves_steps": cal.meta["moves"]["steps"],
+            "moved": cal.meta["moves"]["moved"],
+            "distinct": [cal.meta["moves"]["resampled_distinct"], cal.meta["moves"]["distinct"]],
         }
         for name in CALIBRATED:
             values = cal.draws[name].to_numpy()
