@@ -24,7 +24,8 @@ the other's is printed too.
 Run: ``uv run python tests/calibration/recovery.py [--seeds 1,2,3]``; it prints a
 Markdown table for docs/validation.md and writes tests/calibration/recovery.json after
 every calibration (a stopped run keeps the finished ones, and a rerun with the same
-settings skips them).
+settings skips them). The truths it declares are kept there too: a rerun uses them even
+after the presets are regenerated (``--reselect`` picks them again).
 """
 
 from __future__ import annotations
@@ -165,10 +166,19 @@ def main() -> None:
     # Eight targets, four of them precise: at the true parameters only 1-7% of
     # simulations meet all of them, so epsilon 1 takes more than the default budget.
     parser.add_argument("--budget", type=int, default=100_000, help="most simulations a setting")
+    parser.add_argument(
+        "--reselect", action="store_true",
+        help="pick the truths again from the stored office calibration (default: the "
+        "truths recovery.json declares, which stay fixed when the presets are regenerated)",
+    )  # fmt: skip
     args = parser.parse_args()
     seeds = [int(x) for x in args.seeds.split(",")]
     org, truths = settings()
     path = Path(__file__).with_suffix(".json")
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    if not args.reselect and "truths" in saved.get("protocol", {}):
+        # The truths this study declared, not a new pick from a regenerated preset.
+        truths = {n: cs.Params(**t) for n, t in saved["protocol"]["truths"].items()}
     protocol = {
         "draws": args.draws,
         "days": args.days,
@@ -178,7 +188,6 @@ def main() -> None:
         "moves": {"steps": MOVE_STEPS, "unmoved": MOVE_UNMOVED},
         "truths": {n: {k: float(v) for k, v in t.items()} for n, t in truths.items()},
     }
-    saved = json.loads(path.read_text()) if path.exists() else {}
     results = saved.get("results", {}) if saved.get("protocol") == protocol else {}
     start = time.perf_counter()
     for seed in seeds:
