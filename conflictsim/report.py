@@ -703,8 +703,7 @@ def _cal_generations(cal: Calibration) -> str:
                 f" {moves['moved']:.0%} of the sets moved at least once (the acceptance "
                 f"rate asked for {moves['planned_steps']} sweeps, so that each would with "
                 f"a chance of {1 - moves['unmoved']:.0%}); {moves['resampled_distinct']} "
-                f"distinct sets became "
-                f"{moves['distinct']}."
+                f"distinct sets became {moves['distinct']}."
             )
         body += "</p>"
     return (
