@@ -481,6 +481,7 @@ def _run(state: _State, record_teams: bool) -> Results:
     thr_conflict = np.empty(n_cand)
     thr_calm = np.empty(n_cand)
     hit = np.empty(n_cand, dtype=np.uint8)
+    u_escalate = np.empty(n_cand)
     daily = np.zeros((n_rep, days + 1, len(COLUMNS)))
     daily[:, 0, COLUMNS.index("upset")] = state.upset.sum(axis=1)
     team_daily = np.zeros((n_rep, days + 1, n_teams) if record_teams else (n_rep, 1, 1), np.int32)
@@ -506,7 +507,7 @@ def _run(state: _State, record_teams: bool) -> Results:
             state.strain, state.vacant_until, state.hired_day, state.z_reg, state.z_lis,
             state.reg, state.lis, state.trig_p, state.rec_p, state.enc,
             strength if use_responders else no_strength, griev, griev_day, flags, cand_e,
-            cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, daily, team_daily,
+            cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate, daily, team_daily,
             emp_conf, bool(record_teams), incident_daily, rude_week, rude_weekly,
         )  # fmt: skip
 

@@ -227,25 +227,29 @@ def _gather_row(
 
 
 @njit(**_JIT)
-def _screen(m, c1, c2, k0, k1, cand_e, thr_met, thr_conflict, thr_calm, hit):
-    """Which gathered ties lead to anything today (a conflict or a calming): ``hit``.
+def _screen(m, c1, c2, k0, k1, cand_e, thr_met, thr_conflict, thr_calm, hit, u_escalate):
+    """What each gathered tie leads to today: ``hit`` 0 nothing, 1 a calming, 2 a conflict.
 
     One Philox block per tie and three comparisons, contiguous and without branches, so
-    LLVM vectorises it (about 2 ns a tie). Lanes: 0 contact, 1 encounter, 2 calming.
+    LLVM vectorises it (about 2 ns a tie). Lanes: 0 contact, 1 encounter, 2 calming,
+    3 escalation, kept in ``u_escalate`` so that no block is computed twice.
     """
     zero = np.uint64(0)
     for q in range(m):
-        w0, w1, w2, _w3 = philox4x32(np.uint64(cand_e[q]), c1, c2, zero, k0, k1)
+        w0, w1, w2, w3 = philox4x32(np.uint64(cand_e[q]), c1, c2, zero, k0, k1)
         met = unit(w0) < thr_met[q]
-        hit[q] = np.uint8(met & ((unit(w1) < thr_conflict[q]) | (unit(w2) < thr_calm[q])))
+        conflict = met & (unit(w1) < thr_conflict[q])
+        calming = met & (not conflict) & (unit(w2) < thr_calm[q])
+        hit[q] = np.uint8(conflict) * np.uint8(2) + np.uint8(calming)
+        u_escalate[q] = unit(w3)
 
 
 @njit(**_JIT)
 def _encounters(
     r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
     record_teams, indptr, nb, team, reg, strength, griev, griev_day, decay_pow, flags,
-    cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev, team_daily,
-    emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+    cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate, n_sev,
+    team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
 ):  # fmt: skip
     """Steps 4-6 on ``m`` gathered ties: encounters, severity, responders, grievance.
 
@@ -257,26 +261,26 @@ def _encounters(
     zero = np.uint64(0)
     esc, crit, gw, resp = par[_ESC], par[_CRIT], par[_GW], par[_RESP]
     g_keep = 1 - par[_GDECAY]
-    _screen(m, c1_tie, c2, k0, k1, cand_e, thr_met, thr_conflict, thr_calm, hit)
+    _screen(m, c1_tie, c2, k0, k1, cand_e, thr_met, thr_conflict, thr_calm, hit, u_escalate)
     for q in range(m):
-        if not hit[q]:
+        outcome = hit[q]
+        if outcome == 0:
             continue
         e, x, y = cand_e[q], cand_i[q], cand_j[q]  # x is upset
-        _u0, u1, _u2, u3 = philox4x32(np.uint64(e), c1_tie, c2, zero, k0, k1)
+        # 4. Encounter, by start-of-day states: a conflict, or else a calming.
+        if outcome == 1:
+            flags[x] |= np.uint8(_CALMED)
+            continue
         g = 0.0
         if use_grievance:
             g = griev[e] * decay_pow[day - 1 - griev_day[e]]
-        # 4. Encounter, by start-of-day states: a conflict, or else a calming.
-        if not (unit(u1) < thr_conflict[q]):
-            flags[x] |= np.uint8(_CALMED)
-            continue
         newly = -1 if flags[y] & _UPSET0 else y
         # 5. Severity: the calmer party's regulation keeps it from escalating.
         severity = 0
         have_block = False
         v0, v1 = zero, zero
         p_escalate = esc * (1 - max(reg[x], reg[y])) * (1 + gw * g)
-        if unit(u3) < p_escalate:
+        if u_escalate[q] < p_escalate:
             v0, v1, _v2, _v3 = philox4x32(np.uint64(e), c1_con, c2, zero, k0, k1)
             have_block = True
             severity = 2 if unit(v0) < crit else 1
@@ -326,8 +330,8 @@ def step_day(
     day, k0, k1, rep_ids, par, vacancy_days, certain, use_grievance, use_responders,
     record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
     vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength, griev,
-    griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, daily,
-    team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+    griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate,
+    daily, team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
 ):  # fmt: skip
     """One day of every replicate (MODEL.md section 3, docs/ODD.md section 3.3).
 
@@ -371,16 +375,16 @@ def step_day(
                 _encounters(
                     r, m, day, c1_tie, c1_con, c2, k0, k1, par_r, use_grievance, use_responders,
                     record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, dp_r,
-                    flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev,
-                    team_daily, emp_conf, record_incidents, incident_daily, rude_week,
-                    rude_weekly,
+                    flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit,
+                    u_escalate, n_sev, team_daily, emp_conf, record_incidents, incident_daily,
+                    rude_week, rude_weekly,
                 )  # fmt: skip
                 m = 0
         _encounters(
             r, m, day, c1_tie, c1_con, c2, k0, k1, par_r, use_grievance, use_responders,
             record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, dp_r, flags,
-            cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, n_sev, team_daily,
-            emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+            cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate, n_sev,
+            team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
         )  # fmt: skip
         daily[r, day, _CONFLICTS] = n_sev.sum()
         daily[r, day, _MINOR] = n_sev[0]
@@ -404,8 +408,8 @@ def step_days(
     first, last, k0, k1, rep_ids, par, vacancy_days, certain, use_grievance, use_responders,
     record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
     vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength, griev,
-    griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, daily,
-    team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+    griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate,
+    daily, team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
 ):  # fmt: skip
     """``step_day`` for days ``first..last``: one call when nothing changes between days.
 
@@ -418,8 +422,8 @@ def step_days(
             record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
             vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength,
             griev, griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm,
-            hit, daily, team_daily, emp_conf, record_incidents, incident_daily, rude_week,
-            rude_weekly,
+            hit, u_escalate, daily, team_daily, emp_conf, record_incidents, incident_daily,
+            rude_week, rude_weekly,
         )  # fmt: skip
 
 
