@@ -612,7 +612,17 @@ class Params(Mapping[str, float]):
 
     def replace(self, **values: Any) -> Params:
         """Return a copy with some parameters changed (validated like the constructor)."""
-        return Params(_contact_certain=self.contact_certain, **{**self._values, **values})
+        unknown = sorted(set(values) - set(REGISTRY))
+        if unknown:  # the constructor's message
+            return Params(_contact_certain=self.contact_certain, **{**self._values, **values})
+        # Only the changed values need checking: this runs once per calibration candidate.
+        checked = dict(self._values)
+        for name, value in values.items():
+            checked[name] = REGISTRY[name].check(value)
+        copy = object.__new__(Params)
+        object.__setattr__(copy, "_values", checked)
+        object.__setattr__(copy, "contact_certain", self.contact_certain)
+        return copy
 
     def __getattr__(self, name: str) -> float:
         try:

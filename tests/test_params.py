@@ -48,6 +48,22 @@ def test_params_are_immutable_and_replace_validates():
         p.replace(recovery=2)
 
 
+def test_replace_gives_what_the_constructor_gives():
+    # replace checks only the changed values: the result and the refusals must be the
+    # constructor's own, the SIS limit kept.
+    p = cs.Params.sis(transmission=0.05)
+    q = p.replace(recovery=0.3, vacancy_days=12.0)
+    assert q == cs.Params(_contact_certain=True, **{**dict(p), "recovery": 0.3, "vacancy_days": 12})
+    assert q.contact_certain and isinstance(q.vacancy_days, int)
+    assert q is not p and p.recovery == 0.2
+    with pytest.raises(ValueError, match="'vacancy_days' must be a whole number"):
+        p.replace(vacancy_days=1.5)
+    with pytest.raises(ValueError, match="unknown parameter 'recvery'; known parameters"):
+        p.replace(recvery=0.3)
+    with pytest.raises(ValueError, match="'recovery' must be finite"):
+        p.replace(recovery=float("nan"))
+
+
 def test_sis_limit_switches_everything_else_off():
     p = cs.Params.sis(transmission=0.05, recovery=0.1)
     assert p.transmission == 0.05 and p.recovery == 0.1 and p.contact_certain

@@ -149,6 +149,35 @@ class NormalRV(pyabc.RVBase):
         return NormalRV()
 
 
+class SingleModelPrior(pyabc.RVBase):
+    """The prior over models when there is one model: always model 0.
+
+    pyabc's default, ``pyabc.RV("randint", 0, 1)``, gives the same numbers (and draws
+    nothing from the generator) through scipy, at about 0.14 ms a call, once or twice
+    for every candidate.
+    """
+
+    def rvs(self, *args, **kwargs) -> int:
+        """Model 0 (nothing is drawn)."""
+        return 0
+
+    def pmf(self, x, *args, **kwargs) -> float:
+        """1 for model 0, else 0."""
+        return 1.0 if x == 0 else 0.0
+
+    def pdf(self, x, *args, **kwargs) -> float:
+        """Not a continuous distribution."""
+        return 0.0
+
+    def cdf(self, x, *args, **kwargs) -> float:
+        """Cumulative probability at ``x``."""
+        return 1.0 if x >= 0 else 0.0
+
+    def copy(self) -> SingleModelPrior:
+        """A copy (pyabc's interface)."""
+        return SingleModelPrior()
+
+
 class FlooredQuantileEpsilon(pyabc.QuantileEpsilon):
     """pyabc's median schedule, never below ``floor``.
 
@@ -300,6 +329,7 @@ def calibrate(
                 p=np.inf, fixed_weights={t.name: 1 / t.half_width for t in targets}
             ),
             population_size=int(draws),
+            model_prior=SingleModelPrior(),
             transitions=PopulationTransition(bandwidth_selector=population_covariance),
             sampler=sampler,
             eps=FlooredQuantileEpsilon(1.0, alpha=0.5),
@@ -586,6 +616,5 @@ def posterior_fit(
         (dict(zip(posterior.columns, row, strict=True)), candidate_seed(seed, _FIT_STREAM, i)[0])
         for i, row in enumerate(posterior.itertuples(index=False))
     ]
-    sampler = sampler or SeededSampler(seed)
-    sims = sampler.map(_statistics, calls, (model,))
+    sims = _map_batched(sampler or SeededSampler(seed), calls, model)
     return predictive_fit(tuple(targets), sims)
