@@ -157,6 +157,23 @@ def p_better(name: str, diff: np.ndarray) -> float:
     return float(spec.is_better(d).mean() + 0.5 * (d == 0).mean())
 
 
+def _org_difference(a: Any, b: Any) -> str:
+    """How two organisations differ, in words ("" when they are the same)."""
+    if a is b or a.fingerprint() == b.fingerprint():
+        return ""
+    if a.size != b.size:
+        return f"other people: {a.size} and {b.size} employees"
+    if not np.array_equal(a.ids, b.ids):
+        return f"other people: {a.size} employees each, not the same ids"
+    if a.n_edges != b.n_edges or not (
+        np.array_equal(a.edge_src, b.edge_src) and np.array_equal(a.edge_dst, b.edge_dst)
+    ):
+        return f"other ties: {a.n_edges} and {b.n_edges}"
+    if not np.array_equal(a.edge_prob, b.edge_prob):
+        return "the same ties, met with other daily chances"
+    return "the same people and ties, with other teams, managers or traits"
+
+
 def compare(
     arms: Mapping[str, Scenario],
     replicates: int = 100,
@@ -169,7 +186,8 @@ def compare(
 
     Args:
         arms: Arm name to scenario; the first arm is the reference (usually no training).
-            Every arm must use the same organisation and horizon.
+            Every arm must use the same organisation (the same people, ties, teams and
+            traits) and horizon.
         replicates: Replicates per arm (replicate k of every arm shares its seed).
         seed: Seed of the whole comparison.
         engine: ``fast`` (``conflictsim.simulate``, the default) or ``mesa`` (the Mesa
@@ -188,8 +206,12 @@ def compare(
     for name, scn in scenarios.items():
         if not isinstance(scn, Scenario):
             raise ValueError(f"arm {name!r} must be a Scenario, got {type(scn).__name__}")
-        if scn.org is not first.org and scn.org.size != first.org.size:
-            raise ValueError(f"arm {name!r} simulates a different organisation from the first")
+        difference = _org_difference(first.org, scn.org)
+        if difference:
+            raise ValueError(
+                f"arm {name!r} simulates a different organisation from the first "
+                f"({difference}): common random numbers pair the same people and ties"
+            )
         if scn.days != first.days:
             raise ValueError(f"arm {name!r} runs {scn.days} days, the first arm {first.days}")
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 2:

@@ -214,3 +214,25 @@ def test_compare_refuses_bad_arms(small_org):
         cs.compare({"a": scn, "b": scn.with_(days=20)})
     with pytest.raises(ValueError, match="replicates"):
         cs.compare({"a": scn, "b": scn}, replicates=1)
+
+
+def test_compare_refuses_another_organisation_of_the_same_size():
+    # Common random numbers pair employee i and tie e of one arm with those of the other:
+    # an organisation of the same size but other ties would pair strangers.
+    org = cs.Organisation.generate(40, "office", seed=1)
+    other = cs.Organisation.generate(40, "office", seed=2)
+    assert other.size == org.size and other.n_edges != org.n_edges
+    scn = cs.Scenario(org, days=10)
+    with pytest.raises(ValueError, match=r"arm 'b' .*different organisation .*other ties"):
+        cs.compare({"a": scn, "b": cs.Scenario(other, days=10)}, replicates=2)
+    renamed = cs.Organisation(**{**vars(org), "ids": np.array([f"x{i}" for i in range(40)])})
+    with pytest.raises(ValueError, match="other people: 40 employees each"):
+        cs.compare({"a": scn, "b": cs.Scenario(renamed, days=10)}, replicates=2)
+    slower = cs.Organisation(**{**vars(org), "edge_prob": org.edge_prob * 0.5})
+    with pytest.raises(ValueError, match="other daily chances"):
+        cs.compare({"a": scn, "b": cs.Scenario(slower, days=10)}, replicates=2)
+    # The same organisation built again (equal in everything the simulation reads) is fine.
+    again = cs.Organisation.generate(40, "office", seed=1)
+    table = cs.compare({"a": scn, "b": cs.Scenario(again, days=10)}, replicates=2).table
+    table = table.set_index("outcome")["mean"]
+    assert (table.drop("roi") == 0).all() and np.isnan(table["roi"])  # no training, no ROI
