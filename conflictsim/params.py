@@ -235,8 +235,8 @@ REGISTRY: dict[str, ParamSpec] = {
             1.0,
             10.0,
             "how many times more often customer-facing staff are upset from outside",
-            "Liu et al. 2019 (61.9% of healthcare workers exposed to violence a year); "
-            "size is an assumption",
+            "assumption: Liu et al. 2019 give a prevalence (61.9% of healthcare workers "
+            "exposed to violence a year), not a ratio to staff without customers",
             "triggers",
             "ratio",
             plausible=(1.0, 4.0),
@@ -278,7 +278,8 @@ REGISTRY: dict[str, ParamSpec] = {
             0.0,
             1.0,
             "how much the composed party's listening keeps an encounter from becoming conflict",
-            "Kluger et al. 2023 (perceived listening r=.51 with relationship quality)",
+            "assumption: Kluger et al. 2023 give a correlation (perceived listening r=.51 "
+            "with relationship quality), not an effect on conflict",
             "encounters",
             "share",
             plausible=(0.2, 0.8),
@@ -346,7 +347,8 @@ REGISTRY: dict[str, ParamSpec] = {
             0.0,
             1.0,
             "share of a pair's grievance forgotten each day",
-            "Foulk, Woolum & Erez 2016 (rudeness carried over up to a week)",
+            "assumption: 0.05 a day is a half-life of 14 days, longer than the week over "
+            "which Foulk, Woolum & Erez 2016 saw rudeness carry over",
             "severity",
             "share/day",
             plausible=(0.02, 0.2),
@@ -358,8 +360,9 @@ REGISTRY: dict[str, ParamSpec] = {
             0.0,
             1.0,
             "chance a nearby de-escalation trainee defuses a conflict (at full skill)",
-            "Compton et al. 2014 (CIT officers twice as likely to stop at verbal engagement); "
-            "Taheri 2016 found no significant effect on outcomes",
+            "assumption: Compton et al. 2014 measured officers' own encounters (CIT officers "
+            "twice as likely to stop at verbal engagement), not bystanders'; Taheri 2016 "
+            "found no significant effect on outcomes",
             "responders",
             "probability/conflict",
             plausible=(0.0, 0.4),

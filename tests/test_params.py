@@ -73,6 +73,13 @@ def test_sis_limit_switches_everything_else_off():
         cs.Params.sis(trigger=0.1)
 
 
+def test_sizes_no_study_measured_are_labelled_assumptions():
+    # Each rests on a study of something else (a prevalence, a correlation, officers' own
+    # encounters, a week against a 14-day half-life): the size is ours, and says so.
+    for name in ("customer_multiplier", "listening_shield", "grievance_decay", "responder_success"):
+        assert REGISTRY[name].source.startswith("assumption"), name
+
+
 def test_odd_documents_every_parameter():
     odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
     missing = [name for name in REGISTRY if f"`{name}`" not in odd]
