@@ -574,17 +574,8 @@ class Params(Mapping[str, float]):
     __slots__ = ("_values", "contact_certain")
 
     def __init__(self, _contact_certain: bool = False, **values: Any) -> None:
-        unknown = sorted(set(values) - set(REGISTRY))
-        if unknown:
-            raise ValueError(
-                f"unknown parameter {unknown[0]!r}"
-                + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
-                + f"; known parameters are: {', '.join(REGISTRY)}"
-            )
-        checked = {name: spec.default for name, spec in REGISTRY.items()}
-        for name, value in values.items():
-            checked[name] = REGISTRY[name].check(value)
-        object.__setattr__(self, "_values", checked)
+        defaults = {name: spec.default for name, spec in REGISTRY.items()}
+        object.__setattr__(self, "_values", {**defaults, **_checked(values)})
         # In the SIS limit every tie is met every day, whatever the organisation says.
         object.__setattr__(self, "contact_certain", bool(_contact_certain))
 
@@ -615,15 +606,9 @@ class Params(Mapping[str, float]):
 
     def replace(self, **values: Any) -> Params:
         """Return a copy with some parameters changed (validated like the constructor)."""
-        unknown = sorted(set(values) - set(REGISTRY))
-        if unknown:  # the constructor's message
-            return Params(_contact_certain=self.contact_certain, **{**self._values, **values})
-        # Only the changed values need checking: this runs once per calibration candidate.
-        checked = dict(self._values)
-        for name, value in values.items():
-            checked[name] = REGISTRY[name].check(value)
+        # Only the changed values are checked: this runs once per calibration candidate.
         copy = object.__new__(Params)
-        object.__setattr__(copy, "_values", checked)
+        object.__setattr__(copy, "_values", {**self._values, **_checked(values)})
         object.__setattr__(copy, "contact_certain", self.contact_certain)
         return copy
 
@@ -661,6 +646,18 @@ class Params(Mapping[str, float]):
     def to_dict(self) -> dict[str, float]:
         """Plain dict of every parameter value."""
         return dict(self._values)
+
+
+def _checked(values: dict[str, Any]) -> dict[str, float | int]:
+    """The given values, each checked against its registry entry; unknown names refused."""
+    unknown = sorted(set(values) - set(REGISTRY))
+    if unknown:
+        raise ValueError(
+            f"unknown parameter {unknown[0]!r}"
+            + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
+            + f"; known parameters are: {', '.join(REGISTRY)}"
+        )
+    return {name: REGISTRY[name].check(value) for name, value in values.items()}
 
 
 def _rebuild(values: dict[str, float], contact_certain: bool) -> Params:

@@ -439,10 +439,6 @@ def _warm_up() -> None:
     simulate(Scenario(Organisation.generate(12, "office", seed=1), days=5), 1, seed=1)
 
 
-def _statistics(model: CalibrationModel, values: dict[str, float], seed: int) -> dict:
-    return model.statistics(values, seed)
-
-
 def _resample(frame: pd.DataFrame, weights: np.ndarray, n: int, seed: int) -> pd.DataFrame:
     """``n`` equally weighted sets from a weighted population (systematic resampling)."""
     rng = np.random.Generator(np.random.Philox(np.random.SeedSequence([seed, 7])))
@@ -588,7 +584,7 @@ def _statistics_batch(model: CalibrationModel, batch: list[tuple[dict, int]]) ->
 
 
 def _map_batched(sampler: SeededSampler, calls: list[tuple], model: CalibrationModel) -> list:
-    """``_statistics`` of every call, a few batches per worker.
+    """``model.statistics`` of every call, a few batches per worker.
 
     Each call is one short simulation: sending them one by one costs more than they do.
     """
