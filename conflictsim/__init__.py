@@ -25,7 +25,7 @@ _EXPORTS = {
     "ConflictModel": "model",
     "Employee": "agents",
     "Comparison": "comparison",
-    "compare": "comparison",
+    "compare": "uncertainty",
     "simulate": "engine",
     "Results": "engine",
     "Targets": "calibration.targets",
@@ -71,7 +71,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from conflictsim.calibration.fitting import calibrate
     from conflictsim.calibration.result import Calibration
     from conflictsim.calibration.targets import Targets
-    from conflictsim.comparison import Comparison, compare
+    from conflictsim.comparison import Comparison
+    from conflictsim.uncertainty import compare
     from conflictsim.engine import Results, simulate
     from conflictsim.model import ConflictModel
     from conflictsim.organisation import PRESETS, Organisation

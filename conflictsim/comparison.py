@@ -31,17 +31,71 @@ class Comparison:
         paired: One row per arm (but the first) and replicate: each outcome's difference
             from the first arm, and ``net_benefit`` and ``roi``.
         table: Per arm and outcome: the mean paired difference from the first arm with a
-            95% interval, ``p_better`` (the share of replicates in which the arm does better
-            than the first; ties count half), and the two arms' means.
+            95% confidence interval of that mean (``ci_low``, ``ci_high``), the 90%
+            uncertainty interval of the difference itself (``ui_low``, ``ui_high``: where
+            the middle 90% of replicates fall; over a calibration, of plausible worlds),
+            ``p_better`` (the share of replicates in which the arm does better than the
+            first; ties count half), and the two arms' means.
+        worlds: With a calibration, one row per replicate (in ``paired`` order): the
+            values of the parameter set it ran with; None otherwise.
     """
 
-    def __init__(self, scenarios: dict[str, Scenario], runs: dict[str, ArmRuns]) -> None:
+    def __init__(
+        self,
+        scenarios: dict[str, Scenario],
+        runs: dict[str, ArmRuns],
+        worlds: pd.DataFrame | None = None,
+    ) -> None:
         self.arms = list(scenarios)
         self.scenarios = scenarios
         self.runs = runs
+        self.worlds = worlds
         self._ripple_base: dict[tuple[str, str], np.ndarray] = {}
         self.paired = self._paired()
         self.table = self._table()
+
+    def net_benefit(self) -> pd.DataFrame:
+        """Net benefit of every arm against the first, one row per replicate.
+
+        Returns:
+            A column per arm, the first arm's being 0 (money, whole organisation, over
+            the horizon: the conflict cost avoided minus the extra cost of training).
+        """
+        out = {self.arms[0]: np.zeros(len(self.runs[self.arms[0]].summary))}
+        for name in self.arms[1:]:
+            out[name] = self.paired.loc[self.paired["arm"] == name, "net_benefit"].to_numpy()
+        return pd.DataFrame(out)
+
+    @property
+    def best(self) -> pd.DataFrame:
+        """How often each arm is the best choice, the first arm included.
+
+        The best arm of a replicate is the one with the highest net benefit against the
+        first arm (whose own is 0); arms tied at the top share it equally. Over a
+        calibration each replicate is one plausible world (a parameter set and one draw
+        of chance), so ``p_best`` is the share of plausible worlds where the arm is best.
+
+        Returns:
+            One row per arm: ``arm``, ``net_benefit`` (mean), ``ui_low``, ``ui_high`` (its
+            90% uncertainty interval) and ``p_best``.
+        """
+        nb = self.net_benefit()
+        values = nb.to_numpy(float)
+        top = values == values.max(axis=1, keepdims=True)
+        share = (top / top.sum(axis=1, keepdims=True)).mean(axis=0)
+        rows = []
+        for j, name in enumerate(nb.columns):
+            low, high = uncertainty_interval(values[:, j])
+            rows.append(
+                {
+                    "arm": name,
+                    "net_benefit": float(values[:, j].mean()),
+                    "ui_low": low,
+                    "ui_high": high,
+                    "p_best": float(share[j]),
+                }
+            )
+        return pd.DataFrame(rows)
 
     def _paired(self) -> pd.DataFrame:
         base_name = self.arms[0]
@@ -74,6 +128,7 @@ class Comparison:
             for outcome in [c for c in pair.columns if c not in ("arm", "replicate")]:
                 d = pair[outcome].to_numpy(float)
                 mean, low, high = mean_ci(d)
+                ui_low, ui_high = uncertainty_interval(d)
                 if outcome in arm:
                     arm_mean, base_mean = float(arm[outcome].mean()), float(base[outcome].mean())
                 elif (name, outcome) in self._ripple_base:
@@ -89,6 +144,8 @@ class Comparison:
                         "mean": mean,
                         "ci_low": low,
                         "ci_high": high,
+                        "ui_low": ui_low,
+                        "ui_high": ui_high,
                         "p_better": p_better(outcome, d),
                         "arm_mean": arm_mean,
                         "baseline_mean": base_mean,
@@ -146,6 +203,20 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     return (mean, mean - float(half), mean + float(half))
 
 
+def uncertainty_interval(values: np.ndarray, level: float = 0.9) -> tuple[float, float]:
+    """Where the middle ``level`` of the values fall (NaNs dropped; NaN if none are left).
+
+    Unlike ``mean_ci``, which says how well the mean is known, this is the spread of the
+    difference itself: over a calibration, across plausible worlds and chance.
+    """
+    v = values[~np.isnan(values)]
+    if v.size == 0:
+        return (np.nan, np.nan)
+    tail = (1 - level) / 2
+    low, high = np.quantile(v, [tail, 1 - tail])
+    return (float(low), float(high))
+
+
 def p_better(name: str, diff: np.ndarray) -> float:
     """Share of replicates where the arm beats the first arm (ties count half)."""
     spec = outcomes.outcome(name)
@@ -174,15 +245,15 @@ def _org_difference(a: Any, b: Any) -> str:
     return "the same people and ties, with other teams, managers or traits"
 
 
-def compare(
+def run_arms(
     arms: Mapping[str, Scenario],
     replicates: int = 100,
     seed: int = 1,
     *,
     engine: str = DEFAULT_ENGINE,
     calibration: Any = None,
-) -> Comparison:
-    """Run every arm with common random numbers and compare each with the first.
+) -> tuple[dict[str, Scenario], dict[str, ArmRuns], pd.DataFrame | None]:
+    """Run every arm with common random numbers (what ``compare`` compares).
 
     Args:
         arms: Arm name to scenario; the first arm is the reference (usually no training).
@@ -196,8 +267,8 @@ def compare(
             arm runs its parameter set ``k`` (cycling) with the same random numbers.
 
     Returns:
-        A ``Comparison`` whose ``table`` has columns arm, outcome, mean, ci_low, ci_high,
-        p_better, arm_mean and baseline_mean.
+        The scenarios, the runs of each arm, and with a calibration the parameter set of
+        each replicate (one row per replicate, a column per calibrated parameter).
     """
     scenarios = dict(arms)
     if len(scenarios) < 2:
@@ -218,4 +289,30 @@ def compare(
         raise ValueError(f"replicates must be a whole number of at least 2, got {replicates!r}")
     runner = ENGINES[check_engine(engine)]
     runs = {name: runner(scn, replicates, seed, 0, calibration) for name, scn in scenarios.items()}
-    return Comparison(scenarios, runs)
+    worlds = None
+    if calibration is not None:
+        draws = calibration.draws
+        worlds = draws.iloc[np.arange(replicates) % len(draws)].reset_index(drop=True)
+    return scenarios, runs, worlds
+
+
+def compare(
+    arms: Mapping[str, Scenario],
+    replicates: int = 100,
+    seed: int = 1,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    calibration: Any = None,
+) -> Comparison:
+    """Run every arm with common random numbers and compare each with the first.
+
+    Arguments as ``run_arms``. ``conflictsim.compare`` is
+    ``conflictsim.uncertainty.compare``: the same, with the value of information.
+
+    Returns:
+        A ``Comparison`` whose ``table`` has columns arm, outcome, mean, ci_low, ci_high,
+        ui_low, ui_high, p_better, arm_mean and baseline_mean.
+    """
+    return Comparison(
+        *run_arms(arms, replicates, seed, engine=engine, calibration=calibration)
+    )

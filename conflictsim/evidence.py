@@ -16,6 +16,10 @@ import pandas as pd
 from conflictsim.params import REGISTRY
 from conflictsim.training import HALF_LIFE_DAYS, Kind
 
+#: Parameters that say what training does, and nothing about the baseline: valued together
+#: as one group by ``conflictsim.uncertainty`` ("what would change the answer").
+TRAINING_EFFECTS = ("responder_success",)
+
 #: Evidence settings, from least to most favourable to training.
 EVIDENCE = ("cautious", "central", "optimistic")
 EVIDENCE_LABELS = {
