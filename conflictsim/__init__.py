@@ -72,10 +72,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from conflictsim.calibration.result import Calibration
     from conflictsim.calibration.targets import Targets
     from conflictsim.comparison import Comparison
-    from conflictsim.uncertainty import compare
     from conflictsim.engine import Results, simulate
     from conflictsim.model import ConflictModel
     from conflictsim.organisation import PRESETS, Organisation
     from conflictsim.params import REGISTRY, Params
     from conflictsim.scenario import Scenario
     from conflictsim.training import KINDS, Training
+    from conflictsim.uncertainty import compare

@@ -313,6 +313,4 @@ def compare(
         A ``Comparison`` whose ``table`` has columns arm, outcome, mean, ci_low, ci_high,
         ui_low, ui_high, p_better, arm_mean and baseline_mean.
     """
-    return Comparison(
-        *run_arms(arms, replicates, seed, engine=engine, calibration=calibration)
-    )
+    return Comparison(*run_arms(arms, replicates, seed, engine=engine, calibration=calibration))
