@@ -1,96 +1,110 @@
-"""Evidence settings: cautious, central and optimistic readings of how well training works.
+"""Evidence settings: sceptical, central and enthusiastic priors on what training does.
 
-How well training works is the most uncertain part of the model. An evidence setting moves
-only the parameters that decide it (``LEVERS``) to an end of their plausible range, and
-scales the programmes' skill shifts and half-life (``EFFECT_SCALE``, ``HALF_LIFE``); the
-size of the problem (how often people are upset, how contagious it is, hours and costs)
-stays calibrated. See docs/dashboard.md, "Evidence settings".
+How well training works is the most uncertain part of the model: controlled studies find
+clear gains in skills and confidence and little or no change in incidents (EVIDENCE.md).
+An evidence setting is a prior on the parameters that say what training does at work
+(``TRAINING_EFFECTS``), in the sense of Spiegelhalter, Freedman & Parmar (1994, J R Stat
+Soc A 157:357-416):
+
+- *sceptical*: most likely no effect; a 5% chance that the effect is at least the one
+  hoped for (``HOPED``): a normal centred on 0, cut at 0;
+- *central*: anything from no effect to the one hoped for, equally plausible;
+- *enthusiastic*: most likely the effect hoped for; a 5% chance of no effect at all: a
+  normal centred on the hope, cut at 0.
+
+These parameters act only through training, so an evidence setting never moves the
+baseline: a calibration to the published targets (or an organisation's records) is the
+same in every setting, and only the training-effect columns of its parameter sets differ
+(``conflictsim.calibration.Calibration.with_evidence``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from conflictsim.params import REGISTRY
-from conflictsim.training import HALF_LIFE_DAYS, Kind
 
-#: Parameters that say what training does, and nothing about the baseline: valued together
-#: as one group by ``conflictsim.uncertainty`` ("what would change the answer").
-TRAINING_EFFECTS = ("responder_success",)
+#: Parameters that say what training does, and nothing about the baseline; valued
+#: together as one group by ``conflictsim.uncertainty`` ("what would change the answer").
+TRAINING_EFFECTS = ("skill_transfer", "responder_success")
 
 #: Evidence settings, from least to most favourable to training.
-EVIDENCE = ("cautious", "central", "optimistic")
+EVIDENCE = ("sceptical", "central", "enthusiastic")
 EVIDENCE_LABELS = {
-    "cautious": "Cautious",
+    "sceptical": "Sceptical",
     "central": "Central",
-    "optimistic": "Optimistic",
+    "enthusiastic": "Enthusiastic",
 }
+
+#: The effect enthusiasts hope for, per parameter, and why.
+HOPED = {
+    "skill_transfer": (
+        1.0,
+        "all of the measured skill gain shows at work (the gains in confidence and "
+        "simulated performance: Price et al. 2015; Baig et al. 2018, d about 0.9)",
+    ),
+    "responder_success": (
+        0.3,
+        "a responder defuses three conflicts in ten (crisis-intervention officers were "
+        "twice as likely to stop at verbal engagement: Compton et al. 2014)",
+    ),
+}
+
+#: Normal quantiles: 5% in one tail (enthusiastic), and 5% above the hope for a normal
+#: cut at 0 (sceptical: half the mass of a centred normal is above 0).
+_Z_ONE_TAIL = 1.6448536269514722
+_Z_HALF = 1.959963984540054
+#: Tag of the stream that draws training effects (with the calibration's seed).
+_STREAM = 0xEF1D
 
 
 @dataclass(frozen=True)
-class Lever:
-    """A parameter that decides how well training works, and which way favours it.
+class EffectPrior:
+    """A prior on one training-effect parameter under one evidence setting.
 
     Attributes:
-        name: Parameter name (in ``REGISTRY``).
-        direction: +1 if a higher value makes training more effective, -1 if lower.
-        why: Why that direction, in plain words.
+        name: The parameter.
+        kind: ``normal`` (``centre``, ``spread`` its mean and SD) or ``uniform``
+            (``centre`` to ``spread``, its ends); cut to [``low``, ``high``].
+        centre: Mean of the normal, or low end of the uniform.
+        spread: SD of the normal, or high end of the uniform.
+        low: Smallest value (the parameter's plausible range).
+        high: Largest value.
     """
 
     name: str
-    direction: int
-    why: str
+    kind: str
+    centre: float
+    spread: float
+    low: float
+    high: float
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Values at cumulative probabilities ``u`` (in (0, 1))."""
+        u = np.asarray(u, float)
+        if self.kind == "uniform":
+            return self.centre + u * (self.spread - self.centre)
+        from scipy import stats
 
-#: Parameters moved by the evidence settings. Cautious takes each to the end of its
-#: plausible range that makes training look less effective, optimistic to the other end.
-#: Parameters that set the size of the problem (how often people are upset, how contagious
-#: it is, hours and costs) stay at their calibrated values in every setting: they are
-#: calibrated to CPP 2008 and moving them would change the baseline, not the training.
-LEVERS: tuple[Lever, ...] = (
-    Lever(
-        "responder_success",
-        +1,
-        "how often a de-escalation trainee defuses a conflict nearby; the evidence runs "
-        "from no effect (Taheri 2016) to clear gains (Compton et al. 2014)",
-    ),
-    Lever(
-        "listening_shield",
-        +1,
-        "how much listening keeps an encounter from turning into conflict; the more it "
-        "matters, the more listening training is worth",
-    ),
-    Lever(
-        "listening_calm",
-        +1,
-        "how often a listener calms an upset colleague; the more it matters, the more "
-        "listening training is worth",
-    ),
-    Lever(
-        "regulation_shield",
-        +1,
-        "how much emotional regulation protects against being upset or drawn in; the more "
-        "it matters, the more regulation training is worth",
-    ),
-    Lever(
-        "regulation_recovery",
-        +1,
-        "how much emotional regulation speeds recovery; the more it matters, the more "
-        "regulation training is worth",
-    ),
-)
+        a, b = ((self.low - self.centre) / self.spread, (self.high - self.centre) / self.spread)
+        return stats.truncnorm.ppf(u, a, b, loc=self.centre, scale=self.spread)
 
-#: Multiplier of every programme's skill shifts (Cohen's d). Cautious halves them: training
-#: moves confidence more than behaviour and incident rates barely (Price et al. 2015;
-#: Khan et al. 2021). Optimistic takes them 1.5 times the defaults, near the gains in
-#: confidence and pre-post skill (d about 0.6-0.9; Baig et al. 2018; Mattingly & Kraiger
-#: 2019).
-EFFECT_SCALE = {"cautious": 0.5, "central": 1.0, "optimistic": 1.5}
-#: Half-life of a training effect in working days: about 6.5, 9 and 13 months (Tatel &
-#: Ackerman 2025 find half the gain gone after 6.5-13 months).
-HALF_LIFE = {"cautious": 135.0, "central": HALF_LIFE_DAYS, "optimistic": 270.0}
+    def quantiles(self) -> tuple[float, float, float]:
+        """The 5th percentile, median and 95th percentile."""
+        return tuple(float(v) for v in self.ppf(np.array([0.05, 0.5, 0.95])))
+
+    def describe(self) -> str:
+        """In words, for tables: "normal at 0 (SD 0.51), cut at 0; median 0.34, 90% 0.03-1.00"."""
+        lo, mid, hi = self.quantiles()
+        if self.kind == "uniform":
+            shape = f"uniform {self.centre:g}-{self.spread:g}"
+        else:
+            cut = f"cut to {self.low:g}-{self.high:g}"
+            shape = f"normal at {self.centre:g} (SD {self.spread:.2g}), {cut}"
+        return f"{shape}; median {mid:.2g}, 90% {lo:.2g}-{hi:.2g}"
 
 
 def check_evidence(setting: str) -> None:
@@ -105,68 +119,50 @@ def check_evidence(setting: str) -> None:
         )
 
 
-def evidence_params(setting: str) -> dict[str, float]:
-    """Parameter values of an evidence setting (only the ``LEVERS`` differ from defaults).
+def prior(setting: str, name: str) -> EffectPrior:
+    """The prior of training-effect parameter ``name`` under an evidence setting."""
+    check_evidence(setting)
+    hope = HOPED[name][0]
+    low, high = REGISTRY[name].sweep_range
+    if setting == "sceptical":
+        return EffectPrior(name, "normal", 0.0, hope / _Z_HALF, low, high)
+    if setting == "enthusiastic":
+        return EffectPrior(name, "normal", hope, hope / _Z_ONE_TAIL, low, high)
+    return EffectPrior(name, "uniform", low, hope, low, high)
+
+
+def training_draws(setting: str, n: int, seed: int) -> pd.DataFrame:
+    """``n`` sets of training effects drawn from an evidence setting's priors.
+
+    A Latin hypercube (each parameter's n strata hit once, in an order of their own), so
+    that 200 sets cover each prior evenly. The same seed gives the same draws anywhere.
 
     Args:
-        setting: ``cautious``, ``central`` or ``optimistic``.
+        setting: ``sceptical``, ``central`` or ``enthusiastic``.
+        n: Number of sets.
+        seed: Seed (a calibration's own).
 
     Returns:
-        Parameter name to value, for every lever.
+        A column per ``TRAINING_EFFECTS`` parameter.
     """
     check_evidence(setting)
+    rng = np.random.default_rng([int(seed), _STREAM])
     out = {}
-    for lever in LEVERS:
-        spec = REGISTRY[lever.name]
-        lo, hi = spec.sweep_range
-        if setting == "central":
-            out[lever.name] = spec.default
-        else:
-            favourable = setting == "optimistic"
-            out[lever.name] = hi if (lever.direction > 0) == favourable else lo
-    return out
-
-
-def skill_shifts(kind: Kind, setting: str) -> tuple[float, float]:
-    """A programme's listening and regulation shifts (Cohen's d) under an evidence setting.
-
-    Returns:
-        ``(listening_d, regulation_d)``: the programme's defaults times ``EFFECT_SCALE``.
-    """
-    check_evidence(setting)
-    scale = EFFECT_SCALE[setting]
-    return kind.listening_d * scale, kind.regulation_d * scale
+    for name in TRAINING_EFFECTS:
+        u = (rng.permutation(n) + rng.random(n)) / n
+        out[name] = prior(setting, name).ppf(u)
+    return pd.DataFrame(out)
 
 
 def evidence_table() -> pd.DataFrame:
-    """What each evidence setting changes: one row per lever, with the reason."""
+    """What each evidence setting believes: one row per training-effect parameter."""
     rows = [
         {
-            "what": lever.name,
-            "meaning": REGISTRY[lever.name].meaning,
-            **{s: evidence_params(s)[lever.name] for s in EVIDENCE},
-            "why it matters": lever.why,
+            "what": name,
+            "meaning": REGISTRY[name].meaning,
+            **{s: prior(s, name).describe() for s in EVIDENCE},
+            "hoped-for effect": f"{HOPED[name][0]:g}: {HOPED[name][1]}",
         }
-        for lever in LEVERS
+        for name in TRAINING_EFFECTS
     ]
-    rows.append(
-        {
-            "what": "programme skill shifts",
-            "meaning": "how far training moves trainees' listening and regulation "
-            "(times the defaults of each programme)",
-            **{s: EFFECT_SCALE[s] for s in EVIDENCE},
-            "why it matters": "training moves confidence more than behaviour (Price et al. "
-            "2015); the optimistic end is near published skill gains (Mattingly & Kraiger "
-            "2019; Baig et al. 2018)",
-        }
-    )
-    rows.append(
-        {
-            "what": "half-life of training (working days)",
-            "meaning": "working days after which half of a training effect is left",
-            **{s: HALF_LIFE[s] for s in EVIDENCE},
-            "why it matters": "skills fade: half the gain is gone after 6.5-13 months "
-            "(Tatel & Ackerman 2025)",
-        }
-    )
     return pd.DataFrame(rows)

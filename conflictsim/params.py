@@ -353,6 +353,23 @@ REGISTRY: dict[str, ParamSpec] = {
             "share/day",
             plausible=(0.02, 0.2),
         ),
+        # --- 5b. What training changes at work ---
+        _P(
+            "skill_transfer",
+            0.5,
+            0.0,
+            2.0,
+            "share of a programme's measured skill gain that shows in trainees' daily "
+            "conduct (1: all of it)",
+            "assumption: controlled studies find clear gains in skills and confidence but "
+            "little or no change in incidents (Price et al. 2015; Khan et al. 2021; Baig et "
+            "al. 2018); the evidence settings give it sceptical, central and enthusiastic "
+            "priors (Spiegelhalter, Freedman & Parmar 1994)",
+            "training",
+            "share",
+            plausible=(0.0, 1.5),
+            prior=Prior("uniform", 0.0, 1.0, "central evidence: anything from none to all"),
+        ),
         # --- 6. Responders ---
         _P(
             "responder_success",
@@ -366,6 +383,9 @@ REGISTRY: dict[str, ParamSpec] = {
             "responders",
             "probability/conflict",
             plausible=(0.0, 0.4),
+            prior=Prior(
+                "uniform", 0.0, 0.3, "central evidence: from no effect (Taheri 2016) to 0.3"
+            ),
         ),
         # --- 7. Recovery ---
         _P(

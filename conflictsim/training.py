@@ -287,13 +287,19 @@ class Training:
         """Cost of training one person once: fee plus work hours at ``wage``."""
         return self.fee + self.hours * params.wage
 
-    def shift_listening(self, params: Params) -> float:
-        """Full shift of latent listening (d times the population SD)."""
-        return self.effect_listening * params.listening_sd
+    def shift_listening(self, params: Params, transfer: Any = None) -> Any:
+        """Full shift of latent listening at work.
 
-    def shift_regulation(self, params: Params) -> float:
-        """Full shift of latent regulation (d times the population SD)."""
-        return self.effect_regulation * params.regulation_sd
+        d times the population SD, times the share of the skill gain that transfers
+        (``skill_transfer``, or ``transfer``: one value per replicate in the fast engine).
+        """
+        share = params.skill_transfer if transfer is None else transfer
+        return self.effect_listening * params.listening_sd * share
+
+    def shift_regulation(self, params: Params, transfer: Any = None) -> Any:
+        """Full shift of latent regulation at work (as ``shift_listening``)."""
+        share = params.skill_transfer if transfer is None else transfer
+        return self.effect_regulation * params.regulation_sd * share
 
     def remaining(self, days_since: float | np.ndarray) -> float | np.ndarray:
         """Share of the effect left ``days_since`` days after the last session."""

@@ -125,13 +125,13 @@ def test_budget_and_headcount_options():
 def test_evidence_setting_in_the_sidebar_changes_the_figures():
     at = open_app()
     before = metrics(at)
-    assert not any("holds with central evidence" in w.value for w in at.warning)
-    at.sidebar.radio(key="sb_evidence").set_value("cautious").run()
-    assert plan(at).evidence == "cautious"
+    warnings = [w.value for w in at.warning]
+    at.sidebar.radio(key="sb_evidence").set_value("enthusiastic").run()
+    assert plan(at).evidence == "enthusiastic"
     assert metrics(at) != before
-    assert at.query_params["ev"] == "cautious"
-    # The calibration was made with central evidence: a warning says what that means.
-    assert any("holds with central evidence; cautious" in w.value for w in at.warning)
+    assert at.query_params["ev"] == "enthusiastic"
+    # The baseline is the same in every setting: no new warning about it.
+    assert [w.value for w in at.warning] == warnings
 
 
 def test_a_start_after_the_end_is_refused_with_a_message():
@@ -145,13 +145,13 @@ def test_a_link_reproduces_the_scenario_and_a_damaged_one_still_opens():
     query = {
         **SMALL,
         "org": "school",
-        "ev": "optimistic",
+        "ev": "enthusiastic",
         "o1": "emotional_regulation.customer_facing.c25.m0.r6",
         "p.wage": "50",
     }
     at = open_app(query)
     p = plan(at)
-    assert (p.org, p.evidence, p.params.wage) == ("school", "optimistic", 50)
+    assert (p.org, p.evidence, p.params.wage) == ("school", "enthusiastic", 50)
     assert at.selectbox(key="o0_programme").value == "emotional_regulation"
     assert at.slider(key="o0_coverage").value == 25
     assert at.sidebar.selectbox(key="sb_org").value == "school"
@@ -385,9 +385,9 @@ def test_assumptions_page_lists_every_parameter_and_changes_them():
         assert name in tables
     assert "Compton et al. 2014" in tables  # sources are shown
     # Switching the evidence setting here is the same setting as in the sidebar.
-    at.radio(key="as_evidence").set_value("optimistic").run()
-    assert plan(at).evidence == "optimistic"
-    assert at.sidebar.radio(key="sb_evidence").value == "optimistic"
+    at.radio(key="as_evidence").set_value("enthusiastic").run()
+    assert plan(at).evidence == "enthusiastic"
+    assert at.sidebar.radio(key="sb_evidence").value == "enthusiastic"
     # Change the hourly cost of work, then undo.
     at.number_input(key="as_value_wage").set_value(50.0).run()
     assert plan(at).params.wage == 50 and plan(at).overrides == (("wage", 50.0),)

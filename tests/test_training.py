@@ -189,11 +189,12 @@ def test_latent_shift_halves_at_the_half_life_and_refreshers_restore_it():
     assert prog.remaining(50) == pytest.approx(0.5)
     assert prog.remaining(100) == pytest.approx(0.25)
     org = cs.Organisation.from_graph(nx.empty_graph(3))
-    params = quiet(regulation_sd=2.0)  # nobody quits, so nobody's training is lost
+    # Nobody quits, so nobody's training is lost; all of the skill gain shows at work.
+    params = quiet(regulation_sd=2.0, skill_transfer=1.0)
     scn = cs.Scenario(org, params, programmes=[prog], days=130, initial_upset=0.0)
     model = RegulationLog(scn, rng=4)
     z0 = np.array([a.z_regulation for a in model.employees])
-    shift = 0.5 * 2.0  # d times the population SD
+    shift = 0.5 * 2.0  # d times the population SD (times skill_transfer 1)
 
     def expected(days_since):
         return 1 / (1 + np.exp(-(z0 + shift * 0.5 ** (days_since / half_life))))
@@ -328,7 +329,8 @@ def test_several_programmes_add_their_shifts():
     model.run_for(5)
     a = model.employees[0]
     a.update_traits(5, model.programmes)
-    shift = (0.6 + 0.5) * 1.5  # both programmes' listening d, times the SD
+    # Both programmes' listening d, times the SD, times the default skill_transfer.
+    shift = (0.6 + 0.5) * 1.5 * 0.5
     assert a.listening == pytest.approx(1 / (1 + math.exp(-(a.z_listening + shift))))
     assert model.sessions.tolist() == [4, 4]
     assert model.cost_training == pytest.approx(

@@ -37,6 +37,7 @@ from conflictsim.calibration.sampler import SeededSampler, candidate_seed, defau
 from conflictsim.calibration.statistics import simulation_statistics
 from conflictsim.calibration.targets import Targets
 from conflictsim.engine.driver import simulate
+from conflictsim.evidence import check_evidence
 from conflictsim.organisation import Organisation
 from conflictsim.params import REGISTRY, Params, Prior
 from conflictsim.scenario import Scenario
@@ -257,6 +258,7 @@ def calibrate(
     progress: bool | Callable[[dict], None] = True,
     max_generations: int = 30,
     max_simulations: int | None = None,
+    evidence: str = "central",
 ) -> Calibration:
     """Calibrate an organisation's baseline to targets by ABC-SMC.
 
@@ -275,6 +277,10 @@ def calibrate(
         max_generations: Most generations of ABC-SMC.
         max_simulations: Most simulations in all (default ``300 * draws``: the
             steps of the population's covariance are kept less often near the end).
+        evidence: What training does: ``sceptical``, ``central`` (the default) or
+            ``enthusiastic`` priors on the training-effect parameters
+            (``conflictsim.evidence``). They act only through training, so the baseline
+            is calibrated the same way in each; every set gets a draw of them.
 
     Returns:
         The calibration (``Calibration``); ``converged`` tells whether every kept set
@@ -293,6 +299,7 @@ def calibrate(
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 10:
         raise ValueError(f"draws must be a whole number of at least 10, got {draws!r}")
+    check_evidence(evidence)
     base = Params() if params is None else params
     if not isinstance(base, Params):
         raise ValueError(f"params must be a Params, got {type(base).__name__}")
@@ -417,7 +424,7 @@ def calibrate(
         base={k: float(v) for k, v in base.items() if k not in names},
         seed=int(seed),
         meta=meta,
-    )
+    ).with_evidence(evidence)
 
 
 def _move_budget(pops: pd.DataFrame, budget: int, draws: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.calibration.targets import Target, Targets
+from conflictsim.evidence import TRAINING_EFFECTS, check_evidence, prior, training_draws
 from conflictsim.organisation import Organisation
 from conflictsim.params import REGISTRY, Params
 
 #: Parameters a scenario may set otherwise than its calibration: they do not change the
 #: baseline's conflict (costs, reporting, what responders achieve once there are any).
 FREE = ("wage", "replacement_cost", "report_minor", "report_major", "report_critical",
-        "responder_success")  # fmt: skip
+        "responder_success", "skill_transfer")  # fmt: skip
 #: Version of the files' layout, checked when loading.
 FORMAT = 1
 #: The file that marks a folder as a calibration (written last by ``save``).
@@ -101,6 +102,54 @@ class Calibration:
         row = self.draws.iloc[int(i) % len(self.draws)]
         return params.replace(**{k: float(v) for k, v in row.items()})
 
+    @property
+    def evidence(self) -> str | None:
+        """The evidence setting of the training effects in the sets (None: none drawn)."""
+        return self.meta.get("evidence")
+
+    def with_evidence(self, setting: str) -> Calibration:
+        """The same baseline with training effects drawn from an evidence setting.
+
+        Set ``i`` keeps its calibrated parameters and gets the ``i``-th draw of the
+        setting's priors (``conflictsim.evidence.training_draws`` with this calibration's
+        seed): the targets say nothing about what training does, so its posterior is its
+        prior, and the baseline is the same in every setting.
+
+        Raises:
+            ValueError: For an unknown setting.
+        """
+        check_evidence(setting)
+        effects = training_draws(setting, len(self.draws), self.seed)
+        draws = pd.concat(
+            [self.draws.drop(columns=list(TRAINING_EFFECTS), errors="ignore"), effects], axis=1
+        )
+        base = {k: v for k, v in self.base.items() if k not in TRAINING_EFFECTS}
+        priors = {name: prior(setting, name).describe() for name in TRAINING_EFFECTS}
+        meta = {**self.meta, "evidence": setting, "evidence_priors": priors}
+        return replace(self, draws=draws, base=base, meta=meta)
+
+    @classmethod
+    def evidence_only(
+        cls, org: Organisation, params: Params, setting: str, sets: int, seed: int
+    ) -> Calibration:
+        """No calibration: ``params`` in every set, with training effects drawn.
+
+        For an organisation that has not been calibrated: its baseline is the given
+        parameters as they are (``converged`` is False), and what training does is still
+        drawn from the evidence setting, set by set.
+        """
+        empty = cls(
+            draws=pd.DataFrame(index=pd.RangeIndex(int(sets))),
+            fit=pd.DataFrame(),
+            targets=(),
+            org_fingerprint=org.fingerprint(),
+            org_name=org.name,
+            base={k: float(v) for k, v in params.items()},
+            seed=int(seed),
+            meta={"converged": False, "calibrated": False},
+        )
+        return empty.with_evidence(setting)
+
     def check_org(self, org: Organisation) -> None:
         """Refuse an organisation other than the one calibrated.
 
@@ -120,11 +169,15 @@ class Calibration:
         for name in self.parameters:
             values = self.draws[name].to_numpy()
             prior = self.meta.get("priors", {}).get(name, {})
+            text = f"{prior.get('kind', '?')} {prior.get('low', math.nan):g}-" + (
+                f"{prior.get('high', math.nan):g}"
+            )
+            if name in self.meta.get("evidence_priors", {}):
+                text = f"{self.evidence} evidence: {self.meta['evidence_priors'][name]}"
             rows.append(
                 {
                     "parameter": name,
-                    "prior": f"{prior.get('kind', '?')} {prior.get('low', math.nan):g}-"
-                    f"{prior.get('high', math.nan):g}",
+                    "prior": text,
                     "median": float(np.median(values)),
                     "low": float(np.quantile(values, 0.05)),
                     "high": float(np.quantile(values, 0.95)),

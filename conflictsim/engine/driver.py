@@ -53,6 +53,7 @@ PER_REPLICATE = tuple(n for n in PARAM_NAMES if n not in ("regulation_sd", "list
     "report_minor",
     "report_major",
     "report_critical",
+    "skill_transfer",
 )
 # Tag of the stream that thins conflicts into reported incidents (Results.incidents).
 _REPORTING = 0x5EC0
@@ -356,7 +357,8 @@ def simulate(
         _check_shared([scenario.params, *plist])  # the scenario's values stand for all
     state = _initial_state(scenario, int(seed), ids, key, plist)
     if scenario.programmes:
-        state.rollout = Rollout(scenario, int(seed), ids)
+        transfer = None if plist is None else np.array([p.skill_transfer for p in plist])
+        state.rollout = Rollout(scenario, int(seed), ids, transfer)
         # Hotspot targeting reads each team's conflicts before the start day.
         record_teams = record_teams or state.rollout.needs_teams
     if _responder_strength is not None:

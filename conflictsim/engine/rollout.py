@@ -27,6 +27,7 @@ class Rollout:
         scenario: The scenario whose programmes are run.
         seed: The run's seed.
         replicate_ids: Ids of the replicates in the batch.
+        transfer: ``skill_transfer`` of each replicate (default: the scenario's).
 
     Attributes:
         last: Per programme, the day of each post holder's last session (NaN: none).
@@ -35,8 +36,17 @@ class Rollout:
         ever: Whether each post was trained during the run, (replicates, employees).
     """
 
-    def __init__(self, scenario: Scenario, seed: int, replicate_ids: np.ndarray) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        replicate_ids: np.ndarray,
+        transfer: np.ndarray | None = None,
+    ) -> None:
         self.scenario = scenario
+        # Share of the skill gain that transfers, per replicate (a column to broadcast).
+        share = scenario.params.skill_transfer if transfer is None else transfer
+        self.transfer = np.broadcast_to(np.asarray(share, float), len(replicate_ids))[:, None]
         self.programmes = list(scenario.programmes)
         n_rep, n = len(replicate_ids), scenario.org.size
         self.rngs = [
@@ -127,10 +137,10 @@ class Rollout:
                 continue  # nobody trained yet
             left = prog.remaining(day - self.ref[k]) * self.weight[k]
             if prog.effect_regulation:
-                add = prog.shift_regulation(p) * left
+                add = prog.shift_regulation(p, self.transfer) * left
                 shift_reg = add if shift_reg is None else shift_reg + add
             if prog.effect_listening:
-                add = prog.shift_listening(p) * left
+                add = prog.shift_listening(p, self.transfer) * left
                 shift_lis = add if shift_lis is None else shift_lis + add
             if prog.makes_responders:
                 strength = left if strength is None else np.maximum(strength, left)

@@ -23,16 +23,7 @@ from the submodules. See docs/dashboard.md.
 
 from __future__ import annotations
 
-from conflictsim.evidence import (
-    EFFECT_SCALE,
-    EVIDENCE,
-    EVIDENCE_LABELS,
-    HALF_LIFE,
-    LEVERS,
-    Lever,
-    evidence_params,
-    evidence_table,
-)
+from conflictsim.evidence import EVIDENCE, EVIDENCE_LABELS, TRAINING_EFFECTS, evidence_table
 from conflictsim.planner.baseline import (
     BUDGET_ENV,
     PUBLISHED_WORDS,
@@ -130,15 +121,13 @@ __all__ = [
     "DEFAULT_REPLICATES",
     "DEFAULT_SEED",
     "DEFAULT_SIZE",
-    "EFFECT_SCALE",
     "EVIDENCE",
     "EVIDENCE_LABELS",
+    "TRAINING_EFFECTS",
     "EXPLAIN",
-    "HALF_LIFE",
     "HORIZONS",
     "HOTSPOT_LEAD_IN_DAYS",
     "LETTERS",
-    "LEVERS",
     "MAX_OPTIONS",
     "MONTH_DAYS",
     "ORG_LABELS",
@@ -157,7 +146,6 @@ __all__ = [
     "WEEK_DAYS",
     "Baseline",
     "Budget",
-    "Lever",
     "Option",
     "Plan",
     "PlanResults",
@@ -172,7 +160,6 @@ __all__ = [
     "calibration_key",
     "calibration_targets",
     "evaluate",
-    "evidence_params",
     "evidence_table",
     "explain",
     "fit_frame",

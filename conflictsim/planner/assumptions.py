@@ -12,28 +12,27 @@ import math
 import pandas as pd
 
 from conflictsim.calibration.result import Calibration
-from conflictsim.evidence import EVIDENCE, HALF_LIFE, evidence_table, skill_shifts
+from conflictsim.evidence import EVIDENCE_LABELS, TRAINING_EFFECTS, evidence_table
 from conflictsim.params import REGISTRY, ParamSpec
 from conflictsim.planner.plan import Plan
-from conflictsim.planner.words import PROGRAMME_LABELS, num_text
-from conflictsim.training import KINDS
+from conflictsim.planner.words import PROGRAMME_LABELS
+from conflictsim.training import HALF_LIFE_DAYS, KINDS
 
 
 def evidence_shown() -> pd.DataFrame:
-    """``evidence_table`` with its values written out and its columns in words."""
-    shown = evidence_table()
-    for col in EVIDENCE:
-        shown[col] = shown[col].map(num_text)
-    return shown.rename(
-        columns={
-            "what": "Assumption",
-            "meaning": "Meaning",
-            "cautious": "Cautious",
-            "central": "Central",
-            "optimistic": "Optimistic",
-            "why it matters": "Why it matters",
-        }
-    ).set_index("Assumption")
+    """``evidence_table`` with its columns in words."""
+    return (
+        evidence_table()
+        .rename(
+            columns={
+                "what": "Assumption",
+                "meaning": "Meaning",
+                **EVIDENCE_LABELS,
+                "hoped-for effect": "The effect hoped for",
+            }
+        )
+        .set_index("Assumption")
+    )
 
 
 def value_step(spec: ParamSpec) -> float:
@@ -96,9 +95,9 @@ def parameter_table(plan: Plan, calibration: Calibration | None = None) -> pd.Da
                 "source": spec.source,
                 "set by": "you"
                 if mine
-                else "calibration"
-                if by_calibration
-                else ("evidence setting" if values[spec.name] != spec.default else "default"),
+                else "evidence setting"
+                if spec.name in TRAINING_EFFECTS
+                else ("calibration" if by_calibration else "default"),
                 "group": spec.group,
             }
         )
@@ -130,19 +129,22 @@ def calibrated_table(calibration: Calibration, plan: Plan) -> pd.DataFrame:
 
 
 def programme_table(plan: Plan) -> pd.DataFrame:
-    """The programmes under the plan's evidence setting: effects, costs and half-life."""
+    """The programmes: measured skill gains, costs and half-life.
+
+    The shifts are the gains training studies measure; how much of them shows at work
+    (``skill_transfer``) is drawn from the plan's evidence setting in each plausible world.
+    """
     rows = []
     for k in KINDS.values():
-        listening_d, regulation_d = skill_shifts(k, plan.evidence)
         rows.append(
             {
                 "programme": PROGRAMME_LABELS[k.name],
-                "listening shift (SD)": f"{listening_d:.2f}",
-                "regulation shift (SD)": f"{regulation_d:.2f}",
+                "listening gain (SD)": f"{k.listening_d:.2f}",
+                "regulation gain (SD)": f"{k.regulation_d:.2f}",
                 "trainees step in when colleagues clash": "yes" if k.responders else "no",
                 "fee per trainee": f"{k.cost_per_trainee:g}",
                 "hours per trainee": f"{k.hours_per_trainee:g}",
-                "half-life (working days)": f"{HALF_LIFE[plan.evidence]:g}",
+                "half-life (working days)": f"{HALF_LIFE_DAYS:g}",
             }
         )
     return pd.DataFrame(rows)

@@ -33,7 +33,7 @@ from conflictsim.calibration.statistics import RECORD_STATISTICS, simulation_sta
 from conflictsim.calibration.store import SEED, SIZE, stored
 from conflictsim.calibration.targets import Target, Targets
 from conflictsim.engine import simulate
-from conflictsim.evidence import LEVERS
+from conflictsim.evidence import TRAINING_EFFECTS
 from conflictsim.incidents import parse_incidents
 from conflictsim.incidents import summary as incidents_summary
 from conflictsim.organisation import Organisation
@@ -286,17 +286,30 @@ def calibration_targets(org: Organisation, records: pd.DataFrame | None = None) 
     return targets
 
 
-def for_plan(cal: Calibration | None, plan: Plan) -> Calibration | None:
+def for_plan(
+    cal: Calibration | None, plan: Plan, org: Organisation | None = None
+) -> Calibration | None:
     """The calibration as a plan's runs use it.
 
-    A calibration holds only together with the parameters it was made with, and
+    Without a calibration, the plan's parameters in every set with the evidence
+    setting's training effects (``Calibration.evidence_only``; given ``org``, else None).
+
+    Its sets get training effects drawn from the plan's evidence setting
+    (``Calibration.with_evidence``: the baseline is the same in every setting). A
+    calibration holds only together with the parameters it was made with, and
     ``Calibration.scenario_params`` refuses others. The dashboard lets planners change
     them on purpose, so here: a parameter the planner set wins over its calibrated
-    values (it leaves the sets); any other parameter takes the plan's value (the
-    evidence setting's levers, the planner's changes). ``plan_notes`` says so in words.
+    values (it leaves the sets); any other parameter takes the plan's value.
+    ``plan_notes`` says so in words.
     """
     if cal is None:
-        return None
+        if org is None:
+            return None
+        return Calibration.evidence_only(
+            org, plan.params, plan.evidence, plan.replicates, plan.seed
+        )
+    if cal.evidence != plan.evidence:
+        cal = cal.with_evidence(plan.evidence)
     params = plan.params
     mine = [name for name in cal.parameters if name in dict(plan.overrides)]
     base = {name: float(params[name]) for name in [*cal.base, *mine]}
@@ -305,9 +318,11 @@ def for_plan(cal: Calibration | None, plan: Plan) -> Calibration | None:
     return replace(cal, draws=cal.draws.drop(columns=mine), base=base)
 
 
-def run_params(plan: Plan, cal: Calibration | None, replicate: int) -> Params:
+def run_params(
+    plan: Plan, cal: Calibration | None, replicate: int, org: Organisation | None = None
+) -> Params:
     """The parameters simulated period ``replicate`` of every arm of the plan runs with."""
-    used = for_plan(cal, plan)
+    used = for_plan(cal, plan, org)
     return plan.params if used is None else used.scenario_params(plan.params, replicate)
 
 
@@ -354,8 +369,8 @@ def baseline_caution(plan: Plan, baseline: Baseline) -> bool:
     """Whether the baseline may not match its targets, so the words are a warning.
 
     True without a calibration, with one that misses a target, and when the plan sets
-    parameters that move the baseline away from what was calibrated (an evidence setting
-    other than central, or a parameter the calibration kept at its default).
+    parameters that move the baseline away from what was calibrated (a parameter the
+    calibration kept at its default).
     """
     cal = baseline.calibration
     if cal is None or not cal.converged:
@@ -372,21 +387,9 @@ def _notes(plan: Plan, cal: Calibration) -> list[tuple[str, bool]]:
     """``plan_notes``, each with whether it moves the baseline away from the targets."""
     notes = []
     overrides = dict(plan.overrides)
-    if plan.evidence != "central":
-        levers = [lever.name for lever in LEVERS if lever.name not in FREE]
-        if any(plan.params[name] != cal.base.get(name, plan.params[name]) for name in levers):
-            notes.append(
-                (
-                    f"The calibration holds with central evidence; {plan.evidence} evidence "
-                    "also changes how colleagues who were never trained listen, stay calm "
-                    "and recover, so its no-training baseline has "
-                    f"{'more' if plan.evidence == 'cautious' else 'less'} conflict than the "
-                    "published rates (the figures still compare each option with this "
-                    "baseline).",
-                    True,
-                )
-            )
-    mine = [name for name in cal.parameters if name in overrides]
+    # The training effects are in every set the plan runs (``for_plan``).
+    drawn = [*cal.parameters, *(n for n in TRAINING_EFFECTS if n not in cal.parameters)]
+    mine = [name for name in drawn if name in overrides]
     if mine:
         notes.append(
             (

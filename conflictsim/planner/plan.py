@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from conflictsim.evidence import HALF_LIFE, check_evidence, evidence_params, skill_shifts
+from conflictsim.evidence import check_evidence
 from conflictsim.organisation import PRESETS, Organisation
 from conflictsim.params import REGISTRY, Params
 from conflictsim.planner.words import (
@@ -129,9 +129,13 @@ class Option:
         """Working days between refreshers, or None."""
         return int(round(self.refresher_months * MONTH_DAYS)) or None
 
-    def training(self, evidence: str = "central") -> Training:
-        """The ``Training`` of this option under an evidence setting."""
-        listening_d, regulation_d = skill_shifts(KINDS[self.programme], evidence)
+    def training(self) -> Training:
+        """The ``Training`` of this option (its programme's own effects and half-life).
+
+        How much of that effect shows at work is a parameter of each plausible world
+        (``skill_transfer``, ``responder_success``), drawn from the plan's evidence
+        setting, not a property of the option.
+        """
         how: dict[str, Any] = {
             "coverage": {"coverage": self.value},
             "headcount": {"headcount": int(self.value)},
@@ -142,9 +146,6 @@ class Option:
             target=self.target,
             start_day=self.start_day,
             refresher_days=self.refresher_days,
-            half_life_days=HALF_LIFE[evidence],
-            listening_d=listening_d,
-            regulation_d=regulation_d,
             lead_in_days=HOTSPOT_LEAD_IN_DAYS,
             **how,
         )
@@ -198,10 +199,11 @@ class Plan:
         size: Employees, for a preset.
         days: Working days simulated (250 is a year).
         options: Up to four options, each compared with no training.
-        evidence: ``cautious``, ``central`` or ``optimistic`` (see
-            ``conflictsim.evidence.LEVERS``).
+        evidence: ``sceptical``, ``central`` or ``enthusiastic``: the priors on what
+            training does that the calibration's sets are given (``conflictsim.evidence``);
+            the baseline is the same in each.
         overrides: Parameters the planner changed, as (name, value) pairs; they win over
-            the evidence setting.
+            the defaults and the calibration's sets (``baseline.for_plan``).
         replicates: Simulated years per option (more: narrower intervals, slower).
         seed: Seed of the whole comparison (and of the generated organisation).
     """
@@ -247,7 +249,7 @@ class Plan:
         check_evidence(self.evidence)
         overrides = tuple(sorted((str(k), float(v)) for k, v in dict(self.overrides).items()))
         object.__setattr__(self, "overrides", overrides)
-        params = Params(**{**evidence_params(self.evidence), **dict(overrides)})
+        params = Params(**dict(overrides))
         object.__setattr__(self, "_params", params)
 
     def __reduce__(self):
@@ -270,7 +272,7 @@ class Plan:
     # ----------------------------------------------------------------- building
     @property
     def params(self) -> Params:
-        """Model parameters: the evidence setting, then the planner's changes."""
+        """Model parameters: the defaults with the planner's changes."""
         return self._params
 
     def with_(self, **changes: Any) -> Plan:
@@ -302,13 +304,12 @@ class Plan:
         return self.with_(options=tuple(options))
 
     def with_override(self, name: str, value: float | None) -> Plan:
-        """A copy with one parameter set (``None`` returns it to the evidence setting)."""
+        """A copy with one parameter set (``None`` returns it to its default)."""
         overrides = dict(self.overrides)
         if name not in REGISTRY:
             raise ValueError(f"unknown parameter {name!r}")
-        # A value equal to the evidence setting's is no change: keep links short.
-        setting = {**{n: s.default for n, s in REGISTRY.items()}, **evidence_params(self.evidence)}
-        if value is None or float(value) == setting[name]:
+        # A value equal to the default is no change: keep links short.
+        if value is None or float(value) == REGISTRY[name].default:
             overrides.pop(name, None)
         else:
             overrides[name] = value
@@ -331,7 +332,7 @@ class Plan:
         arms = {BASELINE: base}
         for letter, name, option in zip(LETTERS, self.arm_names()[1:], self.options, strict=False):
             try:
-                arms[name] = base.with_(programmes=[option.training(self.evidence)])
+                arms[name] = base.with_(programmes=[option.training()])
             except ValueError as exc:
                 raise ValueError(f"option {letter}: {exc}") from None
         return arms
@@ -379,7 +380,7 @@ def option_preview(plan: Plan, org: Organisation, index: int) -> str:
         ValueError: If the option does not fit the organisation.
     """
     option = plan.options[index]
-    prog = option.training(plan.evidence)
+    prog = option.training()
     scn = Scenario(org=org, params=plan.params, days=plan.days)
     try:
         prog.check_against(scn)

@@ -95,13 +95,13 @@ def evaluate(
 
     Returns:
         The plan's results: the same as from one ``compare`` call on ``plan.arms(org)``
-        with ``calibration=for_plan(calibration, plan)``.
+        with ``calibration=for_plan(calibration, plan, org)``.
 
     Raises:
         ValueError: If an option does not fit the organisation.
     """
     arms = plan.arms(org)
-    used = for_plan(calibration, plan)
+    used = for_plan(calibration, plan, org)
     if runner is None:
 
         def runner(key: str, scenario: Scenario, cal: Calibration | None) -> ArmRuns:

@@ -107,7 +107,8 @@ def spread(
     scenario = arms[names[arm]]
     if calibration is not None:
         calibration.check_org(org)
-        scenario = scenario.with_(params=run_params(plan, calibration, replicate))
+    # Set k's parameters (and its draw of training effects), as ``evaluate`` runs it.
+    scenario = scenario.with_(params=run_params(plan, calibration, replicate, org))
     model = ConflictModel(scenario, rng=replicate_seed(plan.seed, replicate))
     days = plan.days
     state = np.zeros((days + 1, org.size), dtype=np.int8)

@@ -73,7 +73,7 @@ def summary_html(
             f"{REGISTRY[k].default:g})</li>"
             for k, v in plan.overrides
         )
-        or "<li>none: every parameter at the evidence setting's value</li>"
+        or "<li>none: every parameter at its default or calibrated value</li>"
     )
     org_line = org_text or plan.describe()
     link_line = (

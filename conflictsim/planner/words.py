@@ -199,8 +199,8 @@ EXPLAIN = {
     "interval": "The range after each figure is a 95% interval: with many more simulated "
     "{periods}, the average would very likely (95 in 100) lie inside it. It shows how "
     "precisely the simulation pins the figure down under these assumptions, not how wrong "
-    "the assumptions could be: for that, switch between cautious, central and optimistic "
-    "evidence on the Assumptions page.",
+    "the assumptions could be: for that, switch between sceptical, central and "
+    "enthusiastic evidence on the Assumptions page.",
     "p_better": "'In K of N simulated {periods}': each option is simulated in the same "
     "{periods} as no training (the same people, the same bad days), so each {period} can be "
     "compared like for like. K is how often the option came out ahead (a tie counts half).",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from views import common
 
+from conflictsim import planner
 from conflictsim.evidence import evidence_table
 from conflictsim.params import REGISTRY
 from conflictsim.planner import assumptions
@@ -44,11 +45,13 @@ if found is not None:
 st.header("How well does training work?", anchor=False)
 st.markdown(
     "The evidence is mixed: training clearly improves skills and confidence, but studies "
-    "of incidents find small or no effects. Choose how to read it. **Cautious** and "
-    "**optimistic** put every assumption below at once at the weak or the strong end of its "
-    "plausible range, so they bracket the answer; the truth is unlikely to be at either "
-    "extreme. How often people are upset, how contagious it is and what conflict costs stay "
-    "at their calibrated values in all three."
+    "of incidents find small or no effects. Choose how to read it. Each setting is a range "
+    "of plausible effects of training at work, and every simulated period draws one: "
+    "**sceptical** expects little (a 1 in 20 chance of the effect hoped for), "
+    "**enthusiastic** expects the hoped-for effect (a 1 in 20 chance of none), **central** "
+    "takes anything in between as equally likely (Spiegelhalter et al. 1994). They change "
+    "only what training does: how often people are upset, how contagious it is and what "
+    "conflict costs are the same calibrated baseline in all three."
 )
 common.evidence_control("as_evidence", horizontal=True)
 st.table(assumptions.evidence_shown())
@@ -98,11 +101,12 @@ if plan.overrides:
 # ---------------------------------------------------------------------------- all of them
 st.header("Every assumption", anchor=False)
 st.caption(
-    "Value now: with the evidence setting and your changes. Plausible range: what the "
-    "evidence supports (used by the cautious and optimistic settings and by sensitivity "
-    "analysis). Sources are listed in full in the project's docs/ODD.md."
+    "Value now: with the calibration, the evidence setting and your changes. Plausible "
+    "range: what the evidence supports (used by sensitivity analysis). Sources are listed "
+    "in full in the project's docs/ODD.md."
 )
-table = assumptions.parameter_table(plan, found.calibration if found is not None else None)
+used = planner.for_plan(found.calibration, plan, org) if found is not None else None
+table = assumptions.parameter_table(plan, used)
 for group, g in table.groupby("group", sort=False):
     title = f"{PARAMETER_GROUPS.get(group, group)} ({len(g)})"
     with st.expander(title, expanded=group in ("costs", "responders")):
@@ -113,8 +117,10 @@ common.download_csv(table, "assumptions.csv", "Download every assumption (CSV)")
 st.header("Training programmes", anchor=False)
 prog = assumptions.programme_table(plan)
 st.markdown(
-    f"With **{plan.evidence}** evidence. A shift of 0.5 SD moves a typical trainee from the "
-    "middle of the staff to about the 70th percentile in that skill. Skills fade: after the "
+    "The skill gains training studies measure. How much of a gain shows at work "
+    f"(`skill_transfer`) is drawn from the **{plan.evidence}** evidence setting above. A "
+    "shift of 0.5 SD moves a typical trainee from the middle of the staff to about the 70th "
+    "percentile in that skill. Skills fade: after the "
     "half-life, half the shift is left unless a refresher restores it. Cost of a session: "
     f"the fee plus the trainee's hours at {values['wage']:g} an hour."
 )

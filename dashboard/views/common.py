@@ -222,7 +222,7 @@ def sidebar() -> None:
 
 
 def evidence_control(key: str, horizontal: bool = False) -> None:
-    """The evidence setting (cautious, central, optimistic) as a radio bound to the plan."""
+    """The evidence setting (sceptical, central, enthusiastic) as a radio bound to the plan."""
     plan = get_plan()
     bound(
         st.radio,
@@ -236,13 +236,14 @@ def evidence_control(key: str, horizontal: bool = False) -> None:
         captions=None
         if horizontal
         else [
-            "training works at the weak end of the evidence",
-            "the best estimate",
-            "training works at the strong end",
+            "most likely training changes little at work",
+            "anything from no effect to the hoped-for one",
+            "most likely training works as hoped",
         ],
-        help="How well training works is uncertain. Cautious and optimistic put every "
-        "assumption about training at the weak or strong end of its plausible range at "
-        "once (see Assumptions).",
+        help="What training does at work is uncertain: studies find clear gains in "
+        "skills, and small or no change in incidents. Each setting is a range of "
+        "plausible effects; every simulated period draws one. The no-training baseline "
+        "is the same in all three (see Assumptions).",
     )
 
 

@@ -177,17 +177,18 @@ def test_sensitivity_over_a_free_parameter(calibration, tmp_path):
         "replicates_per_unit = 5", "replicates_per_unit = 4"
     ) + (
         '\n[sensitivity]\nsamples = 2\ncontrast = ["deesc", "baseline"]\n'
-        "[sensitivity.parameters]\nresponder_success = {low = 0.0, high = 0.6}\n"
+        "[sensitivity.parameters]\nwage = {low = 20.0, high = 60.0}\n"
     )
     path = write_experiment(tmp_path, calibration, text)
     indices = sensitivity(path, tmp_path / "out", workers=1, progress=False)
-    assert list(indices["parameter"]) == ["responder_success"]
+    assert list(indices["parameter"]) == ["wage"]
     s = batch.read_summary(tmp_path / "out")
-    # Every point runs the same sets and seeds: the baseline (no responders) is the same at
-    # every point, and the trained arm changes with responders' success.
-    by_point = s[s["arm"] == "baseline"].groupby("point")["conflicts"].apply(tuple)
-    assert by_point.nunique() == 1 and len(by_point) == 6
-    assert s[s["arm"] == "deesc"].groupby("point")["conflicts"].apply(tuple).nunique() > 1
+    # Every point runs the same sets and seeds: the conflicts are the same at every point
+    # (the wage changes none), and their cost follows the wage.
+    for arm in ("baseline", "deesc"):
+        by_point = s[s["arm"] == arm].groupby("point")
+        assert by_point["conflicts"].apply(tuple).nunique() == 1 and by_point.ngroups == 6
+        assert by_point["cost_conflict"].apply(tuple).nunique() > 1
 
 
 def test_cli_runs_over_a_calibration_and_refuses_a_bad_one(calibration, tmp_path, capsys):

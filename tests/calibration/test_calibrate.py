@@ -6,6 +6,7 @@ import pytest
 
 import conflictsim as cs
 from conflictsim.calibration.sampler import SeededSampler
+from conflictsim.evidence import TRAINING_EFFECTS
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,8 @@ def test_a_generation_keeps_the_first_accepted_by_index_whatever_the_batches():
 
 
 def test_the_calibration_holds_its_draws_fit_and_targets(small_org, quick):
-    assert list(quick.draws.columns) == cs.Targets.published().parameters
+    # The calibrated parameters, then the training effects drawn from the evidence.
+    assert list(quick.draws.columns) == [*cs.Targets.published().parameters, *TRAINING_EFFECTS]
     assert len(quick.draws) == 20
     assert set(quick.fit["target"]) == set(cs.Targets.published().names)
     assert {"observed", "simulated", "low", "high"} <= set(quick.fit.columns)

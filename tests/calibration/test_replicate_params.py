@@ -22,8 +22,8 @@ def test_each_replicate_equals_its_own_run(with_training):
     progs = [cs.Training("deescalation", target="managers", coverage=1.0)] if with_training else []
     scn = cs.Scenario(ORG, days=60, programmes=progs, params=cs.Params(grievance_weight=0.5))
     sets = [
-        scn.params.replace(transmission=0.1, trigger=0.02, grievance_decay=0.2),
-        scn.params.replace(transmission=0.3, recovery=0.5, hours_minor=3.0),
+        scn.params.replace(transmission=0.1, trigger=0.02, grievance_decay=0.2, skill_transfer=0.1),
+        scn.params.replace(transmission=0.3, recovery=0.5, hours_minor=3.0, skill_transfer=1.4),
         scn.params.replace(absence_base=0.05, quit_base=0.002, report_minor=0.9),
     ]
     together = cs.simulate(scn, seed=4, replicate_ids=[0, 1, 2], replicate_params=sets)

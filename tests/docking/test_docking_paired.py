@@ -62,6 +62,7 @@ PROGRAMME_PARAMS = cs.Params(
     responder_success=0.8,
     escalation=0.9,
     critical_share=0.3,
+    skill_transfer=1.0,  # the whole skill gain at work: large effects to dock
 )
 PROGRAMMES = {
     # Responder-heavy: responders' defusing is most of this effect on severity.

@@ -43,6 +43,7 @@ def scenario() -> cs.Scenario:
         escalation=0.5,
         quit_base=0.0,
         quit_strain=0.0,
+        skill_transfer=1.0,  # the effect these tests were sized for
     )
     programme = cs.Training(
         "deescalation", target="hotspots", coverage=0.25, start_day=START, lead_in_days=LEAD_IN

@@ -50,7 +50,8 @@ def test_engine_shift_halves_at_the_half_life():
     filled = np.full((2, 30), -1, dtype=np.int32)
     ro.train(0, hired, filled, None)
     _, lis, strength = ro.effects(40)
-    assert np.allclose(lis, 0.5 * 2.0 * 0.5) and np.allclose(strength, 0.5)
+    # d 0.5 times SD 2 times skill_transfer 0.5, half left; half the responder strength.
+    assert np.allclose(lis, 0.5 * 2.0 * 0.5 * 0.5) and np.allclose(strength, 0.5)
     ro.train(70, hired, filled, None)  # refresher
     _, lis, strength = ro.effects(71)
     assert np.allclose(strength, 0.5 ** (1 / 40))

@@ -77,9 +77,9 @@ def test_costs_and_unchanged_parameters_are_allowed(calibration, tmp_path):
     exp = ex.load(write(tmp_path, t))
     assert exp.parameters == {"wage": 60.0, "clash": 0.25}
     # A design may vary what does not change the baseline.
-    sweep = '\n[sweep]\ndesign = "grid"\n[sweep.parameters]\nresponder_success = [0.1, 0.3]\n'
+    sweep = '\n[sweep]\ndesign = "grid"\n[sweep.parameters]\nreplacement_cost = [1e4, 3e4]\n'
     exp = ex.load(write(tmp_path, text(tmp_path, calibration, sweep)))
-    assert exp.n_points == 2 and exp.design.names == ("responder_success",)
+    assert exp.n_points == 2 and exp.design.names == ("replacement_cost",)
 
 
 def params_table(t: str, table: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 import conflictsim as cs
 from conflictsim.calibration import presets
 from conflictsim.engine import simulate
+from conflictsim.evidence import TRAINING_EFFECTS
 from conflictsim.orgchart import TEMPLATE_CSV
 from conflictsim.planner import baseline as bl
 from conflictsim.planner.assumptions import calibrated_table, parameter_table
@@ -68,17 +69,22 @@ def test_the_runs_parameters_are_the_calibrations_sets():
         return run_arm(scenario, plan.replicates, plan.seed, calibration=used)
 
     res = evaluate(plan, org, runner=runner, calibration=cal)
-    # Central evidence, nothing changed: the stored calibration itself, named in every key.
-    assert all(used is cal for _, used in given)
+    # Central evidence, nothing changed: the stored calibration's sets with central
+    # training effects, the stored one named in every key.
+    expected = bl.for_plan(cal, plan)
+    assert expected.evidence == "central"
+    assert all(used.draws.equals(expected.draws) for _, used in given)
     assert all(f"cal={bl.calibration_key(cal)}" in key for key, _ in given)
     # The same as one compare call with the calibration, and not the uncalibrated answer.
-    cmp = cs.compare(plan.arms(org), replicates=plan.replicates, seed=plan.seed, calibration=cal)
+    cmp = cs.compare(
+        plan.arms(org), replicates=plan.replicates, seed=plan.seed, calibration=expected
+    )
     pd.testing.assert_frame_equal(res.table, cmp.table)
     plain = evaluate(plan, org)
     assert not res.table["baseline_mean"].equals(plain.table["baseline_mean"])
     # The engine records each replicate's parameters: set k, as run_params says.
     scn = plan.arms(org)["No training"]
-    sim = simulate(scn, plan.replicates, seed=plan.seed, calibration=cal)
+    sim = simulate(scn, plan.replicates, seed=plan.seed, calibration=expected)
     for k in range(plan.replicates):
         assert sim.params_of(k) == bl.run_params(plan, cal, k)
 
@@ -134,18 +140,15 @@ def test_a_size_the_stored_sets_do_not_fit_must_be_calibrated():
 def test_the_evidence_setting_and_the_planners_values_apply_and_are_said():
     _, org, found = office()
     cal = found.calibration
-    plan = Plan(evidence="cautious", **QUICK)
-    # The calibration alone refuses the cautious levers (it was made with central ones).
-    with pytest.raises(ValueError, match="calibration was made with"):
-        cal.scenario_params(plan.params, 0)
+    # An evidence setting gives every set its training effects; the baseline stays.
+    plan = Plan(evidence="sceptical", **QUICK)
     used = bl.for_plan(cal, plan)
-    assert used.parameters == cal.parameters
-    assert (
-        used.base["listening_shield"]
-        == plan.params["listening_shield"]
-        != cal.base["listening_shield"]
-    )
-    assert "cautious evidence also changes" in bl.baseline_sentence(plan, found)
+    assert used.evidence == "sceptical"
+    assert set(TRAINING_EFFECTS) <= set(used.parameters)
+    baseline_cols = [c for c in cal.parameters if c not in TRAINING_EFFECTS]
+    assert used.draws[baseline_cols].equals(cal.draws[baseline_cols])
+    assert used.base == {k: v for k, v in cal.base.items() if k not in TRAINING_EFFECTS}
+    assert bl.plan_notes(plan, cal) == [] and not bl.baseline_caution(plan, found)
     # A calibrated parameter the planner sets leaves the sets: every period runs her value.
     plan = Plan(**QUICK).with_override("absence_base", 0.03).with_override("hours_major", 6)
     used = bl.for_plan(cal, plan)
@@ -160,11 +163,11 @@ def test_the_evidence_setting_and_the_planners_values_apply_and_are_said():
     assert bl.baseline_caution(plan, found)  # hours_major moves the baseline
     # Costs do not change the baseline: nothing to say.
     plan = Plan(**QUICK).with_override("wage", 50)
-    assert bl.plan_notes(plan, cal) == [] and bl.for_plan(cal, plan).draws.equals(cal.draws)
+    assert bl.plan_notes(plan, cal) == []
+    assert bl.for_plan(cal, plan).draws[baseline_cols].equals(cal.draws[baseline_cols])
     assert not bl.baseline_caution(plan, found)
     # Nor does a calibrated parameter the planner knows better: said, not a warning.
     assert not bl.baseline_caution(Plan(**QUICK).with_override("absence_base", 0.03), found)
-    assert bl.baseline_caution(Plan(evidence="optimistic", **QUICK), found)
     assert bl.baseline_caution(Plan(**QUICK), bl.missing_baseline("no reason"))
 
 

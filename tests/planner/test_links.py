@@ -59,7 +59,7 @@ def test_link_round_trip_reproduces_the_plan():
             Option("deescalation", "central", "coverage", 0.2),
             Option("active_listening", "whole_teams", "headcount", 24, 3, 12),
         ),
-        evidence="cautious",
+        evidence="sceptical",
         overrides=(("wage", 42.5), ("transmission", 0.1)),
         replicates=100,
         seed=7,
@@ -79,14 +79,14 @@ def test_a_damaged_link_still_opens_and_says_what_was_not_read():
             "org": "school",
             "size": "lots",
             "days": ["125", "250"],  # repeated: the last one counts
-            "ev": "optimistic",
+            "ev": "enthusiastic",
             "o1": "deescalation.managers.c50.m0.r0",
             "o2": "nonsense",
             "p.wage": "40",
             "p.transmission": "9",
         }
     )
-    assert (plan.org, plan.size, plan.days, plan.evidence) == ("school", 200, 250, "optimistic")
+    assert (plan.org, plan.size, plan.days, plan.evidence) == ("school", 200, 250, "enthusiastic")
     assert plan.options == (Option("deescalation", "managers", "coverage", 0.5),)
     assert plan.overrides == (("wage", 40.0),)
     assert len(problems) == 3
@@ -108,7 +108,7 @@ def test_arm_keys_change_only_with_what_the_arm_simulates():
     # Anything that changes every arm changes every key.
     for changed in (
         plan.with_(days=125),
-        plan.with_(evidence="cautious"),
+        plan.with_(evidence="sceptical"),
         plan.with_override("wage", 50),
         plan.with_(replicates=41),
         plan.with_(seed=2),

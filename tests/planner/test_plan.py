@@ -69,12 +69,12 @@ def test_plan_refuses_what_cannot_be_simulated(changes, message):
         Plan(**changes)
 
 
-def test_overrides_win_over_the_evidence_setting():
-    plan = Plan(evidence="optimistic").with_override("responder_success", 0.05)
+def test_overrides_win_over_the_defaults():
+    plan = Plan(evidence="enthusiastic").with_override("responder_success", 0.05)
     assert plan.params.responder_success == 0.05
-    assert plan.params.listening_calm == REGISTRY["listening_calm"].sweep_range[1]
-    # Setting a value back to the evidence setting's is no change at all.
-    assert plan.with_override("responder_success", 0.4).overrides == ()
+    assert plan.params.listening_calm == REGISTRY["listening_calm"].default
+    # Setting a value back to its default is no change at all.
+    assert plan.with_override("responder_success", 0.15).overrides == ()
     assert plan.with_override("responder_success", None).overrides == ()
 
 

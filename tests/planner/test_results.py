@@ -11,6 +11,7 @@ import pytest
 from small_plan import small_plan
 
 import conflictsim as cs
+from conflictsim.planner.baseline import for_plan
 from conflictsim.planner.links import arm_keys
 from conflictsim.planner.plan import BASELINE, WEEK_DAYS
 from conflictsim.planner.results import (
@@ -50,8 +51,12 @@ def test_headlines_follow_the_comparison_table(small):
 
 def test_arms_run_one_by_one_give_the_same_table_as_one_compare(small):
     plan, org, res = small
-    cmp = cs.compare(plan.arms(org), replicates=plan.replicates, seed=plan.seed)
+    # Uncalibrated, the plan's parameters in every set, with the evidence's training effects.
+    used = for_plan(None, plan, org)
+    cmp = cs.compare(plan.arms(org), replicates=plan.replicates, seed=plan.seed, calibration=used)
     pd.testing.assert_frame_equal(res.table, cmp.table)
+    plain = cs.compare(plan.arms(org), replicates=plan.replicates, seed=plan.seed)
+    assert not res.table["mean"].equals(plain.table["mean"])  # the draws were used
 
 
 def test_evaluate_asks_the_runner_for_each_arm_by_key(small):
@@ -60,8 +65,8 @@ def test_evaluate_asks_the_runner_for_each_arm_by_key(small):
 
     def runner(arm_key, scenario, calibration):
         asked.append(arm_key)
-        assert calibration is None  # none given
-        return run_arm(scenario, plan.replicates, plan.seed)
+        assert calibration.evidence == plan.evidence and not calibration.converged
+        return run_arm(scenario, plan.replicates, plan.seed, calibration=calibration)
 
     again = evaluate(plan, org, runner=runner)
     assert asked == arm_keys(plan)
@@ -80,7 +85,12 @@ def test_trajectory_bands_and_weeks(small):
 
 def test_weekly_totals_add_up_to_the_conflicts_of_each_replicate(small):
     plan, org, _ = small
-    cmp = cs.compare(plan.arms(org), replicates=plan.replicates, seed=plan.seed)
+    cmp = cs.compare(
+        plan.arms(org),
+        replicates=plan.replicates,
+        seed=plan.seed,
+        calibration=for_plan(None, plan, org),
+    )
     for arm in cmp.arms:
         weekly = weekly_totals(cmp.runs[arm].daily)
         np.testing.assert_allclose(weekly.sum(axis=1), cmp.runs[arm].summary["conflicts"])
