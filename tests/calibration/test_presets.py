@@ -42,3 +42,24 @@ def test_stored_preset_calibration_reproduces_the_published_targets(preset):
 def test_a_preset_of_another_size_or_seed_has_no_stored_calibration():
     assert presets.stored(cs.Organisation.generate(presets.SIZE + 1, "office", seed=1)) is None
     assert presets.stored(cs.Organisation.generate(presets.SIZE, "office", seed=2)) is None
+
+
+def test_the_baseline_reaches_the_targets_in_every_evidence_setting():
+    # The settings draw only what training does: without training every set simulates
+    # exactly what it did, so each setting's baseline meets every target.
+    org = cs.Organisation.generate(presets.SIZE, "office", seed=presets.SEED)
+    stored = presets.stored(org)
+    names = [t.name for t in stored.targets]
+    scn = cs.Scenario(org, days=stored.meta["days"])
+    means = {}
+    for setting in ("sceptical", "central", "enthusiastic"):
+        cal = stored.with_evidence(setting)
+        assert cal.draws["skill_transfer"].nunique() == len(cal)  # every set its own draw
+        res = cs.simulate(scn, len(cal), seed=11, calibration=cal, record_teams=False)
+        stats = [
+            simulation_statistics(res, names, WARMUP_DAYS, replicate=k) for k in range(len(cal))
+        ]
+        means[setting] = {n: np.mean([s[n] for s in stats]) for n in names}
+        for t in cal.targets:
+            assert t.low <= means[setting][t.name] <= t.high, (setting, t.name)
+    assert means["sceptical"] == means["central"] == means["enthusiastic"]
