@@ -231,15 +231,20 @@ class ConflictModel(mesa.Model):
             if rnd() < p_escalate:
                 conflict[3] = CRITICAL if rnd() < p.critical_share else MAJOR
 
-        # 6. Responders: a present de-escalation trainee next to either party may defuse it.
+        # 6. Responders: a de-escalation trainee who met either party today (an active
+        # contact of step 3) may defuse it.
         if any(prog.makes_responders for prog in self.programmes):
+            met: dict[Employee, list[Employee]] = {}
+            for a, b in active:
+                met.setdefault(a, []).append(b)
+                met.setdefault(b, []).append(a)
             for conflict in conflicts:
                 a, b = conflict[0], conflict[1]
                 strength = max(
                     (
                         r.responder_strength(day, self.programmes)
-                        for r in a.contacts + b.contacts
-                        if r.present and r is not a and r is not b and r.trainings
+                        for r in met.get(a, []) + met.get(b, [])
+                        if r is not a and r is not b and r.trainings
                     ),
                     default=0.0,
                 )

@@ -244,12 +244,22 @@ def _screen(m, c1, c2, k0, k1, cand_e, thr_met, thr_conflict, thr_calm, hit, u_e
         u_escalate[q] = unit(w3)
 
 
+@njit(inline="always", **_JIT)
+def _met(e, p, certain, c1_tie, c2, k0, k1):
+    """Whether tie ``e`` was an active contact today (step 3; both ends present)."""
+    if certain:
+        return True
+    w0, _w1, _w2, _w3 = philox4x32(np.uint64(e), c1_tie, c2, np.uint64(0), k0, k1)
+    return unit(w0) < p
+
+
 @njit(**_JIT)
 def _encounters(
     r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
-    record_teams, indptr, nb, team, reg, strength, griev, griev_day, decay_pow, flags,
-    cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate, n_sev,
-    team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+    record_teams, indptr, nb, eid, padj, certain, team, reg, strength, griev, griev_day,
+    decay_pow, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit,
+    u_escalate, n_sev, team_daily, emp_conf, record_incidents, incident_daily, rude_week,
+    rude_weekly,
 ):  # fmt: skip
     """Steps 4-6 on ``m`` gathered ties: encounters, severity, responders, grievance.
 
@@ -284,16 +294,27 @@ def _encounters(
             v0, v1, _v2, _v3 = philox4x32(np.uint64(e), c1_con, c2, zero, k0, k1)
             have_block = True
             severity = 2 if unit(v0) < crit else 1
-        # 6. Responders: the strongest present one next to either party.
+        # 6. Responders: the strongest one who met either party today (step 3's
+        # contact draw of their tie, recomputed: a tie's block depends on the tie alone).
         if use_responders:
             best = 0.0
             for k in range(indptr[x], indptr[x + 1]):
                 j = nb[k]
-                if j != y and (flags[j] & _PRESENT) and strength[j] > best:
+                if (
+                    strength[j] > best
+                    and j != y
+                    and (flags[j] & _PRESENT)
+                    and _met(eid[k], padj[k], certain, c1_tie, c2, k0, k1)
+                ):
                     best = strength[j]
             for k in range(indptr[y], indptr[y + 1]):
                 j = nb[k]
-                if j != x and (flags[j] & _PRESENT) and strength[j] > best:
+                if (
+                    strength[j] > best
+                    and j != x
+                    and (flags[j] & _PRESENT)
+                    and _met(eid[k], padj[k], certain, c1_tie, c2, k0, k1)
+                ):
                     best = strength[j]
             if best > 0:
                 if not have_block:
@@ -374,7 +395,8 @@ def step_day(
             if m >= flush_at:
                 _encounters(
                     r, m, day, c1_tie, c1_con, c2, k0, k1, par_r, use_grievance, use_responders,
-                    record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, dp_r,
+                    record_teams, indptr, nb, eid, padj, certain, team, reg_r, strength_r, g_r,
+                    gd_r, dp_r,
                     flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit,
                     u_escalate, n_sev, team_daily, emp_conf, record_incidents, incident_daily,
                     rude_week, rude_weekly,
@@ -382,7 +404,8 @@ def step_day(
                 m = 0
         _encounters(
             r, m, day, c1_tie, c1_con, c2, k0, k1, par_r, use_grievance, use_responders,
-            record_teams, indptr, nb, team, reg_r, strength_r, g_r, gd_r, dp_r, flags,
+            record_teams, indptr, nb, eid, padj, certain, team, reg_r, strength_r, g_r, gd_r,
+            dp_r, flags,
             cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate, n_sev,
             team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
         )  # fmt: skip

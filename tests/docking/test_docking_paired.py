@@ -118,7 +118,7 @@ def test_programme_effect_agrees(kind, programme_baseline):
 # twice as often; one that lets a party respond to its own conflict, or a non-neighbour,
 # would too.
 RESPONDER_PARAMS = PROGRAMME_PARAMS.replace(absence_base=0.4)
-RESPONDER_MESA_REPLICATES = 140
+RESPONDER_MESA_REPLICATES = 200
 RESPONDER_SHIFTS = {"severe": 0.05}
 
 
@@ -136,7 +136,7 @@ def responder_scenario(with_responders: bool) -> cs.Scenario:
 
 
 def test_responder_effect_agrees_with_absence_and_reach():
-    # Paired effect of responders alone (arm minus no responders), Mesa (140 replicates
+    # Paired effect of responders alone (arm minus no responders), Mesa (200 replicates
     # per arm) against engine (2000), on conflicts, severe conflicts and hours. Responders
     # act only on severity and on the drawn-in party, so the power asserted is on severe
     # conflicts: 5% of the baseline (the effect is about half of it). Measured se: about

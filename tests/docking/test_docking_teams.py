@@ -82,9 +82,9 @@ def test_team_daily_counts_agree(runs):
         assert np.array_equal(
             r.team_daily[:, 1:, :].sum(axis=(1, 2)), 2 * r.summary["conflicts"].to_numpy()
         )
-    # Teams differ: the customer-facing teams have several times the conflict of others.
+    # Teams differ: the customer-facing teams have well over the conflict of others.
     means = b.mean(axis=0)
-    assert means[:2].min() > 2 * means[2:].max()
+    assert means[:2].min() > 1.5 * means[2:].max()
     assert not problems, "; ".join(problems)
 
 

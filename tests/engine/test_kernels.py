@@ -303,6 +303,36 @@ def test_absent_responders_do_not_respond():
     assert_mean_close(minor, 1 - absent, se=binomial_se(1, 0.5, minor.size))
 
 
+@pytest.mark.parametrize("simulator", ["engine", "mesa"])
+def test_responders_act_only_on_parties_they_met_that_day(simulator):
+    # MODEL.md v2, step 6: every tie is met with probability q. A conflict 0-1 needs its
+    # own tie met; the responder (2) defuses it only if the tie 1-2 was met too, which is
+    # independent: P(minor | conflict) = rho * q (v1, any present neighbour: rho).
+    rho, q, reps = 1.0, 0.5, 3000
+    org = with_traits(
+        cs.Organisation.from_graph(nx.Graph([(0, 1), (1, 2), (0, 3)]), contact_prob=q),
+        regulation=1e-9,
+    )
+    params = quiet(clash=1.0, escalation=1.0, critical_share=0.0, responder_success=rho)
+    scn = cs.Scenario(org, params, days=1, initial_upset=["0", "1"])
+    if simulator == "engine":
+        res = simulate(scn, reps, _responder_strength=[0, 0, 1.0, 0])
+        conflicts, minor = on_day(res, 1, "conflicts"), on_day(res, 1, "conflicts_minor")
+    else:
+        # A de-escalation trainee with no trait shift and no fading, at full strength.
+        prog = cs.Training("deescalation", target=["2"], listening_d=0.0, regulation_d=0.0,
+                           half_life_days=1e9)  # fmt: skip
+        runs = [cs.ConflictModel(scn.with_(programmes=[prog]), rng=k) for k in range(reps)]
+        for m in runs:
+            m.run_for(1)
+        days = [m.daily_frame().iloc[1] for m in runs]
+        conflicts = np.array([d["conflicts"] for d in days])
+        minor = np.array([d["conflicts_minor"] for d in days])
+    assert_mean_close(conflicts, q, se=binomial_se(1, q, reps))
+    given = minor[conflicts == 1]
+    assert_mean_close(given, rho * q, se=binomial_se(1, rho * q, given.size))
+
+
 def test_responder_strength_must_be_a_share():
     scn = cs.Scenario(responder_graph(), quiet(), days=1)
     with pytest.raises(ValueError, match="responder"):
