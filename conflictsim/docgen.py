@@ -7,6 +7,7 @@ code (tests/test_docs.py checks).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conflictsim.params import markdown_table
@@ -35,10 +36,38 @@ def programmes_table() -> str:
     return "\n".join(lines).rstrip()
 
 
+#: Measured effects of the programmes (``experiments/programme_effects.py`` writes it).
+EFFECTS = ROOT / "experiments" / "results" / "programme_effects.json"
+
+
+def effects_table() -> str:
+    """The measured programme effects per evidence setting, as a Markdown table."""
+    doc = json.loads(EFFECTS.read_text(encoding="utf-8"))
+    lines = [
+        f"Measured on {doc['date']} with `{doc['command']}`: {doc['organisation']}, "
+        f"{doc['calibration']}; {doc['coverage']:.0%} of the staff trained on day 0, "
+        f"{doc['days']} working days, {doc['replicates']} plausible worlds (parameter sets "
+        f"with their draws of the training effects, and chance), seed {doc['seed']}.",
+        "",
+        "| evidence | programme | change in conflicts: median | 90% uncertainty interval "
+        "| pays for itself | best of the four choices |",
+        "|---|---|---|---|---|---|",
+    ]
+    for setting, rows in doc["effects"].items():
+        for kind, r in rows.items():
+            lines.append(
+                f"| {setting} | `{kind}` | {r['median_pct']:+.1f}% | {r['ui_low_pct']:+.1f}% "
+                f"to {r['ui_high_pct']:+.1f}% | {r['p_pays']:.0%} of worlds | "
+                f"{r['p_best']:.0%} of worlds |"
+            )
+    return "\n".join(lines)
+
+
 #: Generated blocks: (file, block name, generator).
 BLOCKS = [
     ("docs/ODD.md", "parameters", markdown_table),
     ("docs/programmes.md", "programmes", programmes_table),
+    ("docs/programmes.md", "effects", effects_table),
 ]
 
 

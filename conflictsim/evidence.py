@@ -57,6 +57,10 @@ HOPED = {
 #: cut at 0 (sceptical: half the mass of a centred normal is above 0).
 _Z_ONE_TAIL = 1.6448536269514722
 _Z_HALF = 1.959963984540054
+#: Correlation of the training effects' normal scores within a world: whether trained
+#: skills show at work decides both how trainees behave and how well responders do, so a
+#: world where training does little does little in both ways (an assumption).
+CORRELATION = 0.7
 #: Tag of the stream that draws training effects (with the calibration's seed).
 _STREAM = 0xEF1D
 
@@ -145,12 +149,21 @@ def training_draws(setting: str, n: int, seed: int) -> pd.DataFrame:
     Returns:
         A column per ``TRAINING_EFFECTS`` parameter.
     """
+    from scipy import stats
+
     check_evidence(setting)
     rng = np.random.default_rng([int(seed), _STREAM])
+    # Normal scores of a Latin hypercube, the later ones leaning on the first
+    # (a Gaussian copula): marginals exactly as the priors, correlation CORRELATION.
+    z = stats.norm.ppf((rng.permutation(n)[:, None] + rng.random((n, 1))) / n).ravel()
     out = {}
-    for name in TRAINING_EFFECTS:
-        u = (rng.permutation(n) + rng.random(n)) / n
-        out[name] = prior(setting, name).ppf(u)
+    for k, name in enumerate(TRAINING_EFFECTS):
+        if k == 0:
+            score = z
+        else:
+            own = stats.norm.ppf((rng.permutation(n) + rng.random(n)) / n)
+            score = CORRELATION * z + np.sqrt(1 - CORRELATION**2) * own
+        out[name] = prior(setting, name).ppf(stats.norm.cdf(score))
     return pd.DataFrame(out)
 
 

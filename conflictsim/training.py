@@ -78,8 +78,8 @@ KINDS: dict[str, Kind] = {
             "trained officers twice as likely to stop at verbal engagement. Default: the skill "
             "shifts are set below the confidence gains (listening +0.5, regulation +0.3 SD), "
             "since confidence overstates behaviour change; trainees act as responders with a "
-            "modest success rate (responder_success 0.15, an assumption). Cost: a one-day "
-            "course, assumption."
+            "success rate no study measured (responder_success: a prior from 0, Taheri 2016, "
+            "to 0.3, in each evidence setting). Cost: a one-day course, assumption."
         ),
     ),
     "active_listening": Kind(

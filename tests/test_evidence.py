@@ -15,6 +15,7 @@ from scipy import stats
 
 import conflictsim as cs
 from conflictsim.evidence import (
+    CORRELATION,
     EVIDENCE,
     HOPED,
     TRAINING_EFFECTS,
@@ -52,6 +53,13 @@ def test_draws_follow_their_prior_and_the_seed():
     a, b = (p.low - p.centre) / p.spread, (p.high - p.centre) / p.spread
     ks = stats.kstest(d, stats.truncnorm(a, b, loc=p.centre, scale=p.spread).cdf)
     assert ks.statistic < 0.01
+    # Both marginals exact, with the copula's correlation (Spearman 6/pi asin(rho/2)).
+    both = training_draws("central", 2000, 5)
+    for name in TRAINING_EFFECTS:
+        lo, hi = prior("central", name).centre, prior("central", name).spread
+        assert stats.kstest(both[name], stats.uniform(lo, hi - lo).cdf).statistic < 0.02
+    rho = stats.spearmanr(both["skill_transfer"], both["responder_success"]).statistic
+    assert rho == pytest.approx(6 / np.pi * np.arcsin(CORRELATION / 2), abs=0.03)
     pd.testing.assert_frame_equal(
         training_draws("central", 50, 9), training_draws("central", 50, 9)
     )
