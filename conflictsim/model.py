@@ -141,6 +141,12 @@ class ConflictModel(mesa.Model):
                 strict=True,
             )
         ]
+        # Tie of each pair of posts, for counting conflicts per tie.
+        self._tie_of = {}
+        ends = zip(self.org.edge_src.tolist(), self.org.edge_dst.tolist(), strict=True)
+        for e, (s_, d_) in enumerate(ends):
+            self._tie_of[(s_, d_)] = self._tie_of[(d_, s_)] = e
+        self.edge_conflicts = np.zeros(self.org.n_edges, dtype=np.int64)
         self.today: dict[str, Any] = _empty_day()
 
         self.team_daily = [np.zeros(len(self.org.team_names), dtype=np.int64)]
@@ -284,6 +290,7 @@ class ConflictModel(mesa.Model):
             b.grievance[a.index] = b.grievance.get(a.index, 0.0) + 1
             a.conflicts += 1
             b.conflicts += 1
+            self.edge_conflicts[self._tie_of[(a.index, b.index)]] += 1
             team_today[a.team] += 1
             team_today[b.team] += 1
 
@@ -365,6 +372,9 @@ class ConflictModel(mesa.Model):
             trained=self.people_trained,
             cost_training=self.cost_training,
         )
+
+    # ``edge_conflicts`` (an attribute): conflicts on each tie since day 0, in
+    # ``org.edge_src`` order.
 
     @property
     def employee_conflicts(self) -> np.ndarray:

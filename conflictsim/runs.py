@@ -28,12 +28,15 @@ class ArmRuns:
         daily: Tidy daily outcomes with a ``replicate`` column.
         employee_conflicts: Conflicts each post was party to, shape (replicates, size).
         trained: Whether each post was trained during the run, shape (replicates, size).
+        edge_conflicts: Conflicts on each tie, shape (replicates, ties); None where not
+            kept (the batch store keeps conflicts per post only).
     """
 
     summary: pd.DataFrame
     daily: pd.DataFrame
     employee_conflicts: np.ndarray
     trained: np.ndarray
+    edge_conflicts: np.ndarray | None = None
 
 
 def run_mesa(
@@ -43,7 +46,7 @@ def run_mesa(
 
     With a calibration, replicate ``k`` runs its parameter set ``k``.
     """
-    summaries, dailies, conflicts, trained = [], [], [], []
+    summaries, dailies, conflicts, trained, ties = [], [], [], [], []
     if calibration is not None:
         calibration.check_org(scenario.org)
     for k in range(first, first + replicates):
@@ -58,11 +61,13 @@ def run_mesa(
         summaries.append({"replicate": k, **model.summary()})
         conflicts.append(model.employee_conflicts)
         trained.append(model.ever_trained.copy())
+        ties.append(model.edge_conflicts.copy())
     return ArmRuns(
         summary=pd.DataFrame(summaries),
         daily=pd.concat(dailies, ignore_index=True),
         employee_conflicts=np.array(conflicts),
         trained=np.array(trained),
+        edge_conflicts=np.array(ties),
     )
 
 
@@ -86,6 +91,7 @@ def run_fast(
         daily=res.daily,
         employee_conflicts=res.employee_conflicts,
         trained=res.trained,
+        edge_conflicts=res.edge_conflicts,
     )
 
 

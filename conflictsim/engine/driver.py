@@ -137,6 +137,8 @@ class Results:
             row per replicate (``conflictsim.outcomes.summary_table``), both built from
             it on first use.
         employee_conflicts: Conflicts each post was party to, shape (replicates, size).
+        edge_conflicts: Conflicts on each tie (``org.edge_src``, ``org.edge_dst`` order),
+            shape (replicates, ties).
         team_daily: Conflicts per team per day, each party counted in their own team,
             shape (replicates, days + 1, teams).
         trained: Whether each post was trained during the run, shape (replicates, size).
@@ -154,6 +156,7 @@ class Results:
     replicate_ids: np.ndarray
     daily_values: np.ndarray = field(repr=False)
     employee_conflicts: np.ndarray
+    edge_conflicts: np.ndarray
     team_daily: np.ndarray | None
     trained: np.ndarray
     incident_daily: np.ndarray | None = field(default=None, repr=False)
@@ -488,6 +491,7 @@ def _run(state: _State, record_teams: bool) -> Results:
     daily[:, 0, COLUMNS.index("upset")] = state.upset.sum(axis=1)
     team_daily = np.zeros((n_rep, days + 1, n_teams) if record_teams else (n_rep, 1, 1), np.int32)
     emp_conf = np.zeros((n_rep, n), dtype=np.int32)
+    edge_conf = np.zeros((n_rep, org.n_edges), dtype=np.int32)  # conflicts per tie
     # Conflicts by day, team and severity for incident records; kept with the teams.
     incident_daily = np.zeros(
         (n_rep, days + 1, n_teams, 3) if record_teams else (n_rep, 1, 1, 3), np.int32
@@ -510,7 +514,7 @@ def _run(state: _State, record_teams: bool) -> Results:
             state.reg, state.lis, state.trig_p, state.rec_p, state.enc,
             strength if use_responders else no_strength, griev, griev_day, flags, cand_e,
             cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate, daily, team_daily,
-            emp_conf, bool(record_teams), incident_daily, rude_week, rude_weekly,
+            emp_conf, edge_conf, bool(record_teams), incident_daily, rude_week, rude_weekly,
         )  # fmt: skip
 
     day_by_day = rollout is not None or state.responder_override is not None
@@ -549,6 +553,7 @@ def _run(state: _State, record_teams: bool) -> Results:
         training_people=rollout.people if rollout is not None else None,
         training_cost=rollout.cost() if rollout is not None else None,
         employee_conflicts=emp_conf.astype(np.int64),
+        edge_conflicts=edge_conf.astype(np.int64),
         team_daily=team_daily if record_teams else None,
         trained=state.trained,
         incident_daily=incident_daily if record_teams else None,

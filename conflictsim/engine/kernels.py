@@ -258,7 +258,7 @@ def _encounters(
     r, m, day, c1_tie, c1_con, c2, k0, k1, par, use_grievance, use_responders,
     record_teams, indptr, nb, eid, padj, certain, team, reg, strength, griev, griev_day,
     decay_pow, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit,
-    u_escalate, n_sev, team_daily, emp_conf, record_incidents, incident_daily, rude_week,
+    u_escalate, n_sev, team_daily, emp_conf, edge_conf, record_incidents, incident_daily, rude_week,
     rude_weekly,
 ):  # fmt: skip
     """Steps 4-6 on ``m`` gathered ties: encounters, severity, responders, grievance.
@@ -327,6 +327,7 @@ def _encounters(
         n_sev[severity] += 1
         emp_conf[r, x] += 1
         emp_conf[r, y] += 1
+        edge_conf[r, e] += 1
         if record_teams:
             team_daily[r, day, team[x]] += 1
             team_daily[r, day, team[y]] += 1
@@ -352,7 +353,8 @@ def step_day(
     record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
     vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength, griev,
     griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate,
-    daily, team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+    daily, team_daily, emp_conf, edge_conf,
+    record_incidents, incident_daily, rude_week, rude_weekly,
 ):  # fmt: skip
     """One day of every replicate (MODEL.md section 3, docs/ODD.md section 3.3).
 
@@ -398,7 +400,8 @@ def step_day(
                     record_teams, indptr, nb, eid, padj, certain, team, reg_r, strength_r, g_r,
                     gd_r, dp_r,
                     flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit,
-                    u_escalate, n_sev, team_daily, emp_conf, record_incidents, incident_daily,
+                    u_escalate, n_sev, team_daily, emp_conf, edge_conf,
+                    record_incidents, incident_daily,
                     rude_week, rude_weekly,
                 )  # fmt: skip
                 m = 0
@@ -407,7 +410,8 @@ def step_day(
             record_teams, indptr, nb, eid, padj, certain, team, reg_r, strength_r, g_r, gd_r,
             dp_r, flags,
             cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate, n_sev,
-            team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+            team_daily, emp_conf, edge_conf,
+            record_incidents, incident_daily, rude_week, rude_weekly,
         )  # fmt: skip
         daily[r, day, _CONFLICTS] = n_sev.sum()
         daily[r, day, _MINOR] = n_sev[0]
@@ -432,7 +436,8 @@ def step_days(
     record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
     vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength, griev,
     griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate,
-    daily, team_daily, emp_conf, record_incidents, incident_daily, rude_week, rude_weekly,
+    daily, team_daily, emp_conf, edge_conf,
+    record_incidents, incident_daily, rude_week, rude_weekly,
 ):  # fmt: skip
     """``step_day`` for days ``first..last``: one call when nothing changes between days.
 
@@ -445,7 +450,8 @@ def step_days(
             record_teams, indptr, nb, eid, padj, team, cust, decay_pow, upset, strain,
             vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength,
             griev, griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm,
-            hit, u_escalate, daily, team_daily, emp_conf, record_incidents, incident_daily,
+            hit, u_escalate, daily, team_daily, emp_conf, edge_conf,
+            record_incidents, incident_daily,
             rude_week, rude_weekly,
         )  # fmt: skip
 

@@ -16,6 +16,7 @@ grievance spiral), which is what buys power per second of Mesa.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from docking_helpers import check, engine_runs, mesa_runs, power_check, welch
 
@@ -149,3 +150,24 @@ def test_responder_effect_agrees_with_absence_and_reach():
     # The responders matter: a third or more of the severe conflicts go.
     base, arm = eng[0].summary["severe"].mean(), eng[1].summary["severe"].mean()
     assert arm < 0.67 * base
+
+
+@pytest.mark.parametrize("simulator", ["fast", "mesa"])
+def test_conflicts_per_tie_add_up_to_the_conflicts_and_each_posts(simulator):
+    # Every conflict happens on a tie: the ties' counts sum to the run's conflicts, and a
+    # post's conflicts are the counts of its own ties.
+    from conflictsim.runs import run_arm
+
+    org = office()
+    scn = cs.Scenario(
+        org, PROGRAMME_PARAMS, days=40, programmes=[cs.Training("deescalation", coverage=0.5)]
+    )
+    runs = run_arm(scn, 3, 5, engine=simulator)
+    ties = runs.edge_conflicts
+    assert ties.shape == (3, org.n_edges) and ties.sum() > 0
+    np.testing.assert_array_equal(ties.sum(axis=1), runs.summary["conflicts"])
+    for k in range(3):
+        per_post = np.bincount(org.edge_src, ties[k], org.size) + np.bincount(
+            org.edge_dst, ties[k], org.size
+        )
+        np.testing.assert_array_equal(per_post, runs.employee_conflicts[k])
