@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from conflictsim import outcomes
-from conflictsim.outcomes import RIPPLE_CLASSES
+from conflictsim.outcomes import RIPPLE_CLASSES, RIPPLE_OUTCOMES
 from conflictsim.runs import DEFAULT_ENGINE, ENGINES, ArmRuns, check_engine
 from conflictsim.scenario import Scenario
 from conflictsim.training import distance_to_trained
@@ -53,6 +53,25 @@ class Comparison:
         self._ripple_base: dict[tuple[str, str], np.ndarray] = {}
         self.paired = self._paired()
         self.table = self._table()
+
+    @property
+    def ripple(self) -> pd.DataFrame:
+        """The spillover per untrained person, per arm and distance class.
+
+        Returns:
+            ``arm``, ``distance`` (1, 2, 3+), ``people`` (untrained, in that class),
+            ``change_per_person`` (in conflicts among untrained colleagues), ``ci_low``,
+            ``ci_high`` (``ripple_per_person``).
+        """
+        org = self.scenarios[self.arms[0]].org
+        base = self.runs[self.arms[0]]
+        frames = []
+        for name in self.arms[1:]:
+            frame = ripple_per_person(org, self.runs[name], base)
+            if not frame.empty:
+                frame.insert(0, "arm", name)
+                frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def net_benefit(self) -> pd.DataFrame:
         """Net benefit of every arm against the first, one row per replicate.
@@ -159,34 +178,103 @@ class Comparison:
         )
 
 
-def ripple(org, arm: ArmRuns, base: ArmRuns) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Change in conflict among the people an arm leaves untrained, by distance to training.
+def _untrained(arm: ArmRuns, base: ArmRuns, k: int) -> np.ndarray:
+    """Posts trained in neither arm in replicate ``k``: the people the ripple is about."""
+    return ~(arm.trained[k].astype(bool) | base.trained[k].astype(bool))
 
-    For replicate k: the posts never trained in the arm, their conflicts in the arm minus
-    the same posts' conflicts in the first arm, overall and split by ties to the nearest
-    trainee (1, 2, 3 or more; posts with no path to a trainee count as 3 or more).
+
+def ripple(org, arm: ArmRuns, base: ArmRuns) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Direct and spillover effects: conflicts split by who is party to them.
+
+    For replicate k, a trainee is anyone the arm trained; the untrained are those trained
+    in neither arm (a post the first arm trains is not an untrained colleague of the
+    other). Counted per tie, in the arm and in the first arm, for the same ties:
+    ``conflicts_with_trained`` (a trainee is party: the direct effect),
+    ``conflicts_among_untrained`` (both parties untrained: the spillover, Halloran &
+    Struchiner 1991), split by the nearer party's ties to the nearest trainee (1, 2, 3 or
+    more; no path counts as 3 or more), and ``conflicts_untrained`` (an untrained party).
+    A distance class with no untrained person in it is NaN, not 0.
 
     Returns:
-        Outcome name to (change per replicate, first arm's conflicts of the same people).
+        Outcome name to (change per replicate, first arm's conflicts of the same ties);
+        empty when the runs kept no conflicts per tie.
     """
-    classes = [("conflicts_untrained", 1, None)] + [
-        (f"conflicts_untrained_{name}", lo, hi) for name, lo, hi in RIPPLE_CLASSES
-    ]
-    change = {name: [] for name, _, _ in classes}
-    before = {name: [] for name, _, _ in classes}
+    if arm.edge_conflicts is None or base.edge_conflicts is None:
+        return {}
+    src, dst = org.edge_src, org.edge_dst
+    names = ["conflicts_with_trained", *RIPPLE_OUTCOMES, "conflicts_untrained"]
+    change = {name: [] for name in names}
+    before = {name: [] for name in names}
     for k in range(arm.trained.shape[0]):
-        dist = distance_to_trained(org, arm.trained[k])
-        for name, lo, hi in classes:
-            # Untrained posts have distance >= 1; unreachable ones are far away.
-            sel = (dist >= lo) & ((dist <= hi) if hi is not None else True)
-            change[name].append(
-                arm.employee_conflicts[k][sel].sum() - base.employee_conflicts[k][sel].sum()
-            )
-            before[name].append(base.employee_conflicts[k][sel].sum())
+        trained = arm.trained[k].astype(bool)
+        untrained = _untrained(arm, base, k)
+        among = untrained[src] & untrained[dst]
+        dist = distance_to_trained(org, trained)
+        nearer = np.minimum(dist[src], dist[dst])  # the nearer party's distance
+        masks = {
+            "conflicts_with_trained": trained[src] | trained[dst],
+            "conflicts_among_untrained": among,
+            "conflicts_untrained": untrained[src] | untrained[dst],
+        }
+        people = {}
+        for name, lo, hi in RIPPLE_CLASSES:
+            in_class = (nearer >= lo) & ((nearer <= hi) if hi is not None else True)
+            masks[f"conflicts_among_untrained_{name}"] = among & in_class
+            who = (dist >= lo) & ((dist <= hi) if hi is not None else True)
+            people[f"conflicts_among_untrained_{name}"] = int((untrained & who).sum())
+        for name in names:
+            a = arm.edge_conflicts[k][masks[name]].sum()
+            b = base.edge_conflicts[k][masks[name]].sum()
+            empty = people.get(name, 1) == 0
+            change[name].append(np.nan if empty else a - b)
+            before[name].append(np.nan if empty else b)
     return {
-        name: (np.asarray(change[name], float), np.asarray(before[name], float))
-        for name, _, _ in classes
+        name: (np.asarray(change[name], float), np.asarray(before[name], float)) for name in names
     }
+
+
+def ripple_per_person(org, arm: ArmRuns, base: ArmRuns, level: float = 0.95) -> pd.DataFrame:
+    """The spillover per untrained person, by distance to the nearest trainee.
+
+    For replicate k and each class: the untrained people in it (trained in neither arm),
+    and the change in their conflicts with other untrained colleagues (arm minus first
+    arm), per person. Means over replicates with a Student-t interval; NaN where a class
+    is empty in every replicate.
+
+    Returns:
+        One row per class: ``distance`` (1, 2, 3+), ``people`` (mean), ``change_per_person``,
+        ``ci_low``, ``ci_high``; empty when the runs kept no conflicts per tie.
+    """
+    if arm.edge_conflicts is None or base.edge_conflicts is None:
+        return pd.DataFrame()
+    src, dst = org.edge_src, org.edge_dst
+    labels = {"d1": "1", "d2": "2", "d3plus": "3+"}
+    per = {name: ([], []) for name, _, _ in RIPPLE_CLASSES}
+    for k in range(arm.trained.shape[0]):
+        untrained = _untrained(arm, base, k)
+        among = untrained[src] & untrained[dst]
+        diff = np.where(among, arm.edge_conflicts[k] - base.edge_conflicts[k], 0)
+        # Each party of a conflict among the untrained counts it as one of theirs.
+        own = np.bincount(src, diff, org.size) + np.bincount(dst, diff, org.size)
+        dist = distance_to_trained(org, arm.trained[k].astype(bool))
+        for name, lo, hi in RIPPLE_CLASSES:
+            who = untrained & (dist >= lo) & ((dist <= hi) if hi is not None else True)
+            per[name][0].append(who.sum())
+            per[name][1].append(own[who].sum() / who.sum() if who.any() else np.nan)
+    rows = []
+    for name, _, _ in RIPPLE_CLASSES:
+        people, change = (np.asarray(v, float) for v in per[name])
+        mean, low, high = mean_ci(change, level)
+        rows.append(
+            {
+                "distance": labels[name],
+                "people": float(people.mean()),
+                "change_per_person": mean,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:

@@ -49,10 +49,14 @@ SEVERITIES = ("minor", "major", "critical")
 #: Ripple distance classes: (suffix, fewest ties to the nearest trainee, most or None).
 RIPPLE_CLASSES = (("d1", 1, 1), ("d2", 2, 2), ("d3plus", 3, None))
 
-#: Ripple outcomes: conflicts of the untrained, overall and by distance class.
-RIPPLE_OUTCOMES = ("conflicts_untrained",) + tuple(
-    f"conflicts_untrained_{name}" for name, _, _ in RIPPLE_CLASSES
+#: The spillover (ripple): conflicts among untrained colleagues, overall and by the
+#: nearer party's distance class (Halloran & Struchiner 1991's indirect effect).
+RIPPLE_OUTCOMES = ("conflicts_among_untrained",) + tuple(
+    f"conflicts_among_untrained_{name}" for name, _, _ in RIPPLE_CLASSES
 )
+#: Outcomes of who is party to a conflict: the direct effect, the spillover, and every
+#: conflict of an untrained colleague (both).
+PARTY_OUTCOMES = ("conflicts_with_trained", *RIPPLE_OUTCOMES, "conflicts_untrained")
 
 #: Outcomes that exist only as a difference between two arms.
 DIFFERENCE_OUTCOMES = ("net_benefit", "roi")
@@ -132,34 +136,47 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
         "roi", "return per unit spent", plain="Return on investment", better="higher", decimals=2
     ),
     Outcome(
-        "conflicts_untrained",
-        "conflicts of the untrained",
-        "all untrained",
-        "Conflicts of colleagues who were not trained",
+        "conflicts_with_trained",
+        "conflicts with a trainee",
+        plain="Conflicts a trained colleague is party to",
         whole=True,
     ),
     Outcome(
-        "conflicts_untrained_d1",
-        "conflicts of the untrained 1 tie from a trainee",
+        "conflicts_among_untrained",
+        "conflicts among the untrained",
+        "among the untrained",
+        "Conflicts between two colleagues who were not trained",
+        whole=True,
+    ),
+    Outcome(
+        "conflicts_among_untrained_d1",
+        "conflicts among the untrained, the nearer 1 tie from a trainee",
         "1 tie from a trainee",
         "One step: work directly with a trainee",
-        "conflicts_untrained",
+        "conflicts_among_untrained",
         whole=True,
     ),
     Outcome(
-        "conflicts_untrained_d2",
-        "conflicts of the untrained 2 ties from a trainee",
+        "conflicts_among_untrained_d2",
+        "conflicts among the untrained, the nearer 2 ties from a trainee",
         "2 ties",
         "Two steps: a colleague of a colleague",
-        "conflicts_untrained",
+        "conflicts_among_untrained",
         whole=True,
     ),
     Outcome(
-        "conflicts_untrained_d3plus",
-        "conflicts of the untrained 3 or more ties from a trainee",
+        "conflicts_among_untrained_d3plus",
+        "conflicts among the untrained, both 3 or more ties from a trainee",
         "3 or more",
         "Three or more steps away",
+        "conflicts_among_untrained",
+        whole=True,
+    ),
+    Outcome(
         "conflicts_untrained",
+        "conflicts of the untrained",
+        "any untrained party",
+        "Conflicts a colleague who was not trained is party to",
         whole=True,
     ),
 )

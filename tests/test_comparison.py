@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 import conflictsim as cs
-from conflictsim.comparison import Comparison, mean_ci, p_better, ripple
+from conflictsim.comparison import Comparison, mean_ci, p_better, ripple, ripple_per_person
 from conflictsim.runs import ArmRuns
 from conflictsim.training import distance_to_trained
 
@@ -55,9 +55,10 @@ def test_table_columns_and_training_cost(small_org):
     assert list(t.columns[:5]) == ["arm", "outcome", "mean", "ci_low", "ci_high"]
     outcomes = set(t["outcome"])
     summary_cols = set(cmp.runs["baseline"].summary.columns) - {"replicate"}
-    assert summary_cols | {"net_benefit", "roi", "conflicts_untrained",
-                           "conflicts_untrained_d1", "conflicts_untrained_d2",
-                           "conflicts_untrained_d3plus"} <= outcomes  # fmt: skip
+    assert summary_cols | {"net_benefit", "roi", "conflicts_with_trained",
+                           "conflicts_among_untrained", "conflicts_among_untrained_d1",
+                           "conflicts_among_untrained_d2", "conflicts_among_untrained_d3plus",
+                           "conflicts_untrained"} <= outcomes  # fmt: skip
     # Training cost: 60 people, one session each, fee plus hours at the wage.
     prog = cs.Training("active_listening")
     a = cmp.runs["listening"].summary
@@ -133,19 +134,89 @@ def test_p_better_direction_and_ties():
     assert np.isnan(p_better("trained", d))
 
 
+def per_tie(trained: np.ndarray, conflicts: list, base_trained=None) -> tuple[ArmRuns, ArmRuns]:
+    """An arm and a first arm on one replicate with chosen conflicts per tie."""
+    arm_c, base_c = (np.array([c]) for c in conflicts)
+    base_trained = np.zeros_like(trained) if base_trained is None else base_trained
+    arm = ArmRuns(pd.DataFrame(), pd.DataFrame(), np.zeros((1, trained.shape[1])), trained, arm_c)
+    base = ArmRuns(pd.DataFrame(), pd.DataFrame(), np.zeros((1, trained.shape[1])),
+                   base_trained, base_c)  # fmt: skip
+    return arm, base
+
+
 def test_ripple_split_on_a_path_with_known_answer():
-    # Path 0-1-2-3-4-5, employee 1 trained. Distances: 0 and 2 -> 1, 3 -> 2, 4 and 5 -> 3+.
-    org = cs.Organisation.from_graph(nx.path_graph(6))
-    trained = np.array([[False, True, False, False, False, False]])
-    arm = ArmRuns(pd.DataFrame(), pd.DataFrame(), np.array([[5, 1, 4, 6, 2, 0]]), trained)
-    base = ArmRuns(pd.DataFrame(), pd.DataFrame(), np.array([[7, 9, 4, 9, 3, 1]]),
-                   np.zeros_like(trained))  # fmt: skip
+    # Path 0-1-2-3-4-5-6 (ties 0-1, 1-2, 2-3, 3-4, 4-5, 5-6), employee 1 trained.
+    # Distances: 0 and 2 -> 1, 3 -> 2, 4, 5 and 6 -> 3+.
+    org = cs.Organisation.from_graph(nx.path_graph(7))
+    assert org.edge_src.tolist() == [0, 1, 2, 3, 4, 5]
+    trained = np.array([[False, True, False, False, False, False, False]])
+    arm, base = per_tie(trained, [[5, 1, 4, 6, 2, 0], [7, 9, 4, 9, 3, 1]])
     out = ripple(org, arm, base)
-    assert out["conflicts_untrained"][0].tolist() == [(5 - 7) + 0 + (6 - 9) + (2 - 3) + (0 - 1)]
-    assert out["conflicts_untrained_d1"][0].tolist() == [(5 - 7) + (4 - 4)]
-    assert out["conflicts_untrained_d2"][0].tolist() == [6 - 9]
-    assert out["conflicts_untrained_d3plus"][0].tolist() == [(2 - 3) + (0 - 1)]
-    assert out["conflicts_untrained_d1"][1].tolist() == [7 + 4]  # baseline, same people
+    # Ties 0-1 and 1-2 have the trainee: the direct effect.
+    assert out["conflicts_with_trained"][0].tolist() == [(5 - 7) + (1 - 9)]
+    # The rest are between two untrained colleagues: the spillover, by the nearer party.
+    assert out["conflicts_among_untrained"][0].tolist() == [(4 - 4) + (6 - 9) + (2 - 3) + (0 - 1)]
+    assert out["conflicts_among_untrained_d1"][0].tolist() == [4 - 4]  # 2-3: 2 is at 1
+    assert out["conflicts_among_untrained_d2"][0].tolist() == [6 - 9]  # 3-4: 3 is at 2
+    assert out["conflicts_among_untrained_d3plus"][0].tolist() == [(2 - 3) + (0 - 1)]
+    assert out["conflicts_among_untrained_d2"][1].tolist() == [9]  # first arm, same ties
+    # Every tie has an untrained party.
+    assert out["conflicts_untrained"][0].tolist() == [(15 + 3) - (23 + 10)]
+
+
+def test_people_the_first_arm_trains_are_not_untrained_colleagues():
+    # Path 0-1-2: the arm trains 0, the first arm trains 2. Only 1 is untrained in both,
+    # so no tie is between two untrained colleagues; distance class 1 holds one person
+    # and classes 2 and 3+ nobody: NaN, not 0.
+    org = cs.Organisation.from_graph(nx.path_graph(3))
+    arm, base = per_tie(
+        np.array([[True, False, False]]), [[1, 2], [3, 1]], np.array([[False, False, True]])
+    )
+    out = ripple(org, arm, base)
+    assert out["conflicts_among_untrained"][0].tolist() == [0]
+    assert out["conflicts_among_untrained_d1"][0].tolist() == [0]
+    assert np.isnan(out["conflicts_among_untrained_d2"][0]).all()
+    assert np.isnan(out["conflicts_among_untrained_d3plus"][0]).all()
+    assert out["conflicts_untrained"][0].tolist() == [(1 + 2) - (3 + 1)]
+
+
+def test_star_with_a_trained_hub_has_no_spillover_at_all():
+    # MODEL.md v2 and issue 12: a star whose hub alone is trained and whose leaves share
+    # no ties. Every conflict is with the hub, so the change among the untrained is
+    # exactly 0, while the conflicts with the trainee fall. (The old ripple, every
+    # conflict of an untrained person, counted the direct effect as spillover.)
+    org = cs.Organisation.from_graph(nx.star_graph(12))
+    params = cs.Params(trigger=0.05, transmission=0.4, responder_success=0.3)
+    prog = cs.Training("deescalation", target=["0"], half_life_days=1e9,
+                       listening_d=1.5, regulation_d=1.5)  # fmt: skip
+    arms = {
+        "none": cs.Scenario(org, params, days=120),
+        "hub": cs.Scenario(org, params, days=120, programmes=[prog]),
+    }
+    cmp = cs.compare(arms, replicates=60, seed=2)
+    paired = cmp.paired
+    assert (paired["conflicts_among_untrained"] == 0).all()
+    assert (cmp.table.set_index("outcome").loc["conflicts_among_untrained", "baseline_mean"]) == 0
+    d = paired["conflicts_with_trained"].to_numpy()
+    assert d.mean() + 4 * d.std(ddof=1) / np.sqrt(d.size) < 0  # falls, well beyond chance
+    # The leaves all sit in class 1; the per-person spillover there is exactly 0.
+    rip = cmp.ripple.set_index("distance")
+    assert rip.loc["1", "people"] == 12 and rip.loc["1", "change_per_person"] == 0
+    assert np.isnan(rip.loc["2", "change_per_person"]) and rip.loc["2", "people"] == 0
+    # The old measure would have shown a "ripple": the leaves' own conflicts fell.
+    assert paired["conflicts_untrained"].mean() < 0
+
+
+def test_ripple_per_person_on_known_numbers():
+    # Path 0-1-2-3 (ties 0-1, 1-2, 2-3), 0 trained: 1 at distance 1, 2 at 2, 3 at 3.
+    org = cs.Organisation.from_graph(nx.path_graph(4))
+    arm, base = per_tie(np.array([[True, False, False, False]]), [[5, 2, 1], [5, 4, 4]])
+    rip = ripple_per_person(org, arm, base).set_index("distance")
+    # Tie 1-2 fell by 2 (counted by 1 and by 2), tie 2-3 by 3 (by 2 and by 3).
+    assert rip.loc["1", "change_per_person"] == -2
+    assert rip.loc["2", "change_per_person"] == -5
+    assert rip.loc["3+", "change_per_person"] == -3
+    assert rip["people"].tolist() == [1, 1, 1]
 
 
 def layered_org(m: int = 8) -> tuple[cs.Organisation, list[str]]:
@@ -195,15 +266,15 @@ def test_deescalation_ripple_reaches_untrained_colleagues_only_through_the_netwo
     assert_falls("conflicts")  # the trainees and those who meet them
     # Spillover: colleagues who never meet a trainee have fewer conflicts (about 12
     # standard errors below no change), all of them with other untrained colleagues.
-    assert_falls("conflicts_untrained_d2")
+    assert_falls("conflicts_among_untrained_d2")
     # No path to a trainee, no change at all: exactly 0 in every replicate.
-    far = paired["conflicts_untrained_d3plus"]
+    far = paired["conflicts_among_untrained_d3plus"]
     assert (far == 0).all(), f"change at distance 3+: {far.tolist()[:5]}"
-    base = cmp.table.set_index("outcome").loc["conflicts_untrained_d3plus", "baseline_mean"]
+    base = cmp.table.set_index("outcome").loc["conflicts_among_untrained_d3plus", "baseline_mean"]
     assert base > 100  # ...though they have plenty of conflict
     # The classes split the untrained exactly.
-    classes = paired[[f"conflicts_untrained_{c}" for c in ("d1", "d2", "d3plus")]].sum(axis=1)
-    assert (classes == paired["conflicts_untrained"]).all(), "d1 + d2 + d3plus != untrained"
+    classes = paired[[f"conflicts_among_untrained_{c}" for c in ("d1", "d2", "d3plus")]]
+    assert (classes.sum(axis=1) == paired["conflicts_among_untrained"]).all()
 
 
 def test_compare_refuses_bad_arms(small_org):
@@ -235,4 +306,8 @@ def test_compare_refuses_another_organisation_of_the_same_size():
     again = cs.Organisation.generate(40, "office", seed=1)
     table = cs.compare({"a": scn, "b": cs.Scenario(again, days=10)}, replicates=2).table
     table = table.set_index("outcome")["mean"]
-    assert (table.drop("roi") == 0).all() and np.isnan(table["roi"])  # no training, no ROI
+    assert np.isnan(table["roi"])  # no training, no ROI
+    # Nobody trained: nobody is 1 or 2 ties from a trainee (NaN), everything else is 0.
+    empty = ["conflicts_among_untrained_d1", "conflicts_among_untrained_d2"]
+    assert table[empty].isna().all()
+    assert (table.drop(["roi", *empty]) == 0).all()

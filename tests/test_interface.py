@@ -46,9 +46,14 @@ def test_python_interface(tmp_path):
     cmp = cs.compare({"baseline": scn0, "listening": scn}, replicates=4, seed=1)
     assert list(cmp.table.columns[:5]) == ["arm", "outcome", "mean", "ci_low", "ci_high"]
     assert {
-        "net_benefit", "roi", "conflicts_untrained", "conflicts_untrained_d1",
-        "conflicts_untrained_d2", "conflicts_untrained_d3plus",
-    } <= set(cmp.table["outcome"])  # fmt: skip
+        "net_benefit", "roi", "conflicts_with_trained", "conflicts_among_untrained",
+        "conflicts_among_untrained_d1", "conflicts_among_untrained_d2",
+        "conflicts_among_untrained_d3plus", "conflicts_untrained", "ui_low", "ui_high",
+    } <= set(cmp.table["outcome"]) | set(cmp.table.columns)  # fmt: skip
+    assert not any(o.startswith("conflicts_untrained_d") for o in cmp.table["outcome"])
+    assert {"arm", "distance", "people", "change_per_person", "ci_low", "ci_high"} <= set(
+        cmp.ripple.columns
+    )
 
 
 def test_command_line_interface():

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from conflictsim.batch.store import load_experiment, read_employees, read_summary
+from conflictsim.batch.store import load_experiment, read_employees, read_summary, read_ties
 from conflictsim.comparison import Comparison
+from conflictsim.outcomes import PARTY_OUTCOMES
 from conflictsim.runs import ArmRuns
 
 
@@ -29,9 +30,15 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
         raise ValueError(f"{out}: a comparison needs at least 2 replicates per arm")
     summary = read_summary(out)
     employees = read_employees(out) if exp.outputs["employees"] else None
-    n = exp.org.size
+    ties = None
+    if exp.outputs["employees"]:
+        try:
+            ties = read_ties(out)
+        except ValueError:  # a run written before ties were kept: no party outcomes
+            ties = None
+    n, n_ties = exp.org.size, exp.org.n_edges
 
-    def arm_runs(mask_s: pd.Series, mask_e: pd.Series | None) -> ArmRuns:
+    def arm_runs(mask_s: pd.Series, mask_e: pd.Series | None, mask_t: pd.Series | None) -> ArmRuns:
         s = summary[mask_s].drop(columns=["point", "arm"]).reset_index(drop=True)
         r = len(s)
         if employees is not None and mask_e is not None:
@@ -40,8 +47,15 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
             trained = e["trained"].to_numpy().reshape(r, n)
         else:
             conflicts, trained = np.zeros((r, n), np.int64), np.zeros((r, n), bool)
+        per_tie = None
+        if ties is not None and mask_t is not None:
+            per_tie = ties[mask_t]["conflicts"].to_numpy().astype(np.int64).reshape(r, n_ties)
         return ArmRuns(
-            summary=s, daily=pd.DataFrame(), employee_conflicts=conflicts, trained=trained
+            summary=s,
+            daily=pd.DataFrame(),
+            employee_conflicts=conflicts,
+            trained=trained,
+            edge_conflicts=per_tie,
         )
 
     def build(points: Sequence[int] | None) -> Comparison:
@@ -49,11 +63,14 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
         for arm in exp.arm_names:
             ms = summary["arm"] == arm
             me = employees["arm"] == arm if employees is not None else None
+            mt = ties["arm"] == arm if ties is not None else None
             if points is not None:
                 ms &= summary["point"].isin(points)
                 if me is not None:
                     me &= employees["point"].isin(points)
-            runs[arm] = arm_runs(ms, me)
+                if mt is not None:
+                    mt &= ties["point"].isin(points)
+            runs[arm] = arm_runs(ms, me, mt)
         return Comparison(exp.scenarios(points[0] if points else 0), runs)
 
     if exp.n_points == 1:
@@ -79,7 +96,7 @@ def compare(out: str | Path) -> pd.DataFrame:
     for key, cmp in cmps.items():
         t = cmp.table.copy()
         if not exp.outputs["employees"]:
-            t = t[~t["outcome"].str.startswith("conflicts_untrained")]
+            t = t[~t["outcome"].isin(PARTY_OUTCOMES)]
         if exp.n_points > 1:
             values = exp.design.values(key) if key != "all" else {}
             for j, name in enumerate(exp.design.names):

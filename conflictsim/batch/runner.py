@@ -251,7 +251,7 @@ def _scenario_from_spec(spec: dict) -> Scenario:
 
 
 def unit_tables(unit: Unit, runs, outputs: dict) -> dict[str, pd.DataFrame | None]:
-    """A unit's summary, daily and employee tables (``None`` for what is not kept)."""
+    """A unit's summary, daily, employee and tie tables (``None`` for what is not kept)."""
 
     def tag(df: pd.DataFrame) -> pd.DataFrame:
         df = df.reset_index(drop=True).copy()
@@ -276,7 +276,19 @@ def unit_tables(unit: Unit, runs, outputs: dict) -> dict[str, pd.DataFrame | Non
                 }
             )
         )
-    return {"employees": employees, "daily": daily, "summary": summary}
+    ties = None
+    if outputs.get("employees", True) and getattr(runs, "edge_conflicts", None) is not None:
+        r, e = np.asarray(runs.edge_conflicts).shape
+        ties = tag(
+            pd.DataFrame(
+                {
+                    "replicate": np.repeat(replicates, e),
+                    "tie": np.tile(np.arange(e, dtype=np.int32), r),
+                    "conflicts": np.asarray(runs.edge_conflicts, dtype=np.int32).ravel(),
+                }
+            )
+        )
+    return {"employees": employees, "ties": ties, "daily": daily, "summary": summary}
 
 
 class _Lines:

@@ -16,6 +16,7 @@ Layout of a results directory::
     units/<unit>.summary.parquet     one row per replicate
     units/<unit>.daily.parquet       one row per replicate and day (outputs.daily)
     units/<unit>.employees.parquet   conflicts and training of each post (outputs.employees)
+    units/<unit>.ties.parquet        conflicts on each tie (outputs.employees)
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ INPUTS = "inputs"
 #: Folder of ``inputs/`` holding the copy of the calibration.
 CALIBRATION = "calibration"
 #: File kinds of a unit, in the order they are written (summary last: it marks the unit done).
-KINDS = ("employees", "daily", "summary")
+KINDS = ("employees", "ties", "daily", "summary")
 #: Marks a file being written (a killed run may leave one behind).
 TMP = ".tmp-"
 
@@ -408,7 +409,9 @@ def _read(
         return pd.DataFrame(columns=cols or ["point", "arm", "replicate"])
     df = pa.concat_tables(tables).to_pandas()
     df["arm"] = pd.Categorical(df["arm"], categories=manifest_arms, ordered=True)
-    keys = ["point", "arm", "replicate"] + [k for k in ("day", "employee") if k in df.columns]
+    keys = ["point", "arm", "replicate"] + [
+        k for k in ("day", "employee", "tie") if k in df.columns
+    ]
     return df.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -466,3 +469,14 @@ def read_employees(
 ) -> pd.DataFrame:
     """Per post and replicate: conflicts the post was party to and whether it was trained."""
     return _read(Path(out), "employees", arms, points, complete=complete)
+
+
+def read_ties(
+    out: str | Path,
+    *,
+    arms: Sequence[str] | None = None,
+    points: Sequence[int] | None = None,
+    complete: bool = True,
+) -> pd.DataFrame:
+    """Per tie and replicate: the conflicts on it (kept with ``[outputs] employees``)."""
+    return _read(Path(out), "ties", arms, points, complete=complete)

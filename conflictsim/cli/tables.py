@@ -38,7 +38,8 @@ EFFECT_ROWS = (
     "cost_training",
     "net_benefit",
     "roi",
-    "conflicts_untrained",
+    "conflicts_with_trained",
+    "conflicts_among_untrained",
 )
 #: Outcomes of ``conflictsim compare``'s table of a finished run.
 COMPARISON_ROWS = (
@@ -53,10 +54,12 @@ COMPARISON_ROWS = (
     "cost_training",
     "net_benefit",
     "roi",
+    "conflicts_with_trained",
+    "conflicts_among_untrained",
+    "conflicts_among_untrained_d1",
+    "conflicts_among_untrained_d2",
+    "conflicts_among_untrained_d3plus",
     "conflicts_untrained",
-    "conflicts_untrained_d1",
-    "conflicts_untrained_d2",
-    "conflicts_untrained_d3plus",
 )
 
 #: ``conflictsim check-org``'s rows: label and key of ``Organisation.summary()``.
@@ -176,8 +179,10 @@ def format_table(table: pd.DataFrame, replicates: int | None = None, reference: 
     lines.append(
         "Differences are arm minus reference, replicate by replicate (common random "
         "numbers); negative conflicts and costs mean the arm helps. P(better): share of "
-        "replicates in which the arm does better. Conflicts of the untrained count a "
-        "conflict once for each untrained party, against the same people in the reference."
+        "replicates in which the arm does better. Conflicts with a trainee are the direct "
+        "effect; conflicts among the untrained (two colleagues trained in neither arm, by "
+        "the nearer one's ties to a trainee) are the ripple; both count each conflict once, "
+        "on the same ties in the reference."
     )
     return "\n".join(lines)
 

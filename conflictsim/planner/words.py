@@ -72,7 +72,9 @@ PARAMETER_GROUPS = {
 #: Severity classes in words (``OUTCOMES``), mildest first.
 SEVERITY_LABELS = {f"conflicts_{s}": OUTCOMES[f"conflicts_{s}"].plain for s in SEVERITIES}
 #: Ripple distance classes in words (``OUTCOMES``), in the order of ``compare``'s outcomes.
-RIPPLE_LABELS = {name: o.plain for name, o in OUTCOMES.items() if o.parent == "conflicts_untrained"}
+RIPPLE_LABELS = {
+    name: o.plain for name, o in OUTCOMES.items() if o.parent == "conflicts_among_untrained"
+}
 
 
 def start_text(months: int) -> str:
@@ -213,11 +215,13 @@ EXPLAIN = {
     "Bars are averages over the simulated {periods}; the number above an option's bar is "
     "how many fewer conflicts of that kind it had than no training (point at a bar for its "
     "95% interval).",
-    "ripple": "The ripple effect: how much conflict fell for colleagues who were not "
-    "trained themselves, by how close they work to a trainee. 'One step' means they work "
-    "directly with a trainee (a team-mate, their manager or a regular contact). Calmer "
-    "trainees draw fewer colleagues into conflict and calm others down, so the benefit "
-    "spreads beyond the people trained.",
+    "ripple": "The ripple effect: how much conflict fell between two colleagues neither of "
+    "whom was trained (in this option or in no training), by how close the nearer of the "
+    "two works to a trainee. Conflicts a trainee is party to are the direct effect and are "
+    "not counted here. 'One step' means they work directly with a trainee (a team-mate, "
+    "their manager or a regular contact). Calmer trainees draw fewer colleagues into "
+    "conflict, so fewer upset colleagues carry it on to others: the benefit can spread "
+    "beyond the people trained.",
     "spread": "One simulated {period}, day by day. Each dot is an employee, grouped by team "
     "(a team's manager in the middle); lines join people who meet. Red: upset (in or just "
     "out of a conflict); grey: absent; white: an empty post after someone quit. A black "

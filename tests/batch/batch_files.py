@@ -69,6 +69,7 @@ def results(out) -> dict[str, pd.DataFrame]:
         "summary": batch.read_summary(out),
         "daily": batch.read_daily(out),
         "employees": batch.read_employees(out),
+        "ties": batch.read_ties(out),
     }
 
 

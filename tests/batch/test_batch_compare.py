@@ -35,3 +35,27 @@ def test_sweep_compare_has_points_and_pooled_rows(tmp_path):
     assert np.isnan(rows.loc["all", "transmission"])
     s = batch.read_summary(tmp_path / "out")
     assert set(s["point"]) == {0, 1} and len(s) == 2 * 2 * 3
+
+
+def test_the_direct_effect_and_the_ripple_come_back_from_the_stored_ties(tmp_path):
+    # Conflicts per tie are kept with each unit, so a finished run splits conflicts by
+    # who is party to them exactly as cs.compare does in memory.
+    import pandas as pd
+
+    import conflictsim as cs
+    from conflictsim.experiment import load
+    from conflictsim.outcomes import PARTY_OUTCOMES
+
+    small = write_small(tmp_path)
+    out = tmp_path / "out"
+    batch.run(small, out, workers=1, progress=False)
+    ties = batch.read_ties(out)
+    exp = load(small)
+    assert len(ties) == 2 * 5 * exp.org.n_edges
+    stored = batch.compare(out).set_index(["arm", "outcome"])
+    cmp = cs.compare(exp.scenarios(0), replicates=5, seed=5, engine="mesa")
+    fresh = cmp.table.set_index(["arm", "outcome"])
+    rows = [("listen", o) for o in PARTY_OUTCOMES]
+    assert set(rows) <= set(stored.index)
+    pd.testing.assert_frame_equal(stored.loc[rows, ["mean", "ci_low", "ci_high"]],
+                                  fresh.loc[rows, ["mean", "ci_low", "ci_high"]])  # fmt: skip

@@ -7,6 +7,7 @@ from batch_files import SMALL, write_small
 
 import conflictsim as cs
 from conflictsim import batch
+from conflictsim.outcomes import PARTY_OUTCOMES
 
 
 def test_manifest_records_the_run(tmp_path):
@@ -67,7 +68,8 @@ def test_outputs_can_be_left_out(tmp_path):
         batch.read_daily(out)
     table = batch.compare(out)
     assert "conflicts" in set(table["outcome"])
-    assert not table["outcome"].str.startswith("conflicts_untrained").any()
+    assert not table["outcome"].isin(PARTY_OUTCOMES).any()
+    assert not list((out / "units").glob("*.ties.parquet"))
 
 
 def test_atomic_write_leaves_old_or_new(tmp_path):

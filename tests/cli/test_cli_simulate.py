@@ -21,7 +21,8 @@ def test_simulate_with_a_programme_compares_with_no_training(capsys):
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Effect of deescalation training (managers)" in out
-    assert "net benefit" in out and "conflicts of the untrained" in out
+    assert "net benefit" in out and "conflicts among the untrained" in out
+    assert "conflicts with a trainee" in out
     assert "cost of training" in out
 
 

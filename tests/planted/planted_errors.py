@@ -260,8 +260,8 @@ ERRORS = (
           "team_daily[r, day, team[x]] += 1",
           "a conflict counted twice in one party's team"),
     Error("shared_ripple_class", "5 ripple", "shared", "conflictsim/comparison.py",
-          "sel = (dist >= lo) & ((dist <= hi) if hi is not None else True)",
-          "sel = (dist >= lo) & ((dist < hi) if hi is not None else True)",
+          "in_class = (nearer >= lo) & ((nearer <= hi) if hi is not None else True)",
+          "in_class = (nearer >= lo) & ((nearer < hi) if hi is not None else True)",
           "a ripple distance class misses its upper boundary"),
 )  # fmt: skip
 
