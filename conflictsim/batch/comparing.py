@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.batch.store import load_experiment, read_employees, read_summary, read_ties
-from conflictsim.comparison import Comparison
+from conflictsim.comparison import Comparison, mean_ci
 from conflictsim.outcomes import PARTY_OUTCOMES
 from conflictsim.runs import ArmRuns
 
@@ -20,7 +20,9 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
 
     With one design point the dict holds that point only (key 0). With several, ``"all"``
     pools every point and replicate (each (point, replicate) pair is one paired
-    difference): the average effect over the design's spread of parameters.
+    difference): the average effect over the design's spread of parameters. Its table's
+    interval treats the pairs as independent; ``compare`` replaces it with one over the
+    points' means.
     """
     out = Path(out)
     exp = load_experiment(out)
@@ -80,13 +82,36 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
     return out_cmp
 
 
+def pooled_over_points(pooled: pd.DataFrame, points: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The pooled table with its mean and 95% interval taken over the points' means.
+
+    The replicates of one design point share its parameters (and, by common random
+    numbers, their seeds with every other point), so pooling every (point, replicate) pair
+    as if independent understates how uncertain the average over the design is. The
+    design point is the unit instead: the mean of the points' mean differences and a
+    Student-t interval over them (n points - 1 degrees of freedom; a cluster-level
+    analysis). ``ui_low``, ``ui_high`` and ``p_better`` stay over every pair: they describe
+    the spread of single runs across the design, not a mean.
+    """
+    means = pd.concat(
+        [t.set_index(["arm", "outcome"])["mean"].rename(k) for k, t in enumerate(points)], axis=1
+    )
+    out = pooled.copy()
+    for j, (arm, outcome) in enumerate(zip(out["arm"], out["outcome"], strict=True)):
+        m = means.loc[(arm, outcome)].to_numpy(float) if (arm, outcome) in means.index else []
+        mean, low, high = mean_ci(np.asarray(m, float))
+        out.loc[out.index[j], ["mean", "ci_low", "ci_high"]] = [mean, low, high]
+    return out
+
+
 def compare(out: str | Path) -> pd.DataFrame:
     """The comparison table of a finished run (as ``conflictsim.compare``'s ``table``).
 
     Columns: arm, outcome, mean, ci_low, ci_high (the mean paired difference from the
     first arm with a 95% interval), p_better, arm_mean, baseline_mean. With a sweep, rows
     per design point come with ``point`` and the swept parameters, and rows with
-    ``point == "all"`` pool every point. Without per-employee results (``[outputs]
+    ``point == "all"`` pool every point: their mean and interval over the points' means
+    (``pooled_over_points``). Without per-employee results (``[outputs]
     employees = false``) the ripple outcomes are left out.
     """
     out = Path(out)
@@ -95,6 +120,8 @@ def compare(out: str | Path) -> pd.DataFrame:
     frames = []
     for key, cmp in cmps.items():
         t = cmp.table.copy()
+        if key == "all":
+            t = pooled_over_points(t, [c.table for k, c in cmps.items() if k != "all"])
         if not exp.outputs["employees"]:
             t = t[~t["outcome"].isin(PARTY_OUTCOMES)]
         if exp.n_points > 1:

@@ -35,6 +35,22 @@ def test_sweep_compare_has_points_and_pooled_rows(tmp_path):
     assert np.isnan(rows.loc["all", "transmission"])
     s = batch.read_summary(tmp_path / "out")
     assert set(s["point"]) == {0, 1} and len(s) == 2 * 2 * 3
+    # Pooled rows: mean and 95% interval over the two points' means (the point is the
+    # unit: its replicates share its parameters), not over the six pairs as independent.
+    from scipy import stats
+
+    for outcome in ("conflicts", "net_benefit"):
+        r = table[table["outcome"] == outcome].set_index("point")
+        m = r.loc[[0, 1], "mean"].to_numpy(float)
+        half = stats.t.ppf(0.975, 1) * m.std(ddof=1) / np.sqrt(2)
+        assert r.loc["all", "mean"] == pytest.approx(m.mean())
+        assert (r.loc["all", "ci_low"], r.loc["all", "ci_high"]) == pytest.approx(
+            (m.mean() - half, m.mean() + half)
+        )
+        naive = batch.comparisons(tmp_path / "out")["all"].table.set_index("outcome")
+        assert r.loc["all", "ci_high"] - r.loc["all", "ci_low"] > (
+            naive.loc[outcome, "ci_high"] - naive.loc[outcome, "ci_low"]
+        )
 
 
 def test_the_direct_effect_and_the_ripple_come_back_from_the_stored_ties(tmp_path):
