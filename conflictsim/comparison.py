@@ -8,6 +8,7 @@ Analysis, ch. 11). An arm that trains nobody reproduces the first arm exactly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,7 +55,7 @@ class Comparison:
         self.paired = self._paired()
         self.table = self._table()
 
-    @property
+    @functools.cached_property
     def ripple(self) -> pd.DataFrame:
         """The spillover per untrained person, per arm and distance class.
 
@@ -382,23 +383,3 @@ def run_arms(
         draws = calibration.draws
         worlds = draws.iloc[np.arange(replicates) % len(draws)].reset_index(drop=True)
     return scenarios, runs, worlds
-
-
-def compare(
-    arms: Mapping[str, Scenario],
-    replicates: int = 100,
-    seed: int = 1,
-    *,
-    engine: str = DEFAULT_ENGINE,
-    calibration: Any = None,
-) -> Comparison:
-    """Run every arm with common random numbers and compare each with the first.
-
-    Arguments as ``run_arms``. ``conflictsim.compare`` is
-    ``conflictsim.uncertainty.compare``: the same, with the value of information.
-
-    Returns:
-        A ``Comparison`` whose ``table`` has columns arm, outcome, mean, ci_low, ci_high,
-        ui_low, ui_high, p_better, arm_mean and baseline_mean.
-    """
-    return Comparison(*run_arms(arms, replicates, seed, engine=engine, calibration=calibration))

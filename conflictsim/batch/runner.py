@@ -263,31 +263,24 @@ def unit_tables(unit: Unit, runs, outputs: dict) -> dict[str, pd.DataFrame | Non
     summary = tag(runs.summary)
     replicates = summary["replicate"].to_numpy()
     daily = tag(runs.daily) if outputs.get("daily", True) else None
-    employees = None
+
+    def per(key: str, conflicts: np.ndarray, **more: np.ndarray) -> pd.DataFrame:
+        """One row per replicate and post (or tie): its conflicts, and ``more`` columns."""
+        r, n = np.asarray(conflicts).shape
+        columns = {
+            "replicate": np.repeat(replicates, n),
+            key: np.tile(np.arange(n, dtype=np.int32), r),
+            "conflicts": np.asarray(conflicts, dtype=np.int32).ravel(),
+            **{name: np.asarray(v).ravel() for name, v in more.items()},
+        }
+        return tag(pd.DataFrame(columns))
+
+    employees = ties = None
     if outputs.get("employees", True):
-        r, n = np.asarray(runs.employee_conflicts).shape
-        employees = tag(
-            pd.DataFrame(
-                {
-                    "replicate": np.repeat(replicates, n),
-                    "employee": np.tile(np.arange(n, dtype=np.int32), r),
-                    "conflicts": np.asarray(runs.employee_conflicts, dtype=np.int32).ravel(),
-                    "trained": np.asarray(runs.trained, dtype=bool).ravel(),
-                }
-            )
-        )
-    ties = None
-    if outputs.get("employees", True) and getattr(runs, "edge_conflicts", None) is not None:
-        r, e = np.asarray(runs.edge_conflicts).shape
-        ties = tag(
-            pd.DataFrame(
-                {
-                    "replicate": np.repeat(replicates, e),
-                    "tie": np.tile(np.arange(e, dtype=np.int32), r),
-                    "conflicts": np.asarray(runs.edge_conflicts, dtype=np.int32).ravel(),
-                }
-            )
-        )
+        trained = np.asarray(runs.trained, dtype=bool)
+        employees = per("employee", runs.employee_conflicts, trained=trained)
+        if getattr(runs, "edge_conflicts", None) is not None:
+            ties = per("tie", runs.edge_conflicts)
     return {"employees": employees, "ties": ties, "daily": daily, "summary": summary}
 
 
