@@ -8,7 +8,7 @@ The report and the dashboard share the band, error-bar and colour helpers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,9 +16,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from conflictsim.outcomes import OUTCOMES
+from conflictsim.plain import parameter_labels
 from conflictsim.planner.plan import BASELINE
 from conflictsim.planner.spread import Spread
 from conflictsim.planner.words import fmt_number, natural_key
+from conflictsim.uncertainty import ALL
 
 # ---------------------------------------------------------------------------- colours
 #: Colours of the report's arms, reference first (Plotly's qualitative default).
@@ -646,6 +648,70 @@ def calibration_fit(df: pd.DataFrame) -> go.Figure:
     _planner_layout(fig, height=height)
     # Room for the legend above the first target's title.
     fig.update_layout(margin={"t": 70}, legend={"y": 1 + 34 / (height - 80)})
+    return fig
+
+
+# ---------------------------------------------------------------------------- uncertainty
+#: Title of the value-of-information chart (and of the sections that show it).
+VOI_TITLE = "What would change the answer: what knowing each uncertain quantity for sure is worth"
+#: Colours of its bars and of the EVPI line.
+VOI_COLOURS = {"bar": "#0072B2", "evpi": "#D55E00"}
+
+
+def money_text(value: float, currency: str = "") -> str:
+    """An amount of money in planners' digits (``fmt_number``), after its currency if any."""
+    text = fmt_number(value)
+    return f"{currency} {text}" if currency and text != "n/a" else text
+
+
+def value_of_information(
+    voi: pd.DataFrame, labels: Mapping[str, str] | None = None, currency: str = ""
+) -> go.Figure:
+    """What learning each uncertain quantity would be worth: the EVPPIs against the EVPI.
+
+    One horizontal bar per parameter or group (its EVPPI, in money), the largest on top,
+    and the EVPI (the worth of knowing everything at once) as a dashed line that no bar
+    can pass.
+
+    Args:
+        voi: ``UncertainComparison.value_of_information()``: ``parameter``, ``evppi`` and
+            a row ``all`` holding the EVPI.
+        labels: Names to show for parameters and groups; by default their plain words
+            (``conflictsim.plain.parameter_label``).
+        currency: Shown before each amount and in the axis title (say ``EUR``).
+    """
+    parts = voi[voi["parameter"] != ALL].sort_values("evppi", ascending=True, kind="stable")
+    evpi = voi.loc[voi["parameter"] == ALL, "evppi"]
+    names = {**parameter_labels(voi["parameter"]), **(labels or {})}
+    shown = [names[p] for p in parts["parameter"]]
+    fig = go.Figure()
+    # Horizontal bars are drawn from the bottom up, so ascending order puts the largest on top.
+    fig.add_bar(
+        x=parts["evppi"].to_numpy(float),
+        y=shown,
+        orientation="h",
+        marker_color=VOI_COLOURS["bar"],
+        text=[money_text(v, currency) for v in parts["evppi"]],
+        textposition="auto",
+        name="Knowing this for sure",
+        hovertemplate="%{y}: worth %{text}<extra></extra>",
+    )
+    if len(evpi):
+        value = float(evpi.iloc[0])
+        fig.add_vline(
+            x=value,
+            line={"color": VOI_COLOURS["evpi"], "dash": "dash", "width": 2},
+            annotation_text=f"Knowing everything: {money_text(value, currency)}",
+            annotation_position="top left",
+            annotation_font_color=VOI_COLOURS["evpi"],
+        )
+    unit = f" ({currency})" if currency else ""
+    fig.update_xaxes(
+        title=f"Expected gain from knowing it before choosing{unit}", rangemode="tozero"
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=shown, automargin=True)
+    _planner_layout(fig, height=160 + 45 * max(len(shown), 1), showlegend=False)
+    fig.update_layout(title={"text": VOI_TITLE, "font": {"size": 15}}, margin={"t": 70})
     return fig
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conflictsim import figures
+from conflictsim import figures, plain
 from conflictsim.planner.plan import BASELINE, Plan, build_org
 from conflictsim.planner.spread import spread
 
@@ -342,3 +342,48 @@ def test_calibration_fit_draws_each_target_against_the_simulations():
     assert simulated.marker.color == figures.FIT_COLOURS["met"]
     assert fig.data[5].marker.color == figures.FIT_COLOURS["missed"]
     assert fig.layout.xaxis2.tickformat == ".0%" and fig.layout.xaxis.tickformat == "~.3g"
+
+
+def test_value_of_information_draws_each_evppi_largest_on_top_and_the_evpi_line():
+    voi = pd.DataFrame(
+        {
+            "parameter": ["trigger", "skill_transfer", "recovery", "training effects", "all"],
+            "evppi": [120.0, 900.0, 0.0, 1500.0, 2000.0],
+            "share": [0.06, 0.45, 0.0, 0.75, 1.0],
+        }
+    )
+    fig = figures.value_of_information(
+        voi, labels={"trigger": "Upsets from outside"}, currency="EUR"
+    )
+    (bars,) = fig.data
+    assert bars.orientation == "h"
+    # Drawn bottom up: the last category is on top, so values rise along the bars.
+    np.testing.assert_array_equal(bars.x, [0.0, 120.0, 900.0, 1500.0])
+    assert list(bars.y) == [
+        plain.parameter_label("recovery"),
+        "Upsets from outside",  # the label given wins over the plain words
+        plain.parameter_label("skill_transfer"),
+        plain.parameter_label("training effects"),
+    ]
+    assert list(fig.layout.yaxis.categoryarray) == list(bars.y)
+    assert list(bars.text) == ["EUR 0", "EUR 120", "EUR 900", "EUR 1,500"]
+    (line,) = fig.layout.shapes
+    assert line.x0 == line.x1 == 2000.0 and line.line.dash == "dash"
+    assert fig.layout.annotations[0].text == "Knowing everything: EUR 2,000"
+    assert "knowing each uncertain quantity for sure" in fig.layout.title.text
+    assert "(EUR)" in fig.layout.xaxis.title.text
+
+
+def test_value_of_information_draws_a_real_comparisons_frame():
+    from conflictsim.uncertainty import value_of_information
+
+    rng = np.random.default_rng(3)
+    worlds = pd.DataFrame({"trigger": rng.uniform(size=200), "recovery": rng.uniform(size=200)})
+    # The option wins exactly where trigger > 0.5: only trigger is worth knowing.
+    nb = pd.DataFrame({"none": np.zeros(200), "train": worlds["trigger"].to_numpy() - 0.5})
+    voi = value_of_information(nb, worlds)
+    fig = figures.value_of_information(voi)
+    parts = voi[voi["parameter"] != "all"].set_index("parameter")["evppi"]
+    assert list(fig.data[0].y)[-1] == plain.parameter_label("trigger")
+    np.testing.assert_allclose(sorted(fig.data[0].x), sorted(parts))
+    assert fig.layout.shapes[0].x0 == pytest.approx(voi["evppi"].iloc[-1])

@@ -1,0 +1,114 @@
+"""Plain words for what is uncertain: parameters by name, and how often an option pays.
+
+Shared by the console tables, the report, the figures and the planner: a parameter's
+short label (``parameter_label``), and the sentence that says in how many of ten
+plausible worlds an option pays for itself (``pays_for_itself``). Each parameter's longer
+meaning stays in ``conflictsim.params.REGISTRY``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from conflictsim.params import REGISTRY
+
+#: Each model parameter in a few plain words (what a planner would call it).
+PARAMETER_LABELS = {
+    "regulation_mean": "Staff's usual emotional regulation",
+    "regulation_sd": "How much emotional regulation varies between staff",
+    "listening_mean": "Staff's usual active listening",
+    "listening_sd": "How much active listening varies between staff",
+    "absence_base": "Everyday absence",
+    "absence_strain": "Absence caused by strain",
+    "strain_scale": "How fast strain builds up",
+    "trigger": "How often people are upset from outside",
+    "customer_multiplier": "How much more customers upset front-line staff",
+    "regulation_shield": "How much emotional regulation protects",
+    "transmission": "How easily upset spreads between colleagues",
+    "listening_shield": "How much listening keeps encounters calm",
+    "listening_calm": "How well listening calms an upset colleague",
+    "clash": "How often two upset colleagues clash",
+    "escalation": "How often conflicts escalate",
+    "critical_share": "How many escalated conflicts become critical",
+    "grievance_weight": "How much old grievances fuel new conflict",
+    "grievance_decay": "How fast grievances are forgotten",
+    "skill_transfer": "How much of the trained skill shows at work",
+    "responder_success": "How often trained responders defuse a conflict",
+    "recovery": "How fast upset people calm down",
+    "regulation_recovery": "How much emotional regulation speeds calming down",
+    "strain_decay": "How fast strain fades",
+    "quit_base": "Everyday quitting",
+    "quit_strain": "Quitting caused by strain",
+    "vacancy_days": "How long a post stays empty",
+    "hours_minor": "Hours lost to a minor conflict",
+    "hours_major": "Hours lost to a major conflict",
+    "hours_critical": "Hours lost to a critical conflict",
+    "report_minor": "How many minor conflicts get recorded",
+    "report_major": "How many major conflicts get recorded",
+    "report_critical": "How many critical conflicts get recorded",
+    "wage": "Cost of an hour of work",
+    "replacement_cost": "Cost of replacing someone who quits",
+}
+
+#: Groups of parameters valued together by ``conflictsim.uncertainty`` (keys: its
+#: ``TRAINING_GROUP`` and ``ALL``), in words.
+GROUP_LABELS = {
+    "training effects": "What training achieves at work (both training effects together)",
+    "all": "Everything at once (knowing every uncertain quantity)",
+}
+
+
+def parameter_label(name: str) -> str:
+    """A parameter, or a group of them, in plain words.
+
+    Args:
+        name: A parameter of ``REGISTRY``, a group of ``GROUP_LABELS``, or anything else
+            (given back as it is).
+
+    Returns:
+        Its label; for a parameter without one, its meaning with a capital letter.
+    """
+    if name in PARAMETER_LABELS:
+        return PARAMETER_LABELS[name]
+    if name in GROUP_LABELS:
+        return GROUP_LABELS[name]
+    if name in REGISTRY:
+        meaning = REGISTRY[name].meaning
+        return meaning[:1].upper() + meaning[1:]
+    return name
+
+
+def parameter_labels(names: Iterable[str]) -> dict[str, str]:
+    """``parameter_label`` of each name, as a mapping (for figures and tables)."""
+    return {name: parameter_label(name) for name in names}
+
+
+def in_ten(share: float) -> int | None:
+    """A share as the nearest whole number of ten (0.66 -> 7; None if not a number)."""
+    if share is None or not math.isfinite(share):
+        return None
+    return int(math.floor(share * 10 + 0.5))
+
+
+def pays_for_itself(share: float, worlds: str = "plausible worlds") -> str:
+    """How often an option pays for itself, in words.
+
+    Args:
+        share: The share of worlds where its net benefit is above 0 (``p_better`` of
+            ``net_benefit``; ties count half).
+        worlds: What the share is of.
+
+    Returns:
+        "pays for itself in about 7 of 10 plausible worlds"; "in almost none" where the
+        share rounds to 0 of 10 and "in almost all" where it rounds to 10, so that a
+        rounded share never claims a certainty the runs cannot give; "n/a" if missing.
+    """
+    k = in_ten(share)
+    if k is None:
+        return "n/a"
+    if k == 0:
+        return f"pays for itself in almost none of the {worlds}"
+    if k == 10:
+        return f"pays for itself in almost all {worlds}"
+    return f"pays for itself in about {k} of 10 {worlds}"
