@@ -4,10 +4,10 @@
 - ``executors``: this process, local processes or a Dask cluster;
 - ``store``: the results directory: Parquet files, atomic writes, the manifest, and
   reading the results back (``read_summary``, ``read_daily``, ``read_employees``);
-- ``compare``: the comparisons of a finished run.
+- ``compare``: the comparisons of a finished run and their value of information.
 """
 
-from conflictsim.batch.comparing import compare, comparisons
+from conflictsim.batch.comparing import compare, comparisons, value_of_information
 from conflictsim.batch.executors import available_cores
 from conflictsim.batch.runner import (
     BatchError,
@@ -64,6 +64,7 @@ __all__ = [
     "stop_on_sigterm",
     "unit_tables",
     "units_frame",
+    "value_of_information",
     "versions",
     "write_unit",
 ]

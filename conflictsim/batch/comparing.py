@@ -10,19 +10,26 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.batch.store import load_experiment, read_employees, read_summary, read_ties
-from conflictsim.comparison import Comparison, mean_ci
+from conflictsim.comparison import mean_ci
 from conflictsim.outcomes import PARTY_OUTCOMES
 from conflictsim.runs import ArmRuns
+from conflictsim.uncertainty import UncertainComparison
 
 
-def comparisons(out: str | Path) -> dict[Any, Any]:
-    """``Comparison`` objects of a finished run: one per design point, and ``"all"``.
+def comparisons(out: str | Path) -> dict[Any, UncertainComparison]:
+    """``UncertainComparison`` objects of a finished run: one per design point, and ``"all"``.
 
     With one design point the dict holds that point only (key 0). With several, ``"all"``
     pools every point and replicate (each (point, replicate) pair is one paired
     difference): the average effect over the design's spread of parameters. Its table's
     interval treats the pairs as independent; ``compare`` replaces it with one over the
     points' means.
+
+    Each comparison's ``worlds`` hold, in paired order, the parameter set each replicate
+    ran (``Experiment.run_calibration``: over a calibration or an evidence setting; the
+    pooled comparison adds the swept parameters' values), as ``cs.compare(...,
+    calibration=)`` gives them, so ``value_of_information()`` works on a run as on a
+    comparison; they are None when nothing varied between replicates but chance.
     """
     out = Path(out)
     exp = load_experiment(out)
@@ -39,6 +46,18 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
         except ValueError:  # a run written before ties were kept: no party outcomes
             ties = None
     n, n_ties = exp.org.size, exp.org.n_edges
+    cal = exp.run_calibration
+    design = exp.points_frame().set_index("point")
+
+    def worlds(rows: pd.DataFrame, pooled: bool) -> pd.DataFrame | None:
+        """The parameters each of ``rows`` (the first arm's summary) ran with."""
+        parts = []
+        if cal is not None and len(cal.draws.columns):
+            k = rows["replicate"].to_numpy() % len(cal.draws)
+            parts.append(cal.draws.iloc[k].reset_index(drop=True))
+        if pooled and len(design.columns):
+            parts.append(design.loc[rows["point"].to_numpy()].reset_index(drop=True))
+        return pd.concat(parts, axis=1) if parts else None
 
     def arm_runs(mask_s: pd.Series, mask_e: pd.Series | None, mask_t: pd.Series | None) -> ArmRuns:
         s = summary[mask_s].drop(columns=["point", "arm"]).reset_index(drop=True)
@@ -60,8 +79,8 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
             edge_conflicts=per_tie,
         )
 
-    def build(points: Sequence[int] | None) -> Comparison:
-        runs = {}
+    def build(points: Sequence[int] | None) -> UncertainComparison:
+        runs, first = {}, None
         for arm in exp.arm_names:
             ms = summary["arm"] == arm
             me = employees["arm"] == arm if employees is not None else None
@@ -73,7 +92,11 @@ def comparisons(out: str | Path) -> dict[Any, Any]:
                 if mt is not None:
                     mt &= ties["point"].isin(points)
             runs[arm] = arm_runs(ms, me, mt)
-        return Comparison(exp.scenarios(points[0] if points else 0), runs)
+            if first is None:
+                first = summary[ms]
+        return UncertainComparison(
+            exp.scenarios(points[0] if points else 0), runs, worlds(first, points is None)
+        )
 
     if exp.n_points == 1:
         return {0: build([0])}
@@ -131,3 +154,27 @@ def compare(out: str | Path) -> pd.DataFrame:
             t.insert(0, "point", key)
         frames.append(t)
     return pd.concat(frames, ignore_index=True)
+
+
+def value_of_information(out: str | Path) -> pd.DataFrame:
+    """What learning each uncertain parameter would be worth, for a finished run.
+
+    ``UncertainComparison.value_of_information`` of the run's comparison (the pooled one
+    after a sweep): the EVPI (row ``all``) and the EVPPI of each parameter that varied
+    between replicates and of the training-effect group, in money of the whole
+    organisation over the horizon.
+
+    Raises:
+        ValueError: If nothing but chance varied between the replicates (a run neither over
+            a calibration nor under an evidence setting, without a sweep).
+    """
+    out = Path(out)
+    cmps = comparisons(out)
+    cmp = cmps["all" if "all" in cmps else 0]
+    if cmp.worlds is None:
+        raise ValueError(
+            f"{out}: the run's replicates differ by chance only, so learning a parameter "
+            'is worth nothing; run over a calibration (calibration = "folder") or under '
+            'an evidence setting (evidence = "central") to value what would change the answer'
+        )
+    return cmp.value_of_information()

@@ -169,8 +169,9 @@ def _stream(
                     "seed": exp.seed,
                     "outputs": dict(exp.outputs),
                     # Plain data (DataFrames and dicts, a few kB for hundreds of sets):
-                    # sent with each task, so a worker needs no file of the run.
-                    "calibration": exp.calibration,
+                    # sent with each task, so a worker needs no file of the run. With an
+                    # evidence setting, the sets carry its training effects.
+                    "calibration": exp.run_calibration,
                 }
                 pending[executor.submit(run_unit, task)] = unit
             if not pending:

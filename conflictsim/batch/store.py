@@ -120,6 +120,13 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]
             )
         manifest = read_manifest(out)
         old = manifest["experiment"]
+        if "evidence" in manifest and manifest["evidence"] != exp.evidence_used:
+            raise ValueError(
+                f"{out} holds a run under the evidence setting {manifest['evidence']!r}, and "
+                f"the experiment now asks for {exp.evidence_used!r} (key evidence); a resumed "
+                "run must draw the same training effects. Start a new run with another --out "
+                "(nothing was written)"
+            )
         if old["sha256"] != fingerprint:
             what = (
                 "the experiment file"
@@ -224,6 +231,8 @@ def _new_manifest(exp: Experiment, fingerprint: str) -> dict:
             },
         },
         "calibration": exp.calibration_record(),
+        # The evidence setting the training effects are drawn from (None: not drawn).
+        "evidence": exp.evidence_used,
         "conflictsim_version": __version__,
         "versions": versions(),
         "engine": exp.engine,

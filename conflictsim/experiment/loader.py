@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conflictsim.calibration.result import FREE, Calibration
+from conflictsim.evidence import EVIDENCE, TRAINING_EFFECTS
 from conflictsim.experiment.checks import (
     check_keys,
     describe,
@@ -100,6 +101,7 @@ def loads(
 
 _TOP = {
     "calibration": "the folder of a calibration to run over",
+    "evidence": "what training does at work: sceptical, central or enthusiastic",
     "experiment": "name, seed, replicates, days, ...",
     "organisation": "preset and size, or csv",
     "parameters": "model parameters",
@@ -108,6 +110,8 @@ _TOP = {
     "sweep": "a sweep over parameters",
     "sensitivity": "a sensitivity analysis",
 }
+#: Keys that are not tables (written above the first [table] header).
+_TOP_KEYS = ("calibration", "evidence")
 _EXPERIMENT_KEYS = (
     "name",
     "description",
@@ -140,12 +144,13 @@ def _build(
 
     check_keys(ctx, data, list(_TOP), ())
     for table in _TOP:
-        if isinstance(data.get(table), dict) and "calibration" in data[table]:
-            # TOML puts every key after a [table] header into that table.
-            raise ctx.error(
-                (table, "calibration"),
-                "calibration is a top-level key: write it above the first [table] of the file",
-            )
+        for top in _TOP_KEYS:
+            if isinstance(data.get(table), dict) and top in data[table]:
+                # TOML puts every key after a [table] header into that table.
+                raise ctx.error(
+                    (table, top),
+                    f"{top} is a top-level key: write it above the first [table] of the file",
+                )
 
     exp = get_table(ctx, data, "experiment", ())
     check_keys(ctx, exp, _EXPERIMENT_KEYS, ("experiment",))
@@ -210,6 +215,9 @@ def _build(
     calibration, cal_dir, cal_sha = None, None, None
     if "calibration" in data:
         calibration, cal_dir, cal_sha = _calibration(ctx, data, base, overrides)
+    evidence = None
+    if "evidence" in data:
+        evidence = get_str(ctx, data, "evidence", (), choices=list(EVIDENCE))
 
     experiment = Experiment(
         path=path,
@@ -232,6 +240,7 @@ def _build(
         calibration=calibration,
         calibration_dir=cal_dir,
         calibration_sha256=cal_sha,
+        evidence=evidence,
     )
     # Build the organisation and every arm's scenario now: a run never starts on a file
     # that would fail part-way.
@@ -254,9 +263,32 @@ def _build(
                     ("arms", i, "programmes", j) + _culprit(exc, given),
                     str(exc),
                 ) from None
+    if evidence is not None:
+        _check_evidence(ctx, experiment)
     if calibration is not None:
         _check_over_calibration(ctx, experiment, data["calibration"])
     return experiment
+
+
+def _check_evidence(ctx: Context, exp: Experiment) -> None:
+    """Refuse a training effect set or varied by the file when an evidence setting draws it.
+
+    Under an evidence setting, replicate k takes its training effects from set k (over a
+    calibration or not), so a value the file gives would be silently replaced.
+    """
+    tables = [(("parameters",), exp.parameters)]
+    tables += [(("arms", i, "parameters"), arm.parameters) for i, arm in enumerate(exp.arms)]
+    design = "sensitivity" if exp.sensitivity is not None else "sweep"
+    tables.append(((design, "parameters"), dict.fromkeys(exp.design.names)))
+    for keys, table in tables:
+        for name in table:
+            if name in TRAINING_EFFECTS:
+                raise ctx.error(
+                    keys + (name,),
+                    f"{name!r} is drawn for each replicate from the evidence setting "
+                    f"{exp.evidence!r} (what training does at work); remove it here, or "
+                    "remove the top-level key evidence to set it yourself",
+                )
 
 
 def _calibration(ctx: Context, data: dict, base: Path, overrides: dict):
@@ -278,8 +310,9 @@ def _check_over_calibration(ctx: Context, exp: Experiment, rel: str) -> None:
     made with (``Calibration.base``), except those that do not change the baseline
     (``calibration.result.FREE``: costs, reporting rates, responders' success). So the
     file may not set a calibrated parameter, set another one otherwise, or vary either.
+    The training effects an evidence setting draws count as calibrated.
     """
-    cal = exp.calibration
+    cal = exp.run_calibration
     try:
         cal.check_org(exp.org)
     except ValueError:

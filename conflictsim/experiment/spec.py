@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.calibration.result import Calibration
+from conflictsim.evidence import check_evidence
 from conflictsim.organisation import Organisation
 from conflictsim.outcomes import OUTCOMES, SUMMARY_COLUMNS
 from conflictsim.params import REGISTRY, Params
@@ -178,6 +179,9 @@ class Experiment:
         calibration_dir: Its folder (absolute), or None.
         calibration_sha256: SHA-256 of its ``draws.parquet`` as read: what a resume must
             match.
+        evidence: The file's evidence setting (``sceptical``, ``central`` or
+            ``enthusiastic``: what training does at work, ``conflictsim.evidence``), or
+            None: the calibration's sets as saved, or the parameters as given.
     """
 
     path: Path | None
@@ -200,6 +204,7 @@ class Experiment:
     calibration: Calibration | None = None
     calibration_dir: Path | None = None
     calibration_sha256: str | None = None
+    evidence: str | None = None
 
     @cached_property
     def org(self):
@@ -255,6 +260,32 @@ class Experiment:
             "draws_sha256": self.calibration_sha256,
         }
 
+    @cached_property
+    def run_calibration(self) -> Calibration | None:
+        """The parameter sets the replicates run: set ``k`` for replicate ``k`` (cycling).
+
+        The file's calibration with its training effects drawn from the file's evidence
+        setting, or, without a calibration, the training effects alone (``evidence_sets``);
+        without an evidence setting, the calibration as saved (None without one).
+        """
+        if self.evidence is None:
+            return self.calibration
+        arm = self.arms[0]
+        return evidence_sets(
+            self.calibration,
+            self.evidence,
+            self.org,
+            self.params_at(0, arm),
+            self.replicates,
+            self.seed,
+        )
+
+    @property
+    def evidence_used(self) -> str | None:
+        """The evidence setting the training effects come from (None: not drawn)."""
+        cal = self.run_calibration
+        return None if cal is None else cal.evidence
+
     def params_at(self, point: int, arm: Arm | str) -> Params:
         """Parameters of one arm at one design point."""
         if isinstance(arm, str):
@@ -299,7 +330,47 @@ class Experiment:
 
     def __repr__(self) -> str:
         over = f", over {len(self.calibration)} calibrated sets" if self.calibration else ""
+        if self.evidence is not None:
+            over += f", {self.evidence} evidence"
         return (
             f"Experiment({self.name!r}: {len(self.arms)} arms x {self.n_points} points x "
             f"{self.replicates} replicates, {self.days} days, engine {self.engine}{over})"
         )
+
+
+def evidence_sets(
+    calibration: Calibration | None,
+    setting: str,
+    org: Organisation,
+    params: Params,
+    sets: int,
+    seed: int,
+) -> Calibration:
+    """Parameter sets whose training effects come from an evidence setting.
+
+    The planner's rule (``conflictsim.planner.baseline.for_plan``), for the command line
+    and experiment files: a calibration gets the setting's training effects
+    (``Calibration.with_evidence``; the baseline is the same in every setting);
+    without one, ``sets`` draws of the training effects alone
+    (``Calibration.evidence_only`` with ``seed``), and every other parameter is each
+    scenario's own (arms and design points may set them as they please).
+
+    Args:
+        calibration: A calibration, or None.
+        setting: ``sceptical``, ``central`` or ``enthusiastic``.
+        org: The organisation (used without a calibration).
+        params: The parameters (used without a calibration).
+        sets: Draws of the training effects without a calibration (one per replicate).
+        seed: Their seed.
+
+    Raises:
+        ValueError: For an unknown setting, naming the ones there are.
+    """
+    check_evidence(setting)
+    if calibration is not None:
+        if calibration.evidence == setting:
+            return calibration
+        return calibration.with_evidence(setting)
+    drawn = Calibration.evidence_only(org, params, setting, sets, seed)
+    # Nothing was calibrated, so nothing binds the other parameters to these sets.
+    return replace(drawn, base={})

@@ -15,6 +15,7 @@ from quick_calibration import quick_calibration
 import conflictsim as cs
 from conflictsim import batch
 from conflictsim import experiment as ex
+from conflictsim.evidence import TRAINING_EFFECTS, training_draws
 from conflictsim.runs import run_arm
 
 # 12 replicates over 10 parameter sets: replicates 10 and 11 cycle back to sets 0 and 1.
@@ -206,3 +207,115 @@ def test_cli_runs_over_a_calibration_and_refuses_a_bad_one(calibration, tmp_path
     assert err.startswith(f"conflictsim run: error: {path}, line 1, key calibration: ")
     assert "fit.parquet: missing" in err and "\n" not in err
     assert not (tmp_path / "never").exists()  # nothing written
+
+
+# ---------------------------------------------------------------------------- evidence
+#: The calibration was made under central evidence: sceptical draws other training effects.
+EVIDENCE = 'evidence = "sceptical"\n' + EXPERIMENT
+
+
+def assert_same_as_compare(out, cmp) -> None:
+    """A finished run's table, best and value of information equal a comparison's."""
+    table = batch.compare(out)
+    pd.testing.assert_frame_equal(table, cmp.table, check_dtype=False)
+    pd.testing.assert_frame_equal(batch.comparisons(out)[0].best, cmp.best)
+    pd.testing.assert_frame_equal(batch.value_of_information(out), cmp.value_of_information())
+
+
+@pytest.fixture(scope="module")
+def evidence_run(calibration, tmp_path_factory):
+    """The experiment under sceptical evidence, run on 2 local workers: (file, out)."""
+    folder = tmp_path_factory.mktemp("evidence")
+    path = write_experiment(folder, calibration, EVIDENCE)
+    out = folder / "run"
+    units = batch.run(path, out, workers=2, progress=False)
+    assert units["host"].nunique() == 2
+    return path, out
+
+
+def test_evidence_over_a_calibration_equals_compare_with_its_training_effects(
+    calibration, evidence_run, reference
+):
+    path, out = evidence_run
+    exp = ex.load(path)
+    sceptical = calibration.with_evidence("sceptical")
+    cmp = cs.compare(exp.scenarios(0), replicates=12, seed=13, calibration=sceptical)
+    assert_same_as_compare(out, cmp)
+    # Replicate k ran set k (cycling) with the sceptical draws for the calibration's seed.
+    worlds = batch.comparisons(out)[0].worlds
+    drawn = training_draws("sceptical", 10, calibration.seed)
+    np.testing.assert_array_equal(
+        worlds["skill_transfer"], drawn["skill_transfer"].to_numpy()[np.arange(12) % 10]
+    )
+    np.testing.assert_array_equal(
+        worlds["trigger"], calibration.draws["trigger"].iloc[np.arange(12) % 10]
+    )
+    # The baseline is the calibration's in every setting; the trained arm is not.
+    s, ref = batch.read_summary(out), reference["summary"]
+    base = s["arm"] == "baseline"
+    pd.testing.assert_frame_equal(s[base], ref[ref["arm"] == "baseline"])
+    assert not s[~base]["conflicts"].equals(ref[ref["arm"] != "baseline"]["conflicts"])
+    voi = batch.value_of_information(out)
+    assert voi["parameter"].iloc[-1] == "all" and "training effects" in set(voi["parameter"])
+    assert batch.read_manifest(out)["evidence"] == "sceptical"
+
+
+def test_evidence_on_the_dask_cluster_gives_the_local_results(evidence_run, tmp_path):
+    path, out = evidence_run
+    with dask_cluster(tmp_path) as address:
+        units = batch.run(path, tmp_path / "dask", scheduler=address, progress=False)
+    assert units["done"].all() and units["host"].nunique() == 2
+    assert_same(results(tmp_path / "dask"), results(out))
+    pd.testing.assert_frame_equal(
+        batch.value_of_information(tmp_path / "dask"), batch.value_of_information(out)
+    )
+
+
+def test_evidence_without_a_calibration_draws_only_the_training_effects(tmp_path):
+    text = 'evidence = "enthusiastic"\n' + EXPERIMENT.split("\n", 2)[2]
+    path = tmp_path / "uncalibrated.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    batch.run(path, out, workers=1, progress=False)
+    exp = ex.load(path)
+    params = exp.scenarios(0)["baseline"].params
+    drawn = cs.Calibration.evidence_only(exp.org, params, "enthusiastic", 12, 13)
+    cmp = cs.compare(exp.scenarios(0), replicates=12, seed=13, calibration=drawn)
+    assert_same_as_compare(out, cmp)
+    worlds = batch.comparisons(out)[0].worlds
+    assert list(worlds.columns) == list(TRAINING_EFFECTS)
+    # Untrained replicates run the parameters as given.
+    s = batch.read_summary(out)
+    plain = run_arm(exp.scenarios(0)["baseline"], 12, 13)
+    stored = s[s["arm"] == "baseline"].drop(columns=["point", "arm"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored, plain.summary, check_dtype=False)
+    assert batch.read_manifest(out)["evidence"] == "enthusiastic"
+
+
+def test_a_run_without_uncertainty_has_no_value_of_information(tmp_path):
+    path = tmp_path / "plain.toml"
+    path.write_text(EXPERIMENT.split("\n", 2)[2].replace("replicates = 12", "replicates = 3"))
+    batch.run(path, tmp_path / "out", workers=1, progress=False)
+    assert batch.comparisons(tmp_path / "out")[0].worlds is None
+    assert batch.read_manifest(tmp_path / "out")["evidence"] is None
+    with pytest.raises(ValueError, match='chance only.*evidence = "central"'):
+        batch.value_of_information(tmp_path / "out")
+
+
+def test_resume_refuses_a_changed_evidence_setting(calibration, tmp_path):
+    path = write_experiment(tmp_path, calibration, EVIDENCE)
+    out = tmp_path / "out"
+    batch.run(path, out, workers=1, progress=False)
+    first = sorted((out / "units").glob("*.summary.parquet"))[0]
+    first.unlink()
+    manifest = (out / "manifest.json").read_bytes()
+    path.write_text(EVIDENCE.replace("sceptical", "enthusiastic"))
+    with pytest.raises(ValueError, match="evidence setting 'sceptical'.*'enthusiastic'.*nothing"):
+        batch.run(path, out, workers=1, resume=True, progress=False)
+    # Without the key the calibration's own (central) setting is asked for: refused too.
+    path.write_text(EXPERIMENT)
+    with pytest.raises(ValueError, match="evidence setting 'sceptical'.*'central'"):
+        batch.run(path, out, workers=1, resume=True, progress=False)
+    assert (out / "manifest.json").read_bytes() == manifest and not first.exists()
+    path.write_text(EVIDENCE)  # the same setting resumes
+    assert batch.run(path, out, workers=1, resume=True, progress=False)["done"].all()
