@@ -175,6 +175,11 @@ ERRORS = (
           "                    and _met(eid[k], padj[k], certain, c1_tie, c2, k0, k1)\n",
           "and j != x\n                    and (flags[j] & _PRESENT)\n",
           "responders act on a conflict of a colleague they did not meet (MODEL.md v1)"),
+    # All cores (issue 12, point 7).
+    Error("engine_shared_scratch", "threads", "engine", KERNELS,
+          "griev_day, flags[r], cand_e[r]",
+          "griev_day, flags[0], cand_e[r]",
+          "replicates on different threads share one day's flags"),
     Error("mesa_responder_party", "3.6 responders", "mesa", MODEL,
           "if r is not a and r is not b and r.trainings",
           "if r is not a and r.trainings",
