@@ -19,7 +19,7 @@ from conflictsim import outcomes
 from conflictsim.outcomes import RIPPLE_CLASSES, RIPPLE_OUTCOMES
 from conflictsim.runs import DEFAULT_ENGINE, ENGINES, ArmRuns, check_engine
 from conflictsim.scenario import Scenario
-from conflictsim.training import distance_to_trained
+from conflictsim.training import distances_to_trained
 
 
 class Comparison:
@@ -206,11 +206,12 @@ def ripple(org, arm: ArmRuns, base: ArmRuns) -> dict[str, tuple[np.ndarray, np.n
     names = ["conflicts_with_trained", *RIPPLE_OUTCOMES, "conflicts_untrained"]
     change = {name: [] for name in names}
     before = {name: [] for name in names}
+    distances = distances_to_trained(org, arm.trained.astype(bool))
     for k in range(arm.trained.shape[0]):
         trained = arm.trained[k].astype(bool)
         untrained = _untrained(arm, base, k)
         among = untrained[src] & untrained[dst]
-        dist = distance_to_trained(org, trained)
+        dist = distances[k]
         nearer = np.minimum(dist[src], dist[dst])  # the nearer party's distance
         masks = {
             "conflicts_with_trained": trained[src] | trained[dst],
@@ -251,13 +252,14 @@ def ripple_per_person(org, arm: ArmRuns, base: ArmRuns, level: float = 0.95) -> 
     src, dst = org.edge_src, org.edge_dst
     labels = {"d1": "1", "d2": "2", "d3plus": "3+"}
     per = {name: ([], []) for name, _, _ in RIPPLE_CLASSES}
+    distances = distances_to_trained(org, arm.trained.astype(bool))
     for k in range(arm.trained.shape[0]):
         untrained = _untrained(arm, base, k)
         among = untrained[src] & untrained[dst]
         diff = np.where(among, arm.edge_conflicts[k] - base.edge_conflicts[k], 0)
         # Each party of a conflict among the untrained counts it as one of theirs.
         own = np.bincount(src, diff, org.size) + np.bincount(dst, diff, org.size)
-        dist = distance_to_trained(org, arm.trained[k].astype(bool))
+        dist = distances[k]
         for name, lo, hi in RIPPLE_CLASSES:
             who = untrained & (dist >= lo) & ((dist <= hi) if hi is not None else True)
             per[name][0].append(who.sum())

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import numpy as np
 import pandas as pd
 
 import conflictsim as cs
+
+# pytest-xdist runs a worker per core already: one engine thread each, not one per core
+# each (tests/engine/test_threads.py asks for two threads where it needs them).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("CONFLICTSIM_THREADS", "1")
 
 
 def with_traits(org: cs.Organisation, regulation=None, listening=None, customer_facing=None):

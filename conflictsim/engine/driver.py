@@ -19,7 +19,8 @@ holds the state, the training rollout (``conflictsim.engine.rollout``) and the r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import concurrent.futures as cf
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -39,6 +40,7 @@ from conflictsim.engine.kernels import (
 )
 from conflictsim.engine.philox import STAGE_TRAITS
 from conflictsim.engine.rollout import Rollout
+from conflictsim.engine.threads import blocks, check_threads
 from conflictsim.outcomes import DAILY_COLUMNS, summary_table, team_frame
 from conflictsim.params import Params
 from conflictsim.scenario import Scenario
@@ -283,6 +285,7 @@ def simulate(
     record_teams: bool = True,
     calibration: Any = None,
     replicate_params: Sequence[Params] | None = None,
+    threads: int | None = None,
     _responder_strength: Any = None,
 ) -> Results:
     """Simulate replicates of a scenario with the fast engine.
@@ -306,6 +309,9 @@ def simulate(
             for the rest (``Calibration.scenario_params``).
         replicate_params: The parameters of each replicate instead (one per replicate);
             only those the kernel reads per replicate may differ (``PER_REPLICATE``).
+        threads: Threads to spread the replicates over; the numbers do not depend on it.
+            Default: every core, one in a pool's worker process, or ``CONFLICTSIM_THREADS``
+            (``conflictsim.engine.threads``).
         _responder_strength: For tests only: responder strength in [0, 1] of each
             day-0 post holder, shape (size,) or (replicates, size); lost when they quit.
 
@@ -317,6 +323,7 @@ def simulate(
     """
     if not isinstance(scenario, Scenario):
         raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
+    n_threads = check_threads(threads)
     if replicate_ids is None:
         if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)):
             raise ValueError(f"replicates must be a whole number, got {replicates!r}")
@@ -369,7 +376,7 @@ def simulate(
         if np.any((s < 0) | (s > 1)):
             raise ValueError("responder strengths must lie in [0, 1]")
         state.responder_override = s.copy()
-    return _run(state, record_teams)
+    return _run(state, record_teams, n_threads)
 
 
 def _check_shared(plist: list[Params]) -> None:
@@ -435,26 +442,31 @@ def _initial_state(
 
 
 def _refresh(
-    state: _State, shift_reg: np.ndarray, shift_lis: np.ndarray, only_shifted: bool = False
+    state: _State,
+    shift_reg: np.ndarray,
+    shift_lis: np.ndarray,
+    only_shifted: bool = False,
+    rows: slice = slice(None),
 ) -> None:
+    """Today's traits of replicates ``rows`` from their latent scores and shifts."""
     cust = np.ascontiguousarray(state.scenario.org.customer_facing, dtype=np.bool_)
     refresh_traits(
-        state.par,
+        state.par[rows],
         cust,
-        state.z_reg,
-        state.z_lis,
-        np.ascontiguousarray(shift_reg, dtype=np.float64),
-        np.ascontiguousarray(shift_lis, dtype=np.float64),
-        state.reg,
-        state.lis,
-        state.trig_p,
-        state.rec_p,
-        state.enc,
+        state.z_reg[rows],
+        state.z_lis[rows],
+        np.ascontiguousarray(shift_reg[rows], dtype=np.float64),
+        np.ascontiguousarray(shift_lis[rows], dtype=np.float64),
+        state.reg[rows],
+        state.lis[rows],
+        state.trig_p[rows],
+        state.rec_p[rows],
+        state.enc[rows],
         only_shifted,
     )
 
 
-def _run(state: _State, record_teams: bool) -> Results:
+def _run(state: _State, record_teams: bool, threads: int = 1) -> Results:
     scn = state.scenario
     org, p, days = scn.org, scn.params, scn.days
     n_rep, n = state.upset.shape
@@ -475,18 +487,6 @@ def _run(state: _State, record_teams: bool) -> Results:
     griev_day = np.zeros(g_shape, dtype=np.int32)
     decay = par[:, PARAM_NAMES.index("grievance_decay")]
     decay_pow = (1 - decay[:, None]) ** np.arange(days + 1, dtype=np.float64)
-    flags = np.zeros(n, dtype=np.uint8)
-    # Gather buffers: a chunk that stays in cache, plus room for one employee's ties.
-    degree = np.diff(indptr)
-    n_cand = BUFFER + (int(degree.max()) if n > 0 else 0)
-    cand_e = np.empty(n_cand, dtype=np.int32)
-    cand_i = np.empty(n_cand, dtype=np.int32)
-    cand_j = np.empty(n_cand, dtype=np.int32)
-    thr_met = np.empty(n_cand)
-    thr_conflict = np.empty(n_cand)
-    thr_calm = np.empty(n_cand)
-    hit = np.empty(n_cand, dtype=np.uint8)
-    u_escalate = np.empty(n_cand)
     daily = np.zeros((n_rep, days + 1, len(COLUMNS)))
     daily[:, 0, COLUMNS.index("upset")] = state.upset.sum(axis=1)
     team_daily = np.zeros((n_rep, days + 1, n_teams) if record_teams else (n_rep, 1, 1), np.int32)
@@ -504,44 +504,77 @@ def _run(state: _State, record_teams: bool) -> Results:
     if rollout is not None:  # sessions of day 0, before the first step
         rollout.train(0, state.hired_day, state.vacant_until, team_daily)
 
-    def arguments(use_responders: bool, strength: np.ndarray | None) -> tuple:
-        """What ``step_day`` reads after the day and the key (the same every day)."""
+    # Blocks of replicates, one per thread, each with its own scratch: the day's flags
+    # and gather buffers (a chunk that stays in cache, plus room for one employee's ties).
+    degree = np.diff(indptr)
+    n_cand = BUFFER + (int(degree.max()) if n > 0 else 0)
+    rows = blocks(n_rep, threads)
+    scratch = [
+        (
+            np.zeros(n, dtype=np.uint8),
+            np.empty(n_cand, dtype=np.int32),
+            np.empty(n_cand, dtype=np.int32),
+            np.empty(n_cand, dtype=np.int32),
+            np.empty(n_cand),
+            np.empty(n_cand),
+            np.empty(n_cand),
+            np.empty(n_cand, dtype=np.uint8),
+            np.empty(n_cand),
+        )
+        for _ in rows
+    ]
+
+    def arguments(b: int, use_responders: bool, strength: np.ndarray | None) -> tuple:
+        """What ``step_day`` reads of block ``b`` after the day and the key."""
+        s = rows[b]
         return (
-            k0, k1, state.replicate_ids, state.par, np.int64(p.vacancy_days),
+            k0, k1, state.replicate_ids[s], par[s], np.int64(p.vacancy_days),
             bool(p.contact_certain), bool(use_grievance), bool(use_responders),
-            bool(record_teams), indptr, nb, eid, padj, team, cust, decay_pow, state.upset,
-            state.strain, state.vacant_until, state.hired_day, state.z_reg, state.z_lis,
-            state.reg, state.lis, state.trig_p, state.rec_p, state.enc,
-            strength if use_responders else no_strength, griev, griev_day, flags, cand_e,
-            cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate, daily, team_daily,
-            emp_conf, edge_conf, bool(record_teams), incident_daily, rude_week, rude_weekly,
+            bool(record_teams), indptr, nb, eid, padj, team, cust, decay_pow[s],
+            state.upset[s], state.strain[s], state.vacant_until[s], state.hired_day[s],
+            state.z_reg[s], state.z_lis[s], state.reg[s], state.lis[s], state.trig_p[s],
+            state.rec_p[s], state.enc[s], (strength if use_responders else no_strength)[s],
+            griev[s], griev_day[s], *scratch[b], daily[s], team_daily[s], emp_conf[s],
+            edge_conf[s], bool(record_teams), incident_daily[s], rude_week[s], rude_weekly[s],
         )  # fmt: skip
 
-    day_by_day = rollout is not None or state.responder_override is not None
-    if not day_by_day and days > 0:
-        # Nothing acts between days: every day in one kernel call (the same numbers).
-        step_days(np.int64(1), np.int64(days), *arguments(False, None))
-    for day in range(1, days + 1) if day_by_day else ():
-        shift_reg, shift_lis, strength = _programme_effects(state, day)
-        if shift_reg is not None or shift_lis is not None:
-            zeros = np.zeros_like(state.z_reg)
-            _refresh(
-                state,
-                zeros if shift_reg is None else shift_reg,
-                zeros if shift_lis is None else shift_lis,
-                only_shifted=True,
+    with cf.ThreadPoolExecutor(len(rows)) if len(rows) > 1 else _Inline() as pool:
+
+        def each_block(task: Callable[[int], None]) -> None:
+            for future in [pool.submit(task, b) for b in range(len(rows))]:
+                future.result()  # re-raises a block's error
+
+        day_by_day = rollout is not None or state.responder_override is not None
+        if not day_by_day and days > 0:
+            # Nothing acts between days: every day in one kernel call (the same numbers).
+            each_block(lambda b: step_days(np.int64(1), np.int64(days), *arguments(b, False, None)))
+        for day in range(1, days + 1) if day_by_day else ():
+            shift_reg, shift_lis, strength = _programme_effects(state, day)
+            refresh: tuple | None = None
+            if shift_reg is not None or shift_lis is not None:
+                zeros = np.zeros_like(state.z_reg)
+                refresh = (
+                    zeros if shift_reg is None else shift_reg,
+                    zeros if shift_lis is None else shift_lis,
+                    True,
+                )
+                state.shifted = True
+            elif state.shifted:  # yesterday's shifts are gone
+                zeros = np.zeros_like(state.z_reg)
+                refresh = (zeros, zeros, False)
+                state.shifted = False
+            use_responders = strength is not None and bool(
+                (par[:, PARAM_NAMES.index("responder_success")] > 0).any()
             )
-            state.shifted = True
-        elif state.shifted:  # yesterday's shifts are gone
-            zeros = np.zeros_like(state.z_reg)
-            _refresh(state, zeros, zeros)
-            state.shifted = False
-        use_responders = strength is not None and bool(
-            (par[:, PARAM_NAMES.index("responder_success")] > 0).any()
-        )
-        step_day(np.int64(day), *arguments(use_responders, strength))
-        if rollout is not None:
-            rollout.train(day, state.hired_day, state.vacant_until, team_daily)
+
+            def one_day(b: int, day=day, refresh=refresh, use=use_responders, st=strength):
+                if refresh is not None:
+                    _refresh(state, *refresh, rows=rows[b])
+                step_day(np.int64(day), *arguments(b, use, st))
+
+            each_block(one_day)
+            if rollout is not None:
+                rollout.train(day, state.hired_day, state.vacant_until, team_daily)
     if rollout is not None:
         state.trained = rollout.ever
     return Results(
@@ -560,6 +593,21 @@ def _run(state: _State, record_teams: bool) -> Results:
         rude_weekly=rude_weekly,
         replicate_params=state.replicate_params,
     )
+
+
+class _Inline:
+    """An executor that runs each task at once, in this thread (one block of replicates)."""
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, task: Callable[[int], None], b: int) -> cf.Future:
+        future: cf.Future = cf.Future()
+        future.set_result(task(b))
+        return future
 
 
 def _daily_frame(daily: np.ndarray, ids: np.ndarray) -> pd.DataFrame:

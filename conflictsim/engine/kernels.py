@@ -113,7 +113,7 @@ BUFFER = 1024
 # ---------------------------------------------------------------------------- kernels
 # error_model="numpy": no ZeroDivisionError checks, whose branches stop LLVM from
 # vectorising loops (no divisor here can be zero: strain_scale > 0).
-_JIT = {"cache": True, "error_model": "numpy"}
+_JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 
 
 @njit(inline="always", **_JIT)

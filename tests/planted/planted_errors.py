@@ -89,6 +89,7 @@ class Error:
 
 MODEL, AGENTS = "conflictsim/model.py", "conflictsim/agents.py"
 KERNELS, ROLLOUT = "conflictsim/engine/kernels.py", "conflictsim/engine/rollout.py"
+DRIVER = "conflictsim/engine/driver.py"
 TRAINING, OUTCOMES = "conflictsim/training.py", "conflictsim/outcomes.py"
 
 ERRORS = (
@@ -175,6 +176,11 @@ ERRORS = (
           "                    and _met(eid[k], padj[k], certain, c1_tie, c2, k0, k1)\n",
           "and j != x\n                    and (flags[j] & _PRESENT)\n",
           "responders act on a conflict of a colleague they did not meet (MODEL.md v1)"),
+    # All cores (issue 12, point 7).
+    Error("engine_shared_scratch", "threads", "engine", DRIVER,
+          "griev[s], griev_day[s], *scratch[b],",
+          "griev[s], griev_day[s], *scratch[0],",
+          "replicates on different threads share one day's flags"),
     Error("mesa_responder_party", "3.6 responders", "mesa", MODEL,
           "if r is not a and r is not b and r.trainings",
           "if r is not a and r.trainings",
