@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from conflictsim.evidence import EVIDENCE_LABELS
 from conflictsim.params import REGISTRY
 
 #: Each model parameter in a few plain words (what a planner would call it).
@@ -57,6 +58,26 @@ GROUP_LABELS = {
     "training effects": "What training achieves at work (both training effects together)",
     "all": "Everything at once (knowing every uncertain quantity)",
 }
+
+
+#: What each evidence setting (``conflictsim.evidence``) believes training does, in words.
+EVIDENCE_WORDS = {
+    "sceptical": "most likely no effect at work, a 5% chance of the effect hoped for",
+    "central": "anything from no effect at work to the effect hoped for, equally likely",
+    "enthusiastic": "most likely the effect hoped for, a 5% chance of no effect at work",
+}
+#: The baseline when no calibration is named.
+AS_GIVEN = "parameters as given (the defaults, set to published base rates)"
+
+
+def evidence_text(setting: str | None) -> str:
+    """An evidence setting in words: "Central (anything from ... equally likely)".
+
+    None (training effects not drawn) is "training effects as given".
+    """
+    if setting is None:
+        return "training effects as given (not drawn)"
+    return f"{EVIDENCE_LABELS[setting]} ({EVIDENCE_WORDS[setting]})"
 
 
 def parameter_label(name: str) -> str:

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from conflictsim import plain
+from conflictsim.evidence import EVIDENCE
 from conflictsim.params import REGISTRY
 from conflictsim.uncertainty import ALL, TRAINING_GROUP
 
@@ -40,3 +41,9 @@ def test_pays_for_itself_rounds_to_tenths_and_never_claims_certainty(share, word
 def test_pays_for_itself_names_what_the_share_is_of():
     assert plain.pays_for_itself(0.3, "runs") == "pays for itself in about 3 of 10 runs"
     assert plain.in_ten(0.25) == 3 and plain.in_ten(None) is None
+
+
+def test_every_evidence_setting_has_words():
+    assert set(plain.EVIDENCE_WORDS) == set(EVIDENCE)
+    assert plain.evidence_text("sceptical").startswith("Sceptical (most likely no effect")
+    assert plain.evidence_text(None) == "training effects as given (not drawn)"

@@ -127,7 +127,7 @@ def pooled_over_points(pooled: pd.DataFrame, points: Sequence[pd.DataFrame]) -> 
     return out
 
 
-def compare(out: str | Path) -> pd.DataFrame:
+def compare(out: str | Path, cmps: dict[Any, UncertainComparison] | None = None) -> pd.DataFrame:
     """The comparison table of a finished run (as ``conflictsim.compare``'s ``table``).
 
     Columns: arm, outcome, mean, ci_low, ci_high (the mean paired difference from the
@@ -136,10 +136,14 @@ def compare(out: str | Path) -> pd.DataFrame:
     ``point == "all"`` pool every point: their mean and interval over the points' means
     (``pooled_over_points``). Without per-employee results (``[outputs]
     employees = false``) the ripple outcomes are left out.
+
+    Args:
+        out: The results directory.
+        cmps: Its ``comparisons(out)``, if already at hand (they are read otherwise).
     """
     out = Path(out)
     exp = load_experiment(out)
-    cmps = comparisons(out)
+    cmps = comparisons(out) if cmps is None else cmps
     frames = []
     for key, cmp in cmps.items():
         t = cmp.table.copy()
@@ -156,7 +160,9 @@ def compare(out: str | Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def value_of_information(out: str | Path) -> pd.DataFrame:
+def value_of_information(
+    out: str | Path, cmps: dict[Any, UncertainComparison] | None = None
+) -> pd.DataFrame:
     """What learning each uncertain parameter would be worth, for a finished run.
 
     ``UncertainComparison.value_of_information`` of the run's comparison (the pooled one
@@ -164,12 +170,16 @@ def value_of_information(out: str | Path) -> pd.DataFrame:
     between replicates and of the training-effect group, in money of the whole
     organisation over the horizon.
 
+    Args:
+        out: The results directory.
+        cmps: Its ``comparisons(out)``, if already at hand (they are read otherwise).
+
     Raises:
         ValueError: If nothing but chance varied between the replicates (a run neither over
             a calibration nor under an evidence setting, without a sweep).
     """
     out = Path(out)
-    cmps = comparisons(out)
+    cmps = comparisons(out) if cmps is None else cmps
     cmp = cmps["all" if "all" in cmps else 0]
     if cmp.worlds is None:
         raise ValueError(

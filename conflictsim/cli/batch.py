@@ -15,7 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conflictsim.cli.tables import format_indices, format_table
+from conflictsim.cli.tables import (
+    format_indices,
+    format_settings,
+    format_table,
+    format_uncertainty,
+)
 
 
 def guarded(command: str, out, work: Callable[[], Any]) -> tuple[Any, int]:
@@ -70,25 +75,45 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    """Print (or write as CSV) the comparison table of a finished run."""
-    from conflictsim.batch import compare, load_experiment, read_manifest
+    """Print (or write as CSV) the comparison table of a finished run.
+
+    With the table: the evidence setting and the calibration it ran under, how often each
+    arm pays for itself, P(best) and, where more than chance varied between replicates,
+    what would change the answer (``format_uncertainty``), as ``simulate`` shows them.
+    """
+    from conflictsim.batch import (
+        compare,
+        comparisons,
+        load_experiment,
+        read_manifest,
+        value_of_information,
+    )
 
     exp = load_experiment(args.out)
-    table = compare(args.out)
+    cmps = comparisons(args.out)
+    table = compare(args.out, cmps)
     if args.csv == "-":
         sys.stdout.write(table.to_csv(index=False))
         return 0
     n = exp.replicates * (exp.n_points if exp.n_points > 1 else 1)
     cal = read_manifest(args.out).get("calibration")
+    folder = cal["folder"] if cal else None
+    print(format_settings(exp.evidence_used, folder, cal["draws"] if cal else None))
     if cal:
         print(
-            f"Over the calibration {cal['folder']}: replicate k ran its parameter set k "
-            f"(of {cal['draws']:,}, cycling).\n"
+            f"Over the calibration {folder}: replicate k ran its parameter set k "
+            f"(of {cal['draws']:,}, cycling)."
         )
+    print()
     if exp.n_points > 1:
         print(f"Pooled over {exp.n_points:,} design points ({exp.design.kind}):")
         print()
-    print(format_table(table, n, exp.arm_names[0]))
+    pooled = cmps["all" if "all" in cmps else 0]
+    worlds = "plausible worlds" if pooled.worlds is not None else "replicates"
+    print(format_table(table, n, exp.arm_names[0], worlds))
+    print()
+    voi = value_of_information(args.out, cmps) if pooled.worlds is not None else None
+    print(format_uncertainty(table, pooled.best, voi, worlds, pays=False))
     if args.csv:
         table.to_csv(args.csv, index=False)
         print(f"\nwrote {args.csv}")

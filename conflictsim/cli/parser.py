@@ -14,6 +14,7 @@ from conflictsim.cli.calibrate import cmd_calibrate
 from conflictsim.cli.dashboard import cmd_dashboard
 from conflictsim.cli.org import cmd_check_incidents, cmd_check_org
 from conflictsim.cli.simulate import cmd_simulate
+from conflictsim.evidence import EVIDENCE
 from conflictsim.organisation import PRESETS
 
 EXIT_BAD_INPUT = 2
@@ -97,6 +98,14 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="a calibration of this organisation (conflictsim calibrate): replicate k runs "
         "its parameter set k",
+    )
+    p.add_argument(
+        "--evidence",
+        choices=list(EVIDENCE),
+        default="central",
+        help="what training does at work, drawn world by world for --programme: sceptical "
+        "(most likely nothing), central (default: anything from nothing to the hoped-for "
+        "effect) or enthusiastic (most likely the hoped-for effect)",
     )
     p.add_argument(
         "--replicates",

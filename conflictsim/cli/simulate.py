@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from conflictsim.cli.tables import format_comparison, format_summary
+from conflictsim.cli.tables import format_comparison, format_settings, format_summary
 
 
 def parse_settings(items: list[str]) -> dict[str, float]:
@@ -62,19 +62,27 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if cal is not None:
             print(calibration_note(cal, args.calibration, args.replicates))
         return 0
+    from conflictsim.experiment import evidence_sets
+
     trained = scn.with_(programmes=[prog])
     replicates = max(args.replicates, 2)
+    # What training does is drawn from the evidence setting, world by world, as the
+    # planner does: over the calibration's sets, or with the parameters as given.
+    sets = evidence_sets(cal, args.evidence, org, params, replicates, args.seed)
     cmp = compare(
         {"no training": scn, "with training": trained},
         replicates=replicates,
         seed=args.seed,
         engine=args.engine,
-        calibration=cal,
+        calibration=sets,
     )
+    print(format_settings(args.evidence, args.calibration, len(cal) if cal else None))
+    print()
     print(format_summary(cmp.runs["with training"].summary, trained, seed=args.seed))
     print()
     print(format_comparison(cmp, prog))
     if cal is not None:
+        print()
         print(calibration_note(cal, args.calibration, replicates))
     return 0
 

@@ -1,7 +1,9 @@
 """Console tables: a run's summary, a programme's effect, a batch comparison, sensitivity indices.
 
 Every outcome's words, decimals and direction come from ``conflictsim.outcomes.OUTCOMES``;
-each table only chooses which outcomes it shows, and in which order.
+each table only chooses which outcomes it shows, and in which order. Parameters, evidence
+settings and how often an option pays come in plain words from ``conflictsim.plain``, as
+in the report.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from conflictsim.outcomes import OUTCOMES
+from conflictsim.plain import AS_GIVEN, evidence_text, parameter_label, pays_for_itself
 
 #: Outcomes of ``conflictsim simulate``'s summary of one scenario.
 SUMMARY_ROWS = (
@@ -112,36 +116,180 @@ def format_summary(summary: pd.DataFrame, scn, seed: int) -> str:
     return "\n".join(lines)
 
 
-def format_comparison(cmp, prog) -> str:
-    """Plain-language effect of the programme: differences with 95% intervals."""
+def format_comparison(cmp, prog, worlds: str = "plausible worlds") -> str:
+    """Plain-language effect of the programme: differences with their intervals.
+
+    Each outcome's mean paired difference, the 95% interval of that mean, the 90%
+    uncertainty interval of the difference itself (over plausible worlds, when the
+    comparison ran over parameter sets) and P(better); then how often the programme pays
+    for itself, P(best) and what would change the answer (``format_uncertainty``).
+
+    Args:
+        cmp: An ``UncertainComparison`` of no training against the programme.
+        prog: The ``Training`` compared.
+        worlds: What each replicate is ("plausible worlds", or "replicates").
+    """
     t = cmp.table.set_index("outcome")
     n = len(cmp.runs[cmp.arms[0]].summary)
     lines = [
         f"Effect of {prog.kind} training ({prog.target_label}) against no training, "
-        f"{n} paired replicates (mean difference and 95% interval):",
+        f"{n} paired replicates:",
         "",
     ]
     width = _width(EFFECT_ROWS)
+    lines.append(
+        f"  {''.ljust(width)}  {'difference':>12}  {'95% interval of the mean':>26}  "
+        f"{'90% uncertainty interval':>26}  {'P(better)':>9}"
+    )
     for name in EFFECT_ROWS:
         o, r = OUTCOMES[name], t.loc[name]
-        interval = (
-            f"({o.fmt(r['ci_low'], signed=True)} to {o.fmt(r['ci_high'], signed=True)})"
-            if pd.notna(r["ci_low"])
-            else ""
-        )
         lines.append(
-            f"  {o.row_label.ljust(width)}  {o.fmt(r['mean'], signed=True):>12}  {interval}"
+            f"  {o.row_label.ljust(width)}  {o.fmt(r['mean'], signed=True):>12}  "
+            f"{_interval(o, r, 'ci'):>26}  {_interval(o, r, 'ui'):>26}  {_share(r):>9}"
         )
     lines.append("")
     lines.append(
-        "Negative differences in conflicts and costs mean the programme helps; net benefit is "
-        "the conflict cost avoided minus the training cost."
+        textwrap.fill(
+            "Negative differences in conflicts and costs mean the programme helps; net benefit "
+            "is the conflict cost avoided minus the training cost. The 95% interval says how "
+            "well the mean is known; the 90% uncertainty interval holds the middle 90% of "
+            f"the {worlds} (chance and what is not known); P(better): the share of them in "
+            "which the programme does better.",
+            width=88,
+        )
+    )
+    voi = cmp.value_of_information() if cmp.worlds is not None else None
+    lines += ["", format_uncertainty(cmp.table, cmp.best, voi, worlds)]
+    return "\n".join(lines)
+
+
+def _interval(o, r: pd.Series, kind: str) -> str:
+    """``low to high`` of a table row's 95% interval (``ci``) or 90% one (``ui``)."""
+    low, high = r.get(f"{kind}_low", np.nan), r.get(f"{kind}_high", np.nan)
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{o.fmt(low, signed=True)} to {o.fmt(high, signed=True)}"
+
+
+def _share(r: pd.Series) -> str:
+    return f"{r['p_better']:.2f}" if pd.notna(r["p_better"]) else ""
+
+
+def format_settings(evidence: str | None, calibration: str | None, sets: int | None = None) -> str:
+    """What a comparison assumes: the evidence setting and the baseline, in two lines.
+
+    Args:
+        evidence: The evidence setting the training effects are drawn from (None: as given).
+        calibration: The calibration's folder, or None (the parameters as given).
+        sets: Its number of parameter sets.
+    """
+    if calibration is None:
+        baseline = AS_GIVEN
+    else:
+        count = f" ({sets:,} parameter sets)" if sets else ""
+        baseline = f"the calibration {calibration}{count}"
+    return "\n".join(
+        [
+            f"Evidence on what training does: {evidence_text(evidence)}.",
+            f"Baseline: {baseline}.",
+        ]
+    )
+
+
+def format_uncertainty(
+    table: pd.DataFrame,
+    best: pd.DataFrame,
+    voi: pd.DataFrame | None,
+    worlds: str = "plausible worlds",
+    pays: bool = True,
+) -> str:
+    """How often each option pays for itself, which is best, and what would change that.
+
+    Args:
+        table: A comparison table (its ``net_benefit`` rows; pooled rows after a sweep).
+        best: ``Comparison.best``: ``arm``, ``net_benefit``, ``ui_low``, ``ui_high``,
+            ``p_best``.
+        voi: ``value_of_information()`` (``parameter``, ``evppi``; ``all`` the EVPI), or
+            None when nothing but chance varied.
+        worlds: What each replicate is ("plausible worlds", or "replicates").
+        pays: Whether to say how often each option pays for itself (``format_table`` says
+            it under each arm's block already).
+    """
+    money = OUTCOMES["net_benefit"]
+    lines = []
+    if pays:
+        t = table[table["point"] == "all"] if "point" in table.columns else table
+        nb = t[t["outcome"] == "net_benefit"].set_index("arm")
+        lines.append(f"Over the {worlds}:")
+        for arm, r in nb.iterrows():
+            lines.append(f"  {arm} {pays_for_itself(r['p_better'], worlds)}.")
+        lines.append("")
+    width = max(len(str(a)) for a in best["arm"])
+    lines += [
+        f"Which option is best (highest net benefit), share of the {worlds}:",
+        f"  {'option'.ljust(width)}  {'P(best)':>7}  {'net benefit':>12}  "
+        f"{'90% uncertainty interval':>26}",
+    ]
+    for r in best.itertuples(index=False):
+        interval = f"{money.fmt(r.ui_low, signed=True)} to {money.fmt(r.ui_high, signed=True)}"
+        lines.append(
+            f"  {str(r.arm).ljust(width)}  {r.p_best:>7.2f}  "
+            f"{money.fmt(r.net_benefit, signed=True):>12}  {interval:>26}"
+        )
+    if voi is not None:
+        lines += ["", format_value_of_information(voi)]
+    return "\n".join(lines)
+
+
+def format_value_of_information(voi: pd.DataFrame) -> str:
+    """What would change the answer: the EVPI and each EVPPI in money, biggest first.
+
+    Args:
+        voi: ``value_of_information()``: ``parameter``, ``evppi``, a row ``all`` (the EVPI).
+    """
+    from conflictsim.uncertainty import ALL
+
+    money = OUTCOMES["net_benefit"]
+    evpi = voi[voi["parameter"] == ALL]
+    parts = voi[voi["parameter"] != ALL].sort_values("evppi", ascending=False, kind="stable")
+    rows = [*evpi.itertuples(index=False), *parts.itertuples(index=False)]
+    labels = [parameter_label(r.parameter) for r in rows]
+    width = max(len(label) for label in labels)
+    lines = [
+        "What would change the answer: what knowing each uncertain quantity for sure, before",
+        "choosing, is worth on average (money of the whole organisation over the horizon):",
+    ]
+    for label, r in zip(labels, rows, strict=True):
+        lines.append(f"  {label.ljust(width)}  {money.fmt(r.evppi):>12}")
+    lines.append(
+        textwrap.fill(
+            "Near 0: learning more would not change the best choice. The first line (the "
+            "expected value of perfect information) bounds every other.",
+            width=88,
+        )
     )
     return "\n".join(lines)
 
 
-def format_table(table: pd.DataFrame, replicates: int | None = None, reference: str = "") -> str:
-    """A comparison table as readable text: one block per arm against the reference."""
+def format_table(
+    table: pd.DataFrame,
+    replicates: int | None = None,
+    reference: str = "",
+    worlds: str = "replicates",
+) -> str:
+    """A comparison table as readable text: one block per arm against the reference.
+
+    Each outcome's mean paired difference, the 95% interval of that mean, the 90%
+    uncertainty interval of the difference (where ``ui_low``, ``ui_high`` are given),
+    P(better) and both arms' means; after each arm's block, how often it pays for itself.
+
+    Args:
+        table: ``conflictsim.compare``'s or ``batch.compare``'s table (after a sweep, the
+            pooled rows are shown).
+        replicates: Paired replicates, for the heading.
+        reference: The first arm's name.
+        worlds: What each replicate is ("plausible worlds" over parameter sets).
+    """
     lines = []
     t = table
     if "point" in t.columns:
@@ -155,34 +303,37 @@ def format_table(table: pd.DataFrame, replicates: int | None = None, reference: 
         lines += [
             head,
             f"  {'outcome'.ljust(width)}  {'difference':>11}  {'95% interval':>25}  "
-            f"{'P(better)':>9}  {'arm mean':>11}  {'reference':>11}",
+            f"{'90% uncertainty interval':>25}  {'P(better)':>9}  {'arm mean':>11}  "
+            f"{'reference':>11}",
         ]
         for name in COMPARISON_ROWS:
             if name not in rows.index:
                 continue
             o, r = OUTCOMES[name], rows.loc[name]
-            interval = (
-                f"{o.fmt(r['ci_low'], signed=True)} to {o.fmt(r['ci_high'], signed=True)}"
-                if pd.notna(r["ci_low"])
-                else ""
-            )
-            pb = f"{r['p_better']:.2f}" if pd.notna(r["p_better"]) else ""
             # Net benefit and ROI exist only as differences: no means to show.
             has_means = pd.notna(r["baseline_mean"])
             am = o.fmt(r["arm_mean"]) if has_means else ""
             bm = o.fmt(r["baseline_mean"]) if has_means else ""
             lines.append(
                 f"  {o.row_label.ljust(width)}  {o.fmt(r['mean'], signed=True):>11}  "
-                f"{interval:>25}  {pb:>9}  {am:>11}  {bm:>11}"
+                f"{_interval(o, r, 'ci'):>25}  {_interval(o, r, 'ui'):>25}  {_share(r):>9}  "
+                f"{am:>11}  {bm:>11}"
             )
+        if "net_benefit" in rows.index:
+            lines.append(f"  It {pays_for_itself(rows.loc['net_benefit', 'p_better'], worlds)}.")
         lines.append("")
     lines.append(
-        "Differences are arm minus reference, replicate by replicate (common random "
-        "numbers); negative conflicts and costs mean the arm helps. P(better): share of "
-        "replicates in which the arm does better. Conflicts with a trainee are the direct "
-        "effect; conflicts among the untrained (two colleagues trained in neither arm, by "
-        "the nearer one's ties to a trainee) are the ripple; both count each conflict once, "
-        "on the same ties in the reference."
+        textwrap.fill(
+            "Differences are arm minus reference, replicate by replicate (common random "
+            "numbers); negative conflicts and costs mean the arm helps. The 95% interval is "
+            "of the mean difference; the 90% uncertainty interval holds the middle 90% of "
+            f"the {worlds}. P(better): share of them in which the arm does better. "
+            "Conflicts with a trainee are the direct effect; conflicts among the untrained "
+            "(two colleagues trained in neither arm, by the nearer one's ties to a trainee) "
+            "are the ripple; both count each conflict once, on the same ties in the "
+            "reference.",
+            width=88,
+        )
     )
     return "\n".join(lines)
 

@@ -2,7 +2,8 @@
 
 An experiment file (docs/experiments.md) names an organisation, parameters, arms (training
 programmes compared with common random numbers), replicates, a seed, a horizon and what to
-keep; optionally a calibration to run over (replicate k with its parameter set k), and a
+keep; optionally a calibration to run over (replicate k with its parameter set k), an
+evidence setting for what training does (``evidence_sets``), and a
 sweep over parameters (a grid, a Latin hypercube or a Sobol' design) or a sensitivity
 analysis. The run is then split into *units*: one design point, one arm and a
 block of replicates.
@@ -25,6 +26,7 @@ from conflictsim.experiment.spec import (
     Experiment,
     SensitivitySpec,
     Unit,
+    evidence_sets,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Experiment",
     "SensitivitySpec",
     "Unit",
+    "evidence_sets",
     "load",
     "loads",
 ]

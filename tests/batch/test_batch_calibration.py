@@ -319,3 +319,30 @@ def test_resume_refuses_a_changed_evidence_setting(calibration, tmp_path):
     assert (out / "manifest.json").read_bytes() == manifest and not first.exists()
     path.write_text(EVIDENCE)  # the same setting resumes
     assert batch.run(path, out, workers=1, resume=True, progress=False)["done"].all()
+
+
+def test_cli_compare_shows_the_setting_best_and_what_would_change_the_answer(evidence_run, capsys):
+    from conflictsim.cli import main
+    from conflictsim.plain import GROUP_LABELS, evidence_text, parameter_label, pays_for_itself
+
+    path, out = evidence_run
+    assert main(["compare", str(out)]) == 0
+    text = capsys.readouterr().out
+    lines = text.splitlines()
+    folder = (path.parent / "cal").resolve()
+    assert lines[:2] == [
+        f"Evidence on what training does: {evidence_text('sceptical')}.",
+        f"Baseline: the calibration {folder} (10 parameter sets).",
+    ]
+    table = batch.compare(out).set_index(["arm", "outcome"])
+    p = table.loc[("deesc", "net_benefit"), "p_better"]
+    assert f"  It {pays_for_itself(p, 'plausible worlds')}." in lines
+    for r in batch.comparisons(out)[0].best.itertuples():
+        (row,) = [x for x in lines if x.startswith(f"  {r.arm} ") and "against" not in x]
+        assert row.split()[1] == f"{r.p_best:.2f}"
+    voi = batch.value_of_information(out)
+    start = next(i for i, x in enumerate(lines) if x.startswith("What would change the answer"))
+    for r in voi.itertuples():
+        label = GROUP_LABELS["all"] if r.parameter == "all" else parameter_label(r.parameter)
+        (row,) = [x for x in lines[start:] if x.startswith(f"  {label}  ")]
+        assert row.split()[-1] == f"{r.evppi:,.0f}"

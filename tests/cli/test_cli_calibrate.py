@@ -304,3 +304,32 @@ def test_simulate_refuses_what_is_not_a_calibration(tmp_path):
     (tmp_path / "calibration.json").write_text("{not json")
     status, _, err = main([*SIM, "--calibration", tmp_path])
     assert status == 2 and "calibration.json: is not valid JSON" in err
+
+
+def test_simulate_a_programme_over_a_calibration_under_an_evidence_setting(made):
+    import conflictsim as cs
+    from conflictsim.plain import evidence_text
+
+    folder, _ = made
+    args = [*SIM, "--calibration", folder, "--programme", "active_listening"]
+    status, out, err = main([*args, "--evidence", "sceptical"])
+    assert status == 0, err
+    cal = Calibration.load(folder)
+    assert f"Evidence on what training does: {evidence_text('sceptical')}." in out
+    assert f"Baseline: the calibration {folder} ({len(cal)} parameter sets)." in out
+    org = Organisation.generate(60, "office", seed=1)
+    scn = Scenario(org, days=15)
+    arms = {
+        "no training": scn,
+        "with training": scn.with_(programmes=[cs.Training("active_listening")]),
+    }
+    cmp = cs.compare(arms, replicates=3, seed=1, calibration=cal.with_evidence("sceptical"))
+    nb = cmp.table.set_index("outcome").loc["net_benefit"]
+    (line,) = [x for x in out.splitlines() if x.startswith("  net benefit ")]
+    fmt = OUTCOMES["net_benefit"].fmt
+    mean, ci, ui = (fmt(nb[c], signed=True) for c in ("mean", "ci_low", "ui_low"))
+    ci_high, ui_high = fmt(nb["ci_high"], signed=True), fmt(nb["ui_high"], signed=True)
+    assert line.split()[2:] == [mean, ci, "to", ci_high, ui, "to", ui_high, f"{nb['p_better']:.2f}"]
+    # Not the calibration's own (central) training effects.
+    own = cs.compare(arms, replicates=3, seed=1, calibration=cal)
+    assert own.table.set_index("outcome").loc["net_benefit", "mean"] != nb["mean"]

@@ -40,3 +40,45 @@ def test_bad_programme_options_exit_2(args, message):
     result = run_cli(*SIM, *args)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_simulate_draws_training_effects_from_the_evidence_setting(capsys):
+    import conflictsim as cs
+    from conflictsim import plain
+
+    args = [*SIM, "--programme", "deescalation", "--target", "managers", "--replicates", "6"]
+    assert main([*args, "--evidence", "enthusiastic"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Evidence on what training does: {plain.evidence_text('enthusiastic')}")
+    assert f"Baseline: {plain.AS_GIVEN}." in out
+    # The numbers are those of cs.compare with only the training effects drawn.
+    org = cs.Organisation.generate(size=80, preset="office", seed=1)
+    scn = cs.Scenario(org=org, params=cs.Params(), days=20)
+    arms = {
+        "no training": scn,
+        "with training": scn.with_(programmes=[cs.Training("deescalation", target="managers")]),
+    }
+    drawn = cs.Calibration.evidence_only(org, cs.Params(), "enthusiastic", 6, 1)
+    cmp = cs.compare(arms, replicates=6, seed=1, calibration=drawn)
+    nb = cmp.table.set_index("outcome").loc["net_benefit"]
+    (line,) = [x for x in out.splitlines() if x.startswith("  net benefit ")]
+    assert f"{nb['ui_low']:+,.0f} to {nb['ui_high']:+,.0f}" in line
+    assert f"  with training {plain.pays_for_itself(nb['p_better'])}." in out
+    best = cmp.best.set_index("arm").loc["with training", "p_best"]
+    (row,) = [x for x in out.splitlines() if x.startswith("  with training ") and "pays" not in x]
+    assert row.split()[2] == f"{best:.2f}"
+    evpi = cmp.value_of_information().set_index("parameter").loc["all", "evppi"]
+    (first,) = [x for x in out.splitlines() if x.startswith("  " + plain.GROUP_LABELS["all"])]
+    assert first.split()[-1] == f"{evpi:,.0f}"
+    # Another setting draws other training effects: another answer.
+    assert main([*args, "--evidence", "sceptical"]) == 0
+    other = capsys.readouterr().out
+    (other_line,) = [x for x in other.splitlines() if x.startswith("  net benefit ")]
+    assert other_line != line and "Sceptical" in other
+
+
+def test_simulate_refuses_an_unknown_evidence_setting():
+    result = run_cli(*SIM, "--programme", "deescalation", "--evidence", "hopeful")
+    assert result.returncode == 2
+    assert "--evidence" in result.stderr and "'hopeful'" in result.stderr
+    assert "Traceback" not in result.stderr

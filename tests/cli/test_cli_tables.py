@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from conflictsim import plain
 from conflictsim.cli import tables
 from conflictsim.outcomes import OUTCOMES
 
@@ -20,6 +21,8 @@ def comparison_table(outcomes) -> pd.DataFrame:
                 "mean": -1.23456 * (k + 1),
                 "ci_low": -2.5 * (k + 1),
                 "ci_high": -0.5,
+                "ui_low": -7.25 * (k + 1),
+                "ui_high": 3.5,
                 "p_better": 0.875,
                 "arm_mean": 10.0 + k if means else np.nan,
                 "baseline_mean": 12.0 + k if means else np.nan,
@@ -44,10 +47,17 @@ def test_comparison_table_takes_labels_and_decimals_from_outcomes():
         (line,) = [x for x in lines if x.startswith(f"  {o.row_label.ljust(width)}  ")]
         assert o.fmt(-1.23456 * (k + 1), signed=True) in line
         assert f"{o.fmt(-2.5 * (k + 1), signed=True)} to {o.fmt(-0.5, signed=True)}" in line
+        # The 90% uncertainty interval comes after the 95% interval of the mean.
+        ui = f"{o.fmt(-7.25 * (k + 1), signed=True)} to {o.fmt(3.5, signed=True)}"
+        assert line.index(ui) > line.index(f"{o.fmt(-0.5, signed=True)}")
         assert "0.88" in line
         if name not in ("net_benefit", "roi"):
             assert line.endswith(o.fmt(12.0 + k))  # the reference's mean, last
     assert "  major " in text and "  1 tie from a trainee" in text  # parts are indented
+    # P(better) of net benefit 0.875: about 9 of 10 (the table's own word for replicates).
+    assert "  It pays for itself in about 9 of 10 replicates." in text
+    over = tables.format_table(table, worlds="plausible worlds")
+    assert "  It pays for itself in about 9 of 10 plausible worlds." in over
 
 
 def test_comparison_table_leaves_out_rows_it_does_not_have():
@@ -83,3 +93,63 @@ def test_org_summary_lists_every_row():
     text = tables.format_org_summary(summary)
     assert len(text.splitlines()) == len(tables.ORG_ROWS)
     assert text.splitlines()[4].split() == ["top-level", "managers", "4"]
+
+
+def test_a_table_without_uncertainty_intervals_leaves_their_column_empty():
+    table = comparison_table(["conflicts"]).drop(columns=["ui_low", "ui_high"])
+    (line,) = [x for x in tables.format_table(table).splitlines() if x.startswith("  conflicts")]
+    assert "-2.5 to -0.5" in line and line.count(" to ") == 1
+
+
+BEST = pd.DataFrame(
+    {
+        "arm": ["none", "coach", "listen"],
+        "net_benefit": [0.0, 1234.4, -50.0],
+        "ui_low": [0.0, -400.0, -900.0],
+        "ui_high": [0.0, 3000.0, 800.0],
+        "p_best": [0.25, 0.65, 0.10],
+    }
+)
+VOI = pd.DataFrame(
+    {
+        "parameter": ["trigger", "skill_transfer", "training effects", "all"],
+        "evppi": [12.0, 340.0, 505.0, 600.0],
+        "share": [0.02, 0.57, 0.84, 1.0],
+    }
+)
+
+
+def test_uncertainty_block_says_how_often_each_pays_which_is_best_and_what_matters():
+    table = pd.DataFrame(
+        {
+            "arm": ["coach", "listen"],
+            "outcome": ["net_benefit"] * 2,
+            "p_better": [0.72, 0.31],
+        }
+    )
+    text = tables.format_uncertainty(table, BEST, VOI)
+    lines = text.splitlines()
+    assert "  coach pays for itself in about 7 of 10 plausible worlds." in lines
+    assert "  listen pays for itself in about 3 of 10 plausible worlds." in lines
+    (coach,) = [x for x in lines if x.startswith("  coach ") and "P" not in x and "pays" not in x]
+    assert coach.split() == ["coach", "0.65", "+1,234", "-400", "to", "+3,000"]
+    # What would change the answer: the EVPI first, then the rest biggest first.
+    block = lines[lines.index(next(x for x in lines if x.startswith("What would change"))) :]
+    values = [x.split()[-1] for x in block if x.startswith("  ")]
+    assert values == ["600", "505", "340", "12"]
+    assert block[2].startswith("  " + plain.GROUP_LABELS["all"])
+    assert block[3].startswith("  " + plain.parameter_label("training effects"))
+    assert block[5].startswith("  " + plain.PARAMETER_LABELS["trigger"])
+    # Without the value of information (chance only) and without the pays lines.
+    short = tables.format_uncertainty(table, BEST, None, "replicates", pays=False)
+    assert "What would change" not in short and "pays for itself" not in short
+    assert "share of the replicates" in short
+
+
+def test_settings_name_the_evidence_and_the_calibration():
+    text = tables.format_settings("sceptical", "cal/office", 200)
+    assert text.splitlines() == [
+        f"Evidence on what training does: {plain.evidence_text('sceptical')}.",
+        "Baseline: the calibration cal/office (200 parameter sets).",
+    ]
+    assert tables.format_settings(None, None).splitlines()[1] == f"Baseline: {plain.AS_GIVEN}."
