@@ -3,7 +3,9 @@
 ``write_report(DIR)`` reads a finished run (``conflictsim.batch``) and writes
 ``DIR/report.html``: the daily trajectories of every arm with uncertainty bands, a forest
 plot of the paired differences, costs and return on investment, the ripple of training to
-untrained colleagues by distance, the sweep or sensitivity analysis when there is one, the
+untrained colleagues by distance, which option pays and how often (over plausible worlds
+when the run has a calibration or an evidence setting), what would change the answer (the
+value of information), the sweep or sensitivity analysis when there is one, the
 comparison table and the run's manifest. plotly.js is embedded in the file, so it opens
 offline and can be mailed as it is; every chart has a download of its data beneath it.
 
@@ -27,8 +29,10 @@ from conflictsim import batch, figures
 from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
 from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES
 from conflictsim.params import REGISTRY, Prior
+from conflictsim.plain import AS_GIVEN, evidence_text, parameter_label, pays_for_itself
 from conflictsim.planner.baseline import fit_frame
 from conflictsim.sensitivity import indices
+from conflictsim.uncertainty import ALL
 
 REPORT_FILE = "report.html"
 #: Headline outcomes of the forest plot (labelled from ``OUTCOMES``).
@@ -56,16 +60,21 @@ def write_report(out: str | Path, path: str | Path | None = None) -> Path:
     exp = batch.load_experiment(out)
     manifest = batch.read_manifest(out)
     batch.read_summary(out, points=[0])  # refuses an unfinished run before any work
-    sections: list[str] = [_overview(exp)]
-    table = None
+    sections: list[str] = [_overview(exp, manifest)]
+    table, cmp = None, None
     if len(exp.arms) > 1 and exp.replicates > 1:
-        table = batch.compare(out)
+        cmps = batch.comparisons(out)
+        table = batch.compare(out, cmps)
+        cmp = cmps["all" if "all" in cmps else 0]  # pooled over the design points
     if exp.outputs["daily"]:
         sections.append(_trajectories(out, exp))
     if table is not None:
         pooled = table[table["point"] == "all"] if "point" in table else table
+        worlds = WORLDS if cmp.worlds is not None else "replicates"
         sections.append(_forest(pooled, exp))
-        sections.append(_costs(pooled, exp))
+        sections.append(_costs(pooled, exp, decision_frame(pooled, cmp.best, worlds)))
+        if cmp.worlds is not None:
+            sections.append(_value_of_information(batch.value_of_information(out, cmps)))
         if exp.outputs["employees"]:
             sections.append(_ripple(pooled, exp))
     if exp.n_points > 1:
@@ -81,10 +90,68 @@ def write_report(out: str | Path, path: str | Path | None = None) -> Path:
     return target
 
 
+#: What each replicate is when the run holds parameter sets (a calibration or evidence).
+WORLDS = "plausible worlds"
+
+
+def settings_rows(exp, manifest: dict) -> list[tuple[str, str]]:
+    """The evidence setting and the baseline of a run, as rows of the overview.
+
+    Args:
+        exp: The run's experiment (``batch.load_experiment``).
+        manifest: Its manifest (the calibration's folder as the file named it).
+    """
+    cal = manifest.get("calibration")
+    if cal:
+        baseline = f"the calibration {cal['folder']} ({cal['draws']:,} parameter sets)"
+    else:
+        baseline = AS_GIVEN
+    return [
+        ("evidence on what training does", evidence_text(exp.evidence_used)),
+        ("baseline", baseline),
+    ]
+
+
+def decision_frame(table: pd.DataFrame, best: pd.DataFrame, worlds: str = WORLDS) -> pd.DataFrame:
+    """Which option to choose: each arm's expected net benefit, how often it pays, P(best).
+
+    Args:
+        table: The comparison table (pooled rows after a sweep).
+        best: ``Comparison.best`` (every arm, the first included).
+        worlds: What each replicate is ("plausible worlds", or "replicates").
+
+    Returns:
+        One row per arm: ``arm``, ``net_benefit`` (expected, against the first arm),
+        ``ci_low``, ``ci_high`` (95% interval of that mean), ``ui_low``, ``ui_high`` (90%
+        uncertainty interval), ``p_pays`` (share of the worlds where it pays for itself),
+        ``pays`` (in words), ``p_best``; the first arm's own is 0 and pays nothing.
+    """
+    nb = table[table["outcome"] == "net_benefit"].set_index("arm")
+    rows = []
+    for r in best.itertuples(index=False):
+        has = r.arm in nb.index
+        p = float(nb.loc[r.arm, "p_better"]) if has else np.nan
+        rows.append(
+            {
+                "arm": r.arm,
+                "net_benefit": r.net_benefit,
+                "ci_low": float(nb.loc[r.arm, "ci_low"]) if has else np.nan,
+                "ci_high": float(nb.loc[r.arm, "ci_high"]) if has else np.nan,
+                "ui_low": r.ui_low,
+                "ui_high": r.ui_high,
+                "p_pays": p,
+                "pays": pays_for_itself(p, worlds) if has else "the reference",
+                "p_best": r.p_best,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 # ----------------------------------------------------------------------------- sections
-def _overview(exp) -> str:
+def _overview(exp, manifest: dict) -> str:
     org = exp.org
     rows = [
+        *settings_rows(exp, manifest),
         ("organisation", f"{org.name}: {org.size:,} employees"),
         ("horizon", f"{exp.days:,} working days"),
         ("replicates", f"{exp.replicates:,} per arm" + _per_point(exp)),
@@ -190,7 +257,7 @@ def _forest(table: pd.DataFrame, exp) -> str:
     )
 
 
-def _costs(table: pd.DataFrame, exp) -> str:
+def _costs(table: pd.DataFrame, exp, decision: pd.DataFrame) -> str:
     arms = list(dict.fromkeys(table["arm"]))
     t = table.set_index(["arm", "outcome"])
 
@@ -223,6 +290,72 @@ def _costs(table: pd.DataFrame, exp) -> str:
         "with 95% intervals. ROI: net benefit per unit spent on training (0 breaks even).",
         figures.costs(data),
         data,
+        extra=_decision(decision),
+    )
+
+
+def _decision(decision: pd.DataFrame) -> str:
+    """The table of which option to choose, in words and numbers, with its download."""
+    money = OUTCOMES["net_benefit"]
+
+    def interval(low, high) -> str:
+        if not (np.isfinite(low) and np.isfinite(high)):
+            return ""
+        return f"{money.fmt(low, signed=True)} to {money.fmt(high, signed=True)}"
+
+    shown = pd.DataFrame(
+        {
+            "option": decision["arm"],
+            "expected net benefit": [money.fmt(v, signed=True) for v in decision["net_benefit"]],
+            "95% interval of the mean": [
+                interval(a, b) for a, b in zip(decision["ci_low"], decision["ci_high"], strict=True)
+            ],
+            "90% uncertainty interval": [
+                interval(a, b) for a, b in zip(decision["ui_low"], decision["ui_high"], strict=True)
+            ],
+            "how often it pays for itself": decision["pays"],
+            "P(best)": [f"{p:.2f}" for p in decision["p_best"]],
+        }
+    )
+    return (
+        "<h3 id='decision'>Which option to choose</h3><p class='note'>Expected net benefit "
+        "against the reference, the 95% interval of that mean, the 90% uncertainty interval "
+        "(where the middle 90% of single outcomes fall: over a calibration or an evidence "
+        "setting, of plausible worlds, each a parameter set and one draw of chance), how "
+        "often each option pays for itself, and P(best): the share of them in which it has "
+        "the highest net benefit of all options.</p>"
+        + _html_table(shown)
+        + _download(decision, "decision.csv")
+    )
+
+
+def _value_of_information(voi: pd.DataFrame) -> str:
+    data = voi.copy()
+    data.insert(1, "label", [parameter_label(p) for p in data["parameter"]])
+    # Knowing everything first, then each quantity, the most valuable first.
+    parts = data[data["parameter"] != ALL].sort_values("evppi", ascending=False, kind="stable")
+    rows = pd.concat([data[data["parameter"] == ALL], parts])
+    money = OUTCOMES["net_benefit"]
+    shown = pd.DataFrame(
+        {
+            "what is learnt": rows["label"],
+            "worth (expected gain)": [money.fmt(v) for v in rows["evppi"]],
+            "share of knowing everything": [
+                f"{v:.0%}" if np.isfinite(v) else "" for v in rows["share"]
+            ],
+        }
+    )
+    return _section(
+        "voi",
+        "What would change the answer",
+        "What knowing each uncertain quantity for sure, before choosing, is worth on "
+        "average: the expected value of partial perfect information (EVPPI, by regression: "
+        "Strong, Oakley & Brennan 2014), in money of the whole organisation over the "
+        "horizon. The dashed line is the worth of knowing everything at once (the EVPI); "
+        "near 0, learning more would not change the best choice.",
+        figures.value_of_information(voi),
+        data,
+        extra=_html_table(shown),
     )
 
 
@@ -317,8 +450,9 @@ def _table_section(table: pd.DataFrame, exp) -> str:
     body = _html_table(t, float_format="{:,.4g}")
     return (
         "<section id='table'><h2>Comparison table</h2><p class='note'>Mean paired difference "
-        "from the reference arm with its 95% interval, the share of replicates in which the "
-        "arm does better (P(better)), and both arms' means"
+        "from the reference arm with its 95% interval (ci_low, ci_high), the 90% uncertainty "
+        "interval of the difference itself (ui_low, ui_high), the share of replicates in "
+        "which the arm does better (P(better)), and both arms' means"
         + (" pooled over the design points" if "point" in table.columns else "")
         + ".</p>"
         + body
@@ -786,6 +920,7 @@ _NAV = (
     ("trajectories", "Trajectories"),
     ("forest", "Differences"),
     ("costs", "Costs"),
+    ("voi", "What would change the answer"),
     ("ripple", "Ripple"),
     ("sweep", "Sweep"),
     ("sensitivity", "Sensitivity"),

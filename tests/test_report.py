@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 import shutil
@@ -179,3 +180,82 @@ clash = {}
     text = report.write_report(tmp_path / "out").read_text()
     assert 'id="chart-sensitivity"' in text and "Morris elementary effects" in text
     assert "mu_star" in text and "download='sensitivity.csv'" in text
+
+
+def download(text: str, name: str) -> pd.DataFrame:
+    """The data of a download link of the report."""
+    blob = re.search(rf"download='{name}' href='data:text/csv;base64,([^']+)'", text)
+    return pd.read_csv(io.StringIO(base64.b64decode(blob.group(1)).decode()))
+
+
+@pytest.fixture(scope="module")
+def evidence_run(tmp_path_factory):
+    """The experiment under an evidence setting (the training effects drawn per replicate)."""
+    folder = tmp_path_factory.mktemp("evidence")
+    path = folder / "exp.toml"
+    path.write_text('evidence = "enthusiastic"\n' + EXPERIMENT.replace('engine = "mesa"\n', ""))
+    batch.run(path, folder / "out", workers=1, progress=False)
+    return folder / "out", report.write_report(folder / "out").read_text(encoding="utf-8")
+
+
+def test_report_names_the_evidence_setting_and_the_baseline(evidence_run, html_text):
+    from conflictsim.plain import AS_GIVEN, evidence_text
+
+    _, text = evidence_run
+    for page, setting in ((text, "enthusiastic"), (html_text, None)):
+        overview = page[page.index("<section id='overview'>") :]
+        overview = overview[: overview.index("</section>")]
+        assert html.escape(evidence_text(setting)) in overview
+        assert html.escape(AS_GIVEN) in overview
+
+
+def test_report_says_which_option_pays_how_often_and_which_is_best(evidence_run):
+    from conflictsim.plain import pays_for_itself
+
+    out, text = evidence_run
+    table = batch.compare(out).set_index(["arm", "outcome"])
+    best = batch.comparisons(out)[0].best.set_index("arm")
+    decision = download(text, "decision.csv").set_index("arm")
+    assert list(decision.index) == ["baseline", "deesc", "listen"]
+    for arm in ("deesc", "listen"):
+        row = table.loc[(arm, "net_benefit")]
+        assert decision.loc[arm, "net_benefit"] == pytest.approx(row["mean"])
+        for col in ("ci_low", "ci_high", "ui_low", "ui_high"):
+            assert decision.loc[arm, col] == pytest.approx(row[col])
+        assert decision.loc[arm, "p_pays"] == pytest.approx(row["p_better"])
+        words = pays_for_itself(row["p_better"], "plausible worlds")
+        assert decision.loc[arm, "pays"] == words and words in text
+    for arm in decision.index:
+        assert decision.loc[arm, "p_best"] == pytest.approx(best.loc[arm, "p_best"])
+    assert decision["p_best"].sum() == pytest.approx(1.0)
+    assert "<h3 id='decision'>Which option to choose</h3>" in text
+
+
+def test_report_shows_what_would_change_the_answer(evidence_run, run_dir, html_text):
+    from conflictsim.plain import GROUP_LABELS, parameter_label
+
+    out, text = evidence_run
+    voi = batch.value_of_information(out)
+    data = download(text, "voi.csv")
+    assert list(data["parameter"]) == list(voi["parameter"])
+    assert list(data["evppi"]) == pytest.approx(list(voi["evppi"]))
+    assert list(data["label"]) == [parameter_label(p) for p in voi["parameter"]]
+    assert 'id="chart-voi"' in text and "href='#voi'" in text
+    section = text[text.index("<section id='voi'>") :]
+    section = section[: section.index("</section>")]
+    # The table: knowing everything first, then the rest from the most valuable down.
+    labels = re.findall(r"<tr><td>([^<]+)</td>", section)
+    parts = voi[voi["parameter"] != "all"].sort_values("evppi", ascending=False, kind="stable")
+    assert labels == [
+        GROUP_LABELS["all"],
+        *(html.escape(parameter_label(p)) for p in parts["parameter"]),
+    ]
+    # Without parameter sets only chance varies: nothing to value, no section.
+    assert "<section id='voi'>" not in html_text
+    # ... and each option pays for itself in a share of the replicates, not of worlds.
+    from conflictsim.plain import pays_for_itself
+
+    table = batch.compare(run_dir).set_index(["arm", "outcome"])
+    for arm in ("deesc", "listen"):
+        words = pays_for_itself(table.loc[(arm, "net_benefit"), "p_better"], "replicates")
+        assert words in html_text
