@@ -380,8 +380,15 @@ def run_arms(
         raise ValueError(f"replicates must be a whole number of at least 2, got {replicates!r}")
     runner = ENGINES[check_engine(engine)]
     runs = {name: runner(scn, replicates, seed, 0, calibration) for name, scn in scenarios.items()}
-    worlds = None
-    if calibration is not None:
-        draws = calibration.draws
-        worlds = draws.iloc[np.arange(replicates) % len(draws)].reset_index(drop=True)
+    worlds = None if calibration is None else worlds_of(calibration, replicates)
     return scenarios, runs, worlds
+
+
+def worlds_of(calibration: Any, replicates: int) -> pd.DataFrame:
+    """The parameter set replicate ``k`` runs over a calibration, for ``k < replicates``.
+
+    Replicate ``k`` runs set ``k`` (cycling), so each row is one plausible world's
+    parameters: what ``Comparison.worlds`` holds.
+    """
+    draws = calibration.draws
+    return draws.iloc[np.arange(replicates) % len(draws)].reset_index(drop=True)

@@ -530,17 +530,24 @@ def ripple(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
 
 
 def headline(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
-    """Conflicts avoided and net benefit per option, with 95% intervals, side by side."""
+    """Conflicts avoided and net benefit per option, side by side.
+
+    Expected values over the plausible worlds, with the range 9 in 10 of them fall in
+    (``_ui_low``, ``_ui_high`` of ``PlanResults.headlines``).
+    """
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=["Conflicts avoided (95% interval)", "Net benefit (95% interval)"],
+        subplot_titles=[
+            "Conflicts avoided (9 in 10 plausible worlds)",
+            "Net benefit (9 in 10 plausible worlds)",
+        ],
         horizontal_spacing=0.12,
     )
     for col, (mid, lo, hi) in enumerate(
         [
-            ("conflicts_avoided", "conflicts_avoided_low", "conflicts_avoided_high"),
-            ("net_benefit", "net_benefit_low", "net_benefit_high"),
+            ("conflicts_avoided", "conflicts_avoided_ui_low", "conflicts_avoided_ui_high"),
+            ("net_benefit", "net_benefit_ui_low", "net_benefit_ui_high"),
         ],
         start=1,
     ):
@@ -561,8 +568,8 @@ def headline(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
                         "arrayminus": [max(m - low, 0)],
                         "color": "#333",
                     },
-                    hovertemplate=f"{fmt_number(m)} (95% interval "
-                    f"{fmt_number(low)} to {fmt_number(high)})"
+                    hovertemplate=f"{fmt_number(m)} ({fmt_number(low)} to "
+                    f"{fmt_number(high)} in 9 of 10 plausible worlds)"
                     f"<extra>{r.arm}</extra>",
                 ),
                 row=1,

@@ -112,6 +112,28 @@ def in_ten(share: float) -> int | None:
     return int(math.floor(share * 10 + 0.5))
 
 
+def in_worlds(share: float, worlds: str = "plausible worlds") -> str:
+    """A share of the worlds in words: "in about 7 of 10 plausible worlds".
+
+    Args:
+        share: The share (ties count half).
+        worlds: What the share is of.
+
+    Returns:
+        "in almost none of the ..." where the share rounds to 0 of 10 and "in almost
+        all ..." where it rounds to 10, so that a rounded share never claims a certainty
+        the runs cannot give; "n/a" if missing.
+    """
+    k = in_ten(share)
+    if k is None:
+        return "n/a"
+    if k == 0:
+        return f"in almost none of the {worlds}"
+    if k == 10:
+        return f"in almost all {worlds}"
+    return f"in about {k} of 10 {worlds}"
+
+
 def pays_for_itself(share: float, worlds: str = "plausible worlds") -> str:
     """How often an option pays for itself, in words.
 
@@ -121,15 +143,8 @@ def pays_for_itself(share: float, worlds: str = "plausible worlds") -> str:
         worlds: What the share is of.
 
     Returns:
-        "pays for itself in about 7 of 10 plausible worlds"; "in almost none" where the
-        share rounds to 0 of 10 and "in almost all" where it rounds to 10, so that a
-        rounded share never claims a certainty the runs cannot give; "n/a" if missing.
+        "pays for itself in about 7 of 10 plausible worlds" (see ``in_worlds``); "n/a"
+        if missing.
     """
-    k = in_ten(share)
-    if k is None:
-        return "n/a"
-    if k == 0:
-        return f"pays for itself in almost none of the {worlds}"
-    if k == 10:
-        return f"pays for itself in almost all {worlds}"
-    return f"pays for itself in about {k} of 10 {worlds}"
+    where = in_worlds(share, worlds)
+    return where if where == "n/a" else f"pays for itself {where}"

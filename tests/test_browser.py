@@ -50,8 +50,10 @@ QUERY = (
     else "size=100&days=125&reps=6"
 )
 #: Page path, name, a text that is on it when it is drawn, plotly charts, screenshot height.
+#: Charts on the compare page: headline, what would change the answer, trend, severity, ripple.
+COMPARE_CHARTS = 5
 PAGES = [
-    ("", "compare", "Share and export", 4, 4400),
+    ("", "compare", "Share and export", COMPARE_CHARTS, 5600),
     ("spread", "spread", "Conflict by team, week by week", 2, 2300),
     ("organisation", "organisation", "What the files should look like", 0, 1500),
     ("assumptions", "assumptions", "The evidence behind each programme", 0, 4200),
@@ -225,7 +227,7 @@ def test_change_an_option_redraws_the_figures(server, browser):
     page = _new_page(browser, viewport={"width": 1400, "height": 2200})
     page.goto(f"{server}/?{QUERY}")
     page.get_by_text("Share and export").wait_for(timeout=TIMEOUT_MS)
-    _wait_drawn(page, 4)
+    _wait_drawn(page, COMPARE_CHARTS)
     before = _metric_values(page)
     assert before, "no headline figures on the landing page"
 
@@ -248,7 +250,7 @@ def test_change_an_option_redraws_the_figures(server, browser):
         arg=before,
         timeout=TIMEOUT_MS,
     )
-    _wait_drawn(page, 4)
+    _wait_drawn(page, COMPARE_CHARTS)
     first = time.perf_counter() - start
     after = _metric_values(page)
     assert after != before
@@ -276,7 +278,7 @@ def test_change_an_option_redraws_the_figures(server, browser):
         arg=before,
         timeout=TIMEOUT_MS,
     )
-    _wait_drawn(page, 4)
+    _wait_drawn(page, COMPARE_CHARTS)
     cached = time.perf_counter() - start
     scenario = QUERY or "the default scenario"
     print(
@@ -290,14 +292,14 @@ def test_download_a_chart_csv(server, browser, tmp_path):
     page = _new_page(browser, viewport={"width": 1400, "height": 2200})
     page.goto(f"{server}/?{QUERY}")
     page.get_by_text("Share and export").wait_for(timeout=TIMEOUT_MS)
-    _wait_drawn(page, 4)
+    _wait_drawn(page, COMPARE_CHARTS)
     button = page.locator('[data-testid="stDownloadButton"]').filter(
         has_text="Download the data (CSV)"
     )
-    # The buttons render one after another: wait for the fourth, not for a moment.
-    expect(button.nth(3)).to_be_visible()
+    # The buttons render one after another: wait for the last, not for a moment.
+    expect(button.nth(COMPARE_CHARTS - 1)).to_be_visible()
     with page.expect_download() as info:
-        button.nth(1).click()  # under the week-by-week chart
+        button.nth(2).click()  # under the week-by-week chart (after headline and value)
     download = info.value
     assert download.suggested_filename == "conflicts_per_week.csv"
     path = tmp_path / download.suggested_filename

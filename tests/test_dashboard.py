@@ -65,14 +65,19 @@ def test_landing_page_shows_figures_charts_downloads_and_link():
     assert labels.count("Conflicts avoided") == 2
     for label in ("Working hours saved", "Net benefit", "Return on investment"):
         assert label in labels
-    assert charts(at) == 4
+    assert charts(at) == 5
     # A data download under every chart, and the one-page summary.
-    assert downloads(at).count("Download the data (CSV)") == 4
+    assert downloads(at).count("Download the data (CSV)") == 5
     assert any("one-page summary" in label for label in downloads(at))
     # Plain words and intervals.
     text = " ".join(m.value for m in at.markdown)
     assert "Option A trains" in text and "simulated years" not in text  # 30 days: periods
-    assert any("95% interval" in c.value for c in at.caption)
+    assert any("in 9 of 10 plausible worlds" in c.value for c in at.caption)
+    assert any("plausible worlds" in c.value and "Pays for itself" in c.value for c in at.caption)
+    # The evidence setting and the calibration are named; what would change the answer.
+    assert any(c.value.startswith("**Evidence.** Central evidence") for c in at.caption)
+    assert "On what is known, the best choice is" in text
+    assert [h.value for h in at.header].count("What would change the answer") == 1
     # The page address holds the whole scenario.
     assert (
         at.query_params["o1"] == ["deescalation.managers.c50.m0.r0"]
@@ -159,7 +164,7 @@ def test_a_link_reproduces_the_scenario_and_a_damaged_one_still_opens():
     at = open_app({**SMALL, "o1": "deescalation.nobody.c50.m0.r0", "size": "many"})
     warnings = " ".join(w.value for w in at.warning)
     assert "option 1" in warnings and "size" in warnings
-    assert charts(at) == 4
+    assert charts(at) == 5
 
 
 # ---------------------------------------------------------------------------- spread
@@ -198,7 +203,7 @@ def test_upload_an_org_chart_then_compare_on_it():
     at.switch_page("views/compare.py").run()
     assert not at.exception
     assert any("Your organisation (team.csv with contacts.csv)" in c.value for c in at.caption)
-    assert charts(at) == 4
+    assert charts(at) == 5
 
     at.switch_page("views/organisation.py").run()
     at.button(key="forget_upload").click().run()
@@ -284,14 +289,14 @@ def test_the_default_preset_answers_with_its_stored_calibration():
 def test_another_size_uses_the_stored_sets_checked_there():
     at = open_app()  # SMALL: an office of 40
     assert "checked at this size (every target met)" in calibration_text(at)
-    assert charts(at) == 4
+    assert charts(at) == 5
 
 
 def test_a_size_the_stored_sets_miss_is_calibrated_on_first_use():
     at = open_app({**SMALL, "org": "call_centre"})
     assert not at.exception
     assert "calibrated here for this organisation (20 parameter sets" in calibration_text(at)
-    assert charts(at) == 4
+    assert charts(at) == 5
 
 
 def records_csv(weeks: int = 6) -> bytes:
@@ -330,7 +335,7 @@ def test_an_upload_is_calibrated_and_shows_the_fit():
     assert "Download the data (CSV)" in downloads(at)
     # The comparison runs with it, and says so.
     at.switch_page("views/compare.py").run()
-    assert not at.exception and charts(at) == 4
+    assert not at.exception and charts(at) == 5
     assert "calibrated here for this organisation" in calibration_text(at)
     key = bl.calibration_key(found.calibration)
     results = [k for k in at.session_state["session_results"] if k[0] == "results"]

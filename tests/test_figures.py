@@ -199,17 +199,17 @@ def test_severity_labels_each_option_with_the_change_from_no_training():
     assert [t.y[0] for t in fig.data] == [50.0, 40.0]
 
 
-def test_headline_bars_hold_each_figure_and_its_interval():
+def test_headline_bars_hold_each_figure_and_its_uncertainty_interval():
     df = pd.DataFrame(
         {
             "option": ["A"],
             "arm": ["A. x"],
             "conflicts_avoided": [12.0],
-            "conflicts_avoided_low": [4.0],
-            "conflicts_avoided_high": [20.0],
+            "conflicts_avoided_ui_low": [4.0],
+            "conflicts_avoided_ui_high": [20.0],
             "net_benefit": [-300.0],
-            "net_benefit_low": [-900.0],
-            "net_benefit_high": [100.0],
+            "net_benefit_ui_low": [-900.0],
+            "net_benefit_ui_high": [100.0],
         }
     )
     fig = figures.headline(df, {"A. x": "#0072B2"})

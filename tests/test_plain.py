@@ -43,6 +43,13 @@ def test_pays_for_itself_names_what_the_share_is_of():
     assert plain.in_ten(0.25) == 3 and plain.in_ten(None) is None
 
 
+def test_in_worlds_is_the_same_rounding_without_the_verb():
+    assert plain.in_worlds(0.44) == "in about 4 of 10 plausible worlds"
+    assert plain.in_worlds(0.02) == "in almost none of the plausible worlds"
+    assert plain.in_worlds(0.97, "years") == "in almost all years"
+    assert plain.in_worlds(math.nan) == "n/a"
+
+
 def test_every_evidence_setting_has_words():
     assert set(plain.EVIDENCE_WORDS) == set(EVIDENCE)
     assert plain.evidence_text("sceptical").startswith("Sceptical (most likely no effect")

@@ -36,6 +36,7 @@ from conflictsim.planner.baseline import (
     calibrated_baseline,
     calibration_key,
     calibration_targets,
+    evidence_sentence,
     fit_frame,
     fit_table,
     for_plan,
@@ -87,6 +88,7 @@ from conflictsim.planner.results import (
     results_from_comparison,
     ripple_for_chart,
     run_arm,
+    value_sentences,
 )
 from conflictsim.planner.spread import STATES, Spread, spread, team_layout
 from conflictsim.planner.summary import summary_html
@@ -160,6 +162,7 @@ __all__ = [
     "calibration_key",
     "calibration_targets",
     "evaluate",
+    "evidence_sentence",
     "evidence_table",
     "explain",
     "fit_frame",
@@ -192,5 +195,6 @@ __all__ = [
     "summary_html",
     "team_layout",
     "to_query",
+    "value_sentences",
     "with_article",
 ]

@@ -33,11 +33,12 @@ from conflictsim.calibration.statistics import RECORD_STATISTICS, simulation_sta
 from conflictsim.calibration.store import SEED, SIZE, stored
 from conflictsim.calibration.targets import Target, Targets
 from conflictsim.engine import simulate
-from conflictsim.evidence import TRAINING_EFFECTS
+from conflictsim.evidence import EVIDENCE_LABELS, TRAINING_EFFECTS
 from conflictsim.incidents import parse_incidents
 from conflictsim.incidents import summary as incidents_summary
 from conflictsim.organisation import Organisation
 from conflictsim.params import REGISTRY, Params
+from conflictsim.plain import EVIDENCE_WORDS
 from conflictsim.planner.plan import BASELINE, WEEK_DAYS, Plan
 from conflictsim.planner.words import UPLOADED, capitalised, fmt_number, num_text
 from conflictsim.scenario import Scenario
@@ -327,6 +328,15 @@ def run_params(
 
 
 # ---------------------------------------------------------------------------- words
+def evidence_sentence(plan: Plan) -> str:
+    """The evidence setting in use, in a sentence (every page shows it)."""
+    return (
+        f"{EVIDENCE_LABELS[plan.evidence]} evidence: {EVIDENCE_WORDS[plan.evidence]}; each "
+        "plausible world draws one effect of training from this range (change it in the "
+        "sidebar; the no-training baseline is the same in every setting)."
+    )
+
+
 def baseline_sentence(plan: Plan, baseline: Baseline) -> str:
     """Which calibration the figures rest on, in a sentence or three (every page shows it)."""
     cal = baseline.calibration

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.calibration.result import Calibration
-from conflictsim.comparison import Comparison, mean_ci
+from conflictsim.comparison import Comparison, mean_ci, worlds_of
 from conflictsim.organisation import Organisation
+from conflictsim.plain import in_worlds, parameter_label, pays_for_itself
 from conflictsim.planner.baseline import calibration_key, for_plan
 from conflictsim.planner.links import arm_keys
 from conflictsim.planner.plan import LETTERS, WEEK_DAYS, Plan
@@ -28,15 +29,15 @@ from conflictsim.planner.words import (
     SEVERITY_LABELS,
     TARGET_LABELS,
     could_be_nothing,
-    fmt_interval,
     fmt_number,
     fmt_percent,
+    fmt_worlds,
     horizon_text,
-    in_n,
     period_noun,
 )
 from conflictsim.runs import ArmRuns, run_arm
 from conflictsim.scenario import Scenario
+from conflictsim.uncertainty import ALL, UncertainComparison
 
 
 @dataclass
@@ -47,9 +48,13 @@ class PlanResults:
         plan: The plan.
         org_summary: ``Organisation.summary()`` of the organisation simulated.
         headlines: One row per option: people trained, training cost, and each headline
-            figure (conflicts avoided, hours saved, net benefit, ROI) with its 95% interval
-            (``_low``, ``_high``) and the share of simulated years the option did better,
-            plus ``sentence``, the option's result in plain words.
+            figure (conflicts avoided, hours saved, net benefit, ROI): its expected value
+            over the plausible worlds, the 95% interval of that mean (``_low``, ``_high``:
+            how precisely the runs pin it down), and its 90% uncertainty interval
+            (``_ui_low``, ``_ui_high``: where 9 in 10 plausible worlds fall); the share of
+            worlds where the option has fewer conflicts (``p_fewer_conflicts``) and pays
+            for itself (``p_pays``), ``p_best`` (the share where it is the best choice, no
+            training included), plus ``sentence``, the option's result in plain words.
         trajectory: Conflicts per week: ``arm, week, mean, low, high`` (the band holds the
             middle 80% of simulated years).
         severity: Conflicts by severity: ``arm, severity, mean, low, high`` (95% interval of
@@ -60,6 +65,11 @@ class PlanResults:
             avoided) and the same as a share of their conflicts without training
             (``fewer_pct``, ...), with ``baseline``.
         table: ``Comparison.table`` as it came from ``compare``.
+        best: ``Comparison.best``: each arm's expected net benefit, its uncertainty
+            interval and ``p_best``, no training included.
+        value: What would change the answer: ``value_of_information()`` (``parameter``,
+            ``evppi``, ``share``; the EVPI in the row ``all``) with ``label``, the
+            parameter in plain words; empty when nothing varies between the worlds.
     """
 
     plan: Plan
@@ -69,6 +79,8 @@ class PlanResults:
     severity: pd.DataFrame
     ripple: pd.DataFrame
     table: pd.DataFrame
+    best: pd.DataFrame
+    value: pd.DataFrame
 
 
 def evaluate(
@@ -112,21 +124,38 @@ def evaluate(
         name: runner(key, scenario, used)
         for (name, scenario), key in zip(arms.items(), keys, strict=True)
     }
-    return results_from_comparison(plan, org, Comparison(arms, runs))
+    worlds = None if used is None else worlds_of(used, plan.replicates)
+    return results_from_comparison(plan, org, UncertainComparison(arms, runs, worlds))
 
 
 def results_from_comparison(plan: Plan, org: Organisation, cmp: Comparison) -> PlanResults:
     """The dashboard's tables from a finished ``Comparison`` of ``plan.arms(org)``."""
     table = cmp.table
+    best = cmp.best
     return PlanResults(
         plan=plan,
         org_summary=org.summary(),
-        headlines=_headlines(plan, table),
+        headlines=_headlines(plan, table, best),
         trajectory=_trajectory(cmp),
         severity=_severity(cmp),
         ripple=_ripple(table),
         table=table,
+        best=best,
+        value=_value(cmp),
     )
+
+
+def _value(cmp: Comparison) -> pd.DataFrame:
+    """``value_of_information()`` with plain labels; empty if nothing is uncertain."""
+    columns = ["parameter", "label", "evppi", "share"]
+    if not isinstance(cmp, UncertainComparison) or cmp.worlds is None:
+        return pd.DataFrame(columns=columns)
+    try:
+        voi = cmp.value_of_information()
+    except ValueError:  # no parameter varies between the worlds
+        return pd.DataFrame(columns=columns)
+    voi.insert(1, "label", [parameter_label(p) for p in voi["parameter"]])
+    return voi
 
 
 def _row(table: pd.DataFrame, arm: str, outcome: str) -> pd.Series:
@@ -137,7 +166,8 @@ def _row(table: pd.DataFrame, arm: str, outcome: str) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------- headlines
-def _headlines(plan: Plan, table: pd.DataFrame) -> pd.DataFrame:
+def _headlines(plan: Plan, table: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
+    p_best = dict(zip(best["arm"], best["p_best"], strict=True))
     rows = []
     for letter, name, option in zip(LETTERS, plan.arm_names()[1:], plan.options, strict=False):
         c = _row(table, name, "conflicts")
@@ -161,6 +191,8 @@ def _headlines(plan: Plan, table: pd.DataFrame) -> pd.DataFrame:
             "conflicts_avoided": -float(c["mean"]),
             "conflicts_avoided_low": -float(c["ci_high"]),
             "conflicts_avoided_high": -float(c["ci_low"]),
+            "conflicts_avoided_ui_low": -float(c["ui_high"]),
+            "conflicts_avoided_ui_high": -float(c["ui_low"]),
             "conflicts_avoided_pct": -float(c["mean"]) / float(c["baseline_mean"])
             if c["baseline_mean"]
             else float("nan"),
@@ -168,14 +200,21 @@ def _headlines(plan: Plan, table: pd.DataFrame) -> pd.DataFrame:
             "hours_saved": -float(h["mean"]),
             "hours_saved_low": -float(h["ci_high"]),
             "hours_saved_high": -float(h["ci_low"]),
+            "hours_saved_ui_low": -float(h["ui_high"]),
+            "hours_saved_ui_high": -float(h["ui_low"]),
             "cost_avoided": -float(cc["mean"]),
             "net_benefit": float(nb["mean"]),
             "net_benefit_low": float(nb["ci_low"]),
             "net_benefit_high": float(nb["ci_high"]),
+            "net_benefit_ui_low": float(nb["ui_low"]),
+            "net_benefit_ui_high": float(nb["ui_high"]),
             "p_pays": float(nb["p_better"]),
+            "p_best": float(p_best[name]),
             "roi": float(roi["mean"]),
             "roi_low": float(roi["ci_low"]),
             "roi_high": float(roi["ci_high"]),
+            "roi_ui_low": float(roi["ui_low"]),
+            "roi_ui_high": float(roi["ui_high"]),
         }
         row["sentence"] = headline_sentence(row, plan.days)
         rows.append(row)
@@ -183,7 +222,11 @@ def _headlines(plan: Plan, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline_sentence(row: Mapping[str, Any], days: int) -> str:
-    """One option's result in plain words (a row of ``PlanResults.headlines``)."""
+    """One option's result in plain words (a row of ``PlanResults.headlines``).
+
+    Expected values over the plausible worlds, the range 9 in 10 of them fall in, and
+    how often the option pays for itself and is the best choice.
+    """
     n = fmt_number(row["trained"])
     if row["trained"] < 0.5:
         return (
@@ -191,31 +234,31 @@ def headline_sentence(row: Mapping[str, Any], days: int) -> str:
             "smaller than the cost of training one person (fee plus working hours). "
             "Choose another group, or a larger share or budget."
         )
-    lo, hi = row["conflicts_avoided_low"], row["conflicts_avoided_high"]
+    lo, hi = row["conflicts_avoided_ui_low"], row["conflicts_avoided_ui_high"]
     parts = [
         f"Option {row['option']} trains {n} {'person' if n == '1' else 'people'} for "
         f"{fmt_number(row['cost_training'])}.",
-        f"Over {horizon_text(days)} it avoids about {fmt_number(row['conflicts_avoided'])} "
-        f"conflicts ({fmt_percent(row['conflicts_avoided_pct'])} of the "
-        f"{fmt_number(row['conflicts_baseline'])} expected without training; 95% interval "
-        f"{fmt_number(lo)} to {fmt_number(hi)}) and saves about "
-        f"{fmt_number(row['hours_saved'])} working hours.",
-        f"In {in_n(row['p_fewer_conflicts'], row['replicates'])} simulated "
-        f"{period_noun(days)} there were fewer conflicts than with no training.",
+        f"Over {horizon_text(days)} it is expected to avoid about "
+        f"{fmt_number(row['conflicts_avoided'])} conflicts "
+        f"({fmt_percent(row['conflicts_avoided_pct'])} of the "
+        f"{fmt_number(row['conflicts_baseline'])} expected without training; "
+        f"{fmt_number(lo)} to {fmt_number(hi)} in 9 of 10 plausible worlds) and to save "
+        f"about {fmt_number(row['hours_saved'])} working hours.",
     ]
-    if math.isfinite(lo) and math.isfinite(hi) and lo <= 0 <= hi:
+    if math.isfinite(lo) and lo <= 0:
         parts.append(
-            "The interval includes zero: at this precision the simulation cannot tell this "
-            "option apart from no training."
+            "In some plausible worlds it avoids no conflicts at all: what is known about "
+            "training cannot rule out that it changes nothing."
         )
-    nb_lo, nb_hi = row["net_benefit_low"], row["net_benefit_high"]
+    nb_lo, nb_hi = row["net_benefit_ui_low"], row["net_benefit_ui_high"]
     verdict = "a net benefit" if row["net_benefit"] >= 0 else "a net cost"
     parts.append(
         f"Counting working time and the cost of replacing people who quit, that is "
-        f"{verdict} of {fmt_number(abs(row['net_benefit']))} (95% interval "
-        f"{fmt_number(nb_lo)} to {fmt_number(nb_hi)}); the training paid for itself in "
-        f"{in_n(row['p_pays'], row['replicates'])} simulated {period_noun(days)}."
+        f"expected to be {verdict} of {fmt_number(abs(row['net_benefit']))} "
+        f"({fmt_number(nb_lo)} to {fmt_number(nb_hi)} in 9 of 10 plausible worlds): it "
+        f"{pays_for_itself(row['p_pays'])}."
     )
+    parts.append(f"It is the best choice {in_worlds(row['p_best'])}.")
     return " ".join(parts)
 
 
@@ -242,14 +285,13 @@ class Card:
 
 def headline_cards(r: Any, days: int) -> list[Card]:
     """The headline figures of one option (a row of ``PlanResults.headlines``)."""
-    periods = period_noun(days)
     return [
         Card(
             "Conflicts avoided",
             fmt_number(r.conflicts_avoided),
-            f"{fmt_interval(r.conflicts_avoided_low, r.conflicts_avoided_high)}. Fewer "
-            f"conflicts in {in_n(r.p_fewer_conflicts, r.replicates)} simulated {periods}."
-            + could_be_nothing(r.conflicts_avoided_low, r.conflicts_avoided_high),
+            f"{fmt_worlds(r.conflicts_avoided_ui_low, r.conflicts_avoided_ui_high)}. Fewer "
+            f"conflicts {in_worlds(r.p_fewer_conflicts)}."
+            + could_be_nothing(r.conflicts_avoided_ui_low, r.conflicts_avoided_ui_high),
             "conflicts_avoided",
             delta=f"{fmt_percent(r.conflicts_avoided_pct)} of all conflicts",
             good=r.conflicts_avoided >= 0,
@@ -257,33 +299,100 @@ def headline_cards(r: Any, days: int) -> list[Card]:
         Card(
             "Working hours saved",
             fmt_number(r.hours_saved),
-            f"{fmt_interval(r.hours_saved_low, r.hours_saved_high)}.",
+            f"{fmt_worlds(r.hours_saved_ui_low, r.hours_saved_ui_high)}.",
             "hours_saved",
         ),
         Card(
             "Net benefit",
             fmt_number(r.net_benefit),
-            f"{fmt_interval(r.net_benefit_low, r.net_benefit_high)}. Paid for itself in "
-            f"{in_n(r.p_pays, r.replicates)} simulated {periods}. Training "
-            f"{fmt_number(r.trained)} people cost {fmt_number(r.cost_training)}.",
+            f"{fmt_worlds(r.net_benefit_ui_low, r.net_benefit_ui_high)}. "
+            f"{pays_for_itself(r.p_pays).capitalize()}; the best choice "
+            f"{in_worlds(r.p_best)}. Training {fmt_number(r.trained)} people cost "
+            f"{fmt_number(r.cost_training)}.",
             "net_benefit",
         ),
         Card(
             "Return on investment",
             fmt_percent(r.roi),
-            f"{fmt_interval(r.roi_low, r.roi_high, fmt_percent)}.",
+            f"{fmt_worlds(r.roi_ui_low, r.roi_ui_high, fmt_percent)}.",
             "roi",
         ),
     ]
 
 
+def value_sentences(results: PlanResults) -> list[str]:
+    """What would change the answer, in plain words (``PlanResults.value`` and ``best``).
+
+    The option chosen on what is known (the best expected net benefit, no training
+    included), what knowing everything would be worth (the EVPI), the uncertain quantity
+    worth most to know and the one worth least.
+    """
+    best, value = results.best, results.value
+    names = {results.plan.arm_names()[0]: "no training"}
+    names.update({r.arm: f"Option {r.option}" for r in results.headlines.itertuples()})
+    top = best.loc[best["net_benefit"].idxmax()]
+    chosen = names.get(top["arm"], top["arm"])
+    out = [
+        f"On what is known, the best choice is {chosen}"
+        + (
+            ""
+            if top["arm"] == results.plan.arm_names()[0]
+            else f" (expected net benefit {fmt_number(top['net_benefit'])})"
+        )
+        + f": it is the best choice {in_worlds(top['p_best'])}."
+    ]
+    if value.empty:
+        out.append(
+            "Nothing uncertain varies between the plausible worlds, so there is nothing "
+            "left to learn that could change the answer."
+        )
+        return out
+    evpi = float(value.loc[value["parameter"] == ALL, "evppi"].iloc[0])
+    scale = max(
+        float(best["net_benefit"].abs().max()), float(results.headlines["cost_training"].max())
+    )
+    if evpi <= 0.01 * scale:
+        out.append(
+            f"Knowing everything for sure would be worth about {fmt_number(evpi)}: the "
+            "answer hardly depends on what is not known."
+        )
+        return out
+    out.append(
+        f"Knowing everything for sure would be worth about {fmt_number(evpi)} on average: "
+        "the most that any pilot, study or better records could be worth before choosing."
+    )
+    parts = value[value["parameter"] != ALL].sort_values("evppi", ascending=False)
+    if len(parts):
+        first = parts.iloc[0]
+        out.append(
+            f"What matters most is {first['label'].lower()}: knowing it for sure would be "
+            f"worth about {fmt_number(first['evppi'])} "
+            f"({fmt_percent(first['share'])} of knowing everything)."
+        )
+    if len(parts) and float(parts["share"].iloc[0]) < 0.5:
+        out.append(
+            "No single quantity matters much on its own: most of what knowing everything "
+            "is worth lies in how they combine."
+        )
+    little = parts[parts["share"] < 0.05]["label"].str.lower().tolist()
+    if little:
+        shown = ", ".join(little[:3]) + (f" and {len(little) - 3} more" if len(little) > 3 else "")
+        out.append(
+            f"Worth almost nothing to know (under 5% of knowing everything each): {shown}. "
+            "However uncertain these are, they hardly change the choice."
+        )
+    return out
+
+
 def headline_intro(plan: Plan) -> str:
     """What the headline figures are averages of, and the currency they are in."""
     return (
-        f"Over {horizon_text(plan.days)}, compared with no training: averages over "
-        f"{plan.replicates} simulated {period_noun(plan.days)}, with 95% intervals. Money is "
-        f"in the currency of the hourly cost of work ({plan.params.wage:g} an hour; change "
-        "it on Assumptions)."
+        f"Over {horizon_text(plan.days)}, compared with no training: expected values over "
+        f"{plan.replicates} plausible worlds (each one a calibrated set of parameters, "
+        f"an effect of training drawn from the {plan.evidence} evidence and one simulated "
+        f"{period_noun(plan.days, False)}), with the range that 9 in 10 of them fall in. "
+        f"Money is in the currency of the hourly cost of work ({plan.params.wage:g} an "
+        "hour; change it on Assumptions)."
     )
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import html
 
 from conflictsim.params import REGISTRY
+from conflictsim.plain import in_ten
+from conflictsim.planner.baseline import evidence_sentence
 from conflictsim.planner.plan import BASELINE
-from conflictsim.planner.results import PlanResults
+from conflictsim.planner.results import PlanResults, value_sentences
 from conflictsim.planner.words import (
     RIPPLE_LABELS,
     explain,
     fmt_number,
     fmt_percent,
-    in_n,
-    period_noun,
 )
 
 
@@ -41,18 +41,19 @@ def summary_html(
         f"<tr><td><b>{esc(r.option)}</b></td><td>{esc(r.programme)}</td><td>{esc(r.who)}, "
         f"{esc(r.how_many)}<br><small>{esc(r.when)}</small></td>"
         f"<td>{fmt_number(r.trained)}</td><td>{fmt_number(r.cost_training)}</td>"
-        f"<td>{fmt_number(r.conflicts_avoided)}<br><small>{fmt_number(r.conflicts_avoided_low)}"
-        f" to {fmt_number(r.conflicts_avoided_high)}</small></td>"
-        f"<td>{fmt_number(r.hours_saved)}<br><small>{fmt_number(r.hours_saved_low)} to "
-        f"{fmt_number(r.hours_saved_high)}</small></td>"
-        f"<td>{fmt_number(r.net_benefit)}<br><small>{fmt_number(r.net_benefit_low)} to "
-        f"{fmt_number(r.net_benefit_high)}</small></td>"
-        f"<td>{fmt_percent(r.roi)}<br><small>{fmt_percent(r.roi_low)} to "
-        f"{fmt_percent(r.roi_high)}</small></td>"
-        f"<td>{in_n(r.p_pays, r.replicates)}</td></tr>"
+        f"<td>{fmt_number(r.conflicts_avoided)}<br><small>{fmt_number(r.conflicts_avoided_ui_low)}"
+        f" to {fmt_number(r.conflicts_avoided_ui_high)}</small></td>"
+        f"<td>{fmt_number(r.hours_saved)}<br><small>{fmt_number(r.hours_saved_ui_low)} to "
+        f"{fmt_number(r.hours_saved_ui_high)}</small></td>"
+        f"<td>{fmt_number(r.net_benefit)}<br><small>{fmt_number(r.net_benefit_ui_low)} to "
+        f"{fmt_number(r.net_benefit_ui_high)}</small></td>"
+        f"<td>{fmt_percent(r.roi)}<br><small>{fmt_percent(r.roi_ui_low)} to "
+        f"{fmt_percent(r.roi_ui_high)}</small></td>"
+        f"<td>about {in_ten(r.p_pays)} of 10</td><td>about {in_ten(r.p_best)} of 10</td></tr>"
         for r in h.itertuples()
     )
     sentences = "".join(f"<li>{esc(s)}</li>" for s in h["sentence"])
+    value = "".join(f"<li>{esc(s)}</li>" for s in value_sentences(results))
     rip = results.ripple[results.ripple["arm"] != BASELINE]
     ripple_rows = "".join(
         f"<tr><td>{esc(arm.split('.')[0])}</td>"
@@ -98,15 +99,19 @@ small, .small {{ color: #555; font-size: 0.85em; }}
 <h1>Training options compared</h1>
 <p class="small">conflictsim what-if summary{when}</p>
 <p><b>Scenario.</b> {esc(org_line)} Each option is compared with no training in the same
-{plan.replicates} simulated {period_noun(plan.days)}. Money is in the currency of the hourly
+{plan.replicates} plausible worlds. Money is in the currency of the hourly
 cost of work ({plan.params.wage:g} per hour; replacing someone who quits costs
 {fmt_number(plan.params.replacement_cost, exact=True)}).</p>
+<p><b>Evidence.</b> {esc(evidence_sentence(plan))}</p>
 {f"<p><b>Baseline.</b> {esc(baseline_text)}</p>" if baseline_text else ""}
-<h2>Headline figures (average, with 95% interval)</h2>
+<h2>Headline figures (expected value; below it, the range of 9 in 10 plausible worlds)</h2>
 <table><tr><th></th><th>Programme</th><th>Who, how many, when</th><th>People trained</th>
 <th>Training cost</th><th>Conflicts avoided</th><th>Hours saved</th><th>Net benefit</th>
-<th>Return on investment</th><th>Paid for itself in</th></tr>{rows}</table>
+<th>Return on investment</th><th>Pays for itself in (plausible worlds)</th>
+<th>Best choice in</th></tr>{rows}</table>
 <h2>In plain words</h2><ul>{sentences}</ul>
+<h2>What would change the answer</h2><ul>{value}</ul>
+<p class="small">{esc(explain("value", plan.days))}</p>
 <h2>The ripple effect: fewer conflicts for colleagues who were not trained</h2>
 <table><tr><th>Option</th>{"".join(f"<th>{esc(v)}</th>" for v in RIPPLE_LABELS.values())}</tr>
 {ripple_rows}</table>

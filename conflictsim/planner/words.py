@@ -157,6 +157,11 @@ def fmt_interval(low: float, high: float, fmt=fmt_number) -> str:
     return f"95% interval {fmt(low)} to {fmt(high)}"
 
 
+def fmt_worlds(low: float, high: float, fmt=fmt_number) -> str:
+    """A 90% uncertainty interval in words: ``3 to 12 in 9 of 10 plausible worlds``."""
+    return f"{fmt(low)} to {fmt(high)} in 9 of 10 plausible worlds"
+
+
 def in_n(share: float, n: int) -> str:
     """A share of ``n`` simulated periods as "K of n" (ties between arms count half).
 
@@ -198,14 +203,28 @@ EXPLAIN = {
     "training itself (fees and the working hours spent in training).",
     "roi": "Return on investment: the net benefit as a share of what the training cost. "
     "0% means it just paid for itself; 100% means it returned twice what it cost.",
-    "interval": "The range after each figure is a 95% interval: with many more simulated "
-    "{periods}, the average would very likely (95 in 100) lie inside it. It shows how "
-    "precisely the simulation pins the figure down under these assumptions, not how wrong "
-    "the assumptions could be: for that, switch between sceptical, central and "
-    "enthusiastic evidence on the Assumptions page.",
-    "p_better": "'In K of N simulated {periods}': each option is simulated in the same "
-    "{periods} as no training (the same people, the same bad days), so each {period} can be "
-    "compared like for like. K is how often the option came out ahead (a tie counts half).",
+    "interval": "Each figure is an expected value over the plausible worlds, and the "
+    "range after it holds 9 in 10 of them (a 90% uncertainty interval). A plausible world "
+    "is one set of the calibrated parameters (what is known about conflict in "
+    "organisations like this one), one effect of training drawn from the evidence "
+    "setting (what is known about what training does at work) and one simulated "
+    "{period}. So the range shows what is not known as well as chance: with sceptical "
+    "evidence it reaches further towards no effect, with enthusiastic evidence it moves "
+    "towards the hoped-for one.",
+    "p_better": "'In about K of 10 plausible worlds': each option is simulated in the same "
+    "worlds as no training (the same parameters, people and bad days), so each world can "
+    "be compared like for like. K is how often the option came out ahead (a tie counts "
+    "half), rounded to tenths; 'pays for itself' means its net benefit was above zero; "
+    "'the best choice' means no other option, and not training at all, did better in that "
+    "world.",
+    "value": "What would change the answer: choosing now, on what is known, the planner "
+    "takes the option with the best expected net benefit. If some uncertain quantity were "
+    "known for sure, the choice could be made world by world, and the gain on average is "
+    "what knowing it is worth (its expected value of partial perfect information, "
+    "estimated by regression over the plausible worlds; Strong, Oakley & Brennan 2014). "
+    "'Knowing everything' is the most any study or pilot could be worth. A quantity worth "
+    "little would hardly change the choice, however uncertain it is; one worth much is "
+    "where a pilot or better records would pay.",
     "trajectory": "Conflicts per week over the period, on average (line), and the range "
     "that 8 of 10 simulated {periods} fall in (band). The gap between no training and an "
     "option is what the option avoids; training takes effect the day after it is given "

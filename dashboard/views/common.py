@@ -333,7 +333,8 @@ def baseline(plan: Plan, org: Organisation) -> planner.Baseline:
 
 
 def show_baseline(plan: Plan, found: planner.Baseline) -> None:
-    """The sentence naming the calibration in use (every page shows it)."""
+    """The sentences naming the evidence setting and the calibration in use (every page)."""
+    st.caption(f"**Evidence.** {planner.evidence_sentence(plan)}")
     text = planner.baseline_sentence(plan, found)
     if planner.baseline_caution(plan, found):
         st.warning(f"**Calibration.** {text}", icon=":material/warning:")

@@ -181,6 +181,14 @@ with st.expander("What do these figures mean?"):
     for name in ("conflicts_avoided", "hours_saved", "net_benefit", "roi", "interval", "p_better"):
         st.markdown(f"- {planner.explain(name, plan.days)}")
 
+st.header("What would change the answer", anchor=False)
+for sentence in planner.value_sentences(res):
+    st.markdown(f"- {sentence}")
+if not res.value.empty:
+    common.chart(figures.value_of_information(res.value), key="fig_value")
+    common.download_csv(res.value, "what_would_change_the_answer.csv")
+st.caption(planner.explain("value", plan.days))
+
 st.header("Conflict week by week", anchor=False)
 st.caption(planner.explain("trajectory", plan.days))
 common.chart(figures.trajectory(res.trajectory, colours), key="fig_trajectory")

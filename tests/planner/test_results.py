@@ -20,6 +20,7 @@ from conflictsim.planner.results import (
     headline_sentence,
     ripple_for_chart,
     run_arm,
+    value_sentences,
     weekly_totals,
 )
 from conflictsim.planner.words import RIPPLE_LABELS, fmt_number
@@ -132,7 +133,7 @@ def test_ripple_for_chart_leaves_out_distances_nobody_is_at():
     assert len(shown) == 3 and note == ""
 
 
-def test_sentences_say_when_nobody_is_trained_and_when_the_interval_includes_zero():
+def test_sentences_say_when_nobody_is_trained_and_when_some_worlds_avoid_nothing():
     row = {"option": "C", "trained": 0, "replicates": 100}
     assert "trains nobody" in headline_sentence(row, 250)
     row = dict(
@@ -140,22 +141,53 @@ def test_sentences_say_when_nobody_is_trained_and_when_the_interval_includes_zer
         trained=10,
         cost_training=5000,
         conflicts_avoided=3,
-        conflicts_avoided_low=-4,
-        conflicts_avoided_high=10,
+        conflicts_avoided_ui_low=-4,
+        conflicts_avoided_ui_high=10,
         conflicts_avoided_pct=0.01,
         conflicts_baseline=300,
         hours_saved=10,
         p_fewer_conflicts=0.6,
         net_benefit=-1200,
-        net_benefit_low=-5000,
-        net_benefit_high=2600,
+        net_benefit_ui_low=-5000,
+        net_benefit_ui_high=2600,
         p_pays=0.3,
+        p_best=0.04,
         replicates=100,
     )
     text = headline_sentence(row, 250)
-    assert "cannot tell this option apart from no training" in text
-    assert "a net cost of 1,200" in text
-    assert "In 60 of 100 simulated years" in text
+    assert "cannot rule out that it changes nothing" in text
+    assert "-4 to 10 in 9 of 10 plausible worlds" in text
+    assert "a net cost of 1,200 (-5,000 to 2,600 in 9 of 10 plausible worlds)" in text
+    assert "pays for itself in about 3 of 10 plausible worlds" in text
+    assert "best choice in almost none of the plausible worlds" in text
+    # Where no world avoids nothing, the sentence does not say it could.
+    sure = headline_sentence({**row, "conflicts_avoided_ui_low": 1}, 250)
+    assert "cannot rule out" not in sure
+
+
+def test_headline_intervals_are_the_worlds_not_the_mean(small):
+    # The headline range is the middle 90% of the plausible worlds (the uncertainty
+    # interval of the table), not the 95% interval of the mean.
+    _, _, res = small
+    t = res.table
+    for r in res.headlines.itertuples():
+        c = t[(t["arm"] == r.arm) & (t["outcome"] == "conflicts")].iloc[0]
+        assert r.conflicts_avoided_ui_low == -c["ui_high"]
+        assert r.conflicts_avoided_ui_high == -c["ui_low"]
+        b = res.best.set_index("arm").loc[r.arm]
+        assert r.p_best == b["p_best"]
+    assert abs(res.best["p_best"].sum() - 1) < 1e-12
+
+
+def test_value_of_information_comes_with_words(small):
+    _, _, res = small
+    v = res.value
+    assert v["parameter"].iloc[-1] == "all"
+    assert (v["evppi"] <= v["evppi"].iloc[-1] + 1e-9).all()
+    assert v["label"].str.len().min() > 0
+    words = value_sentences(res)
+    assert "the best choice is" in words[0]
+    assert fmt_number(v["evppi"].iloc[-1]) in " ".join(words)
 
 
 def test_results_pickle_for_the_cache(small):
