@@ -296,7 +296,14 @@ def _encounters(
             severity = 2 if unit(v0) < crit else 1
         # 6. Responders: the strongest one who met either party today (step 3's
         # contact draw of their tie, recomputed: a tie's block depends on the tie alone).
+        # Strengths are at most 1, so a draw at or above responder_success fails whoever
+        # met them: the search is made only when it can matter (the same numbers).
+        u_respond = 1.0  # without responders none can succeed
         if use_responders:
+            if not have_block:
+                v0, v1, _v2, _v3 = philox4x32(np.uint64(e), c1_con, c2, zero, k0, k1)
+            u_respond = unit(v1)
+        if u_respond < resp:
             best = 0.0
             for k in range(indptr[x], indptr[x + 1]):
                 j = nb[k]
@@ -316,12 +323,9 @@ def _encounters(
                     and _met(eid[k], padj[k], certain, c1_tie, c2, k0, k1)
                 ):
                     best = strength[j]
-            if best > 0:
-                if not have_block:
-                    v0, v1, _v2, _v3 = philox4x32(np.uint64(e), c1_con, c2, zero, k0, k1)
-                if unit(v1) < resp * best:
-                    severity = max(severity - 1, 0)
-                    newly = -1  # the drawn-in party stays composed
+            if best > 0 and u_respond < resp * best:
+                severity = max(severity - 1, 0)
+                newly = -1  # the drawn-in party stays composed
         if newly >= 0:
             flags[newly] |= np.uint8(_DRAWN_IN)
         n_sev[severity] += 1
