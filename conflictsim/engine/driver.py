@@ -33,9 +33,8 @@ from conflictsim.engine.kernels import (
     BUFFER,
     COLUMNS,
     PARAM_NAMES,
+    initial_traits,
     neighbour_lists,
-    refresh_traits,
-    step_day,
     step_days,
 )
 from conflictsim.engine.philox import STAGE_TRAITS
@@ -66,9 +65,8 @@ _REPORTING = 0x5EC0
 class _State:
     """Everything the kernel reads and writes, shaped (replicates, employees) or (R, ties).
 
-    ``_programme_effects`` reads it to compute today's training effects: ``hired_day``
-    tells when the person now in a post was hired (0 for day-0 staff), so training
-    records of an earlier holder can be dropped.
+    ``hired_day`` tells when the person now in a post was hired (0 for day-0 staff), so
+    that the rollout drops training records of an earlier holder.
     """
 
     scenario: Scenario
@@ -88,39 +86,9 @@ class _State:
     rec_p: np.ndarray
     enc: np.ndarray
     trained: np.ndarray
-    shifted: bool = False
     responder_override: np.ndarray | None = field(default=None, repr=False)
     replicate_params: tuple[Params, ...] | None = field(default=None, repr=False)
     rollout: Rollout | None = field(default=None, repr=False)
-
-
-def _programme_effects(
-    state: _State, day: int
-) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
-    """Training effects in force on ``day``: trait shifts and responder strengths.
-
-    Latent shifts decay with each programme's half-life (``traits = logistic(z +
-    shift)``); a post's responder strength in [0, 1] is the share of its holder's
-    de-escalation training left (0 for non-responders). Records of people who quit were
-    dropped by ``Rollout.train``. ``None`` stands for all zero, which lets the engine skip
-    the work. Tests may set responder strengths by hand (``simulate(...,
-    _responder_strength=)``); they add to any from training (the stronger counts).
-
-    Args:
-        state: The engine's state at the start of ``day``.
-        day: The day about to be simulated (1-based).
-
-    Returns:
-        ``(shift_regulation, shift_listening, responder_strength)``, each ``(replicates,
-        employees)`` or ``None`` for all zero.
-    """
-    shift_reg = shift_lis = strength = None
-    if state.rollout is not None:
-        shift_reg, shift_lis, strength = state.rollout.effects(day)
-    override = state.responder_override
-    if override is not None:
-        strength = override if strength is None else np.maximum(strength, override)
-    return shift_reg, shift_lis, strength
 
 
 # ---------------------------------------------------------------------------- results
@@ -287,6 +255,7 @@ def simulate(
     replicate_params: Sequence[Params] | None = None,
     threads: int | None = None,
     _responder_strength: Any = None,
+    _day_by_day: bool = False,
 ) -> Results:
     """Simulate replicates of a scenario with the fast engine.
 
@@ -314,6 +283,8 @@ def simulate(
             (``conflictsim.engine.threads``).
         _responder_strength: For tests only: responder strength in [0, 1] of each
             day-0 post holder, shape (size,) or (replicates, size); lost when they quit.
+        _day_by_day: For tests only: one kernel call and one rollout step a day, as if
+            something acted between any two days (the numbers must not change).
 
     Returns:
         The replicates' outcomes (``Results``).
@@ -376,7 +347,7 @@ def simulate(
         if np.any((s < 0) | (s > 1)):
             raise ValueError("responder strengths must lie in [0, 1]")
         state.responder_override = s.copy()
-    return _run(state, record_teams, n_threads)
+    return _run(state, record_teams, n_threads, _day_by_day)
 
 
 def _check_shared(plist: list[Params]) -> None:
@@ -436,37 +407,14 @@ def _initial_state(
         enc=np.empty((*shape, 2), dtype=np.float32),
         trained=np.zeros(shape, dtype=bool),
     )
-    zeros = np.zeros(shape)
-    _refresh(state, zeros, zeros)
+    cust = np.ascontiguousarray(org.customer_facing, dtype=np.bool_)
+    initial_traits(
+        par, cust, z_reg, z_lis, state.reg, state.lis, state.trig_p, state.rec_p, state.enc
+    )
     return state
 
 
-def _refresh(
-    state: _State,
-    shift_reg: np.ndarray,
-    shift_lis: np.ndarray,
-    only_shifted: bool = False,
-    rows: slice = slice(None),
-) -> None:
-    """Today's traits of replicates ``rows`` from their latent scores and shifts."""
-    cust = np.ascontiguousarray(state.scenario.org.customer_facing, dtype=np.bool_)
-    refresh_traits(
-        state.par[rows],
-        cust,
-        state.z_reg[rows],
-        state.z_lis[rows],
-        np.ascontiguousarray(shift_reg[rows], dtype=np.float64),
-        np.ascontiguousarray(shift_lis[rows], dtype=np.float64),
-        state.reg[rows],
-        state.lis[rows],
-        state.trig_p[rows],
-        state.rec_p[rows],
-        state.enc[rows],
-        only_shifted,
-    )
-
-
-def _run(state: _State, record_teams: bool, threads: int = 1) -> Results:
+def _run(state: _State, record_teams: bool, threads: int = 1, day_by_day: bool = False) -> Results:
     scn = state.scenario
     org, p, days = scn.org, scn.params, scn.days
     n_rep, n = state.upset.shape
@@ -498,11 +446,16 @@ def _run(state: _State, record_teams: bool, threads: int = 1) -> Results:
     )
     rude_week = np.full((n_rep, n), -1, dtype=np.int32)
     rude_weekly = np.zeros((n_rep, max((days + 4) // 5, 1)), dtype=np.int32)
-    no_strength = np.zeros((n_rep, n))
+    strength = np.zeros((n_rep, n))  # responder strengths in force today
     k0, k1 = state.key
     rollout = state.rollout
     if rollout is not None:  # sessions of day 0, before the first step
         rollout.train(0, state.hired_day, state.vacant_until, team_daily)
+    override = state.responder_override
+    has_override = override is not None
+    if override is None:
+        override = np.zeros((n_rep, 1))  # not read
+    use_responders_par = bool((par[:, PARAM_NAMES.index("responder_success")] > 0).any())
 
     # Blocks of replicates, one per thread, each with its own scratch: the day's flags
     # and gather buffers (a chunk that stays in cache, plus room for one employee's ties).
@@ -523,19 +476,30 @@ def _run(state: _State, record_teams: bool, threads: int = 1) -> Results:
         )
         for _ in rows
     ]
+    no_training = (
+        np.zeros((n_rep, 0, n)),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.bool_),
+        np.zeros(0, dtype=np.bool_),
+        np.zeros((0, days + 1)),
+        np.zeros((n_rep, 0, 2)),
+    )
 
-    def arguments(b: int, use_responders: bool, strength: np.ndarray | None) -> tuple:
-        """What ``step_day`` reads of block ``b`` after the day and the key."""
+    def arguments(b: int, first: int, last: int, tables: tuple, use_responders: bool) -> tuple:
+        """What ``step_days`` reads of block ``b`` for days ``first..last``."""
         s = rows[b]
+        weights, ref, active, responders, remaining, shifts = tables
         return (
-            k0, k1, state.replicate_ids[s], par[s], np.int64(p.vacancy_days),
-            bool(p.contact_certain), bool(use_grievance), bool(use_responders),
-            bool(record_teams), indptr, nb, eid, padj, team, cust, decay_pow[s],
-            state.upset[s], state.strain[s], state.vacant_until[s], state.hired_day[s],
-            state.z_reg[s], state.z_lis[s], state.reg[s], state.lis[s], state.trig_p[s],
-            state.rec_p[s], state.enc[s], (strength if use_responders else no_strength)[s],
-            griev[s], griev_day[s], *scratch[b], daily[s], team_daily[s], emp_conf[s],
-            edge_conf[s], bool(record_teams), incident_daily[s], rude_week[s], rude_weekly[s],
+            np.int64(first), np.int64(last), k0, k1, state.replicate_ids[s], par[s],
+            np.int64(p.vacancy_days), bool(p.contact_certain), bool(use_grievance),
+            bool(use_responders), bool(record_teams), indptr, nb, eid, padj, team, cust,
+            decay_pow[s], state.upset[s], state.strain[s], state.vacant_until[s],
+            state.hired_day[s], state.z_reg[s], state.z_lis[s], state.reg[s], state.lis[s],
+            state.trig_p[s], state.rec_p[s], state.enc[s], strength[s], griev[s],
+            griev_day[s], *scratch[b], daily[s], team_daily[s], emp_conf[s], edge_conf[s],
+            bool(record_teams), incident_daily[s], rude_week[s], rude_weekly[s],
+            bool(rollout is not None or has_override), weights[s], ref, active, responders,
+            remaining, shifts[s], override[s], bool(has_override),
         )  # fmt: skip
 
     with cf.ThreadPoolExecutor(len(rows)) if len(rows) > 1 else _Inline() as pool:
@@ -544,37 +508,21 @@ def _run(state: _State, record_teams: bool, threads: int = 1) -> Results:
             for future in [pool.submit(task, b) for b in range(len(rows))]:
                 future.result()  # re-raises a block's error
 
-        day_by_day = rollout is not None or state.responder_override is not None
-        if not day_by_day and days > 0:
-            # Nothing acts between days: every day in one kernel call (the same numbers).
-            each_block(lambda b: step_days(np.int64(1), np.int64(days), *arguments(b, False, None)))
-        for day in range(1, days + 1) if day_by_day else ():
-            shift_reg, shift_lis, strength = _programme_effects(state, day)
-            refresh: tuple | None = None
-            if shift_reg is not None or shift_lis is not None:
-                zeros = np.zeros_like(state.z_reg)
-                refresh = (
-                    zeros if shift_reg is None else shift_reg,
-                    zeros if shift_lis is None else shift_lis,
-                    True,
-                )
-                state.shifted = True
-            elif state.shifted:  # yesterday's shifts are gone
-                zeros = np.zeros_like(state.z_reg)
-                refresh = (zeros, zeros, False)
-                state.shifted = False
-            use_responders = strength is not None and bool(
-                (par[:, PARAM_NAMES.index("responder_success")] > 0).any()
+        # Between training sessions nothing outside the kernel acts (it keeps the training
+        # in force itself): those days run in one call, all days without training.
+        first = 1
+        while first <= days:
+            last = days if rollout is None else min(rollout.next_session(first), days)
+            last = first if day_by_day else last
+            tables = no_training if rollout is None else rollout.kernel_tables()
+            active_responders = bool((tables[2] & tables[3]).any())
+            use = use_responders_par and (has_override or active_responders)
+            each_block(
+                lambda b, f=first, la=last, t=tables, u=use: step_days(*arguments(b, f, la, t, u))
             )
-
-            def one_day(b: int, day=day, refresh=refresh, use=use_responders, st=strength):
-                if refresh is not None:
-                    _refresh(state, *refresh, rows=rows[b])
-                step_day(np.int64(day), *arguments(b, use, st))
-
-            each_block(one_day)
             if rollout is not None:
-                rollout.train(day, state.hired_day, state.vacant_until, team_daily)
+                rollout.train(last, state.hired_day, state.vacant_until, team_daily)
+            first = last + 1
     if rollout is not None:
         state.trained = rollout.ever
     return Results(

@@ -3,10 +3,13 @@
 The daily process of MODEL.md section 3 with the Mesa model's expressions
 (``conflictsim.model``), so probabilities agree to the last bit; the docking tests
 (tests/test_docking.py) hold the two simulators together. The driver
-(``conflictsim.engine.driver``) owns the state and calls ``step_day`` once a day.
+(``conflictsim.engine.driver``) owns the state and calls ``step_days`` for the days from one
+training session to the next (all days when there is no training).
 
 Layout of a day (``step_day``), per replicate:
 
+0. ``training_effects`` (with training): the traits of those trained and the responder
+   strengths in force today;
 1. ``_employees``: one Philox block per employee (presence, trigger, recovery, quit) and
    the decisions, in one branch-free loop that LLVM vectorises (AVX2/AVX-512);
 2. ``_gather_row``: the ties of upset, present employees (each tie once) with the
@@ -138,25 +141,50 @@ def _derive(par, cust, reg, lis, r, i, trig_p, rec_p, enc):
 
 
 @njit(**_JIT)
-def refresh_traits(
-    par, cust, z_reg, z_lis, shift_reg, shift_lis, reg, lis, trig_p, rec_p, enc, only_shifted
-):
-    """Today's traits, ``logistic(z + shift)``, and the probabilities derived from them.
+def initial_traits(par, cust, z_reg, z_lis, reg, lis, trig_p, rec_p, enc):
+    """Day 0's traits, ``logistic(z)``, and the probabilities derived from them.
 
     ``par`` holds one parameter vector per replicate, shape (replicates, parameters).
-
-    With ``only_shifted``, posts with no shift are left as they are: their traits were set
-    without one (on day 0 or at hire) and training is only lost by leaving the post.
     """
     n_rep, n = z_reg.shape
     for r in range(n_rep):
-        par_r = par[r]
         for i in range(n):
-            if only_shifted and shift_reg[r, i] == 0.0 and shift_lis[r, i] == 0.0:
-                continue
-            reg[r, i] = _logistic(z_reg[r, i] + shift_reg[r, i])
-            lis[r, i] = _logistic(z_lis[r, i] + shift_lis[r, i])
-            _derive(par_r, cust, reg, lis, r, i, trig_p, rec_p, enc)
+            reg[r, i] = _logistic(z_reg[r, i])
+            lis[r, i] = _logistic(z_lis[r, i])
+            _derive(par[r], cust, reg, lis, r, i, trig_p, rec_p, enc)
+
+
+@njit(**_JIT)
+def training_effects(
+    r, day, par, cust, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength, t_weight, t_ref,
+    t_active, t_resp, t_remaining, t_shift, override, has_override,
+):  # fmt: skip
+    """Training in force on ``day`` in replicate ``r``: shifted traits, responder strengths.
+
+    ``Rollout.effects`` per employee, from ``Rollout.kernel_tables``: the share left of
+    programme ``k`` is ``remaining[k, day - ref[k]] * weight[r, k, i]``; the latent shifts
+    add up over programmes and the strength is the largest share left of a responder
+    programme (or the tests' ``override``). Only shifted posts are recomputed: the others'
+    traits were set without a shift (day 0, or at hire) and training leaves with the
+    person (``_apply`` zeroes a quitter's weights).
+    """
+    for i in range(z_reg.shape[1]):
+        s_reg, s_lis, s = 0.0, 0.0, 0.0
+        for k in range(t_ref.size):
+            if not t_active[k]:
+                continue  # nobody trained yet
+            left = t_remaining[k, day - t_ref[k]] * t_weight[r, k, i]
+            s_reg += t_shift[r, k, 0] * left
+            s_lis += t_shift[r, k, 1] * left
+            if t_resp[k]:
+                s = max(s, left)
+        if has_override:
+            s = max(s, override[r, i])
+        strength[r, i] = s
+        if s_reg != 0.0 or s_lis != 0.0:
+            reg[r, i] = _logistic(z_reg[r, i] + s_reg)
+            lis[r, i] = _logistic(z_lis[r, i] + s_lis)
+            _derive(par, cust, reg, lis, r, i, trig_p, rec_p, enc)
 
 
 @njit(**_JIT)
@@ -359,12 +387,14 @@ def step_day(
     griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate,
     daily, team_daily, emp_conf, edge_conf,
     record_incidents, incident_daily, rude_week, rude_weekly,
+    training, t_weight, t_ref, t_active, t_resp, t_remaining, t_shift, override, has_override,
 ):  # fmt: skip
     """One day of every replicate (MODEL.md section 3, docs/ODD.md section 3.3).
 
     ``par`` holds one parameter vector per replicate (replicates, parameters) and
     ``decay_pow`` one row of grievance decay powers per replicate, so replicates may run
-    different parameter sets (a calibration's) in one call.
+    different parameter sets (a calibration's) in one call. With ``training``, the day
+    starts with the training in force (``training_effects``, from ``Rollout``'s tables).
     """
     n_rep, n = upset.shape
     c1_emp = counter1(day, STAGE_EMPLOYEE)
@@ -381,6 +411,11 @@ def step_day(
         par_r, dp_r = par[r], decay_pow[r]
         clash, gw = par_r[_CLASH], par_r[_GW]
         g_r, gd_r, reg_r, enc_r, strength_r = griev[r], griev_day[r], reg[r], enc[r], strength[r]
+        if training:
+            training_effects(
+                r, day, par_r, cust, z_reg, z_lis, reg, lis, trig_p, rec_p, enc, strength,
+                t_weight, t_ref, t_active, t_resp, t_remaining, t_shift, override, has_override,
+            )  # fmt: skip
         # 1, 2, 7 and the quit draw of 8.
         daily[r, day, _ABSENT] = _employees(
             c1_emp, c2, k0, k1, par_r, upset[r], strain[r], vacant_until[r], trig_p[r], rec_p[r],
@@ -430,7 +465,7 @@ def step_day(
         _apply(
             r, day, c1_hire, c2, k0, k1, par_r, vacancy_days, use_grievance, indptr, eid, cust,
             flags, upset, strain, vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p,
-            rec_p, enc, strength, g_r, daily,
+            rec_p, enc, strength, g_r, daily, t_weight, override, has_override,
         )  # fmt: skip
 
 
@@ -442,11 +477,13 @@ def step_days(
     griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm, hit, u_escalate,
     daily, team_daily, emp_conf, edge_conf,
     record_incidents, incident_daily, rude_week, rude_weekly,
+    training, t_weight, t_ref, t_active, t_resp, t_remaining, t_shift, override, has_override,
 ):  # fmt: skip
-    """``step_day`` for days ``first..last``: one call when nothing changes between days.
+    """``step_day`` for days ``first..last``: one call when nothing acts between days.
 
-    Without training nothing outside the kernel acts between days, so the days can run
-    in one call; the numbers are those of calling ``step_day`` day by day.
+    Between training sessions nothing outside the kernel acts (the kernel keeps the
+    training in force itself), so those days run in one call; the numbers are those of
+    calling ``step_day`` day by day.
     """
     for day in range(first, last + 1):
         step_day(
@@ -456,7 +493,8 @@ def step_days(
             griev, griev_day, flags, cand_e, cand_i, cand_j, thr_met, thr_conflict, thr_calm,
             hit, u_escalate, daily, team_daily, emp_conf, edge_conf,
             record_incidents, incident_daily,
-            rude_week, rude_weekly,
+            rude_week, rude_weekly, training, t_weight, t_ref, t_active, t_resp, t_remaining,
+            t_shift, override, has_override,
         )  # fmt: skip
 
 
@@ -464,7 +502,7 @@ def step_days(
 def _apply(
     r, day, c1_hire, c2, k0, k1, par, vacancy_days, use_grievance, indptr, eid, cust, flags,
     upset, strain, vacant_until, hired_day, z_reg, z_lis, reg, lis, trig_p, rec_p, enc,
-    strength, griev, daily,
+    strength, griev, daily, t_weight, override, has_override,
 ):  # fmt: skip
     """End of day for replicate ``r``: new states together, strain, quits and hires."""
     zero = np.uint64(0)
@@ -488,7 +526,11 @@ def _apply(
             vacant_until[r, i] = day + vacancy_days
             upset[r, i] = 0
             strain[r, i] = 0.0
-            strength[r, i] = 0.0
+            strength[r, i] = 0.0  # their training leaves with them
+            for k in range(t_weight.shape[1]):
+                t_weight[r, k, i] = 0.0
+            if has_override:
+                override[r, i] = 0.0
             if use_grievance:
                 for k in range(indptr[i], indptr[i + 1]):
                     griev[eid[k]] = 0.0

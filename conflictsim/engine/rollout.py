@@ -56,9 +56,26 @@ class Rollout:
         self.last = [np.full((n_rep, n), np.nan) for _ in self.programmes]
         # The share of each holder's effect left is weight * 0.5 ** ((day - ref) / half-life):
         # one scalar per day times an array kept between sessions, instead of a power of
-        # every element every day. Weights are rebased to the latest session day.
-        self.weight = [np.zeros((n_rep, n)) for _ in self.programmes]
-        self.ref = [0] * len(self.programmes)
+        # every element every day. Weights are rebased to the latest session day. The
+        # kernel computes the effects from these tables day by day (``step_day``), so
+        # between sessions the days run in one call; it zeroes a quitter's weights.
+        n_prog, days = len(self.programmes), scenario.days
+        self.weights = np.zeros((n_rep, n_prog, n))
+        self.weight = [self.weights[:, k, :] for k in range(n_prog)]  # views
+        self.ref = [0] * n_prog
+        #: Share of the effect left t days after a session, ``remaining[k, t]``.
+        self.remaining = np.array(
+            [[prog.remaining(t) for t in range(days + 1)] for prog in self.programmes]
+        ).reshape(n_prog, days + 1)
+        #: Full latent shifts of regulation and listening, ``shifts[r, k, 0 or 1]``.
+        p = scenario.params
+        self.shifts = np.zeros((n_rep, n_prog, 2))
+        for k, prog in enumerate(self.programmes):
+            if prog.effect_regulation:
+                self.shifts[:, k, 0] = prog.shift_regulation(p, self.transfer)[:, 0]
+            if prog.effect_listening:
+                self.shifts[:, k, 1] = prog.shift_listening(p, self.transfer)[:, 0]
+        self.responders = np.array([prog.makes_responders for prog in self.programmes], bool)
         self.waves: list[list[list[np.ndarray]] | None] = [None] * len(self.programmes)
         self.sessions = np.zeros((len(self.programmes), n_rep), dtype=np.int64)
         self.people = np.zeros(n_rep, dtype=np.int64)
@@ -129,22 +146,53 @@ class Rollout:
             self.ref[k] = day
 
     def effects(self, day: int) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
-        """Trait shifts and responder strengths in force on ``day`` (None: all zero)."""
-        p = self.scenario.params
+        """Trait shifts and responder strengths in force on ``day`` (None: all zero).
+
+        What the kernel computes for each employee at the start of ``day`` from
+        ``kernel_tables`` (``kernels.training_effects``), here on whole arrays: the
+        reference its tests compare with.
+        """
         shift_reg = shift_lis = strength = None
-        for k, prog in enumerate(self.programmes):
+        for k in range(len(self.programmes)):
             if not self.sessions[k].any():
                 continue  # nobody trained yet
-            left = prog.remaining(day - self.ref[k]) * self.weight[k]
-            if prog.effect_regulation:
-                add = prog.shift_regulation(p, self.transfer) * left
-                shift_reg = add if shift_reg is None else shift_reg + add
-            if prog.effect_listening:
-                add = prog.shift_listening(p, self.transfer) * left
-                shift_lis = add if shift_lis is None else shift_lis + add
-            if prog.makes_responders:
+            left = self.remaining[k, day - self.ref[k]] * self.weight[k]
+            add = self.shifts[:, k, 0, None] * left
+            shift_reg = add if shift_reg is None else shift_reg + add
+            add = self.shifts[:, k, 1, None] * left
+            shift_lis = add if shift_lis is None else shift_lis + add
+            if self.responders[k]:
                 strength = left if strength is None else np.maximum(strength, left)
         return shift_reg, shift_lis, strength
+
+    def kernel_tables(self) -> tuple[np.ndarray, ...]:
+        """What ``step_day`` reads of the training: weights, ref days, who is active.
+
+        ``(weights, ref, active, responders, remaining, shifts)``; a programme is active
+        once anyone has been trained in it. Valid until the next ``train``.
+        """
+        active = self.sessions.any(axis=1)
+        ref = np.array(self.ref, dtype=np.int64)
+        return self.weights, ref, active, self.responders, self.remaining, self.shifts
+
+    def next_session(self, day: int) -> int:
+        """The first day from ``day`` at whose end ``train`` may hold sessions.
+
+        A start, a wave or a refresher that may be due (a record of someone who has left
+        may name a day on which nothing happens); ``scenario.days`` when none is left.
+        """
+        days = self.scenario.days
+        first = days
+        for k, prog in enumerate(self.programmes):
+            for d in (prog.start_day, *prog.wave_days(days)):
+                if day <= d < first:
+                    first = d
+            if prog.refresher_days is not None:
+                due = self.last[k] + prog.refresher_days  # NaN (nobody) never compares
+                due = due[(due >= day) & (due < first)]
+                if due.size:
+                    first = int(due.min())
+        return first
 
     def cost(self) -> np.ndarray:
         """Training cost of each replicate: sessions times fee plus hours at the wage."""

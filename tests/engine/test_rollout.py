@@ -1,5 +1,7 @@
 """Training in the fast engine (``conflictsim.engine.rollout``): who, when, what it costs."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -69,3 +71,77 @@ def test_an_untrained_arm_reproduces_the_baseline_in_the_engine():
     a, b = simulate(base, 3, seed=9), simulate(none, 3, seed=9)
     assert a.daily.equals(b.daily)
     assert (a.employee_conflicts == b.employee_conflicts).all()
+
+
+def test_the_kernel_keeps_the_training_in_force_as_the_rollout_computes_it():
+    """``kernels.training_effects`` day by day equals ``Rollout.effects`` on whole arrays.
+
+    Two programmes (one making responders), a refresher, and a post holder replaced: the
+    traits of every post are ``logistic(z + shift)`` of the rollout's shifts on the same day,
+    and the strengths are its strengths, to the last bit.
+    """
+    from conflictsim.engine.kernels import PARAM_NAMES, training_effects
+    from conflictsim.engine.rollout import Rollout
+
+    logistic = np.vectorize(lambda z: 1.0 / (1.0 + math.exp(-z)))  # the kernel's expression
+
+    n, reps = 40, 3
+    org = cs.Organisation.generate(n, "office", seed=2)
+    progs = [
+        cs.Training("deescalation", coverage=0.5, half_life_days=15, refresher_days=20),
+        cs.Training("emotional_regulation", coverage=0.3, start_day=10, half_life_days=30),
+    ]
+    params = cs.Params()
+    scn = cs.Scenario(org, params, programmes=progs, days=60)
+    ro = Rollout(scn, seed=3, replicate_ids=np.arange(reps))
+    hired = np.zeros((reps, n), dtype=np.int32)
+    filled = np.full((reps, n), -1, dtype=np.int32)
+    rng = np.random.default_rng(0)
+    z_reg, z_lis = rng.normal(size=(reps, n)), rng.normal(size=(reps, n))
+    par = np.tile([float(params[name]) for name in PARAM_NAMES], (reps, 1))
+    cust = np.ascontiguousarray(org.customer_facing, dtype=np.bool_)
+    reg, lis = logistic(z_reg), logistic(z_lis)
+    trig, rec = np.empty((reps, n)), np.empty((reps, n))
+    enc = np.empty((reps, n, 2), dtype=np.float32)
+    strength = np.zeros((reps, n))
+    ro.train(0, hired, filled, None)
+    checked = 0
+    for day in range(1, 60):
+        weights, ref, active, responders, remaining, shifts = ro.kernel_tables()
+        for r in range(reps):
+            training_effects(r, day, par[r], cust, z_reg, z_lis, reg, lis, trig, rec, enc,
+                             strength, weights, ref, active, responders, remaining, shifts,
+                             np.zeros((reps, 1)), False)  # fmt: skip
+        shift_reg, shift_lis, want = ro.effects(day)
+        shifted = (shift_reg != 0) | (shift_lis != 0)
+        assert shifted.any()
+        assert np.array_equal(reg[shifted], logistic(z_reg + shift_reg)[shifted])
+        assert np.array_equal(lis[shifted], logistic(z_lis + shift_lis)[shifted])
+        assert np.array_equal(strength, want)
+        checked += 1
+        if day == 30:  # post 0's holder is replaced: the new one is untrained
+            hired[:, 0] = 30
+        ro.train(day, hired, filled, None)
+    assert checked == 59 and np.all(ro.effects(31)[2][:, 0] == 0)
+
+
+def test_days_between_sessions_in_one_call_equal_the_days_one_by_one():
+    """The kernel keeps the training in force between sessions as the rollout would day by day.
+
+    With many quits (trained people leave, untrained people take their posts), waves and
+    refreshers, running the days from one session to the next in one call gives the numbers
+    of one call and one rollout step a day.
+    """
+    org = cs.Organisation.generate(60, "office", seed=4)
+    progs = [
+        cs.Training("deescalation", coverage=0.5, refresher_days=15, half_life_days=20),
+        cs.Training("active_listening", headcount=20, waves=2, wave_interval=12),
+    ]
+    params = cs.Params(quit_base=0.01, vacancy_days=2)
+    scn = cs.Scenario(org, params, programmes=progs, days=70)
+    fast = simulate(scn, 4, seed=3)
+    slow = simulate(scn, 4, seed=3, _day_by_day=True)
+    assert fast.summary["quits"].sum() > 20  # posts change hands while training is in force
+    assert fast.daily.equals(slow.daily)
+    assert (fast.employee_conflicts == slow.employee_conflicts).all()
+    assert np.array_equal(fast.training_cost, slow.training_cost)
