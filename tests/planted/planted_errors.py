@@ -178,8 +178,8 @@ ERRORS = (
           "responders act on a conflict of a colleague they did not meet (MODEL.md v1)"),
     # All cores (issue 12, point 7).
     Error("engine_shared_scratch", "threads", "engine", DRIVER,
-          "griev[s], griev_day[s], *scratch[b],",
-          "griev[s], griev_day[s], *scratch[0],",
+          "griev_day[s], *scratch[b],",
+          "griev_day[s], *scratch[0],",
           "replicates on different threads share one day's flags"),
     Error("mesa_responder_party", "3.6 responders", "mesa", MODEL,
           "if r is not a and r is not b and r.trainings",
@@ -241,9 +241,17 @@ ERRORS = (
           "return (day - last) == self.refresher_days + 1",
           "refreshers a day late"),
     Error("engine_listening_70", "4 effects", "engine", ROLLOUT,
-          "add = prog.shift_listening(p, self.transfer) * left",
-          "add = 0.7 * prog.shift_listening(p, self.transfer) * left",
+          "self.shifts[:, k, 1] = prog.shift_listening(p, self.transfer)[:, 0]",
+          "self.shifts[:, k, 1] = 0.7 * prog.shift_listening(p, self.transfer)[:, 0]",
           "listening training applied at 70% in the engine"),
+    Error("engine_fade_day", "4 effects", "engine", KERNELS,
+          "left = t_remaining[k, day - t_ref[k]] * t_weight[r, k, i]",
+          "left = t_remaining[k, max(day - 1 - t_ref[k], 0)] * t_weight[r, k, i]",
+          "the engine's training fades a day late"),
+    Error("engine_quitter_keeps_training", "4 effects", "engine", KERNELS,
+          "                t_weight[r, k, i] = 0.0",
+          "                t_weight[r, k, i] = t_weight[r, k, i]",
+          "a new hire inherits the training of the person who quit until the next session"),
     Error("mesa_training_day", "4 effects", "mesa", MODEL,
           "                    a.update_traits(day, self.programmes)",
           "                    a.update_traits(day - 1, self.programmes)",
@@ -421,10 +429,10 @@ def main(argv: list[str] | None = None) -> int:
         for done in cf.as_completed(futures):
             results.append(_show(*done.result(), args.keep))
     order = {e.name: k for k, e in enumerate(ERRORS)}
+    if args.only and RESULTS.is_file():  # update or add those entries of the last full run
+        kept = {r["name"]: r for r in json.loads(RESULTS.read_text()) if r["name"] in order}
+        results = list((kept | {r["name"]: r for r in results}).values())
     results.sort(key=lambda r: order[r["name"]])
-    if args.only and RESULTS.is_file():  # update those entries of the last full run
-        fresh = {r["name"]: r for r in results}
-        results = [fresh.get(r["name"], r) for r in json.loads(RESULTS.read_text())]
     if not args.only or RESULTS.is_file():
         write_report(results)
     missed = [r["name"] for r in results if r["caught_by"] is None]
