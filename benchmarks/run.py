@@ -4,11 +4,12 @@ Run from the repository root:
 
     uv run --group bench python benchmarks/run.py            # everything, about 3 minutes
     uv run --group bench python benchmarks/run.py --quick    # smaller sizes, a smoke test
+    uv run --group bench python benchmarks/run.py --only cores   # one to every core
 
 Prints a Markdown report (the tables of docs/benchmarks.md) and writes the raw numbers to
 ``benchmarks/results.json``. Times are the best of several repeats (wall clock, one
-process, one core); the JIT is compiled before timing except where compile time itself
-is measured. Ratios are measured in the same run.
+process, one thread except in ``cores``); the JIT is compiled before timing except where
+compile time itself is measured. Ratios are measured in the same run.
 """
 
 from __future__ import annotations
@@ -109,14 +110,14 @@ def throughput(sizes, days_for) -> list[dict]:
     for size in sizes:
         days = days_for(size)
         scn = office(size, days)
-        simulate(scn.with_(days=1), 1)
+        simulate(scn.with_(days=1), 1, threads=1)
         repeats = 5 if size <= 10_000 else (3 if size <= 100_000 else 1)
-        t = best_of(lambda scn=scn: simulate(scn, 1, seed=1), repeats)
+        t = best_of(lambda scn=scn: simulate(scn, 1, seed=1, threads=1), repeats)
         row = {"employees": size, "days": days, "replicates": 1, "seconds": t,
                "agent_days_per_s": size * days / t}  # fmt: skip
         if size <= 10_000:
             reps = max(1, 100_000 // size)
-            tb = best_of(lambda scn=scn, reps=reps: simulate(scn, reps, seed=1), 3)
+            tb = best_of(lambda scn=scn, reps=reps: simulate(scn, reps, seed=1, threads=1), 3)
             row["batched_replicates"] = reps
             row["batched_agent_days_per_s"] = size * days * reps / tb
         rows.append(row)
@@ -132,10 +133,10 @@ def numpy_vs_numba(size: int, days: int) -> dict:
     check = cs.Scenario(cs.Organisation.generate(2000, "call_centre", seed=3),
                         cs.Params(quit_base=0.01, vacancy_days=3), days=60)  # fmt: skip
     a = simulate_numpy(check, seed=5, replicate=2)
-    b = simulate(check, seed=5, replicate_ids=[2]).daily.drop(columns="replicate")
+    b = simulate(check, seed=5, replicate_ids=[2], threads=1).daily.drop(columns="replicate")
     scn = office(size, days)
     t_np = best_of(lambda: simulate_numpy(scn, seed=1), 1)
-    t_nb = best_of(lambda: simulate(scn, 1, seed=1), 3)
+    t_nb = best_of(lambda: simulate(scn, 1, seed=1, threads=1), 3)
     return {
         "employees": size,
         "days": days,
@@ -156,7 +157,7 @@ def mesa_vs_engine(size: int, days: int) -> dict:
         model.run_for(days)
 
     t_mesa = best_of(mesa_run, 1)
-    t_eng = best_of(lambda: simulate(scn, 1, seed=1), 5)
+    t_eng = best_of(lambda: simulate(scn, 1, seed=1, threads=1), 5)
     return {"employees": size, "days": days, "mesa_s": t_mesa, "engine_s": t_eng,
             "ratio": t_mesa / t_eng}  # fmt: skip
 
@@ -185,10 +186,10 @@ def sis(n: int, degree: float, days: int, beta: float, gamma: float) -> dict:
     share = 0.05
     scn = cs.Scenario(org, cs.Params.sis(transmission=beta, recovery=gamma), days=days,
                       initial_upset=share)  # fmt: skip
-    simulate(scn.with_(days=1), 1)
-    t_eng = best_of(lambda: simulate(scn, 1, seed=1), 5)
-    t_batch = best_of(lambda: simulate(scn, 100, seed=1), 1) / 100
-    prevalence = simulate(scn, 20, seed=2).daily.query("day > 50")["upset"].mean() / n
+    simulate(scn.with_(days=1), 1, threads=1)
+    t_eng = best_of(lambda: simulate(scn, 1, seed=1, threads=1), 5)
+    t_batch = best_of(lambda: simulate(scn, 100, seed=1, threads=1), 1) / 100
+    prevalence = simulate(scn, 20, seed=2, threads=1).daily.query("day > 50")["upset"].mean() / n
     t_ndlib = ndlib_sis(graph, beta, gamma, share, days)
 
     def mesa_run():
@@ -233,7 +234,7 @@ built = status()
 with open('/proc/self/clear_refs', 'w') as f:
     f.write('5')  # reset the peak, to see the engine's own
 t = time.perf_counter()
-res = simulate(cs.Scenario(org, days={days}), 1, seed=1)
+res = simulate(cs.Scenario(org, days={days}), 1, seed=1, threads=1)
 elapsed = time.perf_counter() - t
 after = status()
 print(json.dumps(dict(base=base, built=built, after=after, edges=org.n_edges, s=elapsed)))
@@ -263,15 +264,35 @@ def compare_like(arms: int, replicates: int, size: int, days: int) -> dict:
         listening = np.full(size, np.nan)
         listening[rng.choice(size, size // 5, replace=False)] = 0.6 + 0.1 * k
         scenarios.append(cs.Scenario(_with_listening(org, listening), days=days))
-    simulate(scenarios[0].with_(days=1), 1)
+    simulate(scenarios[0].with_(days=1), 1, threads=1)
 
     def run_all():
         for scn in scenarios:
-            simulate(scn, replicates, seed=1)
+            simulate(scn, replicates, seed=1, threads=1)
 
     t = best_of(run_all, 3)
     return {"arms": arms, "replicates": replicates, "employees": size, "days": days,
             "seconds": t}  # fmt: skip
+
+
+def cores(size: int, days: int, replicates: int) -> dict:
+    """The ensemble workload on one thread and on every core: speed-up, same numbers."""
+    from conflictsim.engine.threads import cores as n_cores
+
+    base = office(size, days)
+    trained = base.with_(programmes=[cs.Training("deescalation", target="managers")])
+    out = {"employees": size, "days": days, "replicates": replicates, "cores": n_cores()}
+    for name, scn in (("no_training", base), ("deescalation_managers", trained)):
+        simulate(scn.with_(days=2), 4, threads=n_cores())  # load the kernels
+        one = best_of(lambda scn=scn: simulate(scn, replicates, seed=1, threads=1), 3)
+        every = best_of(lambda scn=scn: simulate(scn, replicates, seed=1, threads=n_cores()), 3)
+        a = simulate(scn, replicates, seed=1, threads=1).summary
+        b = simulate(scn, replicates, seed=1, threads=n_cores()).summary
+        out[name] = {"one_thread_s": one, "every_core_s": every, "speedup": one / every,
+                     "identical": bool(a.equals(b))}  # fmt: skip
+        print(f"  {name}: {one:.2f} s on 1 thread, {every:.2f} s on {n_cores()}: "
+              f"{one / every:.2f}x", flush=True)  # fmt: skip
+    return out
 
 
 def _with_listening(org, listening):
@@ -292,7 +313,21 @@ def report(r: dict) -> str:
         "| measure | result | target |",
         "|---|---|---|",
     ]
-    for row in r["throughput"]:
+    co = r.get("cores")
+    for name, label in (
+        ("no_training", "no training"),
+        ("deescalation_managers", "de-escalation for half the managers"),
+    ):
+        if co is None:
+            break
+        c = co[name]
+        lines.append(
+            f"| all cores: office {co['employees']:,} x {co['days']} days x "
+            f"{co['replicates']} replicates, {label} | {c['speedup']:.2f}x on {co['cores']} "
+            f"cores ({c['one_thread_s']:.2f} s on one thread, {c['every_core_s']:.2f} s); "
+            f"same numbers: {c['identical']} | >= 1.8x |"
+        )  # fmt: skip
+    for row in r.get("throughput", ()):
         extra = ""
         if "batched_agent_days_per_s" in row:
             extra = (f" ({row['batched_agent_days_per_s'] / 1e6:.1f} M with "
@@ -303,73 +338,90 @@ def report(r: dict) -> str:
             f"| {row['agent_days_per_s'] / 1e6:.1f} M agent-days/s ({row['seconds']:.2f} s)"
             f"{extra} | {target} |"
         )
-    s = r["sis"]
-    if s["ndlib_s"] is not None:
+    if "sis" in r:
+        s = r["sis"]
+        if s["ndlib_s"] is not None:
+            lines.append(
+                f"| SIS limit, G(n={s['nodes']:,}, mean degree {s['mean_degree']:.1f}), "
+                f"{s['days']} days: NDlib SISModel / simulate | {s['ndlib_ratio']:.0f}x "
+                f"(NDlib {s['ndlib_s']:.2f} s, simulate {s['engine_s'] * 1000:.1f} ms); "
+                f"{s['ndlib_ratio_batched']:.0f}x per replicate in a batch of 100 | >= 100x |"
+            )
         lines.append(
-            f"| SIS limit, G(n={s['nodes']:,}, mean degree {s['mean_degree']:.1f}), "
-            f"{s['days']} days: NDlib SISModel / simulate | {s['ndlib_ratio']:.0f}x "
-            f"(NDlib {s['ndlib_s']:.2f} s, simulate {s['engine_s'] * 1000:.1f} ms); "
-            f"{s['ndlib_ratio_batched']:.0f}x per replicate in a batch of 100 | >= 100x |"
+            f"| SIS limit, same graph: Mesa ConflictModel / simulate | {s['mesa_ratio']:.0f}x "
+            f"(Mesa {s['mesa_s']:.1f} s) | >= 100x |"
         )
-    lines.append(
-        f"| SIS limit, same graph: Mesa ConflictModel / simulate | {s['mesa_ratio']:.0f}x "
-        f"(Mesa {s['mesa_s']:.1f} s) | >= 100x |"
-    )
-    c = r["compare"]
-    lines.append(
-        f"| compare-like: {c['arms']} arms x {c['replicates']} replicates x "
-        f"{c['employees']} employees x {c['days']} days | {c['seconds']:.2f} s | <= 1 s |"
-    )
-    mem = r["memory"]
-    lines.append(
-        f"| memory, {mem['employees']:,} employees ({mem['ties']:,} ties), {mem['days']} "
-        f"days | peak RSS {mem['peak_rss_during_simulate_mb']:.0f} MB whole process "
-        f"(organisation {mem['rss_with_organisation_mb']:.0f} MB; engine "
-        f"{mem['engine_bytes_per_employee']:.0f} bytes/employee on top) | <= 2 GB |"
-    )
-    mv = r["mesa_small"]
-    lines.append(
-        f"| Mesa / simulate, office {mv['employees']:,} x {mv['days']} days | "
-        f"{mv['ratio']:.0f}x (Mesa {mv['mesa_s']:.2f} s, simulate "
-        f"{mv['engine_s'] * 1000:.1f} ms) | |"
-    )
-    nv = r["numpy_vs_numba"]
-    lines.append(
-        f"| numpy prototype vs numba, office {nv['employees']:,} x {nv['days']} days | "
-        f"numpy {nv['numpy_agent_days_per_s'] / 1e6:.2f} M/s, numba "
-        f"{nv['numba_agent_days_per_s'] / 1e6:.1f} M/s ({nv['speedup']:.0f}x); same numbers: "
-        f"{nv['identical_to_engine']} | |"
-    )
-    ct = r["compile"]
-    lines.append(
-        f"| JIT compile (empty cache) / first call with the cache | "
-        f"{ct['compile_s']:.1f} s / {ct['cached_first_call_s']:.2f} s | |"
-    )
+    if "compare" in r:
+        c = r["compare"]
+        lines.append(
+            f"| compare-like: {c['arms']} arms x {c['replicates']} replicates x "
+            f"{c['employees']} employees x {c['days']} days | {c['seconds']:.2f} s | <= 1 s |"
+        )
+    if "memory" in r:
+        mem = r["memory"]
+        lines.append(
+            f"| memory, {mem['employees']:,} employees ({mem['ties']:,} ties), {mem['days']} "
+            f"days | peak RSS {mem['peak_rss_during_simulate_mb']:.0f} MB whole process "
+            f"(organisation {mem['rss_with_organisation_mb']:.0f} MB; engine "
+            f"{mem['engine_bytes_per_employee']:.0f} bytes/employee on top) | <= 2 GB |"
+        )
+    if "mesa_small" in r:
+        mv = r["mesa_small"]
+        lines.append(
+            f"| Mesa / simulate, office {mv['employees']:,} x {mv['days']} days | "
+            f"{mv['ratio']:.0f}x (Mesa {mv['mesa_s']:.2f} s, simulate "
+            f"{mv['engine_s'] * 1000:.1f} ms) | |"
+        )
+    if "numpy_vs_numba" in r:
+        nv = r["numpy_vs_numba"]
+        lines.append(
+            f"| numpy prototype vs numba, office {nv['employees']:,} x {nv['days']} days | "
+            f"numpy {nv['numpy_agent_days_per_s'] / 1e6:.2f} M/s, numba "
+            f"{nv['numba_agent_days_per_s'] / 1e6:.1f} M/s ({nv['speedup']:.0f}x); same numbers: "
+            f"{nv['identical_to_engine']} | |"
+        )
+    if "compile" in r:
+        ct = r["compile"]
+        lines.append(
+            f"| JIT compile (empty cache) / first call with the cache | "
+            f"{ct['compile_s']:.1f} s / {ct['cached_first_call_s']:.2f} s | |"
+        )
     return "\n".join(lines)
+
+
+PARTS = ("cores", "compile", "throughput", "numpy_vs_numba", "mesa_small", "sis", "compare",
+         "memory")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
+    parser.add_argument("--only", nargs="+", choices=PARTS, help="only these parts")
     args = parser.parse_args()
     q = args.quick
+    only = set(args.only or PARTS)
     r: dict = {"machine": machine()}
-    print("compile time ...", flush=True)
-    r["compile"] = compile_time()
-    print("throughput ...", flush=True)
-    sizes = [1_000, 10_000] if q else [1_000, 10_000, 100_000, 1_000_000]
-    r["throughput"] = throughput(sizes, lambda n: 100 if n >= 1_000_000 else 250)
-    print("numpy vs numba ...", flush=True)
-    r["numpy_vs_numba"] = numpy_vs_numba(10_000 if q else 100_000, 20)
-    print("Mesa vs engine ...", flush=True)
-    r["mesa_small"] = mesa_vs_engine(1_000, 50)
-    print("SIS ...", flush=True)
-    r["sis"] = sis(2_000 if q else 10_000, 8.0, 100, beta=0.05, gamma=0.2)
-    print("compare-like ...", flush=True)
-    r["compare"] = compare_like(4, 50, 500, 250)
-    print("memory ...", flush=True)
-    r["memory"] = memory(100_000 if q else 1_000_000, 100)
-    (HERE / "results.json").write_text(json.dumps(r, indent=2, default=float))
+    steps = {
+        "cores": lambda: cores(1_000, 250, 20 if q else 100),
+        "compile": compile_time,
+        "throughput": lambda: throughput(
+            [1_000, 10_000] if q else [1_000, 10_000, 100_000, 1_000_000],
+            lambda n: 100 if n >= 1_000_000 else 250,
+        ),
+        "numpy_vs_numba": lambda: numpy_vs_numba(10_000 if q else 100_000, 20),
+        "mesa_small": lambda: mesa_vs_engine(1_000, 50),
+        "sis": lambda: sis(2_000 if q else 10_000, 8.0, 100, beta=0.05, gamma=0.2),
+        "compare": lambda: compare_like(4, 50, 500, 250),
+        "memory": lambda: memory(100_000 if q else 1_000_000, 100),
+    }
+    for part in PARTS:
+        if part in only:
+            print(f"{part} ...", flush=True)
+            r[part] = steps[part]()
+    path = HERE / "results.json"
+    if args.only and path.is_file():  # keep the other parts of the last full run
+        r = {**json.loads(path.read_text()), **r}
+    path.write_text(json.dumps(r, indent=2, default=float))
     print()
     print(report(r))
 
