@@ -68,9 +68,9 @@ class Budget:
     """How hard the dashboard calibrates an organisation (``calibrate``'s arguments).
 
     Attributes:
-        draws: Parameter sets kept. 100 halves the time of the stored presets' 200, and
-            is enough: simulated period ``k`` runs set ``k``, and the dashboard's most
-            precise setting runs 100 periods (a link asking for more cycles the sets).
+        draws: Parameter sets kept. 100 halves the time of the stored presets' 200;
+            simulated period ``k`` runs set ``k mod 100``, so the dashboard's 200 plausible
+            worlds hold each set twice, with different random numbers.
         generations: Most generations of ABC-SMC.
         simulations: Most simulations in all (None: ``calibrate``'s default).
         workers: Local processes (None: all cores).

@@ -60,10 +60,12 @@ DAYS_RANGE = (10, 1250)
 #: Replicate limits (compare needs two).
 REPLICATES_RANGE = (2, 2000)
 
-#: Defaults of a new plan: small enough to answer within about a second.
+#: Defaults of a new plan: answered within about a second (docs/benchmarks.md). 200
+#: plausible worlds, one per parameter set of a preset's stored calibration, so that
+#: "in about K of 10 plausible worlds" and the value of information rest on enough of them.
 DEFAULT_SIZE = 200
 DEFAULT_DAYS = DAYS_PER_YEAR
-DEFAULT_REPLICATES = 40
+DEFAULT_REPLICATES = 200
 DEFAULT_SEED = 1
 
 

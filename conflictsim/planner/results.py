@@ -320,6 +320,10 @@ def headline_cards(r: Any, days: int) -> list[Card]:
     ]
 
 
+#: A quantity worth less than this share of knowing everything "hardly changes the choice".
+SMALL_SHARE = 0.05
+
+
 def value_sentences(results: PlanResults) -> list[str]:
     """What would change the answer, in plain words (``PlanResults.value`` and ``best``).
 
@@ -362,24 +366,33 @@ def value_sentences(results: PlanResults) -> list[str]:
         "the most that any pilot, study or better records could be worth before choosing."
     )
     parts = value[value["parameter"] != ALL].sort_values("evppi", ascending=False)
-    if len(parts):
-        first = parts.iloc[0]
+    if not len(parts):
+        return out
+    first = parts.iloc[0]
+    if float(first["share"]) < SMALL_SHARE:
         out.append(
-            f"What matters most is {first['label'].lower()}: knowing it for sure would be "
-            f"worth about {fmt_number(first['evppi'])} "
-            f"({fmt_percent(first['share'])} of knowing everything)."
+            f"No single quantity matters on its own: the one worth most, "
+            f"{first['label'].lower()}, would be worth about {fmt_number(first['evppi'])} "
+            f"({fmt_percent(first['share'])} of knowing everything), each other one less. "
+            "What knowing everything is worth lies in how they combine."
         )
-    if len(parts) and float(parts["share"].iloc[0]) < 0.5:
+        return out
+    out.append(
+        f"What matters most is {first['label'].lower()}: knowing it for sure would be "
+        f"worth about {fmt_number(first['evppi'])} "
+        f"({fmt_percent(first['share'])} of knowing everything)."
+    )
+    if float(first["share"]) < 0.5:
         out.append(
             "No single quantity matters much on its own: most of what knowing everything "
             "is worth lies in how they combine."
         )
-    little = parts[parts["share"] < 0.05]["label"].str.lower().tolist()
+    little = parts[parts["share"] < SMALL_SHARE]["label"].str.lower().tolist()
     if little:
         shown = ", ".join(little[:3]) + (f" and {len(little) - 3} more" if len(little) > 3 else "")
         out.append(
-            f"Worth almost nothing to know (under 5% of knowing everything each): {shown}. "
-            "However uncertain these are, they hardly change the choice."
+            f"Worth almost nothing to know (under {SMALL_SHARE:.0%} of knowing everything "
+            f"each): {shown}. However uncertain these are, they hardly change the choice."
         )
     return out
 

@@ -26,8 +26,8 @@ from conflictsim.organisation import Organisation
 from conflictsim.planner import links
 from conflictsim.planner.plan import Plan
 
-#: Simulated years per option offered in the sidebar (more: narrower intervals, slower).
-PRECISION = {20: "Quick (20 simulations)", 40: "Standard (40)", 100: "Precise (100)"}
+#: Plausible worlds per option offered in the sidebar (more: steadier figures, slower).
+PRECISION = {50: "Quick (50 plausible worlds)", 200: "Standard (200)", 500: "Precise (500)"}
 #: Results kept per session for an uploaded organisation (never in the shared cache).
 SESSION_CACHE_SIZE = 6
 
@@ -213,8 +213,9 @@ def sidebar() -> None:
             lambda p, v: p.with_(replicates=int(v)),
             options=sorted(precision),
             format_func=precision.get,
-            help="How many times each option is simulated, each time over a different "
-            "simulated period. More gives narrower intervals but takes longer.",
+            help="How many plausible worlds each option is simulated in: each one a "
+            "parameter set of the calibration, a draw of what training does at work and "
+            "a simulated year of its own. More gives steadier figures but takes longer.",
         )
         st.caption(
             "Everything you choose is saved in the page address: copy it to share this scenario."

@@ -10,6 +10,7 @@ import conflictsim as cs
 from conflictsim.params import REGISTRY
 from conflictsim.planner.links import to_query
 from conflictsim.planner.plan import (
+    DEFAULT_REPLICATES,
     HOTSPOT_LEAD_IN_DAYS,
     MONTH_DAYS,
     Option,
@@ -113,7 +114,7 @@ def test_uploaded_organisation_must_be_given():
 
 def test_describe_in_words():
     assert Plan().describe().startswith("An office of 200 employees, over 1 year, central")
-    assert "40 simulated years per option" in Plan().describe()
+    assert f"{DEFAULT_REPLICATES} simulated years per option" in Plan().describe()
     assert "six-month periods" in Plan(days=125).describe()
 
 

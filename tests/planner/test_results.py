@@ -195,3 +195,36 @@ def test_results_pickle_for_the_cache(small):
     again = pickle.loads(pickle.dumps(res))
     assert again.plan == res.plan
     assert again.headlines.equals(res.headlines)
+
+
+def _with_value(res, shares: list[float], evpi: float = 10_000.0):
+    """``res`` with a value table of parameters worth ``shares`` of an EVPI of ``evpi``."""
+    from dataclasses import replace
+
+    rows = [
+        {"parameter": f"p{k}", "label": f"Quantity {k}", "evppi": s * evpi, "share": s}
+        for k, s in enumerate(shares)
+    ]
+    rows.append({"parameter": "all", "label": "Knowing everything", "evppi": evpi, "share": 1.0})
+    return replace(res, value=pd.DataFrame(rows))
+
+
+def test_value_words_name_what_matters_and_what_hardly_does(small):
+    _, _, res = small
+    words = " ".join(value_sentences(_with_value(res, [0.6, 0.2, 0.01, 0.02])))
+    assert (
+        "What matters most is quantity 0: knowing it for sure would be worth about 6,000" in words
+    )
+    assert "Worth almost nothing to know" in words
+    assert "quantity 3, quantity 2." in words  # biggest first, the one that matters not among them
+    assert "quantity 0" not in words.split("Worth almost nothing")[1]
+
+
+def test_value_words_when_no_quantity_matters_alone(small):
+    # Every one worth under 5%: none is "what matters most", and none is listed twice.
+    _, _, res = small
+    words = value_sentences(_with_value(res, [0.02, 0.01, 0.004]))
+    text = " ".join(words)
+    assert "What matters most" not in text and "Worth almost nothing" not in text
+    assert "No single quantity matters on its own: the one worth most, quantity 0" in text
+    assert text.count("quantity 0") == 1
