@@ -515,8 +515,8 @@ def _run(state: _State, record_teams: bool, threads: int = 1, day_by_day: bool =
             last = days if rollout is None else min(rollout.next_session(first), days)
             last = first if day_by_day else last
             tables = no_training if rollout is None else rollout.kernel_tables()
-            active_responders = bool((tables[2] & tables[3]).any())
-            use = use_responders_par and (has_override or active_responders)
+            _, _, active, responders, _, _ = tables
+            use = use_responders_par and (has_override or bool((active & responders).any()))
             each_block(
                 lambda b, f=first, la=last, t=tables, u=use: step_days(*arguments(b, f, la, t, u))
             )

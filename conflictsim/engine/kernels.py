@@ -161,10 +161,10 @@ def training_effects(
 ):  # fmt: skip
     """Training in force on ``day`` in replicate ``r``: shifted traits, responder strengths.
 
-    ``Rollout.effects`` per employee, from ``Rollout.kernel_tables``: the share left of
-    programme ``k`` is ``remaining[k, day - ref[k]] * weight[r, k, i]``; the latent shifts
-    add up over programmes and the strength is the largest share left of a responder
-    programme (or the tests' ``override``). Only shifted posts are recomputed: the others'
+    From ``Rollout.kernel_tables``: the share left of programme ``k`` is
+    ``remaining[k, day - ref[k]] * weight[r, k, i]``; the latent shifts add up over
+    programmes and the strength is the largest share left of a responder programme (or
+    the tests' ``override``). Only shifted posts are recomputed: the others'
     traits were set without a shift (day 0, or at hire) and training leaves with the
     person (``_apply`` zeroes a quitter's weights).
     """
@@ -526,8 +526,7 @@ def _apply(
             vacant_until[r, i] = day + vacancy_days
             upset[r, i] = 0
             strain[r, i] = 0.0
-            strength[r, i] = 0.0  # their training leaves with them
-            for k in range(t_weight.shape[1]):
+            for k in range(t_weight.shape[1]):  # their training leaves with them
                 t_weight[r, k, i] = 0.0
             if has_override:
                 override[r, i] = 0.0

@@ -61,7 +61,6 @@ class Rollout:
         # between sessions the days run in one call; it zeroes a quitter's weights.
         n_prog, days = len(self.programmes), scenario.days
         self.weights = np.zeros((n_rep, n_prog, n))
-        self.weight = [self.weights[:, k, :] for k in range(n_prog)]  # views
         self.ref = [0] * n_prog
         #: Share of the effect left t days after a session, ``remaining[k, t]``.
         self.remaining = np.array(
@@ -106,7 +105,7 @@ class Rollout:
             # Records of people who have left (the post is empty or has a new holder).
             gone = ~np.isnan(last) & (empty | (hired_day > last))
             last[gone] = np.nan
-            self.weight[k][gone] = 0.0
+            self.weights[:, k][gone] = 0.0
             if day == prog.start_day:
                 self.waves[k] = [
                     prog.select(
@@ -127,7 +126,7 @@ class Rollout:
                     who = who[~empty[r, who] & np.isnan(last[r, who])]
                     self._rebase(k, day)
                     last[r, who] = day
-                    self.weight[k][r, who] = 1.0
+                    self.weights[r, k, who] = 1.0
                     self.ever[r, who] = True
                     self.sessions[k, r] += who.size
                     self.people[r] += who.size
@@ -136,40 +135,22 @@ class Rollout:
                 if due.any():
                     self._rebase(k, day)
                     last[due] = day
-                    self.weight[k][due] = 1.0
+                    self.weights[:, k][due] = 1.0
                     self.sessions[k] += due.sum(axis=1)
 
     def _rebase(self, k: int, day: int) -> None:
         """Express programme k's weights relative to ``day`` (values stay in [0, 1])."""
         if day != self.ref[k]:
-            self.weight[k] *= self.programmes[k].remaining(day - self.ref[k])
+            self.weights[:, k] *= self.programmes[k].remaining(day - self.ref[k])
             self.ref[k] = day
-
-    def effects(self, day: int) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
-        """Trait shifts and responder strengths in force on ``day`` (None: all zero).
-
-        What the kernel computes for each employee at the start of ``day`` from
-        ``kernel_tables`` (``kernels.training_effects``), here on whole arrays: the
-        reference its tests compare with.
-        """
-        shift_reg = shift_lis = strength = None
-        for k in range(len(self.programmes)):
-            if not self.sessions[k].any():
-                continue  # nobody trained yet
-            left = self.remaining[k, day - self.ref[k]] * self.weight[k]
-            add = self.shifts[:, k, 0, None] * left
-            shift_reg = add if shift_reg is None else shift_reg + add
-            add = self.shifts[:, k, 1, None] * left
-            shift_lis = add if shift_lis is None else shift_lis + add
-            if self.responders[k]:
-                strength = left if strength is None else np.maximum(strength, left)
-        return shift_reg, shift_lis, strength
 
     def kernel_tables(self) -> tuple[np.ndarray, ...]:
         """What ``step_day`` reads of the training: weights, ref days, who is active.
 
         ``(weights, ref, active, responders, remaining, shifts)``; a programme is active
-        once anyone has been trained in it. Valid until the next ``train``.
+        once anyone has been trained in it. Valid until the next ``train``. In force on
+        ``day`` (``kernels.training_effects``): programme ``k``'s share left in post ``i``
+        is ``remaining[k, day - ref[k]] * weights[r, k, i]``.
         """
         active = self.sessions.any(axis=1)
         ref = np.array(self.ref, dtype=np.int64)

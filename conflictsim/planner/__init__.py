@@ -107,7 +107,6 @@ from conflictsim.planner.words import (
     fmt_number,
     fmt_percent,
     horizon_text,
-    in_n,
     period_noun,
     with_article,
 )
@@ -175,7 +174,6 @@ __all__ = [
     "headline_csv",
     "headline_sentence",
     "horizon_text",
-    "in_n",
     "key",
     "link",
     "missing_baseline",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from conflictsim.params import REGISTRY
-from conflictsim.plain import in_ten
+from conflictsim.plain import in_worlds
 from conflictsim.planner.baseline import evidence_sentence
 from conflictsim.planner.plan import BASELINE
 from conflictsim.planner.results import PlanResults, value_sentences
@@ -49,7 +49,7 @@ def summary_html(
         f"{fmt_number(r.net_benefit_ui_high)}</small></td>"
         f"<td>{fmt_percent(r.roi)}<br><small>{fmt_percent(r.roi_ui_low)} to "
         f"{fmt_percent(r.roi_ui_high)}</small></td>"
-        f"<td>about {in_ten(r.p_pays)} of 10</td><td>about {in_ten(r.p_best)} of 10</td></tr>"
+        f"<td>{in_worlds(r.p_pays)}</td><td>{in_worlds(r.p_best)}</td></tr>"
         for r in h.itertuples()
     )
     sentences = "".join(f"<li>{esc(s)}</li>" for s in h["sentence"])
@@ -107,8 +107,8 @@ cost of work ({plan.params.wage:g} per hour; replacing someone who quits costs
 <h2>Headline figures (expected value; below it, the range of 9 in 10 plausible worlds)</h2>
 <table><tr><th></th><th>Programme</th><th>Who, how many, when</th><th>People trained</th>
 <th>Training cost</th><th>Conflicts avoided</th><th>Hours saved</th><th>Net benefit</th>
-<th>Return on investment</th><th>Pays for itself in (plausible worlds)</th>
-<th>Best choice in</th></tr>{rows}</table>
+<th>Return on investment</th><th>Pays for itself</th>
+<th>Best choice</th></tr>{rows}</table>
 <h2>In plain words</h2><ul>{sentences}</ul>
 <h2>What would change the answer</h2><ul>{value}</ul>
 <p class="small">{esc(explain("value", plan.days))}</p>

@@ -152,28 +152,9 @@ def fmt_percent(share: float) -> str:
     return f"{p:.1f}%" if abs(p) < 1 and p != 0 else f"{p:,.0f}%"
 
 
-def fmt_interval(low: float, high: float, fmt=fmt_number) -> str:
-    """A 95% interval in words: ``95% interval 3 to 12``."""
-    return f"95% interval {fmt(low)} to {fmt(high)}"
-
-
 def fmt_worlds(low: float, high: float, fmt=fmt_number) -> str:
     """A 90% uncertainty interval in words: ``3 to 12 in 9 of 10 plausible worlds``."""
     return f"{fmt(low)} to {fmt(high)} in 9 of 10 plausible worlds"
-
-
-def in_n(share: float, n: int) -> str:
-    """A share of ``n`` simulated periods as "K of n" (ties between arms count half).
-
-    Saying "of n" with the real number of simulations, not "of 100", keeps a handful of
-    simulations from sounding like a hundred.
-    """
-    if share is None or not math.isfinite(share):
-        return "n/a"
-    k = share * n
-    return (
-        f"{k:.1f}".rstrip("0").rstrip(".") + f" of {n}" if k != round(k) else f"{round(k)} of {n}"
-    )
 
 
 def could_be_nothing(low: float, high: float) -> str:

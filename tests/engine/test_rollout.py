@@ -9,6 +9,25 @@ import conflictsim as cs
 from conflictsim.engine import simulate
 
 
+def effects(ro, day: int):
+    """Trait shifts and responder strengths in force on ``day`` (None: all zero).
+
+    What ``kernels.training_effects`` computes post by post from ``Rollout.kernel_tables``,
+    here on whole arrays: the reference the kernel is checked against.
+    """
+    weights, ref, active, responders, remaining, shifts = ro.kernel_tables()
+    shift_reg = shift_lis = strength = None
+    for k in np.flatnonzero(active):  # programmes with anyone trained yet
+        left = remaining[k, day - ref[k]] * weights[:, k]
+        add = shifts[:, k, 0, None] * left
+        shift_reg = add if shift_reg is None else shift_reg + add
+        add = shifts[:, k, 1, None] * left
+        shift_lis = add if shift_lis is None else shift_lis + add
+        if responders[k]:
+            strength = left if strength is None else np.maximum(strength, left)
+    return shift_reg, shift_lis, strength
+
+
 def test_engine_trains_the_same_people_as_the_mesa_model():
     from conflictsim.runs import run_fast, run_mesa
 
@@ -51,16 +70,16 @@ def test_engine_shift_halves_at_the_half_life():
     hired = np.zeros((2, 30), dtype=np.int32)
     filled = np.full((2, 30), -1, dtype=np.int32)
     ro.train(0, hired, filled, None)
-    _, lis, strength = ro.effects(40)
+    _, lis, strength = effects(ro, 40)
     # d 0.5 times SD 2 times skill_transfer 0.5, half left; half the responder strength.
     assert np.allclose(lis, 0.5 * 2.0 * 0.5 * 0.5) and np.allclose(strength, 0.5)
     ro.train(70, hired, filled, None)  # refresher
-    _, lis, strength = ro.effects(71)
+    _, lis, strength = effects(ro, 71)
     assert np.allclose(strength, 0.5 ** (1 / 40))
     # Someone who quits takes the training along: a new holder hired on day 80.
     hired[0, 3] = 80
     ro.train(80, hired, filled, None)
-    _, _, strength = ro.effects(81)
+    _, _, strength = effects(ro, 81)
     assert strength[0, 3] == 0 and strength[1, 3] > 0
 
 
@@ -74,7 +93,7 @@ def test_an_untrained_arm_reproduces_the_baseline_in_the_engine():
 
 
 def test_the_kernel_keeps_the_training_in_force_as_the_rollout_computes_it():
-    """``kernels.training_effects`` day by day equals ``Rollout.effects`` on whole arrays.
+    """``kernels.training_effects`` day by day equals ``effects`` on whole arrays.
 
     Two programmes (one making responders), a refresher, and a post holder replaced: the
     traits of every post are ``logistic(z + shift)`` of the rollout's shifts on the same day,
@@ -112,7 +131,7 @@ def test_the_kernel_keeps_the_training_in_force_as_the_rollout_computes_it():
             training_effects(r, day, par[r], cust, z_reg, z_lis, reg, lis, trig, rec, enc,
                              strength, weights, ref, active, responders, remaining, shifts,
                              np.zeros((reps, 1)), False)  # fmt: skip
-        shift_reg, shift_lis, want = ro.effects(day)
+        shift_reg, shift_lis, want = effects(ro, day)
         shifted = (shift_reg != 0) | (shift_lis != 0)
         assert shifted.any()
         assert np.array_equal(reg[shifted], logistic(z_reg + shift_reg)[shifted])
@@ -122,7 +141,7 @@ def test_the_kernel_keeps_the_training_in_force_as_the_rollout_computes_it():
         if day == 30:  # post 0's holder is replaced: the new one is untrained
             hired[:, 0] = 30
         ro.train(day, hired, filled, None)
-    assert checked == 59 and np.all(ro.effects(31)[2][:, 0] == 0)
+    assert checked == 59 and np.all(effects(ro, 31)[2][:, 0] == 0)
 
 
 def test_days_between_sessions_in_one_call_equal_the_days_one_by_one():

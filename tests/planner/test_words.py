@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflictsim.planner.words import fmt_number, fmt_percent, in_n
+from conflictsim.planner.words import fmt_number, fmt_percent
 
 
 @pytest.mark.parametrize(
@@ -24,11 +24,8 @@ def test_numbers_are_rounded_to_what_the_simulation_supports(value, text):
     assert fmt_number(value) == text
 
 
-def test_percent_and_in_n():
+def test_percent():
     assert fmt_percent(0.1234) == "12%"
     assert fmt_percent(0.004) == "0.4%"
     assert fmt_percent(14.68) == "1,468%"
-    assert in_n(0.875, 40) == "35 of 40"
-    assert in_n(0.5 / 6, 6) == "0.5 of 6"  # one tie in six
-    assert in_n(float("nan"), 6) == "n/a"
     assert fmt_number(20000, exact=True) == "20,000"
