@@ -118,9 +118,13 @@ class ConflictModel(mesa.Model):
             raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
         # Mesa's Model already has a `scenario` attribute of its own; keep ours apart.
         self.setup = scenario
+        # The days stepped through: the warm-up, then the days counted (programmes' days
+        # moved on by the warm-up), as in the fast engine.
+        self._run = scenario.simulated()
+        self._warmup = scenario.warmup
         self.org = scenario.org
         self.params: Params = scenario.params
-        self.programmes = list(scenario.programmes)
+        self.programmes = list(self._run.programmes)
         p = self.params
 
         # Day 0: traits first, then who starts upset, all from this replicate's rng.
@@ -149,7 +153,9 @@ class ConflictModel(mesa.Model):
         self.edge_conflicts = np.zeros(self.org.n_edges, dtype=np.int64)
         self.today: dict[str, Any] = _empty_day()
 
-        self.team_daily = [np.zeros(len(self.org.team_names), dtype=np.int64)]
+        # Conflicts per team and day from the start of the warm-up (hotspot targeting
+        # reads the days before a programme's start, warm-up included).
+        self._team_history = [np.zeros(len(self.org.team_names), dtype=np.int64)]
 
         # Who gets trained is drawn from streams of their own (one per programme), so that
         # arms differing only in the programme's kind train the same people and share
@@ -162,18 +168,30 @@ class ConflictModel(mesa.Model):
         self._train(0)
 
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+        # The warm-up runs before Mesa's clock starts and is not counted: day 0 is its
+        # end, with the counts of conflicts per post and tie started afresh.
+        for day in range(1, self._warmup + 1):
+            self._day(day)
+        if self._warmup:
+            self.edge_conflicts[:] = 0
+            for a in self.employees:
+                a.conflicts = 0
+            self.today = _empty_day()
         self.datacollector.collect(self)
 
     @property
     def day(self) -> int:
-        """The last day simulated (0 before the first step)."""
+        """The last day simulated (0 before the first step, the end of the warm-up)."""
         return self.steps
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         """Simulate one working day (MODEL.md section 3)."""
+        self._day(self.steps + self._warmup)
+
+    def _day(self, day: int) -> None:
+        """Simulate day ``day`` of the run, the warm-up's days included."""
         p = self.params
-        day = self.steps
         rnd = self.random.random
         staff = self.employees
         today = _empty_day()
@@ -312,14 +330,15 @@ class ConflictModel(mesa.Model):
                 a._hire(float(z[0]), float(z[1]))
 
         # 9. Training scheduled for today (effective from tomorrow).
-        self.team_daily.append(team_today)
+        self._team_history.append(team_today)
         self._train(day)
         self.today = today
-        self.datacollector.collect(self)
+        if day > self._warmup:
+            self.datacollector.collect(self)
 
     def _train(self, day: int) -> None:
         """Run today's sessions: the wave that falls today, then refreshers that are due."""
-        days = self.setup.days
+        days = self._run.days
         for k, prog in enumerate(self.programmes):
             if day == prog.start_day:
                 self.waves[k] = prog.select(
@@ -327,7 +346,7 @@ class ConflictModel(mesa.Model):
                     self.params,
                     days,
                     self.targeting_rngs[k],
-                    prog.lead_in_conflicts(self.team_daily),
+                    prog.lead_in_conflicts(self._team_history),
                 )
             w = prog.wave_on(day, days)
             waves = self.waves[k] or []
@@ -359,6 +378,13 @@ class ConflictModel(mesa.Model):
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         df.insert(0, "day", range(len(df)))
         return df
+
+    @property
+    def team_daily(self) -> list[np.ndarray]:
+        """Conflicts per team, one array per day from day 0 (no conflicts counted on it)."""
+        counted = [day.copy() for day in self._team_history[self._warmup :]]
+        counted[0][:] = 0  # day 0: the end of the warm-up, its conflicts not counted
+        return counted
 
     def team_frame(self) -> pd.DataFrame:
         """Conflicts by team and day (each party counted in their own team), tidy."""

@@ -6,7 +6,7 @@ The calendar lives here too: a simulated day is a working day (MODEL.md section 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,12 @@ DAYS_PER_WEEK = 5
 DAYS_PER_YEAR = 250
 #: Working days in a month, on average.
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+#: Working days simulated before day 0 and not counted (four weeks). A run starts from a
+#: few upset people and nobody strained: the first two weeks run at about 60% of the
+#: steady state's conflict, so counting them would make a year look calmer than it is
+#: and every programme's effect a little larger or smaller than it is. The calibration
+#: drops the same four weeks (``conflictsim.calibration.fitting``).
+WARMUP_DAYS = 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,8 +37,11 @@ class Scenario:
         params: Model parameters (defaults: the calibrated baseline).
         programmes: Training programmes (``conflictsim.Training``) to run.
         days: Number of working days to simulate (250 is a year).
-        initial_upset: Share of employees upset on day 0 (drawn per replicate), or a list
-            of employee ids who are upset on day 0.
+        initial_upset: Share of employees upset when the simulation starts (drawn per
+            replicate), or a list of employee ids who are then upset.
+        warmup: Working days simulated before day 0 and not counted (``WARMUP_DAYS``, a
+            whole number of weeks): day 0 is the state at the end of the warm-up, and
+            programmes' days count from it. 0 starts counting at the initial state.
     """
 
     org: Organisation
@@ -40,6 +49,7 @@ class Scenario:
     programmes: Sequence[Any] = ()
     days: int = DAYS_PER_YEAR
     initial_upset: float | Sequence[Any] = 0.02
+    warmup: int = WARMUP_DAYS
 
     def __post_init__(self) -> None:
         if not isinstance(self.org, Organisation):
@@ -50,6 +60,14 @@ class Scenario:
             raise ValueError(f"days must be a whole number, got {self.days!r}")
         if self.days < 0:
             raise ValueError(f"days must be at least 0, got {self.days!r}")
+        w = self.warmup
+        if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 0:
+            raise ValueError(f"warmup must be a whole number of days >= 0, got {w!r}")
+        if w % DAYS_PER_WEEK:
+            raise ValueError(
+                f"warmup must be whole weeks ({DAYS_PER_WEEK} working days each), got {w!r}"
+            )
+        object.__setattr__(self, "warmup", int(w))
         object.__setattr__(self, "programmes", tuple(self.programmes))
         iu = self.initial_upset
         if isinstance(iu, (int, float, np.floating)) and not isinstance(iu, bool):
@@ -100,6 +118,26 @@ class Scenario:
             "programmes": self.programmes,
             "days": self.days,
             "initial_upset": self.initial_upset,
+            "warmup": self.warmup,
         }
         values.update(changes)
         return Scenario(**values)
+
+    def simulated(self) -> Scenario:
+        """What the simulators step through: the warm-up, then the days counted.
+
+        The same scenario without a warm-up of its own, ``warmup + days`` long, with
+        every programme's days moved on by the warm-up; both simulators run it and keep
+        the days after the warm-up (its last day is the counted run's day 0).
+        """
+        if not self.warmup:
+            return self
+        w = self.warmup
+        return Scenario(
+            org=self.org,
+            params=self.params,
+            programmes=[replace(p, start_day=p.start_day + w) for p in self.programmes],
+            days=self.days + w,
+            initial_upset=self.initial_upset,
+            warmup=0,
+        )

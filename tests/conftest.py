@@ -79,3 +79,12 @@ QUIET = dict(
 
 def quiet(**on):
     return cs.Params(**{**QUIET, **on})
+
+
+def from_start(*args, **kwargs) -> cs.Scenario:
+    """A scenario counted from its initial state, without a warm-up.
+
+    For tests of the daily rules from a known state (who is upset on day 0, a
+    programme on day 3): the analytic expectations start there.
+    """
+    return cs.Scenario(*args, warmup=0, **kwargs)

@@ -3,7 +3,7 @@
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import assert_mean_close, quiet, run_mesa, with_traits
+from conftest import assert_mean_close, from_start, quiet, run_mesa, with_traits
 
 import conflictsim as cs
 
@@ -14,7 +14,7 @@ def empty_org(n):
 
 def test_day_zero_is_recorded_and_one_row_per_day():
     org = cs.Organisation.generate(60, "office", seed=3)
-    scn = cs.Scenario(org=org, days=7, initial_upset=0.1)
+    scn = from_start(org=org, days=7, initial_upset=0.1)
     model = cs.ConflictModel(scn, rng=5)
     model.run_for(7)
     df = model.datacollector.get_model_vars_dataframe()
@@ -30,7 +30,7 @@ def test_day_zero_is_recorded_and_one_row_per_day():
 
 def test_recovery_alone_decays_by_one_minus_recovery_a_day():
     n, r, days = 100, 0.2, 6
-    scn = cs.Scenario(empty_org(n), quiet(recovery=r), days=days, initial_upset=1.0)
+    scn = from_start(empty_org(n), quiet(recovery=r), days=days, initial_upset=1.0)
     df = run_mesa(scn, replicates=60)
     for t in range(days + 1):
         upset = df.loc[df.day == t, "upset"]
@@ -41,7 +41,7 @@ def test_recovery_alone_decays_by_one_minus_recovery_a_day():
 def test_regulation_speeds_recovery():
     n, r, reg, k = 100, 0.2, 0.5, 1.0
     org = with_traits(empty_org(n), regulation=reg)
-    scn = cs.Scenario(org, quiet(recovery=r, regulation_recovery=k), days=1, initial_upset=1.0)
+    scn = from_start(org, quiet(recovery=r, regulation_recovery=k), days=1, initial_upset=1.0)
     df = run_mesa(scn, replicates=80)
     p_stay = 1 - r * (1 + k * reg)
     assert_mean_close(
@@ -54,7 +54,7 @@ def test_triggers_alone_give_their_daily_rate_with_customer_multiplier_and_shiel
     cf = np.arange(n) < n // 4
     org = with_traits(empty_org(n), regulation=reg, customer_facing=cf)
     params = quiet(trigger=tau, customer_multiplier=mult, regulation_shield=shield)
-    scn = cs.Scenario(org, params, days=days, initial_upset=0.0)
+    scn = from_start(org, params, days=days, initial_upset=0.0)
     df = run_mesa(scn, replicates=40)
     base = tau * (1 - shield * reg)
     for t in (1, 5, 10):
@@ -66,7 +66,7 @@ def test_transmission_on_a_star_graph():
     leaves, beta, days, reps = 30, 0.1, 5, 80
     star = nx.star_graph(leaves)  # node 0 is the hub
     org = cs.Organisation.from_graph(star, contact_prob=1.0)
-    scn = cs.Scenario(org, quiet(transmission=beta), days=days, initial_upset=["0"])
+    scn = from_start(org, quiet(transmission=beta), days=days, initial_upset=["0"])
     df = run_mesa(scn, replicates=reps)
     for t in range(1, days + 1):
         p = 1 - (1 - beta) ** t
@@ -89,7 +89,7 @@ def test_listening_and_regulation_shield_the_composed_party(ls, rs, lis, reg):
         cs.Organisation.from_graph(nx.star_graph(leaves)), regulation=reg, listening=lis
     )
     params = quiet(transmission=beta, listening_shield=ls, regulation_shield=rs)
-    scn = cs.Scenario(org, params, days=1, initial_upset=["0"])
+    scn = from_start(org, params, days=1, initial_upset=["0"])
     df = run_mesa(scn, replicates=reps)
     p = beta * (1 - ls * lis) * (1 - rs * reg)
     assert_mean_close(
@@ -102,7 +102,7 @@ def test_listeners_calm_an_upset_colleague():
     leaves, calm, lis, reps = 5, 0.2, 0.5, 400
     traits = [0.02] + [lis] * leaves
     org = with_traits(cs.Organisation.from_graph(nx.star_graph(leaves)), listening=traits)
-    scn = cs.Scenario(org, quiet(listening_calm=calm), days=1, initial_upset=["0"])
+    scn = from_start(org, quiet(listening_calm=calm), days=1, initial_upset=["0"])
     df = run_mesa(scn, replicates=reps)
     p_still = (1 - calm * lis) ** leaves
     assert_mean_close(
@@ -113,7 +113,7 @@ def test_listeners_calm_an_upset_colleague():
 def test_contact_probability_thins_encounters():
     leaves, beta, q, reps = 40, 0.5, 0.3, 60
     org = cs.Organisation.from_graph(nx.star_graph(leaves), contact_prob=q)
-    scn = cs.Scenario(org, quiet(transmission=beta), days=1, initial_upset=["0"])
+    scn = from_start(org, quiet(transmission=beta), days=1, initial_upset=["0"])
     df = run_mesa(scn, replicates=reps)
     p = q * beta
     assert_mean_close(
@@ -125,7 +125,7 @@ def test_updates_are_synchronous():
     # A path 0-1-2 with certain transmission: on day 1 only 1 is drawn in; 2 reads the
     # start-of-day state of 1 (composed) and stays composed until day 2.
     org = cs.Organisation.from_graph(nx.path_graph(3))
-    scn = cs.Scenario(org, quiet(transmission=1.0), days=2, initial_upset=["0"])
+    scn = from_start(org, quiet(transmission=1.0), days=2, initial_upset=["0"])
     model = cs.ConflictModel(scn, rng=0)
     model.step()
     assert [a.upset for a in model.employees] == [True, True, False]
@@ -135,7 +135,7 @@ def test_updates_are_synchronous():
 
 def test_clash_between_two_upset_colleagues():
     org = cs.Organisation.from_graph(nx.path_graph(2))
-    scn = cs.Scenario(org, quiet(clash=0.3), days=200, initial_upset=1.0)
+    scn = from_start(org, quiet(clash=0.3), days=200, initial_upset=1.0)
     df = run_mesa(scn, replicates=5)
     run = df[df.day > 0]
     assert (run["upset"] == 2).all()  # a clash changes no state
@@ -146,7 +146,7 @@ def test_severity_escalation_and_critical_share():
     reg, esc, crit = 0.4, 0.5, 0.2
     org = with_traits(cs.Organisation.from_graph(nx.path_graph(2)), regulation=reg)
     params = quiet(clash=1.0, escalation=esc, critical_share=crit)
-    scn = cs.Scenario(org, params, days=1000, initial_upset=1.0)
+    scn = from_start(org, params, days=1000, initial_upset=1.0)
     df = run_mesa(scn, replicates=2)
     run = df[df.day > 0]
     assert (run["conflicts"] == 1).all()
@@ -167,7 +167,7 @@ def test_grievance_builds_and_decays_into_escalation():
     params = quiet(
         clash=1.0, escalation=esc, critical_share=0.0, grievance_weight=w, grievance_decay=decay
     )
-    scn = cs.Scenario(org, params, days=days, initial_upset=1.0)
+    scn = from_start(org, params, days=days, initial_upset=1.0)
     df = run_mesa(scn, replicates=reps)
     for t in (1, 2, 6, 12):
         g = (1 - (1 - decay) ** (t - 1)) / decay
@@ -185,7 +185,7 @@ def test_grievance_raises_transmission():
 
     def day2_conflict_share(**on):
         params = quiet(transmission=beta, grievance_weight=w, grievance_decay=decay, **on)
-        model = cs.ConflictModel(cs.Scenario(org, params, days=2, initial_upset=first), rng=7)
+        model = cs.ConflictModel(from_start(org, params, days=2, initial_upset=first), rng=7)
         model.run_for(2)
         daily = model.daily_frame()
         assert daily["conflicts"].max() <= pairs  # one tie per pair: one conflict a day
@@ -209,7 +209,7 @@ def test_grievance_raises_transmission():
 def test_absence_rises_with_strain():
     n, base, extra, scale, days = 200, 0.02, 0.3, 4.0, 8
     params = quiet(absence_base=base, absence_strain=extra, strain_scale=scale)
-    scn = cs.Scenario(empty_org(n), params, days=days, initial_upset=1.0)
+    scn = from_start(empty_org(n), params, days=days, initial_upset=1.0)
     df = run_mesa(scn, replicates=20)
     for t in (1, 4, 8):
         strain = t - 1  # one more day upset each day; absence reads start-of-day strain
@@ -220,7 +220,7 @@ def test_absence_rises_with_strain():
 def test_strain_decays_while_composed():
     n, extra, scale, decay = 300, 0.5, 1.0, 0.3
     params = quiet(absence_strain=extra, strain_scale=scale, strain_decay=decay, recovery=1.0)
-    scn = cs.Scenario(empty_org(n), params, days=4, initial_upset=1.0)
+    scn = from_start(empty_org(n), params, days=4, initial_upset=1.0)
     df = run_mesa(scn, replicates=20)
     # Upset on day 1 (strain 1 after it), composed from then on: strain at the start of
     # day t >= 2 is (1 - decay)^(t - 2).
@@ -232,7 +232,7 @@ def test_strain_decays_while_composed():
 
 def test_quits_and_vacancies():
     n, q, vacancy, days, reps = 500, 0.01, 3, 6, 30
-    scn = cs.Scenario(
+    scn = from_start(
         empty_org(n), quiet(quit_base=q, vacancy_days=vacancy), days=days, initial_upset=0.0
     )
     rows = []
@@ -250,7 +250,7 @@ def test_quits_and_vacancies():
 def test_quitting_strained_staff_leave_faster():
     n, qs, scale, days = 400, 0.05, 2.0, 5
     params = quiet(quit_strain=qs, strain_scale=scale, vacancy_days=500)
-    scn = cs.Scenario(empty_org(n), params, days=days, initial_upset=1.0)
+    scn = from_start(empty_org(n), params, days=days, initial_upset=1.0)
     df = run_mesa(scn, replicates=20)
     # Quit on day t reads start-of-day strain t-1; those still in post on day t are
     # n * prod_{k<t} (1 - p_k).
@@ -264,7 +264,7 @@ def test_quitting_strained_staff_leave_faster():
 
 def test_same_seed_same_trajectory_and_different_seed_differs():
     org = cs.Organisation.generate(120, "call_centre", seed=9)
-    scn = cs.Scenario(org, days=30)
+    scn = from_start(org, days=30)
     a = run_mesa(scn, replicates=1, seed=11)
     b = run_mesa(scn, replicates=1, seed=11)
     c = run_mesa(scn, replicates=1, seed=12)

@@ -5,7 +5,7 @@ import itertools
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import run_mesa
+from conftest import from_start, run_mesa
 from scipy.stats import binom
 
 import conflictsim as cs
@@ -92,7 +92,7 @@ def test_sis_limit_matches_the_exact_markov_chain_on_a_complete_graph():
     n, beta, gamma, i0, days, reps = 12, 0.06, 0.25, 3, 25, 600
     org = cs.Organisation.from_graph(nx.complete_graph(n), contact_prob=0.3)  # overridden
     params = cs.Params.sis(transmission=beta, recovery=gamma)
-    scn = cs.Scenario(org, params, days=days, initial_upset=[str(i) for i in range(i0)])
+    scn = from_start(org, params, days=days, initial_upset=[str(i) for i in range(i0)])
     df = run_mesa(scn, replicates=reps, seed=100)
     dist = exact_sis_complete_graph(n, beta, gamma, i0, days)
     k = np.arange(n + 1)
@@ -111,7 +111,7 @@ def test_sis_limit_matches_the_exact_markov_chain_on_a_complete_graph():
 def test_sis_limit_ignores_contact_probabilities_and_traits():
     g = nx.complete_graph(5)
     org = cs.Organisation.from_graph(g, contact_prob=0.01)
-    scn = cs.Scenario(
+    scn = from_start(
         org, cs.Params.sis(transmission=1.0, recovery=0.0), days=1, initial_upset=["0"]
     )
     model = cs.ConflictModel(scn, rng=1)

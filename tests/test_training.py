@@ -5,7 +5,7 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import assert_mean_close, quiet, run_mesa, with_traits
+from conftest import assert_mean_close, from_start, quiet, run_mesa, with_traits
 
 import conflictsim as cs
 from conflictsim.training import TrainingError, distance_to_trained, priority
@@ -127,13 +127,13 @@ def test_random_target_coverage_and_explicit_list(org):
     listed = chosen(org, cs.Training("deescalation", target=["c4", "a1"]))
     assert listed == ["a1", "c4"]
     with pytest.raises(ValueError, match="unknown employee id 'zz'"):
-        cs.Scenario(org, programmes=[cs.Training("deescalation", target=["zz"])])
+        from_start(org, programmes=[cs.Training("deescalation", target=["zz"])])
 
 
 def test_headcount_and_coverage_rules(org):
     assert len(chosen(org, cs.Training("deescalation", headcount=7))) == 7
     with pytest.raises(ValueError, match="headcount 4 is more than the 3 people"):
-        cs.Scenario(org, programmes=[cs.Training("deescalation", target="managers", headcount=4)])
+        from_start(org, programmes=[cs.Training("deescalation", target="managers", headcount=4)])
     with pytest.raises(ValueError, match="one of coverage, headcount or budget"):
         cs.Training("deescalation", coverage=0.5, headcount=3)
     with pytest.raises(ValueError, match="coverage"):
@@ -143,7 +143,7 @@ def test_headcount_and_coverage_rules(org):
     with pytest.raises(ValueError, match="unknown target 'interns'"):
         cs.Training("deescalation", target="interns")
     with pytest.raises(ValueError, match="after the 10-day horizon"):
-        cs.Scenario(org, days=10, programmes=[cs.Training("deescalation", start_day=10)])
+        from_start(org, days=10, programmes=[cs.Training("deescalation", start_day=10)])
 
 
 @pytest.mark.parametrize("refresher, waves", [(None, 1), (60, 1), (60, 3), (100, 2)])
@@ -162,7 +162,7 @@ def test_budget_is_never_exceeded_and_is_used(org, refresher, waves):
                                waves=waves, wave_interval=40)  # fmt: skip
             assert more.planned_cost(org, params, days) > budget
         # The run spends no more than planned.
-        scn = cs.Scenario(org, params, programmes=[prog], days=days)
+        scn = from_start(org, params, programmes=[prog], days=days)
         model = cs.ConflictModel(scn, rng=1)
         model.run_for(days)
         assert model.cost_training <= budget + 1e-6
@@ -191,7 +191,7 @@ def test_latent_shift_halves_at_the_half_life_and_refreshers_restore_it():
     org = cs.Organisation.from_graph(nx.empty_graph(3))
     # Nobody quits, so nobody's training is lost; all of the skill gain shows at work.
     params = quiet(regulation_sd=2.0, skill_transfer=1.0)
-    scn = cs.Scenario(org, params, programmes=[prog], days=130, initial_upset=0.0)
+    scn = from_start(org, params, programmes=[prog], days=130, initial_upset=0.0)
     model = RegulationLog(scn, rng=4)
     z0 = np.array([a.z_regulation for a in model.employees])
     shift = 0.5 * 2.0  # d times the population SD (times skill_transfer 1)
@@ -223,7 +223,7 @@ def test_waves_roll_out_on_their_days():
     org = cs.Organisation.from_graph(nx.empty_graph(9))
     prog = cs.Training("active_listening", waves=3, wave_interval=10, start_day=5)
     params = cs.Params(quit_base=0, quit_strain=0)  # nobody leaves before their wave
-    scn = cs.Scenario(org, params, programmes=[prog], days=40, initial_upset=0.0)
+    scn = from_start(org, params, programmes=[prog], days=40, initial_upset=0.0)
     model = cs.ConflictModel(scn, rng=0)
     counts = []
     for _ in range(30):
@@ -240,7 +240,7 @@ def test_quitting_trainees_lose_their_training():
     # `days` steps is Binomial(n, (1 - q)^days).
     n, q, days = 5000, 0.05, 2
     params = quiet(quit_base=q, vacancy_days=0)
-    scn = cs.Scenario(cs.Organisation.from_graph(nx.empty_graph(n)), params,
+    scn = from_start(cs.Organisation.from_graph(nx.empty_graph(n)), params,
                       programmes=[cs.Training("active_listening")], days=days,
                       initial_upset=0.0)  # fmt: skip
     model = cs.ConflictModel(scn, rng=0)
@@ -265,7 +265,7 @@ def test_empty_posts_hold_no_training_and_get_no_refreshers():
     n, q = 400, 0.05
     params = quiet(quit_base=q, vacancy_days=500)
     prog = cs.Training("active_listening", refresher_days=3)
-    scn = cs.Scenario(cs.Organisation.from_graph(nx.empty_graph(n)), params,
+    scn = from_start(cs.Organisation.from_graph(nx.empty_graph(n)), params,
                       programmes=[prog], days=4, initial_upset=0.0)  # fmt: skip
     model = cs.ConflictModel(scn, rng=3)
     model.run_for(3)
@@ -287,7 +287,7 @@ def test_responders_lower_severity():
     org = with_traits(cs.Organisation.from_graph(g), regulation=1e-9)
     params = quiet(clash=1.0, escalation=1.0, critical_share=0.0, responder_success=s)  # fmt: skip
     prog = cs.Training("deescalation", target=["2"], half_life_days=1e9)
-    scn = cs.Scenario(org, params, programmes=[prog], days=300, initial_upset=["0", "1"])
+    scn = from_start(org, params, programmes=[prog], days=300, initial_upset=["0", "1"])
     df = run_mesa(scn, replicates=2)
     run = df[df.day > 0]
     assert (run["conflicts"] == 1).all()
@@ -299,7 +299,7 @@ def test_responders_keep_the_drawn_in_colleague_composed():
     g = nx.Graph([(0, 1), (1, 2)])  # 0 upset, 1 composed, 2 the responder next to 1
     params = quiet(transmission=1.0, responder_success=s)
     prog = cs.Training("deescalation", target=["2"], half_life_days=1e9)
-    scn = cs.Scenario(cs.Organisation.from_graph(g), params, programmes=[prog], days=1,
+    scn = from_start(cs.Organisation.from_graph(g), params, programmes=[prog], days=1,
                       initial_upset=["0"])  # fmt: skip
     df = run_mesa(scn, replicates=reps)
     day1 = df[df.day == 1]
@@ -323,7 +323,7 @@ def test_several_programmes_add_their_shifts():
         cs.Training("active_listening", half_life_days=1e9),
         cs.Training("deescalation", half_life_days=1e9, start_day=3),
     ]
-    scn = cs.Scenario(org, cs.Params(listening_sd=1.5), programmes=progs, days=10,
+    scn = from_start(org, cs.Params(listening_sd=1.5), programmes=progs, days=10,
                       initial_upset=0.0)  # fmt: skip
     model = cs.ConflictModel(scn, rng=2)
     model.run_for(5)
@@ -340,7 +340,7 @@ def test_several_programmes_add_their_shifts():
 
 def test_team_frame_counts_each_party_in_their_team():
     org = cs.Organisation.generate(60, "office", seed=1)
-    model = cs.ConflictModel(cs.Scenario(org, days=15), rng=1)
+    model = cs.ConflictModel(from_start(org, days=15), rng=1)
     model.run_for(15)
     teams = model.team_frame()
     daily = model.daily_frame()

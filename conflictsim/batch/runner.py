@@ -237,6 +237,7 @@ def _scenario_spec(scn) -> dict:
         "contact_certain": scn.params.contact_certain,
         "programmes": tuple(scn.programmes),
         "days": scn.days,
+        "warmup": scn.warmup,
         "initial_upset": scn.initial_upset,
     }
 
@@ -247,6 +248,7 @@ def _scenario_from_spec(spec: dict) -> Scenario:
         params=Params(_contact_certain=spec["contact_certain"], **spec["params"]),
         programmes=spec["programmes"],
         days=spec["days"],
+        warmup=spec["warmup"],
         initial_upset=spec["initial_upset"],
     )
 

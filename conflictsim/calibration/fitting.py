@@ -40,10 +40,12 @@ from conflictsim.engine.driver import simulate
 from conflictsim.evidence import check_evidence
 from conflictsim.organisation import Organisation
 from conflictsim.params import REGISTRY, Params, Prior
+from conflictsim.scenario import WARMUP_DAYS as SCENARIO_WARMUP
 from conflictsim.scenario import Scenario
 
-#: Days of start-up transient before statistics are counted (four weeks).
-WARMUP_DAYS = 20
+#: Days of start-up transient before statistics are counted (four weeks): the same
+#: warm-up as every scenario's (``conflictsim.scenario.WARMUP_DAYS``).
+WARMUP_DAYS = SCENARIO_WARMUP
 #: Days over which published targets are measured after the warm-up (26 weeks): the
 #: rates are steady after a few weeks, and half a year costs half a year's simulation;
 #: absence and quits are scaled to a year.
@@ -80,7 +82,8 @@ class CalibrationModel:
     def scenario(self, values: dict[str, float]) -> Scenario:
         """The scenario of a parameter set."""
         params = self.base.replace(**{k: float(v) for k, v in values.items()})
-        return Scenario(self.org, params=params, days=self.days)
+        # The statistics leave out WARMUP_DAYS themselves (simulation_statistics).
+        return Scenario(self.org, params=params, days=self.days, warmup=0)
 
     def statistics(self, values: dict[str, float], seed: int) -> dict[str, float]:
         """The target statistics of one replicate at ``values``."""
@@ -443,7 +446,7 @@ def _move_budget(pops: pd.DataFrame, budget: int, draws: int) -> int:
 
 def _warm_up() -> None:
     """Load the compiled engine in a new worker before its first candidate."""
-    simulate(Scenario(Organisation.generate(12, "office", seed=1), days=5), 1, seed=1)
+    simulate(Scenario(Organisation.generate(12, "office", seed=1), days=5, warmup=0), 1, seed=1)
 
 
 def _resample(frame: pd.DataFrame, weights: np.ndarray, n: int, seed: int) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -42,7 +42,7 @@ from conflictsim.engine.rollout import Rollout
 from conflictsim.engine.threads import blocks, check_threads
 from conflictsim.outcomes import DAILY_COLUMNS, summary_table, team_frame
 from conflictsim.params import Params
-from conflictsim.scenario import Scenario
+from conflictsim.scenario import DAYS_PER_WEEK, Scenario
 from conflictsim.traits import latent_scores
 
 #: Severity classes of a conflict, in the order of the engine's counts.
@@ -321,8 +321,12 @@ def simulate(
     org = scenario.org
     if 2 * org.n_edges >= 2**31:  # int32 neighbour lists
         raise ValueError("the organisation has too many ties for the engine (2**30 at most)")
+    counted, scenario = scenario, scenario.simulated()  # the warm-up, then the days counted
     if scenario.days > philox.MAX_DAY:
-        raise ValueError(f"days must be at most {philox.MAX_DAY}, got {scenario.days}")
+        raise ValueError(
+            f"days must be at most {philox.MAX_DAY - counted.warmup} with a warm-up of "
+            f"{counted.warmup}, got {counted.days}"
+        )
 
     plist = None
     if calibration is not None:
@@ -347,7 +351,7 @@ def simulate(
         if np.any((s < 0) | (s > 1)):
             raise ValueError("responder strengths must lie in [0, 1]")
         state.responder_override = s.copy()
-    return _run(state, record_teams, n_threads, _day_by_day)
+    return _counted(_run(state, record_teams, n_threads, _day_by_day, counted.warmup), counted)
 
 
 def _check_shared(plist: list[Params]) -> None:
@@ -414,7 +418,45 @@ def _initial_state(
     return state
 
 
-def _run(state: _State, record_teams: bool, threads: int = 1, day_by_day: bool = False) -> Results:
+def _counted(res: Results, scenario: Scenario) -> Results:
+    """The days after the warm-up of ``scenario``: its last day becomes day 0.
+
+    Day 0 keeps the state (who is upset) and no flows, as a run without a warm-up; the
+    per-post and per-tie counts were restarted at the end of the warm-up by ``_run``.
+    """
+    w = scenario.warmup
+    if not w:
+        return res
+    daily = res.daily_values[:, w:].copy()
+    flows = [c for c, name in enumerate(COLUMNS) if name != "upset"]
+    daily[:, 0, flows] = 0
+    teams = res.team_daily
+    if teams is not None:
+        teams = teams[:, w:].copy()
+        teams[:, 0] = 0
+    incidents = res.incident_daily
+    if incidents is not None:
+        incidents = incidents[:, w:].copy()
+        incidents[:, 0] = 0
+    rude = res.rude_weekly[:, w // DAYS_PER_WEEK :] if res.rude_weekly is not None else None
+    return replace(
+        res,
+        scenario=scenario,
+        daily_values=daily,
+        team_daily=teams,
+        incident_daily=incidents,
+        rude_weekly=rude,
+    )
+
+
+def _run(
+    state: _State,
+    record_teams: bool,
+    threads: int = 1,
+    day_by_day: bool = False,
+    warmup: int = 0,
+) -> Results:
+    """Step every day of ``state.scenario``; per-post and per-tie counts from ``warmup`` on."""
     scn = state.scenario
     org, p, days = scn.org, scn.params, scn.days
     n_rep, n = state.upset.shape
@@ -514,6 +556,8 @@ def _run(state: _State, record_teams: bool, threads: int = 1, day_by_day: bool =
         while first <= days:
             last = days if rollout is None else min(rollout.next_session(first), days)
             last = first if day_by_day else last
+            if first <= warmup:  # the warm-up ends a call: its counts are not kept
+                last = min(last, warmup)
             tables = no_training if rollout is None else rollout.kernel_tables()
             _, _, active, responders, _, _ = tables
             use = use_responders_par and (has_override or bool((active & responders).any()))
@@ -522,6 +566,9 @@ def _run(state: _State, record_teams: bool, threads: int = 1, day_by_day: bool =
             )
             if rollout is not None:
                 rollout.train(last, state.hired_day, state.vacant_until, team_daily)
+            if last == warmup:
+                emp_conf[:] = 0
+                edge_conf[:] = 0
             first = last + 1
     if rollout is not None:
         state.trained = rollout.ever

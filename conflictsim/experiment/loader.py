@@ -34,7 +34,7 @@ from conflictsim.experiment.spec import Arm, Design, Experiment
 from conflictsim.experiment.toml_lines import Context, LineIndex
 from conflictsim.organisation import PRESETS
 from conflictsim.runs import DEFAULT_ENGINE, ENGINES
-from conflictsim.scenario import Scenario
+from conflictsim.scenario import DAYS_PER_WEEK, WARMUP_DAYS, Scenario
 from conflictsim.training import Training
 
 _ARM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
@@ -118,6 +118,7 @@ _EXPERIMENT_KEYS = (
     "seed",
     "replicates",
     "days",
+    "warmup",
     "initial_upset",
     "engine",
     "replicates_per_unit",
@@ -160,6 +161,11 @@ def _build(
     seed = get_int(ctx, exp, "seed", k, default=1, low=0, high=2**63 - 1)
     replicates = get_int(ctx, exp, "replicates", k, low=1, high=_MAX_REPLICATES)
     days = get_int(ctx, exp, "days", k, default=250, low=1, high=100_000)
+    warmup = get_int(ctx, exp, "warmup", k, default=WARMUP_DAYS, low=0, high=10_000)
+    if warmup % DAYS_PER_WEEK:
+        raise ctx.error(
+            k + ("warmup",), f"warmup must be whole weeks ({DAYS_PER_WEEK} working days each)"
+        )
     engine_given = "engine" in exp
     engine = get_str(ctx, exp, "engine", k, default=DEFAULT_ENGINE, choices=engines)
     # Default: about 8 blocks per arm (so every core has work and progress shows; with a
@@ -227,6 +233,7 @@ def _build(
         seed=seed,
         replicates=replicates,
         days=days,
+        warmup=warmup,
         initial_upset=initial_upset,
         engine=engine,
         engine_given=engine_given,
@@ -256,7 +263,13 @@ def _build(
     for i, arm in enumerate(arms):
         for j, prog in enumerate(arm.programmes):
             try:
-                Scenario(org=org, params=experiment.params_at(0, arm), programmes=[prog], days=days)
+                Scenario(
+                    org=org,
+                    params=experiment.params_at(0, arm),
+                    programmes=[prog],
+                    days=days,
+                    warmup=warmup,
+                )
             except ValueError as exc:
                 given = {f.name for f in dataclasses.fields(prog) if f.init}
                 raise ctx.error(

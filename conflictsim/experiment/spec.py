@@ -162,7 +162,8 @@ class Experiment:
         description: Free text.
         seed: Seed of the whole experiment (replicate k of every arm shares a seed).
         replicates: Replicates per arm and design point.
-        days: Working days simulated (250 is a year).
+        days: Working days simulated and counted (250 is a year).
+        warmup: Working days simulated before day 0 and not counted (whole weeks).
         initial_upset: Share of employees upset on day 0, or a list of employee ids.
         engine: Name of the runner in ``conflictsim.runs.ENGINES``.
         engine_given: Whether the file names the engine (else the default was taken).
@@ -191,6 +192,7 @@ class Experiment:
     seed: int
     replicates: int
     days: int
+    warmup: int
     initial_upset: float | tuple[str, ...]
     engine: str
     engine_given: bool
@@ -300,6 +302,7 @@ class Experiment:
                 params=self.params_at(point, arm),
                 programmes=arm.programmes,
                 days=self.days,
+                warmup=self.warmup,
                 initial_upset=self.initial_upset
                 if isinstance(self.initial_upset, float)
                 else list(self.initial_upset),

@@ -246,7 +246,7 @@ def transfer(
         org_name=org.name,
     )
     days, warmup = int(cal.meta["days"]), int(cal.meta["warmup_days"])
-    scenario = Scenario(org, params=Params(**moved.base), days=days)
+    scenario = Scenario(org, params=Params(**moved.base), days=days, warmup=0)
     res = simulate(scenario, n, seed=seed, calibration=moved, record_teams=False)
     names = [t.name for t in cal.targets]
     stats = [simulation_statistics(res, names, warmup, replicate=k) for k in range(n)]

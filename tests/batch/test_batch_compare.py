@@ -24,7 +24,8 @@ def test_unfinished_run_is_not_compared(tmp_path):
 def test_sweep_compare_has_points_and_pooled_rows(tmp_path):
     path = tmp_path / "sweep.toml"
     path.write_text(
-        SMALL.replace("replicates = 5", "replicates = 3")
+        # 60 days: in 20, training four managers often changes no conflict at all.
+        SMALL.replace("days = 20", "days = 60")
         + '\n[sweep]\ndesign = "grid"\n[sweep.parameters]\ntransmission = [0.1, 0.3]\n'
     )
     batch.run(path, tmp_path / "out", workers=1, progress=False)
@@ -34,9 +35,9 @@ def test_sweep_compare_has_points_and_pooled_rows(tmp_path):
     assert rows.loc[0, "transmission"] == 0.1 and rows.loc[1, "transmission"] == 0.3
     assert np.isnan(rows.loc["all", "transmission"])
     s = batch.read_summary(tmp_path / "out")
-    assert set(s["point"]) == {0, 1} and len(s) == 2 * 2 * 3
+    assert set(s["point"]) == {0, 1} and len(s) == 2 * 2 * 5
     # Pooled rows: mean and 95% interval over the two points' means (the point is the
-    # unit: its replicates share its parameters), not over the six pairs as independent.
+    # unit: its replicates share its parameters), not over the ten pairs as independent.
     from scipy import stats
 
     for outcome in ("conflicts", "net_benefit"):

@@ -82,8 +82,10 @@ PROGRAMME_SHIFTS = {"conflicts": 0.02, "severe": 0.04, "conflict_hours": 0.04}
 
 
 def programme_scenario(kind: str | None) -> cs.Scenario:
+    # From the initial state, as the power above was sized (tests/test_docking.py docks
+    # runs with a warm-up).
     progs = [] if kind is None else [PROGRAMMES[kind]]
-    return cs.Scenario(office(), PROGRAMME_PARAMS, days=100, programmes=progs)
+    return cs.Scenario(office(), PROGRAMME_PARAMS, days=100, programmes=progs, warmup=0)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import with_traits
+from conftest import from_start, with_traits
 from engine_helpers import on_day
 from scipy import stats
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # ---------------------------------------------------------------------------- outputs
 def test_results_have_the_documented_shape():
     org = cs.Organisation.generate(60, "office", seed=3)
-    scn = cs.Scenario(org, days=7, initial_upset=0.1)
+    scn = from_start(org, days=7, initial_upset=0.1)  # day 0 is the initial state
     res = simulate(scn, replicates=3, seed=5)
     assert list(res.daily.columns) == ["replicate", "day", *COLUMNS]
     assert len(res.daily) == 3 * 8

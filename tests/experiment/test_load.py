@@ -17,6 +17,13 @@ def test_default_engine_is_the_projects_default(tmp_path):
     assert ex.load(write(tmp_path, BASE)).engine == "mesa"
 
 
+def test_the_warm_up_is_four_weeks_unless_the_file_says(tmp_path):
+    e = ex.load(write(tmp_path, BASE))
+    assert e.warmup == 20 and {s.warmup for s in e.scenarios().values()} == {20}
+    e = ex.load(write(tmp_path, BASE.replace("days = 20\n", "days = 20\nwarmup = 10\n")))
+    assert e.warmup == 10 and {s.warmup for s in e.scenarios().values()} == {10}
+
+
 # (text appended to BASE, substrings the message must hold, the line it must name)
 BAD = [
     ("[experimnt]\nseed = 1\n", ["unknown key 'experimnt'", "did you mean 'experiment'"], 13),
@@ -103,6 +110,8 @@ def test_malformed_files_are_refused_with_file_line_and_key(tmp_path, extra, nee
         ("replicates = 6\n", "", ["experiment.replicates", "is required"]),
         ("replicates = 6\n", "replicates = 0\n", ["at least 1"]),
         ("days = 20\n", "days = 2.5\n", ["experiment.days", "whole number"]),
+        ("days = 20\n", "days = 20\nwarmup = 7\n", ["experiment.warmup", "whole weeks"]),
+        ("days = 20\n", "days = 20\nwarmup = -5\n", ["experiment.warmup", "at least 0"]),
         ('engine = "mesa"\n', 'engine = "turbo"\n', ["unknown value 'turbo'", "mesa"]),
         ('preset = "office"\n', 'preset = "factory"\n', ["organisation.preset", "call_centre"]),
         ('preset = "office"\nsize = 40\n', 'csv = "missing.csv"\n', ["no such file"]),

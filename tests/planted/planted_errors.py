@@ -45,6 +45,7 @@ TESTS = (
     "tests/test_training.py",
     "tests/test_training_schedule.py",
     "tests/test_sis.py",
+    "tests/test_warmup.py",
     "tests/test_comparison.py",
     "tests/test_calibration.py",
     "tests/test_docking.py",
@@ -277,6 +278,15 @@ ERRORS = (
           "in_class = (nearer >= lo) & ((nearer <= hi) if hi is not None else True)",
           "in_class = (nearer >= lo) & ((nearer < hi) if hi is not None else True)",
           "a ripple distance class misses its upper boundary"),
+    # 2 Warm-up (ODD 1.3, 3.1).
+    Error("engine_warmup_ties", "warm-up", "engine", DRIVER,
+          "                edge_conf[:] = 0",
+          "                pass",
+          "conflicts per tie keep the warm-up's"),
+    Error("mesa_warmup_day", "warm-up", "mesa", MODEL,
+          "        self._day(self.steps + self._warmup)",
+          "        self._day(self.steps + self._warmup - 1)",
+          "the Mesa model counts the warm-up's last day again"),
 )  # fmt: skip
 
 
