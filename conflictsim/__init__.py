@@ -31,6 +31,8 @@ _EXPORTS = {
     "Targets": "calibration.targets",
     "Calibration": "calibration.result",
     "calibrate": "calibration.fitting",
+    "trials": "virtual_trials",
+    "replicate_trial": "virtual_trials",
 }
 
 __all__ = [
@@ -50,7 +52,9 @@ __all__ = [
     "__version__",
     "calibrate",
     "compare",
+    "replicate_trial",
     "simulate",
+    "trials",
 ]
 
 
@@ -79,3 +83,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from conflictsim.scenario import Scenario
     from conflictsim.training import KINDS, Training
     from conflictsim.uncertainty import compare
+    from conflictsim.virtual_trials import replicate_trial, trials

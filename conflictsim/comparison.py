@@ -8,6 +8,7 @@ Analysis, ch. 11). An arm that trains nobody reproduces the first arm exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from typing import Any
@@ -39,6 +40,9 @@ class Comparison:
             first; ties count half), and the two arms' means.
         worlds: With a calibration, one row per replicate (in ``paired`` order): the
             values of the parameter set it ran with; None otherwise.
+        apart: For each arm whose trainees act as responders, its runs with them not
+            acting (``without_responders``): the same replicates, seeds and parameter
+            sets; empty when they were not run.
     """
 
     def __init__(
@@ -46,11 +50,13 @@ class Comparison:
         scenarios: dict[str, Scenario],
         runs: dict[str, ArmRuns],
         worlds: pd.DataFrame | None = None,
+        apart: dict[str, ArmRuns] | None = None,
     ) -> None:
         self.arms = list(scenarios)
         self.scenarios = scenarios
         self.runs = runs
         self.worlds = worlds
+        self.apart = dict(apart or {})
         self._ripple_base: dict[tuple[str, str], np.ndarray] = {}
         self.paired = self._paired()
         self.table = self._table()
@@ -117,6 +123,99 @@ class Comparison:
             )
         return pd.DataFrame(rows)
 
+    @functools.cached_property
+    def responders(self) -> pd.DataFrame:
+        """How much of each arm's effect rests on trained responders defusing conflicts.
+
+        No study has measured bystanders defusing conflicts (responder_success is an
+        assumption), so each arm whose trainees act as responders is also run with them
+        not acting, replicate by replicate with the same numbers; the difference is what
+        rests on them.
+
+        Returns:
+            One row per arm run apart: ``arm``, ``avoided`` (conflicts avoided, mean)
+            with ``ui_low``, ``ui_high`` (90% uncertainty interval), ``avoided_without``
+            with ``without_ui_low``, ``without_ui_high`` (with responders not acting),
+            ``share`` (of the conflicts avoided that rest on responders: 1 - without /
+            with, NaN where nothing is avoided), ``net_benefit`` and
+            ``net_benefit_without``.
+        """
+        base = self.runs[self.arms[0]].summary
+        rows = []
+        for name in self.arms[1:]:
+            if name not in self.apart:
+                continue
+            with_ = base["conflicts"].to_numpy(float) - self.runs[name].summary["conflicts"]
+            without = base["conflicts"].to_numpy(float) - self.apart[name].summary["conflicts"]
+            nb = self.paired.loc[self.paired["arm"] == name, "net_benefit"].to_numpy(float)
+            nb_without = -(
+                (self.apart[name].summary["cost_conflict"] - base["cost_conflict"])
+                + (self.apart[name].summary["cost_training"] - base["cost_training"])
+            ).to_numpy(float)
+            a, b = float(np.mean(with_)), float(np.mean(without))
+            lo, hi = uncertainty_interval(np.asarray(with_, float))
+            wlo, whi = uncertainty_interval(np.asarray(without, float))
+            rows.append(
+                {
+                    "arm": name,
+                    "avoided": a,
+                    "ui_low": lo,
+                    "ui_high": hi,
+                    "avoided_without": b,
+                    "without_ui_low": wlo,
+                    "without_ui_high": whi,
+                    "share": 1 - b / a if a > 0 else np.nan,
+                    "net_benefit": float(nb.mean()),
+                    "net_benefit_without": float(nb_without.mean()),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    @functools.cached_property
+    def break_even(self) -> pd.DataFrame:
+        """What each arm must achieve to pay for itself, against what it is expected to.
+
+        An arm pays for itself once the conflict costs it avoids match its extra cost of
+        training. A conflict avoided is valued at the first arm's average cost of a
+        conflict: its hours at the wage, with the cost of replacing people who quit
+        spread over the conflicts (so conflicts avoided are taken to be like the rest,
+        and fewer conflicts to mean proportionally fewer quits).
+
+        Returns:
+            One row per arm but the first: ``arm``, ``cost`` (extra training cost, mean),
+            ``value_per_conflict``, ``conflicts`` (the fewest conflicts avoided at which
+            the expected net benefit is 0), ``share`` (of the first arm's conflicts), and
+            what the runs expect: ``expected`` conflicts avoided and ``expected_share``,
+            with ``ui_low``, ``ui_high`` (the 90% uncertainty interval of the share).
+        """
+        base = self.runs[self.arms[0]].summary
+        conflicts = float(base["conflicts"].mean())
+        value = float(base["cost_conflict"].mean()) / conflicts if conflicts > 0 else np.nan
+        rows = []
+        for name in self.arms[1:]:
+            pair = self.paired[self.paired["arm"] == name]
+            cost = float(pair["cost_training"].mean())
+            need = cost / value if value > 0 else np.nan
+            avoided = -pair["conflicts"].to_numpy(float)
+            share = avoided / base["conflicts"].to_numpy(float)
+            low, high = uncertainty_interval(share)
+            rows.append(
+                {
+                    "arm": name,
+                    "cost": cost,
+                    "value_per_conflict": value,
+                    "conflicts": need,
+                    "share": need / conflicts if conflicts > 0 else np.nan,
+                    "expected": float(avoided.mean()),
+                    "expected_share": float(avoided.mean()) / conflicts
+                    if conflicts > 0
+                    else np.nan,
+                    "ui_low": low,
+                    "ui_high": high,
+                }
+            )
+        return pd.DataFrame(rows)
+
     def _paired(self) -> pd.DataFrame:
         base_name = self.arms[0]
         base = self.runs[base_name]
@@ -129,6 +228,11 @@ class Comparison:
             df = pd.DataFrame(diff, columns=cols)
             extra_training = df["cost_training"].to_numpy()
             df["net_benefit"] = -df["cost_conflict"] - extra_training
+            # The same money in two kinds: cash that stays in the bank (fewer people
+            # replaced, less spent on fees), and working time given back.
+            if "cost_cash" in df:  # runs stored before money was split have no split
+                df["net_benefit_cash"] = -df["cost_cash"]
+                df["net_benefit_time"] = -df["cost_time"]
             with np.errstate(divide="ignore", invalid="ignore"):
                 df["roi"] = np.where(extra_training > 0, df["net_benefit"] / extra_training, np.nan)
             for col, (change, before) in ripple(org, arm, base).items():
@@ -336,6 +440,15 @@ def _org_difference(a: Any, b: Any) -> str:
     return "the same people and ties, with other teams, managers or traits"
 
 
+def without_responders(scenario: Scenario) -> Scenario | None:
+    """The scenario with its trainees not acting as responders, or None if none would."""
+    programmes = list(scenario.programmes)
+    if not any(p.makes_responders for p in programmes):
+        return None
+    quiet = [dataclasses.replace(p, responders=False) for p in programmes]
+    return scenario.with_(programmes=quiet)
+
+
 def run_arms(
     arms: Mapping[str, Scenario],
     replicates: int = 100,
@@ -343,7 +456,8 @@ def run_arms(
     *,
     engine: str = DEFAULT_ENGINE,
     calibration: Any = None,
-) -> tuple[dict[str, Scenario], dict[str, ArmRuns], pd.DataFrame | None]:
+    responders_apart: bool = True,
+) -> tuple[dict[str, Scenario], dict[str, ArmRuns], pd.DataFrame | None, dict[str, ArmRuns]]:
     """Run every arm with common random numbers (what ``compare`` compares).
 
     Args:
@@ -357,9 +471,13 @@ def run_arms(
         calibration: A ``Calibration`` of the arms' organisation: replicate ``k`` of every
             arm runs its parameter set ``k`` (cycling) with the same random numbers.
 
+        responders_apart: Also run every arm (but the first) whose trainees act as
+            responders without them acting (``Comparison.responders``).
+
     Returns:
-        The scenarios, the runs of each arm, and with a calibration the parameter set of
-        each replicate (one row per replicate, a column per calibrated parameter).
+        The scenarios, the runs of each arm, with a calibration the parameter set of
+        each replicate (one row per replicate, a column per calibrated parameter), and
+        the runs of the arms without responders.
     """
     scenarios = dict(arms)
     if len(scenarios) < 2:
@@ -381,7 +499,12 @@ def run_arms(
     runner = ENGINES[check_engine(engine)]
     runs = {name: runner(scn, replicates, seed, 0, calibration) for name, scn in scenarios.items()}
     worlds = None if calibration is None else worlds_of(calibration, replicates)
-    return scenarios, runs, worlds
+    apart = {}
+    for name in list(scenarios)[1:] if responders_apart else []:
+        quiet = without_responders(scenarios[name])
+        if quiet is not None:
+            apart[name] = runner(quiet, replicates, seed, 0, calibration)
+    return scenarios, runs, worlds, apart
 
 
 def worlds_of(calibration: Any, replicates: int) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from conflictsim.params import markdown_table
 from conflictsim.training import HALF_LIFE_DAYS, KINDS
+from conflictsim.virtual_trials import trials
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,6 +41,39 @@ def programmes_table() -> str:
 EFFECTS = ROOT / "experiments" / "results" / "programme_effects.json"
 
 
+def default_question_table() -> str:
+    """The dashboard's default question before and after the trials, as a Markdown table."""
+    doc = json.loads(EFFECTS.read_text(encoding="utf-8"))
+    lines = [
+        f"Measured on {doc['date']} with `{doc['command']}`: an office of 200 (seed 1) with "
+        f"its stored calibration, half of the managers trained on day 0, a year, "
+        f"{doc['replicates']} plausible worlds; *before*: the setting's prior alone, "
+        "*after*: given the trials. Money in the currency of the hourly cost of work, "
+        'over the year; "no change": the share of worlds whose conflicts move by at '
+        f"most {doc['no_change']:.1%}.",
+        "",
+        "| evidence | option | | conflicts avoided (90% interval) | break-even | net benefit "
+        "(90% interval) | in cash | in working time | pays for itself | no change | on "
+        "responders |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for setting, whens in doc["default_question"].items():
+        for when, options in whens.items():
+            for arm, f in options.items():
+                lo, hi = f["avoided_ui"]
+                nlo, nhi = f["net_benefit_ui"]
+                share = f["responders_share"]
+                lines.append(
+                    f"| {setting} | {arm.split('. ', 1)[1]} | {when} | {f['avoided']:,.0f} "
+                    f"({f['avoided_pct']:.1f}%; {lo:,.0f} to {hi:,.0f}) | {f['break_even']:,.0f} "
+                    f"({f['break_even_pct']:.1f}%) | {f['net_benefit']:+,} ({nlo:+,} to "
+                    f"{nhi:+,}) | {f['net_benefit_cash']:+,} | {f['net_benefit_time']:+,} | "
+                    f"{f['p_pays']:.0%} (cash {f['p_pays_cash']:.0%}) | {f['no_change']:.0%} | "
+                    f"{'' if share is None else f'{share:.0%}'} |"
+                )
+    return "\n".join(lines)
+
+
 def effects_table() -> str:
     """The measured programme effects per evidence setting, as a Markdown table."""
     doc = json.loads(EFFECTS.read_text(encoding="utf-8"))
@@ -47,7 +81,8 @@ def effects_table() -> str:
         f"Measured on {doc['date']} with `{doc['command']}`: {doc['organisation']}, "
         f"{doc['calibration']}; {doc['coverage']:.0%} of the staff trained on day 0, "
         f"{doc['days']} working days, {doc['replicates']} plausible worlds (parameter sets "
-        f"with their draws of the training effects, and chance), seed {doc['seed']}.",
+        f"with their draws of the training effects given the trials, and chance), seed "
+        f"{doc['seed']}.",
         "",
         "| evidence | programme | change in conflicts: median | 90% uncertainty interval "
         "| pays for itself | best of the four choices |",
@@ -63,11 +98,49 @@ def effects_table() -> str:
     return "\n".join(lines)
 
 
+#: The evidence settings given the trials (``conflictsim.virtual_trials`` writes them).
+POSTERIORS = ROOT / "conflictsim" / "data" / "evidence"
+
+
+def trials_table() -> str:
+    """The encoded studies and what their update did to each evidence setting."""
+    t = trials()
+    lines = [
+        "| study | programme | setting | design | outcome | estimate (95% interval) | how |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in t.itertuples():
+        how = r.how.split(":")[0]
+        lines.append(
+            f"| `{r.name}` ({r.citation}) | `{r.programme}` | {r.setting} | {r.design} | "
+            f"{r.outcome} | {r.estimate:+.0%} ({r.low:+.0%} to {r.high:+.0%}) | {how} |"
+        )
+    lines += [
+        "",
+        "| evidence | mean `skill_transfer`: prior, given the trials | mean "
+        "`responder_success` | training changes nothing at work | effective draws |",
+        "|---|---|---|---|---|",
+    ]
+    for setting in ("sceptical", "central", "enthusiastic"):
+        about = json.loads((POSTERIORS / f"{setting}.json").read_text(encoding="utf-8"))
+        m = about["means"]
+        lines.append(
+            f"| {setting} | {m['skill_transfer']['prior']:.2f} -> "
+            f"{m['skill_transfer']['posterior']:.2f} | {m['responder_success']['prior']:.3f} -> "
+            f"{m['responder_success']['posterior']:.3f} | {about['no_effect_prior']:.0%} -> "
+            f"{about['no_effect_posterior']:.0%} | {about['effective_draws']:,.0f} of "
+            f"{about['draws']:,} |"
+        )
+    return "\n".join(lines)
+
+
 #: Generated blocks: (file, block name, generator).
 BLOCKS = [
     ("docs/ODD.md", "parameters", markdown_table),
     ("docs/programmes.md", "programmes", programmes_table),
     ("docs/programmes.md", "effects", effects_table),
+    ("docs/programmes.md", "default_question", default_question_table),
+    ("docs/programmes.md", "trials", trials_table),
 ]
 
 

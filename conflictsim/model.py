@@ -22,7 +22,7 @@ from conflictsim.outcomes import summarise, team_frame
 from conflictsim.params import Params
 from conflictsim.scenario import Scenario
 from conflictsim.seeds import targeting_rngs
-from conflictsim.training import cost_of_sessions
+from conflictsim.training import cost_of_sessions, fees_and_hours
 from conflictsim.traits import draw_population
 
 MINOR, MAJOR, CRITICAL = 0, 1, 2
@@ -392,11 +392,13 @@ class ConflictModel(mesa.Model):
 
     def summary(self) -> dict[str, float]:
         """Per-run totals of the days simulated so far (see ``conflictsim.outcomes``)."""
+        fees, hours = fees_and_hours(self.programmes, self.sessions)
         return summarise(
             self.daily_frame(),
             self.setup,
             trained=self.people_trained,
-            cost_training=self.cost_training,
+            training_fees=float(fees),
+            training_hours=float(hours),
         )
 
     # ``edge_conflicts`` (an attribute): conflicts on each tie since day 0, in

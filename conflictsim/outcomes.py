@@ -41,6 +41,8 @@ SUMMARY_COLUMNS = (
     "trained",
     "cost_conflict",
     "cost_training",
+    "cost_cash",
+    "cost_time",
 )
 
 #: Severity classes of a conflict, mildest first (MODEL.md step 5).
@@ -59,7 +61,7 @@ RIPPLE_OUTCOMES = ("conflicts_among_untrained",) + tuple(
 PARTY_OUTCOMES = ("conflicts_with_trained", *RIPPLE_OUTCOMES, "conflicts_untrained")
 
 #: Outcomes that exist only as a difference between two arms.
-DIFFERENCE_OUTCOMES = ("net_benefit", "roi")
+DIFFERENCE_OUTCOMES = ("net_benefit", "net_benefit_cash", "net_benefit_time", "roi")
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,37 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
     Outcome("trained", "people trained", plain="People trained", better=None, whole=True),
     Outcome("cost_conflict", "cost of conflict", plain="Cost of conflict", decimals=0),
     Outcome("cost_training", "cost of training", plain="Cost of training", decimals=0),
+    Outcome(
+        "cost_cash",
+        "cost in cash",
+        plain="Cost in cash (fees, replacing people who quit)",
+        decimals=0,
+    ),
+    Outcome(
+        "cost_time",
+        "cost in working time",
+        plain="Cost in working time (hours at the wage)",
+        decimals=0,
+    ),
     Outcome("net_benefit", "net benefit", plain="Net benefit", better="higher", decimals=0),
+    Outcome(
+        "net_benefit_cash",
+        "net benefit in cash",
+        "in cash",
+        "Net benefit in cash",
+        parent="net_benefit",
+        better="higher",
+        decimals=0,
+    ),
+    Outcome(
+        "net_benefit_time",
+        "net benefit in working time",
+        "in working time",
+        "Net benefit in working time",
+        parent="net_benefit",
+        better="higher",
+        decimals=0,
+    ),
     Outcome(
         "roi", "return per unit spent", plain="Return on investment", better="higher", decimals=2
     ),
@@ -199,9 +231,14 @@ def summary_table(
     scenario: Scenario,
     replicate_ids: np.ndarray,
     trained: np.ndarray,
-    cost_training: np.ndarray,
+    training_fees: np.ndarray,
+    training_hours: np.ndarray,
 ) -> pd.DataFrame:
     """Per-run totals of every replicate: the one rule both simulators use.
+
+    Money comes in two kinds, which a board weighs differently: cash, which leaves the
+    bank (training fees, replacing people who quit), and working time, hours valued at
+    the wage but paid in any case (hours lost to conflict, hours spent in training).
 
     Args:
         run: Daily outcomes of days 1..D, shape (replicates, D, len(DAILY_COLUMNS)), the
@@ -209,12 +246,16 @@ def summary_table(
         scenario: The scenario that was run (for size, horizon, wage and costs).
         replicate_ids: Id of each replicate.
         trained: People trained in each replicate.
-        cost_training: Fees plus the value of work hours spent in training, per replicate.
+        training_fees: Fees paid for training, per replicate (cash).
+        training_hours: Work hours spent in training, per replicate (time).
 
     Returns:
         One row per replicate: ``replicate`` and the ``SUMMARY_COLUMNS``: conflicts by
         severity, conflict hours, absent days, quits and their cost,
-        ``cost_conflict = conflict_hours * wage + quits * replacement_cost``.
+        ``cost_conflict = conflict_hours * wage + quits * replacement_cost``,
+        ``cost_training = training_fees + training_hours * wage``, and the same money
+        split as ``cost_cash = training_fees + quits * replacement_cost`` and
+        ``cost_time = (conflict_hours + training_hours) * wage``.
     """
     p = scenario.params
     col = {name: run[:, :, j] for j, name in enumerate(DAILY_COLUMNS)}
@@ -241,13 +282,19 @@ def summary_table(
             "mean_upset": mean_upset,
             "trained": trained,
             "cost_conflict": hours * p.wage + quits * p.replacement_cost,
-            "cost_training": cost_training,
+            "cost_training": training_fees + training_hours * p.wage,
+            "cost_cash": training_fees + quits * p.replacement_cost,
+            "cost_time": (hours + training_hours) * p.wage,
         }
     )
 
 
 def summarise(
-    daily: pd.DataFrame, scenario: Scenario, trained: int = 0, cost_training: float = 0.0
+    daily: pd.DataFrame,
+    scenario: Scenario,
+    trained: int = 0,
+    training_fees: float = 0.0,
+    training_hours: float = 0.0,
 ) -> dict[str, float]:
     """Per-run totals of one replicate's daily table (``summary_table`` of one run).
 
@@ -256,7 +303,8 @@ def summarise(
             starting state) is left out of the totals.
         scenario: The scenario that was run.
         trained: Number of people trained.
-        cost_training: Fees plus the value of work hours spent in training.
+        training_fees: Fees paid for training.
+        training_hours: Work hours spent in training.
 
     Returns:
         The ``SUMMARY_COLUMNS`` as plain numbers.
@@ -267,7 +315,8 @@ def summarise(
         scenario,
         np.zeros(1, np.int64),
         np.array([int(trained)], np.int64),
-        np.array([float(cost_training)]),
+        np.array([float(training_fees)]),
+        np.array([float(training_hours)]),
     )
     return {name: table[name].iloc[0].item() for name in SUMMARY_COLUMNS}
 

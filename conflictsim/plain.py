@@ -62,12 +62,27 @@ GROUP_LABELS = {
 
 #: What each evidence setting (``conflictsim.evidence``) believes training does, in words.
 EVIDENCE_WORDS = {
-    "sceptical": "most likely no effect at work, a 5% chance of the effect hoped for",
-    "central": "anything from no effect at work to the effect hoped for, equally likely",
-    "enthusiastic": "most likely the effect hoped for, a 5% chance of no effect at work",
+    "sceptical": "half the belief on training changing nothing at work, a 5% chance of the "
+    "effect hoped for, then updated by the controlled trials",
+    "central": "anything from no effect at work to the effect hoped for, then updated by "
+    "the controlled trials",
+    "enthusiastic": "most likely the effect hoped for, then updated by the controlled trials",
 }
-#: The baseline when no calibration is named.
-AS_GIVEN = "parameters as given (the defaults, set to published base rates)"
+#: The baseline when no calibration is used.
+AS_GIVEN = "parameters as given, not calibrated to this organisation"
+
+
+def money_unit(currency: str = "") -> str:
+    """What sums of money are in: the currency named, or the unit of ``wage``."""
+    return currency.strip() or "the currency of the hourly cost of work (wage)"
+
+
+def money_text(value: float, currency: str = "", signed: bool = False) -> str:
+    """A sum of money: "12,300" or "EUR 12,300" (no decimals; "n/a" if missing)."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    text = f"{value:{'+' if signed else ''},.0f}"
+    return f"{currency.strip()} {text}" if currency.strip() else text
 
 
 def evidence_text(setting: str | None) -> str:

@@ -151,6 +151,10 @@ class Training:
         hours_per_trainee: Work hours lost per trainee per session (default by kind).
         centrality: ``degree`` or ``betweenness``, for ``target="central"``.
         lead_in_days: Days before ``start_day`` over which hotspots are found.
+        responders: Whether trainees of a programme that makes responders (de-escalation)
+            act as responders (MODEL.md step 6). No study has measured bystanders
+            defusing conflicts, so comparisons also run each such arm with ``False``
+            to show the effect without them (``Comparison.responders``).
     """
 
     kind: str
@@ -169,6 +173,7 @@ class Training:
     hours_per_trainee: float | None = None
     centrality: str = "degree"
     lead_in_days: int = 20
+    responders: bool = True
     _kind: Kind = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -241,6 +246,10 @@ class Training:
             raise TrainingError(
                 f"lead_in_days must be at least 1, got {self.lead_in_days!r}", "lead_in_days"
             )
+        if not isinstance(self.responders, bool):
+            raise TrainingError(
+                f"responders must be true or false, got {self.responders!r}", "responders"
+            )
         if self.target == "hotspots" and self.start_day < 1:
             raise TrainingError(
                 "target 'hotspots' needs start_day of at least 1: hotspots are the teams with "
@@ -263,7 +272,7 @@ class Training:
     @property
     def makes_responders(self) -> bool:
         """Whether trainees act as responders."""
-        return self._kind.responders
+        return self._kind.responders and self.responders
 
     @property
     def fee(self) -> float:
@@ -452,10 +461,29 @@ def cost_of_sessions(
     Returns:
         The cost (per replicate for a 2-d ``sessions``).
     """
+    fees, hours = fees_and_hours(programmes, sessions)
+    return fees + hours * params.wage
+
+
+def fees_and_hours(
+    programmes: Sequence[Training], sessions: np.ndarray
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """Fees paid (cash) and work hours spent (time) on the sessions held.
+
+    Args:
+        programmes: The programmes.
+        sessions: Sessions held per programme, shape (programmes,) or (programmes,
+            replicates).
+
+    Returns:
+        Fees and hours (per replicate for a 2-d ``sessions``).
+    """
     if not programmes:
-        return np.zeros(np.shape(sessions)[1:]) if np.ndim(sessions) > 1 else 0.0
-    unit = np.array([prog.session_cost(params) for prog in programmes])
-    return unit @ sessions
+        zero = np.zeros(np.shape(sessions)[1:]) if np.ndim(sessions) > 1 else 0.0
+        return zero, zero
+    fee = np.array([prog.fee for prog in programmes])
+    hours = np.array([prog.hours for prog in programmes])
+    return fee @ sessions, hours @ sessions
 
 
 def eligible(prog: Training, org: Organisation) -> np.ndarray:

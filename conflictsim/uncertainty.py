@@ -6,19 +6,34 @@ gives the uncertainty interval of each difference and the share of worlds where 
 wins (``conflictsim.comparison``); this module adds the value of information.
 
 The expected value of perfect information (EVPI) is what a planner would gain, on
-average, by learning everything before choosing: E[max_d NB_d] - max_d E[NB_d]. The
-partial EVPI (EVPPI) of a parameter, or a group of them, is the same when only those are
-learnt. Both are estimated by regression (Strong, Oakley & Brennan 2014, Med Decis Making
-34:311-326): each arm's net benefit is regressed on the parameters, and the fitted values
-stand for the expected net benefit given them. Regression also removes the chance in each
-run, so the EVPI is the EVPPI of all the parameters together (Strong et al. 2014, section
-on simulation models): a calibration whose sets are all the same has an EVPI of 0, not the
-spread of chance.
+average, by learning everything uncertain before choosing: E[max_d NB_d(theta)] -
+max_d E[NB_d], where NB_d(theta) is option d's *expected* net benefit given the
+parameters theta. The partial EVPI (EVPPI) of a parameter, or a group of them, is the
+same when only those are learnt.
 
-The regression is an additive penalised spline model (a generalised additive model with a
-ridge penalty chosen by generalised cross-validation), from scikit-learn: the same kind of
-model as the GAMs Strong et al. fit, and fast enough to redraw a dashboard. Interactions
-between the parameters of a group are not modelled; an EVPPI is then, if anything, too low.
+Each world here is one stochastic run: its net benefit is the expected one plus the
+run's own chance, often larger than anything the parameters do. Taking the best option
+world by world from such runs, or from a regression fitted to them, counts that chance
+as information (O'Hagan, Stevenson & Madan 2007, Health Econ 16:1009-1023, on
+patient-level simulation). So the value is estimated in two steps:
+
+1. the expected net benefit given the parameters is a regression of the runs on them
+   (Strong, Oakley & Brennan 2014, Med Decis Making 34:311-326): additive penalised
+   splines, a penalty per parameter chosen by generalised cross-validation (scikit-learn);
+2. the decision rule "choose the option the regression says is best in this world" is
+   fitted without the world it is applied to (cross-fitting: each fold's rule comes from
+   the other folds; Chernozhukov et al. 2018, Econometrics J 21:C1-C68), and its value is
+   read off the runs themselves: the mean, over worlds, of the chosen option's net
+   benefit less that of the option chosen without learning. A world's own chance cannot
+   steer the choice made for it, so chance adds nothing on average: an option better in
+   every world, or a parameter no option depends on, is worth about 0. The estimate is,
+   if anything, low (a fitted rule is never better than the true one; Athey & Wager
+   2021, Econometrica 89:133-161, value a learnt policy the same way).
+
+Learning a group of parameters is worth at least learning any one of them (the member's
+rule can still be used), and learning everything at least any group: the estimates are
+held to that order. A parameter that no option's outcome can depend on (what responders
+achieve, when no option trains responders) is worth exactly 0 and is not fitted.
 """
 
 from __future__ import annotations
@@ -40,10 +55,16 @@ ALL = "all"
 TRAINING_GROUP = "training effects"
 #: Penalties tried by the cross-validation, for outcomes scaled to unit spread.
 _ALPHAS = np.logspace(-3, 6, 19)
+#: Common factors tried on a group's penalties (1: each member's own penalty).
+_COMMON = np.logspace(-2, 2, 9)
 #: Scale of each parameter's linear term, so large that its penalty is negligible.
 _LINE = 1e3
 #: Knots per parameter of the spline basis (cubic splines; Strong et al. use 5-10).
 _KNOTS = 6
+#: Folds of the cross-fitting.
+FOLDS = 5
+#: Tag of the stream that splits worlds into folds.
+_FOLD_STREAM = 0x701D
 
 
 class UncertainComparison(Comparison):
@@ -58,12 +79,14 @@ class UncertainComparison(Comparison):
 
         Args:
             groups: Named groups of parameters to value together; by default the group of
-                training-effect parameters the calibration varies, if any.
+                training-effect parameters the calibration varies and some option can
+                depend on, if any.
 
         Returns:
             One row per parameter that varies across the parameter sets, per group and a
-            last row ``all`` (the EVPI): ``parameter``, ``evppi`` and ``share`` (of the
-            EVPI; NaN when the EVPI is 0).
+            last row ``all`` (the EVPI): ``parameter``, ``evppi``, ``se`` (its standard
+            error from the runs' chance), ``share`` (of the EVPI; NaN when the EVPI is 0)
+            and ``relevant`` (False: no option's outcome can depend on it, worth 0).
 
         Raises:
             ValueError: If the comparison ran one parameter set (no calibration), or a
@@ -75,10 +98,28 @@ class UncertainComparison(Comparison):
                 "compare over a calibration (compare(..., calibration=cal)) to value "
                 "what learning a parameter would be worth"
             )
+        relevant = self.relevant_parameters()
         if groups is None:
-            members = [p for p in TRAINING_EFFECTS if p in self.worlds.columns]
-            groups = {TRAINING_GROUP: members} if members else {}
-        return value_of_information(self.net_benefit(), self.worlds, groups)
+            members = [p for p in TRAINING_EFFECTS if p in self.worlds.columns and p in relevant]
+            groups = {TRAINING_GROUP: members} if len(members) > 1 else {}
+        return value_of_information(self.net_benefit(), self.worlds, groups, relevant)
+
+    def relevant_parameters(self) -> list[str]:
+        """The varying parameters some option's outcome can depend on.
+
+        Every parameter of the baseline moves every arm; what training does at work
+        moves only arms that train (``skill_transfer``), and what responders achieve
+        only arms whose programmes make responders (``responder_success``).
+        """
+        trains = [p for name in self.arms[1:] for p in self.scenarios[name].programmes]
+        out = []
+        for name in [] if self.worlds is None else self.worlds.columns:
+            if name == "skill_transfer" and not trains:
+                continue
+            if name == "responder_success" and not any(p.makes_responders for p in trains):
+                continue
+            out.append(name)
+        return out
 
 
 def compare(
@@ -88,6 +129,7 @@ def compare(
     *,
     engine: str = DEFAULT_ENGINE,
     calibration: Any = None,
+    responders_apart: bool = True,
 ) -> UncertainComparison:
     """Run every arm with common random numbers and compare each with the first.
 
@@ -99,14 +141,24 @@ def compare(
         engine: ``fast`` (the default) or ``mesa``.
         calibration: A ``Calibration`` of the arms' organisation: replicate ``k`` of every
             arm runs its parameter set ``k`` (cycling) with the same random numbers.
+        responders_apart: Also run every arm whose trainees act as responders without
+            them (``responders``: how much of its effect rests on them).
 
     Returns:
         An ``UncertainComparison``: ``table`` (arm, outcome, mean, ci_low, ci_high,
-        ui_low, ui_high, p_better, arm_mean, baseline_mean), ``best`` and, over a
-        calibration, ``value_of_information()``.
+        ui_low, ui_high, p_better, arm_mean, baseline_mean), ``best``,
+        ``break_even``, ``responders`` and, over a calibration,
+        ``value_of_information()``.
     """
     return UncertainComparison(
-        *run_arms(arms, replicates, seed, engine=engine, calibration=calibration)
+        *run_arms(
+            arms,
+            replicates,
+            seed,
+            engine=engine,
+            calibration=calibration,
+            responders_apart=responders_apart,
+        )
     )
 
 
@@ -114,22 +166,27 @@ def value_of_information(
     net_benefit: pd.DataFrame,
     worlds: pd.DataFrame,
     groups: Mapping[str, Sequence[str]] | None = None,
+    relevant: Sequence[str] | None = None,
+    folds: int = FOLDS,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """EVPI and EVPPIs by regression (Strong, Oakley & Brennan 2014).
+    """EVPI and EVPPIs of noisy runs: regression, then a cross-fitted decision rule.
 
-    Learning every parameter is worth at least learning some of them, so where the joint
-    regression's EVPI comes out below a partial one (chance in the regressions), the
-    largest partial value is the better estimate and is given instead.
+    See the module's description for the method.
 
     Args:
         net_benefit: One row per replicate, a column per option (the reference's may be
             all 0): net benefit in money.
         worlds: One row per replicate (the same order): the parameter values it ran with.
         groups: Named groups of parameters to value together.
+        relevant: The parameters any option can depend on (default: every one); the
+            others are worth exactly 0.
+        folds: Folds of the cross-fitting.
+        seed: Seed of the split into folds.
 
     Returns:
-        ``parameter``, ``evppi``, ``share``: a row per parameter that varies, per group,
-        and ``all`` (the EVPI) last.
+        ``parameter``, ``evppi``, ``se``, ``share``, ``relevant``: a row per parameter
+        that varies, per group, and ``all`` (the EVPI) last.
 
     Raises:
         ValueError: If the two tables differ in length or a group names an unknown or
@@ -139,6 +196,7 @@ def value_of_information(
     if len(worlds) != len(nb):
         raise ValueError(f"{len(nb)} replicates of net benefit but {len(worlds)} parameter sets")
     varying = [c for c in worlds.columns if np.ptp(worlds[c].to_numpy(float)) > 0]
+    matter = [c for c in varying if relevant is None or c in set(relevant)]
     subsets: dict[str, list[str]] = {name: [name] for name in varying}
     for name, members in (groups or {}).items():
         unknown = [m for m in members if m not in varying]
@@ -148,85 +206,145 @@ def value_of_information(
                 "sets do not vary"
             )
         subsets[name] = list(members)
-    regression = AdditiveRegression(nb, worlds[varying])
-    values = {name: regression.evppi(members) for name, members in subsets.items()}
-    evpi = max([regression.evppi(varying), *values.values()])
+    rule = RuleValue(nb, worlds[matter], folds, seed)
+    values = {name: rule.value([m for m in members if m in matter]) for name, members in
+              subsets.items()}  # fmt: skip
+    # A group is worth at least its members (their rules remain open to it), and
+    # everything at least any part.
+    for name, members in (groups or {}).items():
+        values[name] = max([values[name], *(values[m] for m in members)], key=lambda v: v[0])
+    evpi = max([rule.value(matter), *values.values()], key=lambda v: v[0])
     rows = [
-        {"parameter": name, "evppi": v, "share": v / evpi if evpi > 0 else np.nan}
-        for name, v in [*values.items(), (ALL, evpi)]
+        {
+            "parameter": name,
+            "evppi": v,
+            "se": se,
+            "share": v / evpi[0] if evpi[0] > 0 else np.nan,
+            "relevant": name == ALL or any(m in matter for m in subsets.get(name, [name])),
+        }
+        for name, (v, se) in [*values.items(), (ALL, evpi)]
     ]
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["worlds"] = len(nb)
+    return out
 
 
-class AdditiveRegression:
-    """Expected net benefit given some of the parameters: additive penalised splines.
+class RuleValue:
+    """The value of choosing, world by world, by what some parameters say.
 
-    Each parameter gets a cubic spline basis and its own penalty, chosen by generalised
-    cross-validation when it is fitted alone; a group's model adds its members' bases,
-    each scaled by its own penalty, and one common factor is cross-validated again (the
-    way a GAM keeps a smoothing parameter per term).
+    For a set of parameters: each option's net benefit gain over the option chosen on
+    what is known (``baseline``), regressed on those parameters (``AdditiveRegression``)
+    by folds, each fold's worlds predicted by the regression of the others; the rule
+    picks the option with the largest predicted gain where one is above 0, and its value
+    is the mean gain the runs themselves show for the options picked.
 
     Args:
         outcomes: Net benefit of each option, shape (replicates, options).
         parameters: The parameter values of each replicate, a column per parameter.
+        folds: Folds of the cross-fitting.
+        seed: Seed of the split.
     """
 
-    def __init__(self, outcomes: np.ndarray, parameters: pd.DataFrame) -> None:
+    def __init__(self, outcomes: np.ndarray, parameters: pd.DataFrame, folds: int, seed: int):
+        y = np.asarray(outcomes, float)
+        self.baseline = int(np.argmax(y.mean(axis=0))) if y.size else 0
+        self.gain = y - y[:, [self.baseline]]  # the chosen option's gain is 0
+        self.mean_gain = self.gain.mean(axis=0)
+        self.regression = AdditiveRegression(parameters)
+        n = len(y)
+        k = max(2, min(int(folds), n))
+        order = np.random.default_rng([int(seed), _FOLD_STREAM]).permutation(n)
+        self.fold = np.empty(n, dtype=np.int64)
+        self.fold[order] = np.arange(n) % k
+
+    def value(self, members: Sequence[str]) -> tuple[float, float]:
+        """(EVPPI, its standard error) of learning ``members`` (0 for none)."""
+        members = [m for m in members if m in self.regression.basis]
+        n = len(self.gain)
+        if not members or n < 10 or self.gain.shape[1] < 2:
+            return (0.0, 0.0)
+        predicted = np.empty_like(self.gain)
+        for f in np.unique(self.fold):
+            test = self.fold == f
+            # Only how the gain varies with the parameters is learnt from the other
+            # folds; its level is the whole sample's mean, which the choice without
+            # learning was made on, so a fold's own mean cannot tip the choice.
+            dev = self.regression.predict(self.gain[~test], ~test, test, members)
+            predicted[test] = self.mean_gain + dev
+        pick = np.argmax(predicted, axis=1)
+        pick[predicted[np.arange(n), pick] <= 0] = self.baseline
+        realised = self.gain[np.arange(n), pick]
+        value = float(realised.mean())
+        se = float(realised.std(ddof=1) / np.sqrt(n))
+        return (max(value, 0.0), se)
+
+
+class AdditiveRegression:
+    """Expected outcomes given some of the parameters: additive penalised splines.
+
+    Each parameter gets a cubic spline basis (knots from every world: no outcome is read)
+    and a straight line left almost unpenalised; a fit chooses each member's penalty by
+    generalised cross-validation on it alone, then one common factor for a group's
+    members together (the way a GAM keeps a smoothing parameter per term).
+
+    Args:
+        parameters: The parameter values of each replicate, a column per parameter.
+    """
+
+    def __init__(self, parameters: pd.DataFrame) -> None:
         from sklearn.preprocessing import SplineTransformer
 
-        self.y = np.asarray(outcomes, float)
-        self.centre = self.y.mean(axis=0)
-        scale = self.y.std(axis=0)
-        scale[scale == 0] = 1.0
-        self.scale = scale
-        # Unit spread, so that one grid of penalties suits any currency and any size.
-        self.z = (self.y - self.centre) / scale
         self.basis: dict[str, np.ndarray] = {}
-        self.alpha: dict[str, np.ndarray] = {}
-        if len(self.y) < 3:
+        self._own: dict[tuple[bytes, str], Any] = {}
+        if len(parameters) < 3:
             return
         for name in parameters.columns:
             x = parameters[[name]].to_numpy(float)
             splines = SplineTransformer(n_knots=_KNOTS, degree=3, include_bias=False)
-            # The straight line goes in almost unpenalised (scaled up), as a GAM leaves
-            # a term's linear part unpenalised: only the wiggles are shrunk.
             line = (x - x.mean()) / x.std() * _LINE
             b = np.hstack([line, splines.fit_transform(x)])
-            self.basis[name] = b
-            self.alpha[name] = _ridge(b, self.z, _ALPHAS).alpha_
+            self.basis[name] = b - b.mean(axis=0)
 
-    def fitted(self, members: Sequence[str]) -> np.ndarray:
-        """Each option's expected net benefit given ``members``, shape (replicates, options).
+    def predict(
+        self, y: np.ndarray, train: np.ndarray, test: np.ndarray, members: Sequence[str]
+    ) -> np.ndarray:
+        """Fitted deviations of ``y`` (rows ``train``) from its mean, at rows ``test``.
 
-        Each column's mean is the option's mean net benefit; with no members (or too few
-        replicates to fit), every row is that mean.
+        Args:
+            y: Outcomes of the training rows, shape (train rows, options).
+            train: Rows fitted (a mask over every world).
+            test: Rows predicted.
+            members: The parameters regressed on.
+
+        Returns:
+            Shape (test rows, options): each option's expected outcome given ``members``
+            less its mean over the training rows.
         """
-        members = [m for m in members if m in self.basis]
-        if not members:
-            return np.broadcast_to(self.centre, self.y.shape).copy()
-        out = np.empty_like(self.z)
-        for j in range(self.z.shape[1]):
+        centre = y.mean(axis=0)
+        scale = y.std(axis=0)
+        scale[scale == 0] = 1.0
+        z = (y - centre) / scale  # unit spread: one grid of penalties suits any money
+        out = np.zeros((int(test.sum()), y.shape[1]))
+        key = train.tobytes()
+        own = {}
+        for m in members:  # each member's own penalty, once per fold
+            if (key, m) not in self._own:
+                self._own[(key, m)] = _ridge(self.basis[m][train], z, _ALPHAS).alpha_
+            own[m] = self._own[(key, m)]
+        for j in range(y.shape[1]):
+            if scale[j] == 1.0 and not np.any(y[:, j] - centre[j]):
+                continue  # nothing varies: no deviation to learn
             if len(members) == 1:
-                basis, alphas = self.basis[members[0]], [self.alpha[members[0]][j]]
+                basis, alphas = self.basis[members[0]], [np.atleast_1d(own[members[0]])[j]]
             else:
-                basis = np.hstack([self.basis[m] / np.sqrt(self.alpha[m][j]) for m in members])
+                basis = np.hstack(
+                    [self.basis[m] / np.sqrt(np.atleast_1d(own[m])[j]) for m in members]
+                )
                 alphas = _COMMON
-            model = _ridge(basis, self.z[:, [j]], alphas)
-            out[:, j] = model.predict(basis).ravel()
-        return out * self.scale + self.centre
-
-    def evppi(self, members: Sequence[str]) -> float:
-        """Mean best fitted net benefit minus the best mean (0 when nothing is learnt)."""
-        if not any(m in self.basis for m in members):
-            return 0.0
-        fitted = self.fitted(members)
-        value = float(fitted.max(axis=1).mean() - fitted.mean(axis=0).max())
-        # The fitted means are the sample means, so only rounding can take it below 0.
-        return max(value, 0.0)
-
-
-#: Common factors tried on a group's penalties (1: each member's own penalty).
-_COMMON = np.logspace(-2, 2, 9)
+            model = _ridge(basis[train], z[:, [j]], alphas)
+            level = model.predict(basis[train]).mean()
+            out[:, j] = (model.predict(basis[test]).ravel() - level) * scale[j]
+        return out
 
 
 def _ridge(basis: np.ndarray, z: np.ndarray, alphas: Any):

@@ -88,6 +88,8 @@ def test_paired_differences_net_benefit_and_roi_on_known_numbers():
                 "conflicts": [40, 50],
                 "cost_conflict": [5000.0, 6000.0],
                 "cost_training": [0.0, 100.0],
+                "cost_cash": [1000.0, 1100.0],
+                "cost_time": [4000.0, 5000.0],
             },
             [[4, 6, 2], [5, 5, 5]],
         ),  # fmt: skip
@@ -96,6 +98,8 @@ def test_paired_differences_net_benefit_and_roi_on_known_numbers():
                 "conflicts": [30, 47],
                 "cost_conflict": [4000.0, 5400.0],
                 "cost_training": [250.0, 300.0],
+                "cost_cash": [1050.0, 1300.0],
+                "cost_time": [3200.0, 4400.0],
             },
             [[3, 6, 1], [5, 4, 6]],
         ),  # fmt: skip
@@ -105,6 +109,9 @@ def test_paired_differences_net_benefit_and_roi_on_known_numbers():
     assert paired["conflicts"].tolist() == [-10, -3]
     assert paired["net_benefit"].tolist() == [750, 400]
     assert paired["roi"].tolist() == [3.0, 2.0]
+    # In cash the arm spent 50 and 200 more; in working time it gained 800 and 600.
+    assert paired["net_benefit_cash"].tolist() == [-50, -200]
+    assert paired["net_benefit_time"].tolist() == [800, 600]
     t = cmp.table.set_index("outcome")
     assert t.loc["conflicts", "mean"] == -6.5
     assert t.loc["net_benefit", "mean"] == 575
@@ -316,3 +323,26 @@ def test_compare_refuses_another_organisation_of_the_same_size():
     empty = ["conflicts_among_untrained_d1", "conflicts_among_untrained_d2"]
     assert table[empty].isna().all()
     assert (table.drop(["roi", *empty]) == 0).all()
+
+
+def test_break_even_on_known_numbers():
+    # The first arm: 40 and 50 conflicts costing 5000 and 6000 (100 a conflict on
+    # average, 11000 / 90 = 122.2). The arm spends 250 and 200 more on training: it pays
+    # for itself once it avoids 225 / 122.2 = 1.84 conflicts, 1.84 / 45 of them.
+    org = cs.Organisation.from_graph(nx.path_graph(3))
+    scenarios = {"baseline": cs.Scenario(org, days=10), "arm": cs.Scenario(org, days=10)}
+    base = {"conflicts": [40, 50], "cost_conflict": [5000.0, 6000.0],
+            "cost_training": [0.0, 100.0]}  # fmt: skip
+    arm = {"conflicts": [30, 47], "cost_conflict": [4000.0, 5400.0],
+           "cost_training": [250.0, 300.0]}  # fmt: skip
+    runs = {"baseline": fabricated(base, [[4, 6, 2], [5, 5, 5]]),
+            "arm": fabricated(arm, [[3, 6, 1], [5, 4, 6]])}  # fmt: skip
+    b = Comparison(scenarios, runs).break_even.set_index("arm").loc["arm"]
+    value = 11000 / 90
+    assert b["cost"] == 225 and b["value_per_conflict"] == pytest.approx(value)
+    assert b["conflicts"] == pytest.approx(225 / value)
+    assert b["share"] == pytest.approx(225 / value / 45)
+    assert b["expected"] == 6.5 and b["expected_share"] == pytest.approx(6.5 / 45)
+    # Shares of each replicate's own conflicts: 10/40 and 3/50.
+    lo, hi = np.quantile([10 / 40, 3 / 50], [0.05, 0.95])
+    assert (b["ui_low"], b["ui_high"]) == pytest.approx((lo, hi))

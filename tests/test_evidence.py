@@ -1,9 +1,10 @@
-"""conflictsim.evidence: sceptical, central and enthusiastic priors on what training does.
+"""conflictsim.evidence: sceptical, central and enthusiastic beliefs on what training does.
 
-Known answers from Spiegelhalter, Freedman & Parmar (1994): a sceptical prior puts 5% of
-its mass above the hoped-for effect, an enthusiastic one 5% below no effect; the central
-one is uniform from none to the hope. The settings change training only: the baseline of
-a calibration is the same in each.
+Known answers from Spiegelhalter, Freedman & Parmar (1994): a sceptical prior puts half
+its belief on no effect at all and 5% above the hoped-for effect, an enthusiastic one 5%
+below no effect; the central one is uniform from none to the hope. The settings change
+training only: the baseline of a calibration is the same in each. What every comparison
+uses is the setting updated by the trials (tests/test_virtual_trials.py).
 """
 
 from __future__ import annotations
@@ -18,9 +19,13 @@ from conflictsim.evidence import (
     CORRELATION,
     EVIDENCE,
     HOPED,
+    NO_EFFECT,
     TRAINING_EFFECTS,
     evidence_table,
+    no_effect_share,
     prior,
+    prior_draws,
+    stored_posterior,
     training_draws,
 )
 from conflictsim.params import REGISTRY
@@ -31,9 +36,12 @@ from conflictsim.planner.plan import Plan
 def test_the_priors_put_their_tails_where_spiegelhalter_puts_them(name):
     hope = HOPED[name][0]
     sceptical, central, enthusiastic = (prior(s, name) for s in EVIDENCE)
-    # Sceptical: 5% above the hope, before the cut at the plausible maximum.
+    # Sceptical: half exactly 0, and 5% in all above the hope (a tenth of the half-normal
+    # part, before the cut at the plausible maximum).
+    assert sceptical.no_effect == NO_EFFECT == 0.5
     tail = 2 * (1 - stats.norm.cdf(hope / sceptical.spread))
-    assert tail == pytest.approx(0.05)
+    assert (1 - sceptical.no_effect) * tail == pytest.approx(0.05)
+    assert sceptical.quantiles()[1] == 0.0  # the median sceptic expects nothing
     # Enthusiastic: 5% below no effect, before the cut at 0.
     assert stats.norm.cdf(0, enthusiastic.centre, enthusiastic.spread) == pytest.approx(0.05)
     assert central.quantiles()[1] == pytest.approx(hope / 2)
@@ -42,28 +50,48 @@ def test_the_priors_put_their_tails_where_spiegelhalter_puts_them(name):
     assert medians == sorted(medians) and medians[0] < medians[2]
     low, high = REGISTRY[name].sweep_range
     for s in EVIDENCE:
-        d = training_draws(s, 400, 3)[name]
-        assert d.between(low, high).all()
+        for draw in (prior_draws, training_draws):
+            d = draw(s, 400, 3)[name]
+            assert d.between(low, high).all()
 
 
-def test_draws_follow_their_prior_and_the_seed():
-    d = training_draws("sceptical", 2000, 5)["skill_transfer"]
+def test_prior_draws_follow_their_prior_and_the_seed():
+    d = prior_draws("sceptical", 2000, 5)
+    # Exactly half the worlds: training changes nothing at work, both effects at once.
+    nothing = (d == 0).all(axis=1)
+    assert nothing.sum() == 1000 and ((d == 0).any(axis=1) == nothing).all()
     p = prior("sceptical", "skill_transfer")
-    # Kolmogorov-Smirnov against the truncated normal (a Latin hypercube fits closely).
+    # Kolmogorov-Smirnov of the rest against the half-normal (a Latin hypercube fits closely).
     a, b = (p.low - p.centre) / p.spread, (p.high - p.centre) / p.spread
-    ks = stats.kstest(d, stats.truncnorm(a, b, loc=p.centre, scale=p.spread).cdf)
+    slab = d.loc[~nothing, "skill_transfer"]
+    ks = stats.kstest(slab, stats.truncnorm(a, b, loc=p.centre, scale=p.spread).cdf)
     assert ks.statistic < 0.01
     # Both marginals exact, with the copula's correlation (Spearman 6/pi asin(rho/2)).
-    both = training_draws("central", 2000, 5)
+    both = prior_draws("central", 2000, 5)
     for name in TRAINING_EFFECTS:
         lo, hi = prior("central", name).centre, prior("central", name).spread
         assert stats.kstest(both[name], stats.uniform(lo, hi - lo).cdf).statistic < 0.02
     rho = stats.spearmanr(both["skill_transfer"], both["responder_success"]).statistic
     assert rho == pytest.approx(6 / np.pi * np.arcsin(CORRELATION / 2), abs=0.03)
-    pd.testing.assert_frame_equal(
-        training_draws("central", 50, 9), training_draws("central", 50, 9)
+    pd.testing.assert_frame_equal(prior_draws("central", 50, 9), prior_draws("central", 50, 9))
+    assert not prior_draws("central", 50, 9).equals(prior_draws("central", 50, 10))
+
+
+def test_draws_given_the_trials_come_evenly_from_the_stored_posterior():
+    for s in EVIDENCE:
+        sets, about = stored_posterior(s)
+        assert list(sets.columns) == list(TRAINING_EFFECTS) and len(sets) == about["kept"]
+        d = training_draws(s, 400, 5)
+        # Systematic sampling along skill_transfer: every quantile of the posterior is hit.
+        qs = np.linspace(0.05, 0.95, 10)
+        assert np.abs(np.quantile(d["skill_transfer"], qs)
+                      - np.quantile(sets["skill_transfer"], qs)).max() < 0.03  # fmt: skip
+        pd.testing.assert_frame_equal(training_draws(s, 50, 9), training_draws(s, 50, 9))
+        assert not training_draws(s, 50, 9).equals(training_draws(s, 50, 10))
+    before, after = no_effect_share("sceptical")
+    assert before == 0.5 and after == pytest.approx(
+        stored_posterior("sceptical")[1]["no_effect_posterior"], abs=0.02
     )
-    assert not training_draws("central", 50, 9).equals(training_draws("central", 50, 10))
 
 
 def test_evidence_settings_change_training_never_the_baseline():
@@ -83,9 +111,10 @@ def test_evidence_settings_change_training_never_the_baseline():
             cal.draws[baseline_cols], cals["central"].draws[baseline_cols]
         )
         pd.testing.assert_frame_equal(cal.fit, cals["central"].fit)
-    # ...while what training does differs, sceptical lowest.
+    # ...while what training does differs, sceptical lowest (given the trials too).
     means = [cals[s].draws["skill_transfer"].mean() for s in EVIDENCE]
     assert means == sorted(means) and means[0] < means[2]
+    assert all(cal.evidence_given_trials for cal in cals.values())
     # Runs without training are identical in every setting; with training they differ.
     none = cs.Scenario(org, days=40)
     trained = none.with_(programmes=[cs.Training("active_listening", coverage=0.5)])
@@ -105,7 +134,14 @@ def test_with_evidence_replaces_the_training_draws_only():
     again = cal.with_evidence("enthusiastic").with_evidence("central")
     pd.testing.assert_frame_equal(again.draws, cal.draws)
     assert "skill_transfer" not in again.base
-    assert "central evidence" in cal.summary().set_index("parameter").loc["skill_transfer", "prior"]
+    text = cal.summary().set_index("parameter").loc["skill_transfer", "prior"]
+    assert "central evidence" in text and "updated by the controlled trials" in text
+    # The prior alone, for showing what the trials changed.
+    alone = cal.with_evidence("central", trials=False)
+    pd.testing.assert_frame_equal(
+        alone.draws[list(TRAINING_EFFECTS)], prior_draws("central", len(cal), cal.seed)
+    )
+    assert not alone.evidence_given_trials
 
 
 def test_skill_transfer_scales_the_shift_in_both_simulators():
@@ -133,6 +169,8 @@ def test_evidence_table_describes_every_setting():
     assert list(table["what"]) == list(TRAINING_EFFECTS)
     for s in EVIDENCE:
         assert table[s].str.contains("median").all()
+        assert table[f"{s} given the trials"].str.contains("median").all()
+    assert table["sceptical"].str.contains("50% exactly 0").all()
 
 
 def test_plans_use_the_defaults_in_every_setting():

@@ -22,7 +22,7 @@ LAYERS = {
         "training", "scenario", "seeds", "traits", "outcomes", "version"),
     2: ("agents", "model", "engine"),
     3: ("runs", "comparison"),
-    4: ("calibration", "uncertainty"),
+    4: ("calibration", "uncertainty", "virtual_trials"),
     5: ("experiment", "batch", "sensitivity"),
     6: ("planner",),
     7: ("figures", "report"),

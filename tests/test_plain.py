@@ -52,5 +52,8 @@ def test_in_worlds_is_the_same_rounding_without_the_verb():
 
 def test_every_evidence_setting_has_words():
     assert set(plain.EVIDENCE_WORDS) == set(EVIDENCE)
-    assert plain.evidence_text("sceptical").startswith("Sceptical (most likely no effect")
+    assert plain.evidence_text("sceptical").startswith(
+        "Sceptical (half the belief on training changing nothing at work"
+    )
+    assert all("updated by the controlled trials" in w for w in plain.EVIDENCE_WORDS.values())
     assert plain.evidence_text(None) == "training effects as given (not drawn)"

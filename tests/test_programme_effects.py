@@ -1,9 +1,11 @@
-"""Under central evidence the defaults never promise more than the controlled trials allow.
+"""The evidence settings given the trials never promise more than the trials allow.
 
 Controlled studies of training find small or no falls in incidents (Price et al. 2015;
 Khan et al. 2021; Taheri 2016), so for half of a call centre trained in each programme the
 90% uncertainty interval of the change in conflicts over the plausible worlds must reach
-effects near zero: within 2% of it (issue 12). The figures are those of
+effects near zero: within 2% of it (issue 12). A sceptic must be able to believe training
+does nothing: in the dashboard's default question, under sceptical evidence, at least 40%
+of the worlds show no change in conflicts (issue 25). The figures are those of
 experiments/programme_effects.py (docs/programmes.md).
 """
 
@@ -36,3 +38,25 @@ def test_the_published_table_is_what_the_code_measures(central):
     doc = json.loads(effects.OUT.read_text(encoding="utf-8"))
     assert doc["replicates"] == 200
     assert doc["effects"]["central"] == central
+
+
+@pytest.fixture(scope="module")
+def sceptical_question():
+    return effects.default_question(200, ("sceptical",))["sceptical"]
+
+
+def test_a_sceptic_sees_no_change_in_at_least_four_worlds_in_ten(sceptical_question):
+    for when in ("before", "after"):
+        a, b = sceptical_question[when].values()  # de-escalation, active listening
+        assert a["no_change"] >= 0.4 and b["no_change"] >= 0.4, when
+    # The trials make the sceptic expect less, not more.
+    a_before, a_after = (sceptical_question[w]["A. De-escalation · managers · 50%"]
+                         for w in ("before", "after"))  # fmt: skip
+    assert a_after["avoided"] < a_before["avoided"]
+
+
+def test_the_default_question_table_is_what_the_code_measures(sceptical_question):
+    import json
+
+    doc = json.loads(effects.OUT.read_text(encoding="utf-8"))
+    assert doc["default_question"]["sceptical"] == sceptical_question

@@ -1,9 +1,10 @@
 """Decisions over plausible worlds: uncertainty intervals, the best arm, value of information.
 
 Known answers: with options 0 and x (theta - 1/2) for theta ~ U(0, 1), learning theta is
-worth E[max(0, theta - 1/2)] = 1/8; a parameter that does not enter is worth 0; learning
-everything is worth at least learning part; a calibration whose sets are all the same has
-the simulation's own spread and nothing to learn.
+worth E[max(0, theta - 1/2)] = 1/8; a parameter that does not enter is worth 0; an option
+better in every world is chosen anyway, so learning is worth about 0 however noisy the
+runs; learning everything, or a group, is worth at least learning part; a calibration
+whose sets are all the same has the simulation's own spread and nothing to learn.
 """
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 import conflictsim as cs
 from conflictsim.calibration.result import Calibration
 from conflictsim.comparison import uncertainty_interval
-from conflictsim.uncertainty import ALL, AdditiveRegression, value_of_information
+from conflictsim.uncertainty import ALL, RuleValue, value_of_information
 
 ORG = cs.Organisation.generate(120, "call_centre", seed=2)
 
@@ -50,10 +51,60 @@ def test_one_deciding_parameter_is_worth_the_evpi_and_an_irrelevant_one_nothing(
 
 
 def test_the_joint_regression_itself_finds_the_known_evpi():
-    # Not only the bound: the regression on both parameters, alone, gives 1/8.
+    # Not only the bound: the rule fitted on both parameters, alone, is worth 1/8.
     nb, worlds = kinked(4000, 300.0, 4)
-    joint = AdditiveRegression(nb.to_numpy(float), worlds).evppi(["theta", "other"])
-    assert joint == pytest.approx(125.0, rel=0.08)
+    joint, se = RuleValue(nb.to_numpy(float), worlds, 5, 0).value(["theta", "other"])
+    assert joint == pytest.approx(125.0, rel=0.08) and 0 < se < 10
+
+
+def noisy_but_dominated(seed: int, n: int = 200):
+    # Option x is better than no training by 500-800 in every world; option y worse by
+    # 200; each run adds chance of SD 3000, as a stochastic simulation does.
+    rng = np.random.default_rng(seed)
+    worlds = pd.DataFrame({f"p{i}": rng.uniform(size=n) for i in range(10)})
+    nb = pd.DataFrame({"none": 0.0, "x": 500 + 300 * worlds.p0 + rng.normal(0, 3000, n),
+                       "y": -200 + rng.normal(0, 3000, n)})  # fmt: skip
+    return nb, worlds
+
+
+def test_an_option_better_in_every_world_leaves_nothing_to_learn_whatever_the_noise():
+    evpis, naive = [], []
+    for seed in range(10):
+        nb, worlds = noisy_but_dominated(seed)
+        voi = value_of_information(nb, worlds, {"g": ["p0", "p1"]}).set_index("parameter")
+        evpi, se = voi.loc[ALL, "evppi"], voi.loc[ALL, "se"]
+        assert evpi <= 2.5 * se + 1e-9, (seed, evpi, se)
+        evpis.append(evpi)
+        # What the single runs would say: the best option run by run, chance and all.
+        v = nb.to_numpy()
+        naive.append(v.max(axis=1).mean() - v.mean(axis=0).max())
+    assert np.mean(evpis) < 0.05 * 3000  # about 0: under 5% of one run's chance
+    assert min(naive) > 1000  # the noise the estimate must not count
+
+
+def test_a_group_is_worth_at_least_each_member():
+    # A deciding parameter in a group with eight that decide nothing: fitted together on
+    # few worlds the group's own rule can be worse than its member's; the group is still
+    # worth at least the member (knowing the group, one can use the member's rule).
+    below = 0
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        n = 150
+        worlds = pd.DataFrame({f"q{i}": rng.uniform(size=n) for i in range(9)})
+        nb = pd.DataFrame({"none": 0.0, "x": 1000 * (worlds.q0 - 0.5) + rng.normal(0, 600, n)})
+        group = {"g": [f"q{i}" for i in range(9)]}
+        voi = value_of_information(nb, worlds, group).set_index("parameter")["evppi"]
+        assert voi["g"] >= voi["q0"] and voi[ALL] >= voi["g"]
+        own = RuleValue(nb.to_numpy(float), worlds, 5, 0).value(group["g"])[0]
+        below += own < voi["q0"]
+    assert below >= 1  # the order is held, not merely found
+
+
+def test_a_parameter_no_option_depends_on_is_worth_exactly_nothing():
+    nb, worlds = kinked(400, 300.0, 5)
+    voi = value_of_information(nb, worlds, relevant=["theta"]).set_index("parameter")
+    assert voi.loc["other", "evppi"] == 0.0 and not voi.loc["other", "relevant"]
+    assert voi.loc["theta", "relevant"] and voi.loc["theta", "evppi"] > 80
 
 
 def test_two_parameters_each_deciding_part_and_a_group_of_both():
@@ -164,3 +215,21 @@ def test_p_best_counts_ties_as_shared():
         {"a": cs.Scenario(ORG, days=20), "b": cs.Scenario(ORG, days=20)}, replicates=3, seed=1
     )
     assert cmp.best["p_best"].tolist() == [0.5, 0.5]
+
+
+def test_what_responders_achieve_is_worth_nothing_where_no_option_trains_responders():
+    # Active listening makes no responders: however uncertain responder_success is,
+    # knowing it cannot change this choice (the issue's 584 for active listening).
+    rng = np.random.default_rng(3)
+    n = 60
+    cal = constructed({"responder_success": rng.uniform(0, 0.3, n),
+                       "skill_transfer": rng.uniform(0, 1, n)})  # fmt: skip
+    arms = {"none": cs.Scenario(ORG, days=60),
+            "listening": cs.Scenario(ORG, days=60, programmes=[
+                cs.Training("active_listening", coverage=0.5)])}  # fmt: skip
+    cmp = cs.compare(arms, replicates=n, seed=2, calibration=cal)
+    assert cmp.relevant_parameters() == ["skill_transfer"]
+    voi = cmp.value_of_information().set_index("parameter")
+    assert voi.loc["responder_success", "evppi"] == 0.0
+    assert not voi.loc["responder_success", "relevant"]
+    assert "training effects" not in voi.index  # a group of one relevant member is no group

@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.calibration.targets import Target, Targets
-from conflictsim.evidence import TRAINING_EFFECTS, check_evidence, prior, training_draws
+from conflictsim.evidence import (
+    TRAINING_EFFECTS,
+    check_evidence,
+    prior,
+    prior_draws,
+    training_draws,
+)
 from conflictsim.organisation import Organisation
 from conflictsim.params import REGISTRY, Params
 
@@ -107,30 +113,49 @@ class Calibration:
         """The evidence setting of the training effects in the sets (None: none drawn)."""
         return self.meta.get("evidence")
 
-    def with_evidence(self, setting: str) -> Calibration:
+    def with_evidence(self, setting: str, trials: bool = True) -> Calibration:
         """The same baseline with training effects drawn from an evidence setting.
 
-        Set ``i`` keeps its calibrated parameters and gets the ``i``-th draw of the
-        setting's priors (``conflictsim.evidence.training_draws`` with this calibration's
-        seed): the targets say nothing about what training does, so its posterior is its
-        prior, and the baseline is the same in every setting.
+        Set ``i`` keeps its calibrated parameters and gets the ``i``-th draw of what
+        training does: from the setting's posterior given the controlled trials
+        (``conflictsim.evidence.training_draws``, the default) or from its prior alone
+        (``trials=False``, ``prior_draws``; to show what the trials changed), with this
+        calibration's seed. The targets say nothing about what training does, so the
+        baseline is the same in every setting.
 
         Raises:
             ValueError: For an unknown setting.
         """
         check_evidence(setting)
-        effects = training_draws(setting, len(self.draws), self.seed)
+        draw = training_draws if trials else prior_draws
+        effects = draw(setting, len(self.draws), self.seed)
         draws = pd.concat(
             [self.draws.drop(columns=list(TRAINING_EFFECTS), errors="ignore"), effects], axis=1
         )
         base = {k: v for k, v in self.base.items() if k not in TRAINING_EFFECTS}
         priors = {name: prior(setting, name).describe() for name in TRAINING_EFFECTS}
-        meta = {**self.meta, "evidence": setting, "evidence_priors": priors}
+        meta = {
+            **self.meta,
+            "evidence": setting,
+            "evidence_priors": priors,
+            "evidence_given_trials": bool(trials),
+        }
         return replace(self, draws=draws, base=base, meta=meta)
+
+    @property
+    def evidence_given_trials(self) -> bool:
+        """Whether the training effects were drawn given the trials (not the prior alone)."""
+        return bool(self.meta.get("evidence_given_trials", False))
 
     @classmethod
     def evidence_only(
-        cls, org: Organisation, params: Params, setting: str, sets: int, seed: int
+        cls,
+        org: Organisation,
+        params: Params,
+        setting: str,
+        sets: int,
+        seed: int,
+        trials: bool = True,
     ) -> Calibration:
         """No calibration: ``params`` in every set, with training effects drawn.
 
@@ -148,7 +173,7 @@ class Calibration:
             seed=int(seed),
             meta={"converged": False, "calibrated": False},
         )
-        return empty.with_evidence(setting)
+        return empty.with_evidence(setting, trials)
 
     def check_org(self, org: Organisation) -> None:
         """Refuse an organisation other than the one calibrated.
@@ -174,6 +199,8 @@ class Calibration:
             )
             if name in self.meta.get("evidence_priors", {}):
                 text = f"{self.evidence} evidence: {self.meta['evidence_priors'][name]}"
+                if self.evidence_given_trials:
+                    text += ", updated by the controlled trials"
             rows.append(
                 {
                     "parameter": name,

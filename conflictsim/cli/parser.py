@@ -94,10 +94,24 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
         help="seed of the generated organisation (with --preset; default: --seed)",
     )
     p.add_argument(
+        "--as-given",
+        action="store_true",
+        help="run the parameters as given, without a calibrated baseline (the header says "
+        "whether its conflict hours are in the published band)",
+    )
+    p.add_argument(
+        "--currency",
+        default="",
+        metavar="CODE",
+        help="name of the currency of wage and costs, shown with every sum (default: none)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar while calibrating")
+    p.add_argument(
         "--calibration",
         metavar="DIR",
         help="a calibration of this organisation (conflictsim calibrate): replicate k runs "
-        "its parameter set k",
+        "its parameter set k (default: the preset's stored calibration, or the organisation "
+        "is calibrated to the published base rates first)",
     )
     p.add_argument(
         "--evidence",
@@ -110,8 +124,9 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--replicates",
         type=positive_int,
-        default=20,
-        help="independent replicates (default: 20)",
+        default=None,
+        help="independent replicates; replicate k runs the calibration's parameter set k "
+        "(default: one per parameter set, or 20 with --as-given)",
     )
     p.add_argument(
         "--engine",

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from conflictsim.cli.tables import format_comparison, format_settings, format_summary
+from conflictsim.cli.tables import (
+    format_baseline,
+    format_comparison,
+    format_settings,
+    format_summary,
+)
 
 
 def parse_settings(items: list[str]) -> dict[str, float]:
@@ -33,6 +38,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from conflictsim.uncertainty import compare
 
     params = Params(**parse_settings(args.set))
+    if args.calibration is not None and args.as_given:
+        raise ValueError("give --calibration or --as-given, not both")
     cal = load_calibration(args.calibration) if args.calibration is not None else None
     if args.org:
         if args.seed_org is not None:
@@ -43,6 +50,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             raise ValueError("--edges needs --org")
         seed_org = args.seed if args.seed_org is None else args.seed_org
         org = Organisation.generate(size=args.size, preset=args.preset, seed=seed_org)
+    prog = programme_from_args(args)
+    scn = Scenario(org=org, params=params, days=args.days)
+    if prog is not None:
+        scn.with_(programmes=[prog])  # refuses a programme that does not fit, before calibrating
     if cal is not None:
         try:
             cal.check_org(org)
@@ -54,18 +65,25 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 f"{exc}; a --preset organisation is the calibration's only with the same "
                 "--size and --seed-org (default: --seed)"
             ) from None
-    scn = Scenario(org=org, params=params, days=args.days)
-    prog = programme_from_args(args)
+        baseline = f"the calibration {args.calibration} ({len(cal):,} parameter sets)"
+    elif args.as_given:
+        baseline = None
+    else:
+        cal, baseline = calibrated_baseline(args, org, params)
+    # Each parameter set once by default: fewer would sample the baseline, not run it.
+    replicates = args.replicates or (len(cal) if cal is not None else 20)
     if prog is None:
-        runs = run_arm(scn, args.replicates, args.seed, engine=args.engine, calibration=cal)
-        print(format_summary(runs.summary, scn, seed=args.seed))
+        runs = run_arm(scn, replicates, args.seed, engine=args.engine, calibration=cal)
+        print(format_baseline(baseline, runs.summary))
+        print()
+        print(format_summary(runs.summary, scn, seed=args.seed, currency=args.currency))
         if cal is not None:
-            print(calibration_note(cal, args.calibration, args.replicates))
+            print(calibration_note(cal, baseline, replicates))
         return 0
     from conflictsim.experiment import evidence_sets
 
     trained = scn.with_(programmes=[prog])
-    replicates = max(args.replicates, 2)
+    replicates = max(replicates, 2)
     # What training does is drawn from the evidence setting, world by world, as the
     # planner does: over the calibration's sets, or with the parameters as given.
     sets = evidence_sets(cal, args.evidence, org, params, replicates, args.seed)
@@ -76,15 +94,88 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         engine=args.engine,
         calibration=sets,
     )
-    print(format_settings(args.evidence, args.calibration, len(cal) if cal else None))
+    print(format_settings(args.evidence))
+    print(format_baseline(baseline, cmp.runs["no training"].summary))
     print()
-    print(format_summary(cmp.runs["with training"].summary, trained, seed=args.seed))
+    print(
+        format_summary(
+            cmp.runs["with training"].summary, trained, seed=args.seed, currency=args.currency
+        )
+    )
     print()
-    print(format_comparison(cmp, prog))
+    print(format_comparison(cmp, prog, currency=args.currency))
     if cal is not None:
         print()
-        print(calibration_note(cal, args.calibration, replicates))
+        print(calibration_note(cal, baseline, replicates))
     return 0
+
+
+def calibrated_baseline(args: argparse.Namespace, org, params) -> tuple[object, str]:
+    """The calibration that anchors the organisation's baseline, and it in words.
+
+    A stored calibration, or a preset's stored sets checked at this size
+    (``conflictsim.calibration.anchor``), as the dashboard uses; else the organisation
+    is calibrated here to the published base rates, with a progress bar. Parameters
+    set with ``--set`` that move the baseline are calibrated with, so the targets hold
+    with them.
+    """
+    from conflictsim.calibration.anchor import anchor
+    from conflictsim.calibration.result import FREE
+    from conflictsim.calibration.store import SIZE
+    from conflictsim.params import REGISTRY
+
+    moved = [n for n, v in params.items() if n not in FREE and v != REGISTRY[n].default]
+    found = anchor(org, None if args.org else args.preset)
+    if found.calibration is not None and not moved:
+        if found.how == "stored":
+            return found.calibration, (
+                f"the calibration stored for the {args.preset} preset "
+                f"({len(found.calibration):,} parameter sets)"
+            )
+        return found.calibration, (
+            f"the parameter sets stored for the {args.preset} preset at {SIZE:,} employees, "
+            f"checked at {org.size:,} (every target met; {len(found.calibration):,} sets)"
+        )
+    why = (
+        found.reason
+        if found.calibration is None
+        else (
+            "--set changes " + ", ".join(moved) + ", which the stored calibration was not made with"
+        )
+    )
+    return calibrate_here(args, org, params, why)
+
+
+def calibrate_here(args: argparse.Namespace, org, params, why: str) -> tuple[object, str]:
+    """Calibrate ``org`` to the published base rates now (the dashboard's budget)."""
+    import sys
+    import time
+
+    from conflictsim.calibration.targets import Targets
+    from conflictsim.planner.baseline import Budget
+
+    budget = Budget()
+    if not args.quiet:
+        print(
+            textwrap.fill(
+                f"Calibrating the baseline to the published base rates ({why}); this takes "
+                "a minute or so. To do it once: conflictsim calibrate ... --out DIR, then "
+                "simulate --calibration DIR.",
+                width=88,
+            ),
+            file=sys.stderr,
+        )
+    from conflictsim.calibration.fitting import calibrate  # imports pyabc: seconds
+
+    start = time.perf_counter()
+    cal = calibrate(
+        org, Targets.published(), params=params, progress=not args.quiet, **budget.options()
+    )
+    took = time.perf_counter() - start
+    met = "every target met" if cal.converged else "not every target met: read with care"
+    return cal, (
+        f"calibrated here for this organisation ({len(cal):,} parameter sets, {took:.0f} s; {met})"
+    )
 
 
 def load_calibration(folder: str):
@@ -98,14 +189,14 @@ def load_calibration(folder: str):
     return Calibration.load(folder)
 
 
-def calibration_note(cal, folder: str, replicates: int) -> str:
+def calibration_note(cal, baseline: str | None, replicates: int) -> str:
     """Which parameter sets the replicates ran, in a sentence."""
     used = min(replicates, len(cal))
     more = f"; --replicates {len(cal)} runs all of them" if replicates < len(cal) else ""
     return textwrap.fill(
-        f"Calibrated: replicate k ran parameter set k of {folder} ({used:,} of its "
-        f"{len(cal):,} sets{more}), so the ranges hold both chance and what the targets "
-        "leave uncertain.",
+        f"Calibrated: replicate k ran parameter set k ({used:,} of the {len(cal):,} "
+        f"sets{more}), so the ranges hold both chance and what the targets leave "
+        "uncertain.",
         width=88,
         break_long_words=False,
         break_on_hyphens=False,

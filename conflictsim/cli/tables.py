@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.outcomes import OUTCOMES
-from conflictsim.plain import AS_GIVEN, evidence_text, parameter_label, pays_for_itself
+from conflictsim.plain import (
+    AS_GIVEN,
+    evidence_text,
+    money_text,
+    money_unit,
+    parameter_label,
+    pays_for_itself,
+)
 
 #: Outcomes of ``conflictsim simulate``'s summary of one scenario.
 SUMMARY_ROWS = (
@@ -30,6 +37,8 @@ SUMMARY_ROWS = (
     "quits",
     "cost_conflict",
     "cost_training",
+    "cost_cash",
+    "cost_time",
 )
 #: Outcomes of ``conflictsim simulate``'s effect of a programme against no training.
 EFFECT_ROWS = (
@@ -41,6 +50,8 @@ EFFECT_ROWS = (
     "cost_conflict",
     "cost_training",
     "net_benefit",
+    "net_benefit_cash",
+    "net_benefit_time",
     "roi",
     "conflicts_with_trained",
     "conflicts_among_untrained",
@@ -57,6 +68,8 @@ COMPARISON_ROWS = (
     "cost_conflict",
     "cost_training",
     "net_benefit",
+    "net_benefit_cash",
+    "net_benefit_time",
     "roi",
     "conflicts_with_trained",
     "conflicts_among_untrained",
@@ -90,7 +103,38 @@ def format_org_summary(summary: Mapping[str, object]) -> str:
     return "\n".join(f"  {label.ljust(width)}  {summary[key]}" for label, key in ORG_ROWS)
 
 
-def format_summary(summary: pd.DataFrame, scn, seed: int) -> str:
+def format_baseline(baseline: str | None, summary: pd.DataFrame) -> str:
+    """Which baseline the runs rest on, and its conflict hours against the published band.
+
+    Args:
+        baseline: The calibration in words, or None for the parameters as given.
+        summary: The no-training runs' summary (``hours_per_employee_week``).
+    """
+    from conflictsim.calibration.targets import Targets
+
+    band = next(t for t in Targets.published() if t.name == "hours_per_week")
+    hours = float(summary["hours_per_employee_week"].mean())
+    where = (
+        "inside" if band.low <= hours <= band.high else ("above" if hours > band.high else "below")
+    )
+    check = (
+        f"without training it loses {hours:.2f} conflict hours per employee per week, "
+        f"{where} the published {band.low:g}-{band.high:g} (CPP 2008)"
+    )
+    if baseline is None:
+        text = f"Baseline: {AS_GIVEN} (--as-given): {check}."
+        if where != "inside":
+            text += (
+                " Leave out --as-given to calibrate it first, or read every figure below "
+                "as that of a more (or less) conflicted organisation than the published "
+                "rates describe."
+            )
+    else:
+        text = f"Baseline: calibrated to the published base rates: {baseline}; {check}."
+    return textwrap.fill(text, width=88, break_on_hyphens=False)
+
+
+def format_summary(summary: pd.DataFrame, scn, seed: int, currency: str = "") -> str:
     """A readable table of per-run outcomes: mean and range over replicates."""
     n = len(summary)
     head = (
@@ -112,11 +156,18 @@ def format_summary(summary: pd.DataFrame, scn, seed: int) -> str:
             row += f"  {o.fmt_run(values.min()):>12}  {o.fmt_run(values.max()):>12}"
         lines.append(row)
     lines.append("")
-    lines.append("Costs are in the currency of `wage`; hours count both parties of a conflict.")
+    lines.append(
+        textwrap.fill(
+            f"Money is in {money_unit(currency)}; hours count both parties of a conflict. "
+            "Cash leaves the bank (training fees, replacing people who quit); working time "
+            "is hours at the wage, paid in any case.",
+            width=88,
+        )
+    )
     return "\n".join(lines)
 
 
-def format_comparison(cmp, prog, worlds: str = "plausible worlds") -> str:
+def format_comparison(cmp, prog, worlds: str = "plausible worlds", currency: str = "") -> str:
     """Plain-language effect of the programme: differences with their intervals.
 
     Each outcome's mean paired difference, the 95% interval of that mean, the 90%
@@ -128,6 +179,7 @@ def format_comparison(cmp, prog, worlds: str = "plausible worlds") -> str:
         cmp: An ``UncertainComparison`` of no training against the programme.
         prog: The ``Training`` compared.
         worlds: What each replicate is ("plausible worlds", or "replicates").
+        currency: The currency's name, if any.
     """
     t = cmp.table.set_index("outcome")
     n = len(cmp.runs[cmp.arms[0]].summary)
@@ -151,16 +203,52 @@ def format_comparison(cmp, prog, worlds: str = "plausible worlds") -> str:
     lines.append(
         textwrap.fill(
             "Negative differences in conflicts and costs mean the programme helps; net benefit "
-            "is the conflict cost avoided minus the training cost. The 95% interval says how "
-            "well the mean is known; the 90% uncertainty interval holds the middle 90% of "
-            f"the {worlds} (chance and what is not known); P(better): the share of them in "
-            "which the programme does better.",
+            "is the conflict cost avoided minus the training cost, in cash (fees, replacing "
+            "people who quit) and in working time (hours at the wage: time given back, not "
+            "money in the bank). The 95% interval says how well the mean is known; the 90% "
+            f"uncertainty interval holds the middle 90% of the {worlds} (chance and what is "
+            "not known); P(better): the share of them in which the programme does better. "
+            f"Money is in {money_unit(currency)}.",
             width=88,
         )
     )
+    lines += ["", format_break_even(cmp, prog, worlds, currency)]
+    if not cmp.responders.empty:
+        lines += ["", format_responders(cmp.responders.iloc[0], currency)]
     voi = cmp.value_of_information() if cmp.worlds is not None else None
-    lines += ["", format_uncertainty(cmp.table, cmp.best, voi, worlds)]
+    lines += ["", format_uncertainty(cmp.table, cmp.best, voi, worlds, currency=currency)]
     return "\n".join(lines)
+
+
+def format_break_even(cmp, prog, worlds: str = "plausible worlds", currency: str = "") -> str:
+    """What the programme must achieve to pay, what it is expected to, what trials found."""
+    from conflictsim.virtual_trials import findings_text
+
+    b = cmp.break_even.iloc[0]
+    text = (
+        f"Break-even: it pays for itself if it avoids at least {b['conflicts']:,.0f} "
+        f"conflicts over the period ({b['share']:.1%} of those without training; a conflict "
+        f"costs {money_text(b['value_per_conflict'], currency)} on average, its hours and "
+        "a share of replacing people who quit). It is expected to avoid "
+        f"{b['expected']:,.0f} ({b['expected_share']:.1%}; {b['ui_low']:.1%} to "
+        f"{b['ui_high']:.1%} in 9 of 10 {worlds}). {findings_text(prog.kind)}"
+    )
+    return textwrap.fill(text, width=88, break_on_hyphens=False)
+
+
+def format_responders(r: pd.Series, currency: str = "") -> str:
+    """How much of a de-escalation effect rests on responders (``Comparison.responders``)."""
+    share = "" if pd.isna(r["share"]) else f"About {r['share']:.0%} of "
+    text = (
+        f"{share or 'Part of '}the conflicts avoided rest on trained responders defusing "
+        "colleagues' conflicts, which no study has measured (responder_success is an "
+        f"assumption). Without them it avoids {r['avoided_without']:,.0f} "
+        f"({r['without_ui_low']:,.0f} to {r['without_ui_high']:,.0f}) instead of "
+        f"{r['avoided']:,.0f}, and its expected net benefit is "
+        f"{money_text(r['net_benefit_without'], currency, signed=True)} instead of "
+        f"{money_text(r['net_benefit'], currency, signed=True)}."
+    )
+    return textwrap.fill(text, width=88, break_on_hyphens=False)
 
 
 def _interval(o, r: pd.Series, kind: str) -> str:
@@ -175,25 +263,21 @@ def _share(r: pd.Series) -> str:
     return f"{r['p_better']:.2f}" if pd.notna(r["p_better"]) else ""
 
 
-def format_settings(evidence: str | None, calibration: str | None, sets: int | None = None) -> str:
-    """What a comparison assumes: the evidence setting and the baseline, in two lines.
+def format_settings(
+    evidence: str | None, calibration: str | None = None, sets: int | None = None
+) -> str:
+    """What a comparison assumes: the evidence setting (and a calibration's folder).
 
     Args:
         evidence: The evidence setting the training effects are drawn from (None: as given).
-        calibration: The calibration's folder, or None (the parameters as given).
+        calibration: A calibration's folder to name as the baseline, if any.
         sets: Its number of parameter sets.
     """
-    if calibration is None:
-        baseline = AS_GIVEN
-    else:
+    lines = [textwrap.fill(f"Evidence on what training does: {evidence_text(evidence)}.", width=88)]
+    if calibration is not None:
         count = f" ({sets:,} parameter sets)" if sets else ""
-        baseline = f"the calibration {calibration}{count}"
-    return "\n".join(
-        [
-            f"Evidence on what training does: {evidence_text(evidence)}.",
-            f"Baseline: {baseline}.",
-        ]
-    )
+        lines.append(f"Baseline: the calibration {calibration}{count}.")
+    return "\n".join(lines)
 
 
 def format_uncertainty(
@@ -202,6 +286,7 @@ def format_uncertainty(
     voi: pd.DataFrame | None,
     worlds: str = "plausible worlds",
     pays: bool = True,
+    currency: str = "",
 ) -> str:
     """How often each option pays for itself, which is best, and what would change that.
 
@@ -214,6 +299,7 @@ def format_uncertainty(
         worlds: What each replicate is ("plausible worlds", or "replicates").
         pays: Whether to say how often each option pays for itself (``format_table`` says
             it under each arm's block already).
+        currency: The currency's name, if any.
     """
     money = OUTCOMES["net_benefit"]
     lines = []
@@ -237,38 +323,77 @@ def format_uncertainty(
             f"{money.fmt(r.net_benefit, signed=True):>12}  {interval:>26}"
         )
     if voi is not None:
-        lines += ["", format_value_of_information(voi)]
+        lines += ["", format_value_of_information(voi, currency)]
     return "\n".join(lines)
 
 
-def format_value_of_information(voi: pd.DataFrame) -> str:
+def format_value_of_information(voi: pd.DataFrame, currency: str = "") -> str:
     """What would change the answer: the EVPI and each EVPPI in money, biggest first.
 
+    A value within twice its standard error of 0 is written "about 0": the runs' chance
+    cannot tell it from nothing. A quantity no option depends on is "0 (no option
+    depends on it)".
+
     Args:
-        voi: ``value_of_information()``: ``parameter``, ``evppi``, a row ``all`` (the EVPI).
+        voi: ``value_of_information()``: ``parameter``, ``evppi``, ``se``, ``relevant``,
+            a row ``all`` (the EVPI).
+        currency: The currency's name, if any.
     """
     from conflictsim.uncertainty import ALL
 
-    money = OUTCOMES["net_benefit"]
     evpi = voi[voi["parameter"] == ALL]
     parts = voi[voi["parameter"] != ALL].sort_values("evppi", ascending=False, kind="stable")
-    rows = [*evpi.itertuples(index=False), *parts.itertuples(index=False)]
+    shown = parts[parts["evppi"] > 0]
+    rows = [*evpi.itertuples(index=False), *shown.itertuples(index=False)]
     labels = [parameter_label(r.parameter) for r in rows]
     width = max(len(label) for label in labels)
+    worlds = voi.attrs.get("worlds")
     lines = [
         "What would change the answer: what knowing each uncertain quantity for sure, before",
-        "choosing, is worth on average (money of the whole organisation over the horizon):",
+        "choosing, is worth on average (the expected value of perfect information, over the",
+        f"whole organisation and period, in {money_unit(currency)}):",
     ]
     for label, r in zip(labels, rows, strict=True):
-        lines.append(f"  {label.ljust(width)}  {money.fmt(r.evppi):>12}")
-    lines.append(
-        textwrap.fill(
-            "Near 0: learning more would not change the best choice. The first line (the "
-            "expected value of perfect information) bounds every other.",
-            width=88,
+        lines.append(f"  {label.ljust(width)}  {_value_words(r, currency)}")
+    rest = parts[parts["evppi"] == 0]
+    if len(rest):
+        names = "; ".join(parameter_label(p).lower() for p in rest["parameter"])
+        lines.append(textwrap.fill(f"Worth 0 to know: {names}.", width=88, initial_indent="  ",
+                                   subsequent_indent="  "))  # fmt: skip
+    total = evpi.iloc[0] if len(evpi) else None
+    if total is None or _about_nothing(total):
+        close = (
+            "No uncertain quantity was found to change the choice"
+            + (f" ({worlds} worlds)" if worlds else "")
+            + ": the values come from expected net benefits, with the runs' chance taken "
+            "out, and are low rather than high where the worlds are few."
         )
-    )
+    else:
+        close = (
+            "The first line bounds every other: the most any study, pilot or better records "
+            "could be worth before choosing. Values come from expected net benefits given "
+            "each quantity, with the runs' chance taken out."
+        )
+    lines.append(textwrap.fill(close, width=88))
     return "\n".join(lines)
+
+
+def _about_nothing(r) -> bool:
+    value = r["evppi"] if isinstance(r, pd.Series) else r.evppi
+    se = r.get("se", 0.0) if isinstance(r, pd.Series) else getattr(r, "se", 0.0)
+    return bool(value <= 2 * (se or 0.0) or value == 0)
+
+
+def _value_words(r, currency: str = "") -> str:
+    """One value of information in words: the sum, "about 0", or why it is 0."""
+    if not getattr(r, "relevant", True):
+        return "0 (no option depends on it)"
+    if r.evppi == 0:
+        return "0"
+    text = money_text(r.evppi, currency)
+    if r.evppi <= 2 * (getattr(r, "se", 0.0) or 0.0):
+        return f"{text} (about 0: within the runs' chance)"
+    return text
 
 
 def format_table(

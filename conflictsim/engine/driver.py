@@ -133,7 +133,8 @@ class Results:
     rude_weekly: np.ndarray | None = field(default=None, repr=False)
     replicate_params: tuple[Params, ...] | None = field(default=None, repr=False)
     training_people: np.ndarray | None = field(default=None, repr=False)
-    training_cost: np.ndarray | None = field(default=None, repr=False)
+    training_fees: np.ndarray | None = field(default=None, repr=False)
+    training_hours: np.ndarray | None = field(default=None, repr=False)
 
     @cached_property
     def daily(self) -> pd.DataFrame:
@@ -149,7 +150,8 @@ class Results:
             self.scenario,
             self.replicate_ids,
             np.zeros(n, np.int64) if self.training_people is None else self.training_people,
-            np.zeros(n) if self.training_cost is None else self.training_cost,
+            np.zeros(n) if self.training_fees is None else self.training_fees,
+            np.zeros(n) if self.training_hours is None else self.training_hours,
         )
 
     def params_of(self, replicate: int) -> Params:
@@ -579,7 +581,8 @@ def _run(
         replicate_ids=state.replicate_ids,
         daily_values=daily,
         training_people=rollout.people if rollout is not None else None,
-        training_cost=rollout.cost() if rollout is not None else None,
+        training_fees=rollout.fees_and_hours()[0] if rollout is not None else None,
+        training_hours=rollout.fees_and_hours()[1] if rollout is not None else None,
         employee_conflicts=emp_conf.astype(np.int64),
         edge_conflicts=edge_conf.astype(np.int64),
         team_daily=team_daily if record_teams else None,

@@ -17,7 +17,7 @@ import numpy as np
 
 from conflictsim.scenario import Scenario
 from conflictsim.seeds import replicate_seed, targeting_rngs
-from conflictsim.training import cost_of_sessions
+from conflictsim.training import cost_of_sessions, fees_and_hours
 
 
 class Rollout:
@@ -178,3 +178,7 @@ class Rollout:
     def cost(self) -> np.ndarray:
         """Training cost of each replicate: sessions times fee plus hours at the wage."""
         return cost_of_sessions(self.programmes, self.scenario.params, self.sessions)
+
+    def fees_and_hours(self) -> tuple[np.ndarray, np.ndarray]:
+        """Fees paid and work hours spent on training, per replicate."""
+        return fees_and_hours(self.programmes, self.sessions)

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from conflictsim.calibration.result import FREE, Calibration, predictive_fit
-from conflictsim.calibration.statistics import RECORD_STATISTICS, simulation_statistics
-from conflictsim.calibration.store import SEED, SIZE, stored
+from conflictsim.calibration.anchor import anchor, fit_met
+from conflictsim.calibration.result import FREE, Calibration
+from conflictsim.calibration.statistics import RECORD_STATISTICS
+from conflictsim.calibration.store import SIZE
 from conflictsim.calibration.targets import Target, Targets
-from conflictsim.engine import simulate
 from conflictsim.evidence import EVIDENCE_LABELS, TRAINING_EFFECTS
 from conflictsim.incidents import parse_incidents
 from conflictsim.incidents import summary as incidents_summary
@@ -41,7 +41,6 @@ from conflictsim.params import REGISTRY, Params
 from conflictsim.plain import EVIDENCE_WORDS
 from conflictsim.planner.plan import BASELINE, WEEK_DAYS, Plan
 from conflictsim.planner.words import UPLOADED, capitalised, fmt_number, num_text
-from conflictsim.scenario import Scenario
 
 if TYPE_CHECKING:  # results imports this module
     from conflictsim.planner.results import PlanResults
@@ -52,11 +51,6 @@ PUBLISHED_WORDS = (
 )
 #: Statistics that are shares, written as percentages.
 SHARES = ("weekly_rude_share", "quits_per_year", "share_severe")
-#: Parameter sets simulated to check a preset's stored calibration at another size; the
-#: sets moved there are these (the dashboard's most precise setting runs 100 periods).
-CHECK_SETS = 100
-#: Seed of that check (fixed: one organisation, one answer).
-CHECK_SEED = 11
 #: Environment variable with the dashboard's calibration budget, as ``draws=20,
 #: generations=3,simulations=400,workers=1`` (for tests; any part may be left out).
 BUDGET_ENV = "CONFLICTSIM_DASHBOARD_CALIBRATION"
@@ -197,72 +191,12 @@ def preset_baseline(plan: Plan, org: Organisation) -> Baseline:
 
     Returns:
         ``stored``, ``transferred``, or ``needed`` when the stored sets miss a target at
-        this size (the organisation must then be calibrated).
+        this size (the organisation must then be calibrated): ``anchor``.
     """
     if plan.org == UPLOADED:
         raise ValueError("an uploaded organisation has no stored calibration: calibrate it")
-    cal = stored(org)
-    if cal is not None:
-        return Baseline(cal, "stored")
-    home = stored(Organisation.generate(size=SIZE, preset=plan.org, seed=SEED))
-    if home is None:
-        return Baseline(None, "needed", reason="this preset has no stored calibration")
-    moved = transfer(home, org)
-    if not moved.converged:
-        return Baseline(
-            None,
-            "needed",
-            reason=f"the parameter sets stored for this preset at {SIZE} employees miss "
-            f"{missed_text(moved)} at this size",
-        )
-    return Baseline(moved, "transferred")
-
-
-def transfer(
-    cal: Calibration, org: Organisation, sets: int = CHECK_SETS, seed: int = CHECK_SEED
-) -> Calibration:
-    """A calibration's parameter sets moved to another organisation, checked there.
-
-    A preset's structure (team sizes, managers, ties) is the same at any size, so its
-    sets usually reproduce the targets at another size too; this checks that they do:
-    each of the first ``sets`` sets is simulated once on ``org`` as the calibration
-    simulated its candidates (the same days and start-up), and the fit is that check.
-
-    Returns:
-        The calibration of ``org`` with the first ``sets`` sets and the check as its fit;
-        ``converged`` is whether every target's simulated mean lies in its interval.
-
-    Raises:
-        ValueError: For a calibration to incident records (they belong to their own
-            organisation).
-    """
-    if any(t.name in RECORD_STATISTICS for t in cal.targets):
-        raise ValueError("a calibration to incident records cannot move to another organisation")
-    n = min(int(sets), len(cal))
-    moved = replace(
-        cal,
-        draws=cal.draws.iloc[:n].reset_index(drop=True),
-        org_fingerprint=org.fingerprint(),
-        org_name=org.name,
-    )
-    days, warmup = int(cal.meta["days"]), int(cal.meta["warmup_days"])
-    scenario = Scenario(org, params=Params(**moved.base), days=days, warmup=0)
-    res = simulate(scenario, n, seed=seed, calibration=moved, record_teams=False)
-    names = [t.name for t in cal.targets]
-    stats = [simulation_statistics(res, names, warmup, replicate=k) for k in range(n)]
-    fit = predictive_fit(cal.targets, stats)
-    meta = {
-        **cal.meta,
-        "converged": bool(fit_met(fit).all()),
-        "org_size": org.size,
-        "transferred_from": {
-            "org_name": cal.org_name,
-            "org_size": cal.meta.get("org_size"),
-            "org_fingerprint": cal.org_fingerprint,
-        },
-        "check": {"sets": n, "seed": int(seed)},
-    }
-    return replace(moved, fit=fit, meta=meta)
+    found = anchor(org, plan.org)
+    return Baseline(found.calibration, found.how, reason=found.reason)
 
 
 def calibrated_baseline(cal: Calibration, records: dict[str, Any] | None = None) -> Baseline:
@@ -472,11 +406,6 @@ def source_text(target: Target | Mapping[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------------- the fit
-def fit_met(fit: pd.DataFrame) -> pd.Series:
-    """Whether each target is met: its simulated mean lies in its interval."""
-    return (fit["simulated"] >= fit["target_low"]) & (fit["simulated"] <= fit["target_high"])
-
-
 def fit_frame(cal: Calibration) -> pd.DataFrame:
     """The fit as the dashboard draws it: one row per target, in words and numbers.
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.calibration.result import Calibration
-from conflictsim.comparison import Comparison, mean_ci, worlds_of
+from conflictsim.comparison import Comparison, mean_ci, without_responders, worlds_of
 from conflictsim.organisation import Organisation
 from conflictsim.plain import in_worlds, parameter_label, pays_for_itself
 from conflictsim.planner.baseline import calibration_key, for_plan
@@ -124,8 +124,15 @@ def evaluate(
         name: runner(key, scenario, used)
         for (name, scenario), key in zip(arms.items(), keys, strict=True)
     }
+    # Each option whose trainees act as responders, also without them: how much of its
+    # effect rests on a mechanism no study has measured.
+    apart = {}
+    for (name, scenario), key in list(zip(arms.items(), keys, strict=True))[1:]:
+        quiet = without_responders(scenario)
+        if quiet is not None:
+            apart[name] = runner(f"{key}&responders=off", quiet, used)
     worlds = None if used is None else worlds_of(used, plan.replicates)
-    return results_from_comparison(plan, org, UncertainComparison(arms, runs, worlds))
+    return results_from_comparison(plan, org, UncertainComparison(arms, runs, worlds, apart))
 
 
 def results_from_comparison(plan: Plan, org: Organisation, cmp: Comparison) -> PlanResults:

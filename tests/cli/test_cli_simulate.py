@@ -46,11 +46,13 @@ def test_simulate_draws_training_effects_from_the_evidence_setting(capsys):
     import conflictsim as cs
     from conflictsim import plain
 
-    args = [*SIM, "--programme", "deescalation", "--target", "managers", "--replicates", "6"]
+    args = [*SIM, "--programme", "deescalation", "--target", "managers", "--replicates", "6",
+            "--as-given"]  # fmt: skip
     assert main([*args, "--evidence", "enthusiastic"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Evidence on what training does: {plain.evidence_text('enthusiastic')}")
-    assert f"Baseline: {plain.AS_GIVEN}." in out
+    flat = " ".join(out.split())
+    assert flat.startswith(f"Evidence on what training does: {plain.evidence_text('enthusiastic')}")
+    assert f"Baseline: {plain.AS_GIVEN} (--as-given)" in flat
     # The numbers are those of cs.compare with only the training effects drawn.
     org = cs.Organisation.generate(size=80, preset="office", seed=1)
     scn = cs.Scenario(org=org, params=cs.Params(), days=20)
@@ -82,3 +84,46 @@ def test_simulate_refuses_an_unknown_evidence_setting():
     assert result.returncode == 2
     assert "--evidence" in result.stderr and "'hopeful'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_simulate_runs_the_preset_s_calibrated_baseline_by_default(capsys):
+    # As the dashboard does: a preset at another size uses its stored parameter sets,
+    # checked at this size, each once; the numbers are cs.compare's over them.
+    import conflictsim as cs
+    from conflictsim.calibration.anchor import anchor
+
+    args = [*SIM, "--programme", "deescalation", "--target", "managers"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())
+    org = cs.Organisation.generate(size=80, preset="office", seed=1)
+    found = anchor(org, "office")
+    assert found.how == "transferred"
+    assert "Baseline: calibrated to the published base rates: the parameter sets stored" in flat
+    assert "100 paired replicates" in flat and "inside the published 2.1-2.8" in flat
+    scn = cs.Scenario(org=org, params=cs.Params(), days=20)
+    arms = {
+        "no training": scn,
+        "with training": scn.with_(programmes=[cs.Training("deescalation", target="managers")]),
+    }
+    cmp = cs.compare(arms, replicates=100, seed=1, calibration=found.calibration.with_evidence(
+        "central"))  # fmt: skip
+    nb = cmp.table.set_index("outcome").loc["net_benefit"]
+    (line,) = [x for x in out.splitlines() if x.startswith("  net benefit ")]
+    assert f"{nb['ui_low']:+,.0f} to {nb['ui_high']:+,.0f}" in line
+    # Break-even and the responders apart, next to the numbers.
+    b = cmp.break_even.iloc[0]
+    assert f"avoids at least {b['conflicts']:,.0f} conflicts" in flat
+    r = cmp.responders.iloc[0]
+    assert f"Without them it avoids {r['avoided_without']:,.0f}" in flat
+
+
+def test_simulate_with_a_currency_names_it(capsys):
+    assert main([*SIM, "--as-given", "--currency", "EUR"]) == 0
+    assert "Money is in EUR;" in capsys.readouterr().out
+
+
+def test_as_given_and_a_calibration_are_refused_together(tmp_path):
+    result = run_cli(*SIM, "--as-given", "--calibration", str(tmp_path))
+    assert result.returncode == 2
+    assert "--calibration or --as-given" in result.stderr and "Traceback" not in result.stderr

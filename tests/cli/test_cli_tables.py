@@ -137,9 +137,10 @@ def test_uncertainty_block_says_how_often_each_pays_which_is_best_and_what_matte
     block = lines[lines.index(next(x for x in lines if x.startswith("What would change"))) :]
     values = [x.split()[-1] for x in block if x.startswith("  ")]
     assert values == ["600", "505", "340", "12"]
-    assert block[2].startswith("  " + plain.GROUP_LABELS["all"])
-    assert block[3].startswith("  " + plain.parameter_label("training effects"))
-    assert block[5].startswith("  " + plain.PARAMETER_LABELS["trigger"])
+    assert block[3].startswith("  " + plain.GROUP_LABELS["all"])
+    assert block[4].startswith("  " + plain.parameter_label("training effects"))
+    assert block[6].startswith("  " + plain.PARAMETER_LABELS["trigger"])
+    assert "bounds every other" in " ".join(block)
     # Without the value of information (chance only) and without the pays lines.
     short = tables.format_uncertainty(table, BEST, None, "replicates", pays=False)
     assert "What would change" not in short and "pays for itself" not in short
@@ -148,8 +149,46 @@ def test_uncertainty_block_says_how_often_each_pays_which_is_best_and_what_matte
 
 def test_settings_name_the_evidence_and_the_calibration():
     text = tables.format_settings("sceptical", "cal/office", 200)
-    assert text.splitlines() == [
-        f"Evidence on what training does: {plain.evidence_text('sceptical')}.",
-        "Baseline: the calibration cal/office (200 parameter sets).",
-    ]
-    assert tables.format_settings(None, None).splitlines()[1] == f"Baseline: {plain.AS_GIVEN}."
+    *evidence, baseline = text.splitlines()
+    assert (
+        " ".join(evidence) == f"Evidence on what training does: {plain.evidence_text('sceptical')}."
+    )
+    assert baseline == "Baseline: the calibration cal/office (200 parameter sets)."
+    assert "Baseline" not in tables.format_settings(None)
+
+
+VALUES_OF_NOTHING = pd.DataFrame(
+    {
+        "parameter": ["trigger", "responder_success", "skill_transfer", "all"],
+        "evppi": [0.0, 0.0, 30.0, 30.0],
+        "se": [0.0, 0.0, 40.0, 40.0],
+        "share": [0.0, 0.0, 1.0, 1.0],
+        "relevant": [True, False, True, True],
+    }
+)
+
+
+def test_values_the_runs_cannot_tell_from_nothing_read_as_about_nothing():
+    text = tables.format_value_of_information(VALUES_OF_NOTHING, "EUR")
+    flat = " ".join(text.split())
+    assert "EUR 30 (about 0: within the runs' chance)" in flat  # 30 < 2 x 40
+    assert "Worth 0 to know: how often people are upset from outside; how often trained" in flat
+    assert "No uncertain quantity was found to change the choice" in flat
+    assert "bounds every other" not in flat
+    clear = VALUES_OF_NOTHING.assign(se=1.0)
+    flat = " ".join(tables.format_value_of_information(clear).split())
+    assert "(about 0" not in flat and "bounds every other" in flat
+
+
+def test_the_baseline_line_says_where_its_hours_lie_against_the_published_band():
+    summary = pd.DataFrame({"hours_per_employee_week": [2.9, 3.1]})  # mean 3.0
+    text = " ".join(tables.format_baseline(None, summary).split())
+    assert text.startswith(f"Baseline: {plain.AS_GIVEN} (--as-given): without training it loses")
+    assert "3.00 conflict hours per employee per week, above the published 2.1-2.8" in text
+    inside = pd.DataFrame({"hours_per_employee_week": [2.4]})
+    text = " ".join(tables.format_baseline("the calibration stored", inside).split())
+    assert "calibrated to the published base rates: the calibration stored" in text
+    assert "2.40 conflict hours per employee per week, inside the published 2.1-2.8" in text
+    below = " ".join(tables.format_baseline(None, summary.assign(hours_per_employee_week=1.0))
+                     .split())  # fmt: skip
+    assert "below the published" in below and "Leave out --as-given" in below

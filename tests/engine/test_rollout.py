@@ -163,4 +163,5 @@ def test_days_between_sessions_in_one_call_equal_the_days_one_by_one():
     assert fast.summary["quits"].sum() > 20  # posts change hands while training is in force
     assert fast.daily.equals(slow.daily)
     assert (fast.employee_conflicts == slow.employee_conflicts).all()
-    assert np.array_equal(fast.training_cost, slow.training_cost)
+    assert np.array_equal(fast.training_fees, slow.training_fees)
+    assert np.array_equal(fast.training_hours, slow.training_hours)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import conflictsim as cs
-from conflictsim.calibration import presets
+from conflictsim.calibration import anchor, presets
 from conflictsim.engine import simulate
 from conflictsim.evidence import TRAINING_EFFECTS
 from conflictsim.orgchart import TEMPLATE_CSV
@@ -114,8 +114,8 @@ def test_another_size_uses_the_stored_sets_once_checked_there():
     cal = found.calibration
     cal.check_org(org)  # it is this organisation's now
     home = presets.stored(cs.Organisation.generate(presets.SIZE, "office", seed=presets.SEED))
-    assert len(cal) == bl.CHECK_SETS
-    pd.testing.assert_frame_equal(cal.draws, home.draws.iloc[: bl.CHECK_SETS])
+    assert len(cal) == anchor.CHECK_SETS
+    pd.testing.assert_frame_equal(cal.draws, home.draws.iloc[: anchor.CHECK_SETS])
     assert cal.meta["transferred_from"]["org_size"] == presets.SIZE
     # The fit is the check at this size: every target's simulated mean in its interval.
     assert list(cal.fit["target"]) == cs.Targets.published().names

@@ -70,7 +70,11 @@ def test_evaluate_asks_the_runner_for_each_arm_by_key(small):
         return run_arm(scenario, plan.replicates, plan.seed, calibration=calibration)
 
     again = evaluate(plan, org, runner=runner)
-    assert asked == arm_keys(plan)
+    # Each arm, then each option whose trainees act as responders without them.
+    keys = arm_keys(plan)
+    apart = [f"{k}&responders=off" for k, o in zip(keys[1:], plan.options, strict=True)
+             if o.programme == "deescalation"]  # fmt: skip
+    assert apart and asked == keys + apart
     pd.testing.assert_frame_equal(again.headlines, res.headlines)
 
 

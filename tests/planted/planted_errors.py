@@ -54,6 +54,7 @@ TESTS = (
     "tests/test_orgchart.py",
     "tests/test_params.py",
     "tests/test_evidence.py",
+    "tests/test_uncertainty.py",
     "tests/test_interface.py",
     "tests/planner",
     "tests/experiment",
@@ -278,6 +279,11 @@ ERRORS = (
           "in_class = (nearer >= lo) & ((nearer <= hi) if hi is not None else True)",
           "in_class = (nearer >= lo) & ((nearer < hi) if hi is not None else True)",
           "a ripple distance class misses its upper boundary"),
+    # Value of information (conflictsim.uncertainty).
+    Error("shared_voi_in_sample", "value of information", "shared", "conflictsim/uncertainty.py",
+          "dev = self.regression.predict(self.gain[~test], ~test, test, members)",
+          "dev = self.regression.predict(self.gain, np.ones(n, bool), test, members)",
+          "each world's choice learnt from its own run's chance"),
     # 2 Warm-up (ODD 1.3, 3.1).
     Error("engine_warmup_ties", "warm-up", "engine", DRIVER,
           "                edge_conf[:] = 0",
