@@ -279,7 +279,7 @@ def sweep(
 
 
 def sensitivity(indices: pd.DataFrame) -> go.Figure:
-    """Sensitivity indices per parameter: Sobol' S1 and ST, or Morris mu* and sigma.
+    """Sensitivity indices per parameter: Sobol' S1 and ST, Morris mu* and sigma, or delta.
 
     Args:
         indices: ``conflictsim.sensitivity.indices``; rows of interactions (``a x b``)
@@ -287,6 +287,16 @@ def sensitivity(indices: pd.DataFrame) -> go.Figure:
     """
     fig = go.Figure()
     first = indices[~indices["parameter"].str.contains(" x ")]
+    if indices["method"].iloc[0] == "delta":
+        for col, name in (("delta", "delta (whole distribution)"), ("S1", "first-order S1")):
+            fig.add_bar(
+                x=first["parameter"],
+                y=first[col],
+                name=name,
+                error_y={"type": "data", "array": first[f"{col}_conf"].to_numpy()},
+            )
+        fig.update_layout(barmode="group", height=400, yaxis_title="index", margin={"t": 30})
+        return fig
     if indices["method"].iloc[0] == "sobol":
         for col, name in (("S1", "first-order S1"), ("ST", "total ST")):
             fig.add_bar(
@@ -698,7 +708,12 @@ def value_of_information(
         y=shown,
         orientation="h",
         marker_color=VOI_COLOURS["bar"],
-        text=[money_text(v, currency) for v in parts["evppi"]],
+        text=[
+            "about 0 (chance)" if v <= 2 * se and v > 0 else money_text(v, currency)
+            for v, se in zip(
+                parts["evppi"], parts["se"] if "se" in parts else [0.0] * len(parts), strict=True
+            )
+        ],
         textposition="auto",
         name="Knowing this for sure",
         hovertemplate="%{y}: worth %{text}<extra></extra>",

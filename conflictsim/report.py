@@ -68,15 +68,20 @@ def write_report(out: str | Path, path: str | Path | None = None) -> Path:
         cmp = cmps["all" if "all" in cmps else 0]  # pooled over the design points
     if exp.outputs["daily"]:
         sections.append(_trajectories(out, exp))
-    if table is not None:
-        pooled = table[table["point"] == "all"] if "point" in table else table
+    if table is not None and exp.n_points == 1:
         worlds = WORLDS if cmp.worlds is not None else "replicates"
-        sections.append(_forest(pooled, exp))
-        sections.append(_costs(pooled, exp, decision_frame(pooled, cmp.best, worlds)))
+        sections.append(_forest(table, exp))
+        sections.append(_costs(table, exp, decision_frame(table, cmp.best, worlds)))
         if cmp.worlds is not None:
             sections.append(_value_of_information(batch.value_of_information(out, cmps)))
         if exp.outputs["employees"]:
-            sections.append(_ripple(pooled, exp))
+            sections.append(_ripple(table, exp))
+    elif table is not None:
+        # Design points are values chosen to be explored, not beliefs: each is answered
+        # on its own, never pooled into plausible worlds.
+        sections.append(_points(exp, cmps, table))
+        if cmps[0].worlds is not None:
+            sections.append(_points_voi(batch.value_of_information(out, cmps)))
     if exp.n_points > 1:
         sections.append(_sweep(out, exp, table))
     if exp.sensitivity is not None:
@@ -336,26 +341,121 @@ def _value_of_information(voi: pd.DataFrame) -> str:
     parts = data[data["parameter"] != ALL].sort_values("evppi", ascending=False, kind="stable")
     rows = pd.concat([data[data["parameter"] == ALL], parts])
     money = OUTCOMES["net_benefit"]
+    se = rows["se"] if "se" in rows else pd.Series(0.0, index=rows.index)
+    relevant = rows["relevant"] if "relevant" in rows else pd.Series(True, index=rows.index)
+
+    def worth(v: float, s: float, r: bool) -> str:
+        if not r:
+            return "0 (no option depends on it)"
+        if 0 < v <= 2 * s:
+            return f"{money.fmt(v)} (about 0: within the runs' chance)"
+        return money.fmt(v)
+
     shown = pd.DataFrame(
         {
             "what is learnt": rows["label"],
-            "worth (expected gain)": [money.fmt(v) for v in rows["evppi"]],
+            "worth (expected gain)": [
+                worth(v, s, r) for v, s, r in zip(rows["evppi"], se, relevant, strict=True)
+            ],
             "share of knowing everything": [
                 f"{v:.0%}" if np.isfinite(v) else "" for v in rows["share"]
             ],
         }
     )
+    total = rows[rows["parameter"] == ALL].iloc[0]
+    if total["evppi"] <= 2 * float(total.get("se", 0.0) or 0.0):
+        reading = (
+            "Here knowing everything would hardly change the choice: its worth cannot be "
+            "told from nothing with these worlds."
+        )
+    else:
+        reading = (
+            "The dashed line is the worth of knowing everything at once, the most any "
+            "study, pilot or better records could be worth before choosing."
+        )
     return _section(
         "voi",
         "What would change the answer",
         "What knowing each uncertain quantity for sure, before choosing, is worth on "
-        "average: the expected value of partial perfect information (EVPPI, by regression: "
-        "Strong, Oakley & Brennan 2014), in money of the whole organisation over the "
-        "horizon. The dashed line is the worth of knowing everything at once (the EVPI); "
-        "near 0, learning more would not change the best choice.",
+        "average (the expected value of perfect information, of a part or of everything), "
+        "in money of the whole organisation over the horizon: from the expected net "
+        "benefit given each quantity (regression, Strong, Oakley & Brennan 2014) with a "
+        "choice rule fitted on other worlds than the one it is applied to, so the runs' "
+        f"chance adds nothing. {reading}",
         figures.value_of_information(voi),
         data,
         extra=_html_table(shown),
+    )
+
+
+def _points(exp, cmps: dict, table: pd.DataFrame) -> str:
+    """Which option to choose at each design point (a sweep), in one table."""
+    uncertain = cmps[0].worlds is not None
+    worlds = WORLDS if uncertain else "replicates"
+    frames = []
+    for point in range(exp.n_points):
+        rows = table[table["point"] == point]
+        d = decision_frame(rows, cmps[point].best, worlds)
+        d = d[d["arm"] != exp.arm_names[0]]
+        for j, (name, value) in enumerate(exp.design.values(point).items()):
+            d.insert(j, name, value)
+        d.insert(0, "point", point)
+        frames.append(d)
+    data = pd.concat(frames, ignore_index=True)
+    money = OUTCOMES["net_benefit"]
+    shown = data[["point", *exp.design.names, "arm"]].copy()
+    shown["expected net benefit"] = [money.fmt(v, signed=True) for v in data["net_benefit"]]
+    shown["95% interval of the mean"] = [
+        f"{money.fmt(a, signed=True)} to {money.fmt(b, signed=True)}"
+        for a, b in zip(data["ci_low"], data["ci_high"], strict=True)
+    ]
+    if uncertain:
+        shown["90% uncertainty interval"] = [
+            f"{money.fmt(a, signed=True)} to {money.fmt(b, signed=True)}"
+            for a, b in zip(data["ui_low"], data["ui_high"], strict=True)
+        ]
+        shown["how often it pays for itself"] = data["pays"]
+        shown["P(best)"] = [f"{p:.2f}" for p in data["p_best"]]
+        note = (
+            "Each design point on its own: the expected net benefit of each option against "
+            f"{exp.arm_names[0]}, the 95% interval of that mean, the 90% uncertainty "
+            "interval over the plausible worlds of the calibration or evidence setting the "
+            "run drew, how often it pays for itself and P(best) at that point. The points "
+            "are values chosen to be explored, not beliefs, so they are not pooled."
+        )
+    else:
+        note = (
+            "Each design point on its own: the expected net benefit of each option against "
+            f"{exp.arm_names[0]} with the 95% interval of that mean. The replicates of a "
+            "point differ by chance only (no calibration or evidence setting), and the "
+            "points are values chosen to be explored, not beliefs: no share of plausible "
+            "worlds, P(best) or value of information is given."
+        )
+    return (
+        "<section id='points'><h2>Which option at each design point</h2>"
+        f"<p class='note'>{_e(note)}</p>"
+        + _html_table(shown)
+        + _download(data, "decision_by_point.csv")
+        + "</section>"
+    )
+
+
+def _points_voi(voi: pd.DataFrame) -> str:
+    """What would change the answer at each design point (over a calibration)."""
+    data = voi.copy()
+    data.insert(1, "label", [parameter_label(p) for p in data["parameter"]])
+    money = OUTCOMES["net_benefit"]
+    shown = data[["point", "label"]].rename(columns={"label": "what is learnt"})
+    shown["worth (expected gain)"] = [money.fmt(v) for v in data["evppi"]]
+    return (
+        "<section id='voi'><h2>What would change the answer, point by point</h2>"
+        "<p class='note'>At each design point, what knowing each uncertain quantity for sure "
+        "would be worth before choosing (expected net benefits given the parameters, the "
+        "runs' chance taken out; Strong, Oakley &amp; Brennan 2014), in money of the whole "
+        "organisation over the horizon.</p>"
+        + _html_table(shown)
+        + _download(data, "voi_by_point.csv")
+        + "</section>"
     )
 
 
@@ -421,7 +521,15 @@ def _sweep(out: Path, exp, table: pd.DataFrame | None) -> str:
 
 def _sensitivity(out: Path) -> str:
     df = indices(out)
-    if df["method"].iloc[0] == "sobol":
+    if df["method"].iloc[0] == "delta":
+        note = (
+            f"Delta indices (Borgonovo 2007) over {int(df['worlds'].iloc[0]):,} plausible "
+            "worlds: the calibration's parameter sets, every one on target, each with its "
+            "draw of what training does. delta is how much knowing a parameter shifts the "
+            "outcome's whole distribution, S1 the share of its variance it explains alone; "
+            "bars show 95% bootstrap intervals."
+        )
+    elif df["method"].iloc[0] == "sobol":
         note = (
             "Sobol' indices (Saltelli 2010): S1 is the share of the outcome's variance a "
             "parameter explains alone, ST alone and with the others; bars show 95% bootstrap "
@@ -446,14 +554,20 @@ def _sensitivity(out: Path) -> str:
 def _table_section(table: pd.DataFrame, exp) -> str:
     t = table
     if "point" in t.columns:
-        t = t[t["point"] == "all"].drop(columns=["point", *exp.design.names])
+        t = t.copy()
+        t["point"] = t["point"].map(lambda p: "average over the points" if p == "all" else p)
     body = _html_table(t, float_format="{:,.4g}")
     return (
         "<section id='table'><h2>Comparison table</h2><p class='note'>Mean paired difference "
         "from the reference arm with its 95% interval (ci_low, ci_high), the 90% uncertainty "
         "interval of the difference itself (ui_low, ui_high), the share of replicates in "
         "which the arm does better (P(better)), and both arms' means"
-        + (" pooled over the design points" if "point" in table.columns else "")
+        + (
+            ", design point by design point; the last rows average over the points (a "
+            "design's average, not a belief)"
+            if "point" in table.columns
+            else ""
+        )
         + ".</p>"
         + body
         + _download(table, "comparison.csv")

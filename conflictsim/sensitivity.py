@@ -13,6 +13,17 @@ computes the indices:
 - Morris (1991) elementary effects, for screening many parameters cheaply: ``mu_star``
   (mean absolute effect of moving a parameter across its range) and ``sigma`` (how much
   that effect changes with the other parameters: interactions or non-linearity).
+- Borgonovo's delta (2007; the given-data estimator of Plischke, Borgonovo & Smith 2013)
+  over a calibration: no design over chosen ranges, but the plausible worlds themselves,
+  each replicate one parameter set of the calibration the file runs over (with its draw
+  of what training does under an evidence setting). Sobol' and Morris designs range over
+  whole plausible ranges, most of whose combinations give organisations the published
+  base rates rule out (in experiments/contagion_sensitivity.toml before issue 25, 9% of
+  the points had a baseline in the published band); over a calibration's sets every world
+  is on target, as a behavioural filter (GLUE, Beven & Binley 1992; EMA Workbench's
+  scenario filtering) would leave it. ``delta`` (with its 95% bootstrap interval) is the
+  shift in the outcome's whole distribution a parameter explains; ``S1`` the share of
+  its variance.
 
 Every design point runs replicate k with the same seed (common random numbers), so the
 differences between points are not blurred by chance differences in the runs; what noise
@@ -21,6 +32,8 @@ is left adds to the indices, so use enough replicates for a stable outcome.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +43,8 @@ from conflictsim.batch import load_experiment, read_summary, run
 from conflictsim.experiment import Design, Experiment, SensitivitySpec, load
 
 RESULT_FILE = "sensitivity.csv"
+#: The row of the delta method's dummy parameter (nothing depends on it).
+DUMMY = "(dummy: nothing depends on it)"
 
 
 def sensitivity(
@@ -124,6 +139,8 @@ def indices(out: str | Path) -> pd.DataFrame:
     if spec is None:
         raise ValueError(f"{out}: the run's experiment has no [sensitivity] table")
     summary = read_summary(out)
+    if spec.method == "delta":
+        return over_worlds(exp, summary)
     y = outcome_by_point(exp, summary)
     if np.isnan(y).any():
         n = int(np.isnan(y).sum())
@@ -132,6 +149,84 @@ def indices(out: str | Path) -> pd.DataFrame:
             'change against an arm with no events?); use scale = "absolute"'
         )
     return analyse(exp.design, spec, y)
+
+
+def outcome_by_replicate(exp: Experiment, summary: pd.DataFrame) -> np.ndarray:
+    """The analysed quantity of each replicate (one design point), in replicate order."""
+    spec: SensitivitySpec = exp.sensitivity
+    by_arm = {a: g.sort_values("replicate") for a, g in summary.groupby("arm", observed=True)}
+    if spec.contrast is None:
+        return _outcome(by_arm[exp.arm_names[0]], spec.outcome)
+    a, b = by_arm[spec.contrast[0]], by_arm[spec.contrast[1]]
+    if spec.outcome == "net_benefit":
+        d = -(_outcome(a, "cost_conflict") - _outcome(b, "cost_conflict")) - (
+            _outcome(a, "cost_training") - _outcome(b, "cost_training")
+        )
+    else:
+        d = _outcome(a, spec.outcome) - _outcome(b, spec.outcome)
+    if spec.scale == "relative":
+        ref = _outcome(b, spec.outcome)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.where(ref != 0, d / ref, np.nan)
+    return d
+
+
+def over_worlds(exp: Experiment, summary: pd.DataFrame) -> pd.DataFrame:
+    """Delta indices of the outcome over the calibration's plausible worlds (given data).
+
+    Replicate ``k`` ran parameter set ``k`` of the run's calibration (cycling), with its
+    draw of the training effects; each parameter that varies between the sets is
+    analysed (SALib's ``delta``, bootstrap of 100, seeded by the experiment).
+
+    Returns:
+        One row per parameter: ``parameter``, ``low``, ``high`` (its range over the
+        worlds), ``delta``, ``delta_conf``, ``S1``, ``S1_conf``, ``method``, ``outcome``,
+        ``worlds``; the largest ``delta`` first.
+
+    Raises:
+        ValueError: If the outcome is undefined in some world.
+    """
+    from SALib.analyze import delta
+
+    y = outcome_by_replicate(exp, summary)
+    if np.isnan(y).any():
+        raise ValueError(
+            f"the outcome is undefined in {int(np.isnan(y).sum())} of {y.size} worlds (a "
+            'relative change against an arm with no events?); use scale = "absolute"'
+        )
+    cal = exp.run_calibration
+    reps = np.sort(summary["replicate"].unique())
+    worlds = cal.draws.iloc[reps % len(cal.draws)].reset_index(drop=True)
+    names = [c for c in worlds.columns if np.ptp(worlds[c].to_numpy(float)) > 0]
+    # A dummy that the outcome cannot depend on shows how large an index chance alone
+    # gives with this many worlds (the estimator is biased upward on few samples).
+    dummy = np.random.default_rng([int(exp.seed), 0xD0]).random(len(worlds))
+    x = np.column_stack([worlds[names].to_numpy(float), dummy])
+    names = [*names, DUMMY]
+    problem = {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[float(x[:, j].min()), float(x[:, j].max())] for j in range(len(names))],
+    }
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        # SALib reports how it merged bins, on every call: not for the user.
+        res = delta.analyze(problem, x, y, num_resamples=100, seed=exp.seed)
+    key = "delta_balanced" if "delta_balanced" in res else "delta"  # SALib 1.5 renamed it
+    df = pd.DataFrame(
+        {
+            "parameter": names,
+            "low": x.min(axis=0),
+            "high": x.max(axis=0),
+            "delta": res[key],
+            "delta_conf": res[f"{key}_conf"],
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+        }
+    ).sort_values("delta", ascending=False, kind="stable")
+    df["method"] = "delta"
+    df["outcome"] = exp.sensitivity.label.replace("mean of ", "")
+    df["worlds"] = len(y)
+    return df.reset_index(drop=True)
 
 
 def analyse(design: Design, spec: SensitivitySpec, y: np.ndarray) -> pd.DataFrame:

@@ -398,14 +398,28 @@ def trials() -> pd.DataFrame:
     )
 
 
-def findings_text(programme: str) -> str:
-    """What the encoded studies of a programme found about incidents, in a sentence."""
+#: Programmes in words, for sentences.
+_PROGRAMME_WORDS = {
+    "deescalation": "de-escalation",
+    "active_listening": "active listening",
+    "emotional_regulation": "emotional regulation",
+}
+
+
+def findings_text(programme: str, where: str = "cs.trials()") -> str:
+    """What the encoded studies of a programme found about incidents, in a sentence.
+
+    Args:
+        programme: A programme kind.
+        where: Where a reader finds the studies (``cs.trials()``, the Assumptions page).
+    """
     found = [t for t in TRIALS if t.programme == programme]
+    words = _PROGRAMME_WORDS.get(programme, programme)
     if not found:
         return (
-            f"No controlled study of {programme.replace('_', ' ')} training with an incident "
-            "outcome could be encoded (docs/validation.md); what it does to conflict rests "
-            "on the skill studies and the evidence setting."
+            f"No controlled study of {words} training with an incident outcome could be "
+            "encoded; what it does to conflict rests on the skill studies and the evidence "
+            "setting."
         )
     low = min(t.estimate for t in found)
     high = max(t.estimate for t in found)
@@ -415,9 +429,9 @@ def findings_text(programme: str) -> str:
         return "no change" if round(v * 100) == 0 else f"{v:+.0%}"
 
     return (
-        f"The {len(found)} studies of {programme.replace('_', ' ')} training on incidents "
-        f"encoded here (cs.trials()) found changes from {pct(low)} to {pct(high)}, "
-        f"{clear} of them clearly below no change."
+        f"The {len(found)} studies of {words} training on incidents encoded here ({where}) "
+        f"found changes from {pct(low)} to {pct(high)}, {clear} of them clearly below no "
+        "change."
     )
 
 

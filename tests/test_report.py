@@ -147,7 +147,13 @@ def test_sweep_report_has_a_sweep_chart(tmp_path):
     batch.run(path, tmp_path / "out", workers=1, progress=False)
     text = report.write_report(tmp_path / "out", tmp_path / "r.html").read_text()
     assert 'id="chart-sweep"' in text and "grid, 2 points" in text
-    assert "pooled over every design point" in text
+    assert "pooled over every design point" in text  # the trajectories, said so
+    # Which option at each point, never pooled into plausible worlds (issue 25, point 7).
+    assert "Which option at each design point" in text and "not beliefs" in text
+    section = text.split("id='points'")[1].split("</section>")[0]
+    assert "P(best)</th>" not in section and "how often it pays" not in section
+    assert "Which option to choose" not in text and 'id="chart-costs"' not in text
+    assert "average over the points" in text
 
 
 def test_unfinished_run_has_no_report(run_dir, tmp_path):

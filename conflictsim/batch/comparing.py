@@ -26,10 +26,11 @@ def comparisons(out: str | Path) -> dict[Any, UncertainComparison]:
     points' means.
 
     Each comparison's ``worlds`` hold, in paired order, the parameter set each replicate
-    ran (``Experiment.run_calibration``: over a calibration or an evidence setting; the
-    pooled comparison adds the swept parameters' values), as ``cs.compare(...,
-    calibration=)`` gives them, so ``value_of_information()`` works on a run as on a
-    comparison; they are None when nothing varied between replicates but chance.
+    ran (``Experiment.run_calibration``: over a calibration or an evidence setting), as
+    ``cs.compare(..., calibration=)`` gives them, so ``value_of_information()`` works on a
+    run as on a comparison; they are None when nothing varied between replicates but
+    chance. The swept parameters are never among them: design points are values chosen to
+    be explored, not beliefs about the organisation, so they are not plausible worlds.
     """
     out = Path(out)
     exp = load_experiment(out)
@@ -47,17 +48,13 @@ def comparisons(out: str | Path) -> dict[Any, UncertainComparison]:
             ties = None
     n, n_ties = exp.org.size, exp.org.n_edges
     cal = exp.run_calibration
-    design = exp.points_frame().set_index("point")
 
     def worlds(rows: pd.DataFrame, pooled: bool) -> pd.DataFrame | None:
-        """The parameters each of ``rows`` (the first arm's summary) ran with."""
-        parts = []
-        if cal is not None and len(cal.draws.columns):
-            k = rows["replicate"].to_numpy() % len(cal.draws)
-            parts.append(cal.draws.iloc[k].reset_index(drop=True))
-        if pooled and len(design.columns):
-            parts.append(design.loc[rows["point"].to_numpy()].reset_index(drop=True))
-        return pd.concat(parts, axis=1) if parts else None
+        """The plausible parameter set each of ``rows`` (the first arm's summary) ran with."""
+        if cal is None or not len(cal.draws.columns):
+            return None
+        k = rows["replicate"].to_numpy() % len(cal.draws)
+        return cal.draws.iloc[k].reset_index(drop=True)
 
     def arm_runs(mask_s: pd.Series, mask_e: pd.Series | None, mask_t: pd.Series | None) -> ArmRuns:
         s = summary[mask_s].drop(columns=["point", "arm"]).reset_index(drop=True)
@@ -165,10 +162,11 @@ def value_of_information(
 ) -> pd.DataFrame:
     """What learning each uncertain parameter would be worth, for a finished run.
 
-    ``UncertainComparison.value_of_information`` of the run's comparison (the pooled one
-    after a sweep): the EVPI (row ``all``) and the EVPPI of each parameter that varied
-    between replicates and of the training-effect group, in money of the whole
-    organisation over the horizon.
+    ``UncertainComparison.value_of_information`` of the run's comparison: the EVPI (row
+    ``all``) and the EVPPI of each parameter that varied between replicates and of the
+    training-effect group, in money of the whole organisation over the horizon. After a
+    sweep, one per design point (with ``point`` and the swept values): a design point is
+    a choice to explore, not a belief, so the points are never pooled into one answer.
 
     Args:
         out: The results directory.
@@ -176,15 +174,25 @@ def value_of_information(
 
     Raises:
         ValueError: If nothing but chance varied between the replicates (a run neither over
-            a calibration nor under an evidence setting, without a sweep).
+            a calibration nor under an evidence setting).
     """
     out = Path(out)
+    exp = load_experiment(out)
     cmps = comparisons(out) if cmps is None else cmps
-    cmp = cmps["all" if "all" in cmps else 0]
-    if cmp.worlds is None:
+    first = cmps[0]
+    if first.worlds is None:
         raise ValueError(
             f"{out}: the run's replicates differ by chance only, so learning a parameter "
             'is worth nothing; run over a calibration (calibration = "folder") or under '
             'an evidence setting (evidence = "central") to value what would change the answer'
         )
-    return cmp.value_of_information()
+    if exp.n_points == 1:
+        return first.value_of_information()
+    frames = []
+    for point in range(exp.n_points):
+        v = cmps[point].value_of_information()
+        for j, (name, value) in enumerate(exp.design.values(point).items()):
+            v.insert(j, name, value)
+        v.insert(0, "point", point)
+        frames.append(v)
+    return pd.concat(frames, ignore_index=True)

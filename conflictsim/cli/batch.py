@@ -77,9 +77,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Print (or write as CSV) the comparison table of a finished run.
 
-    With the table: the evidence setting and the calibration it ran under, how often each
-    arm pays for itself, P(best) and, where more than chance varied between replicates,
-    what would change the answer (``format_uncertainty``), as ``simulate`` shows them.
+    With the table: the evidence setting and the calibration it ran under and, where the
+    replicates are plausible worlds (over a calibration or an evidence setting), how often
+    each arm pays for itself, P(best) and what would change the answer
+    (``format_uncertainty``), as ``simulate`` shows them. A sweep is shown design point by
+    design point: the points are values chosen to be explored, not beliefs, so they are
+    never pooled into "plausible worlds" (``--pooled`` adds their average, as a design's).
     """
     from conflictsim.batch import (
         compare,
@@ -95,7 +98,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.csv == "-":
         sys.stdout.write(table.to_csv(index=False))
         return 0
-    n = exp.replicates * (exp.n_points if exp.n_points > 1 else 1)
     cal = read_manifest(args.out).get("calibration")
     folder = cal["folder"] if cal else None
     print(format_settings(exp.evidence_used, folder, cal["draws"] if cal else None))
@@ -104,16 +106,45 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"Over the calibration {folder}: replicate k ran its parameter set k "
             f"(of {cal['draws']:,}, cycling)."
         )
+    elif exp.evidence_used is None:
+        print(
+            "Baseline: parameters as given, not calibrated to this organisation; replicates "
+            "differ by chance only, so no share of plausible worlds, P(best) or value of "
+            "information is shown."
+        )
     print()
-    if exp.n_points > 1:
-        print(f"Pooled over {exp.n_points:,} design points ({exp.design.kind}):")
+    uncertain = cmps[0].worlds is not None
+    worlds = "plausible worlds" if uncertain else "replicates"
+    voi = value_of_information(args.out, cmps) if uncertain else None
+    if exp.n_points == 1:
+        print(format_table(table, exp.replicates, exp.arm_names[0], worlds))
+        if uncertain:
+            print()
+            print(format_uncertainty(table, cmps[0].best, voi, worlds, pays=False))
+    for point in range(exp.n_points) if exp.n_points > 1 else []:
+        values = ", ".join(f"{k} = {v:g}" for k, v in exp.design.values(point).items())
+        print(f"Design point {point} of {exp.n_points} ({exp.design.kind}): {values}")
         print()
-    pooled = cmps["all" if "all" in cmps else 0]
-    worlds = "plausible worlds" if pooled.worlds is not None else "replicates"
-    print(format_table(table, n, exp.arm_names[0], worlds))
-    print()
-    voi = value_of_information(args.out, cmps) if pooled.worlds is not None else None
-    print(format_uncertainty(table, pooled.best, voi, worlds, pays=False))
+        rows = table[table["point"] == point]
+        print(format_table(rows.drop(columns=["point"]), exp.replicates, exp.arm_names[0],
+                           worlds))  # fmt: skip
+        if uncertain:
+            print()
+            here = voi[voi["point"] == point].drop(columns=["point", *exp.design.names])
+            print(format_uncertainty(rows, cmps[point].best, here, worlds, pays=False))
+        print()
+    if exp.n_points > 1 and args.pooled:
+        print(
+            f"Averaged over the {exp.n_points} design points ({exp.design.kind}): the "
+            "average over values chosen to be explored, not a belief about the organisation "
+            "(its interval is over the points' means)."
+        )
+        print()
+        pooled = table[table["point"] == "all"].drop(columns=["point"])
+        print(format_table(pooled, exp.replicates * exp.n_points, exp.arm_names[0],
+                           "replicates"))  # fmt: skip
+    elif exp.n_points > 1:
+        print("conflictsim compare --pooled also prints the average over the design points.")
     if args.csv:
         table.to_csv(args.csv, index=False)
         print(f"\nwrote {args.csv}")

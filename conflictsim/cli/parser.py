@@ -311,6 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="also write the full table as CSV to PATH ('-': print CSV instead of the table)",
     )
+    p.add_argument(
+        "--pooled",
+        action="store_true",
+        help="after a sweep, also print the average over the design points (a design's "
+        "average, not a belief)",
+    )
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(

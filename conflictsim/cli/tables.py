@@ -444,7 +444,7 @@ def format_table(
                 f"{_interval(o, r, 'ci'):>25}  {_interval(o, r, 'ui'):>25}  {_share(r):>9}  "
                 f"{am:>11}  {bm:>11}"
             )
-        if "net_benefit" in rows.index:
+        if "net_benefit" in rows.index and worlds == "plausible worlds":
             lines.append(f"  It {pays_for_itself(rows.loc['net_benefit', 'p_better'], worlds)}.")
         lines.append("")
     lines.append(
@@ -469,6 +469,34 @@ def format_indices(df: pd.DataFrame) -> str:
         return "(no indices)"
     method, label = df["method"].iloc[0], df["outcome"].iloc[0]
     width = max(9, *(len(p) for p in df["parameter"]))
+    if method == "delta":
+        lines = [
+            textwrap.fill(
+                f"Delta indices (Borgonovo 2007) of the {label}, over "
+                f"{int(df['worlds'].iloc[0]):,} plausible worlds (the calibration's parameter "
+                "sets: every one on target)",
+                width=88,
+            ),
+            f"  {'parameter'.ljust(width)}  {'range in the worlds':>21}  {'delta':>17}  "
+            f"{'first-order S1':>17}",
+        ]
+        for _, r in df.iterrows():
+            lines.append(
+                f"  {r['parameter'].ljust(width)}  {f'{r.low:.3g} to {r.high:.3g}':>21}  "
+                f"{_pm(r['delta'], r['delta_conf']):>17}  {_pm(r['S1'], r['S1_conf']):>17}"
+            )
+        lines.append(
+            textwrap.fill(
+                "delta: how much knowing the parameter shifts the outcome's whole "
+                "distribution (0 nothing, 1 everything); S1: the share of its variance the "
+                "parameter explains alone (95% bootstrap intervals). Each world is one run, "
+                "so chance is part of the outcome: the dummy shows what chance alone gives. "
+                "Parameters the calibration ties together (as it ties outside triggers to "
+                "the hours a conflict costs) share their indices.",
+                width=88,
+            )
+        )
+        return "\n".join(lines)
     if method == "sobol":
         lines = [
             f"Sobol' indices (Saltelli 2010) of the {label}",

@@ -149,7 +149,7 @@ def sensitivity_design(ctx: Context, s: dict, seed: int, base_params: dict, arms
     k = ("sensitivity",)
     check_keys(ctx, s, SENSITIVITY_KEYS, k)
     method = get_str(ctx, s, "method", k, default="sobol", choices=list(SENSITIVITY_METHODS))
-    samples = get_int(ctx, s, "samples", k, low=2, high=MAX_POINTS)
+    samples = get_int(ctx, s, "samples", k, default=2, low=2, high=MAX_POINTS)
     levels = get_int(ctx, s, "levels", k, default=4, low=2, high=100)
     if method == "sobol" and "levels" in s:
         raise ctx.error(k + ("levels",), "levels is for the Morris method")
@@ -182,6 +182,21 @@ def sensitivity_design(ctx: Context, s: dict, seed: int, base_params: dict, arms
     if scale == "relative" and contrast is None:
         raise ctx.error(k + ("scale",), "a relative scale needs a contrast of two arms")
     statistic = get_str(ctx, s, "statistic", k, default="mean", choices=["mean", "median"])
+    spec = SensitivitySpec(method, outcome, contrast, scale, statistic)
+    if method == "delta":
+        # Given data: the replicates' own plausible worlds (a calibration's parameter sets
+        # with their draws of what training does), not a design over chosen ranges.
+        for key in ("samples", "levels", "second_order", "parameters"):
+            if key in s:
+                raise ctx.error(
+                    k + (key,),
+                    f"{key} is not for the delta method: it reads the parameter sets of the "
+                    'calibration the file runs over (calibration = "folder"), each '
+                    "replicate one",
+                )
+        return Design(), spec
+    if "samples" not in s:
+        raise ctx.error(k + ("samples",), "is required")
     pnames, bounds, _ = swept(ctx, s, k, base_params, arms, grid=False)
     design = Design(
         method,
@@ -193,7 +208,7 @@ def sensitivity_design(ctx: Context, s: dict, seed: int, base_params: dict, arms
         second,
         sseed,
     )
-    return sample(ctx, design, k), SensitivitySpec(method, outcome, contrast, scale, statistic)
+    return sample(ctx, design, k), spec
 
 
 def sample(ctx: Context, d: Design, keys: tuple) -> Design:

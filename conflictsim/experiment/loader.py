@@ -280,6 +280,12 @@ def _build(
         _check_evidence(ctx, experiment)
     if calibration is not None:
         _check_over_calibration(ctx, experiment, data["calibration"])
+    if sens is not None and sens.method == "delta" and calibration is None:
+        raise ctx.error(
+            ("sensitivity", "method"),
+            "the delta method reads the parameter sets of a calibration, each replicate one "
+            'plausible world: name one with the top-level key calibration = "folder"',
+        )
     return experiment
 
 

@@ -30,7 +30,7 @@ from conflictsim.scenario import Scenario
 SUMMARY_OUTCOMES = SUMMARY_COLUMNS
 #: Sweep designs and sensitivity methods.
 SWEEP_DESIGNS = ("grid", "lhs", "sobol")
-SENSITIVITY_METHODS = ("sobol", "morris")
+SENSITIVITY_METHODS = ("sobol", "morris", "delta")
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,9 @@ class SensitivitySpec:
     """What a sensitivity analysis summarises at each design point.
 
     Attributes:
-        method: ``sobol`` (Saltelli 2010) or ``morris`` (Morris 1991).
+        method: ``sobol`` (Saltelli 2010), ``morris`` (Morris 1991), or ``delta``
+            (Borgonovo 2007, given data: over a calibration's parameter sets, each
+            replicate one plausible world).
         outcome: A per-replicate outcome (``SUMMARY_OUTCOMES``) or ``net_benefit``.
         contrast: Two arm names ``(a, b)``: the outcome of ``a`` minus that of ``b``,
             replicate by replicate; or None for the first arm's outcome.

@@ -68,6 +68,7 @@ from conflictsim.planner.plan import (
     DEFAULT_SIZE,
     HOTSPOT_LEAD_IN_DAYS,
     LETTERS,
+    MAX_CURRENCY,
     MAX_OPTIONS,
     MONTH_DAYS,
     REFRESHER_MONTHS,
@@ -85,9 +86,11 @@ from conflictsim.planner.results import (
     evaluate,
     headline_csv,
     headline_sentence,
+    money,
     results_from_comparison,
     ripple_for_chart,
     run_arm,
+    value_matters,
     value_sentences,
 )
 from conflictsim.planner.spread import STATES, Spread, spread, team_layout
@@ -129,6 +132,7 @@ __all__ = [
     "HORIZONS",
     "HOTSPOT_LEAD_IN_DAYS",
     "LETTERS",
+    "MAX_CURRENCY",
     "MAX_OPTIONS",
     "MONTH_DAYS",
     "ORG_LABELS",
@@ -173,6 +177,7 @@ __all__ = [
     "from_query",
     "headline_csv",
     "headline_sentence",
+    "money",
     "horizon_text",
     "key",
     "link",
@@ -193,6 +198,7 @@ __all__ = [
     "summary_html",
     "team_layout",
     "to_query",
+    "value_matters",
     "value_sentences",
     "with_article",
 ]

@@ -17,22 +17,45 @@ from conflictsim.params import REGISTRY, ParamSpec
 from conflictsim.planner.plan import Plan
 from conflictsim.planner.words import PROGRAMME_LABELS
 from conflictsim.training import HALF_LIFE_DAYS, KINDS
+from conflictsim.virtual_trials import trials
 
 
 def evidence_shown() -> pd.DataFrame:
     """``evidence_table`` with its columns in words."""
+    given = {f"{s} given the trials": f"{label} given the trials" for s, label in
+             EVIDENCE_LABELS.items()}  # fmt: skip
     return (
         evidence_table()
         .rename(
             columns={
                 "what": "Assumption",
                 "meaning": "Meaning",
-                **EVIDENCE_LABELS,
+                **{s: f"{label}, before the trials" for s, label in EVIDENCE_LABELS.items()},
+                **given,
                 "hoped-for effect": "The effect hoped for",
             }
         )
         .set_index("Assumption")
     )
+
+
+def trials_shown() -> pd.DataFrame:
+    """The studies of training on incidents the evidence settings were updated by, in words."""
+    t = trials()
+    return pd.DataFrame(
+        {
+            "Study": t["citation"],
+            "Programme": [PROGRAMME_LABELS[p] for p in t["programme"]],
+            "Setting": t["setting"],
+            "Design": t["design"],
+            "What was counted": t["outcome"],
+            "Change in incidents (95% interval)": [
+                f"{e:+.0%} ({lo:+.0%} to {hi:+.0%})"
+                for e, lo, hi in zip(t["estimate"], t["low"], t["high"], strict=True)
+            ],
+            "Where the interval comes from": t["how"],
+        }
+    ).set_index("Study")
 
 
 def value_step(spec: ParamSpec) -> float:

@@ -81,6 +81,8 @@ def to_query(plan: Plan) -> dict[str, str]:
         q["reps"] = str(plan.replicates)
     if plan.seed != DEFAULT_SEED:
         q["seed"] = str(plan.seed)
+    if plan.currency:
+        q["cur"] = plan.currency
     return q
 
 
@@ -109,7 +111,8 @@ def arm_keys(plan: Plan, calibration: str = "") -> list[str]:
         calibration: A text naming the calibration the arms run with
             (``baseline.calibration_key``); empty for none.
     """
-    shared = {k: v for k, v in to_query(plan).items() if not re.fullmatch(r"o\d", k)}
+    # The currency names the money; it changes no run.
+    shared = {k: v for k, v in to_query(plan).items() if not re.fullmatch(r"o\d", k) and k != "cur"}
     shared.setdefault("reps", str(plan.replicates))
     shared.setdefault("seed", str(plan.seed))
     if calibration:
@@ -160,6 +163,8 @@ def from_query(query: Mapping[str, Any]) -> tuple[Plan, list[str]]:
             attempt(name, lambda p, f=field, t=text: p.with_(**{f: _int_text(t, f)}))
     if (ev := get("ev")) is not None:
         attempt("evidence setting", lambda p: p.with_(evidence=ev))
+    if (cur := get("cur")) is not None:
+        attempt("currency", lambda p: p.with_(currency=cur))
     options = []
     for i in range(1, MAX_OPTIONS + 1):
         if (text := get(f"o{i}")) is None:

@@ -59,6 +59,8 @@ SIZE_RANGE = (20, 5000)
 DAYS_RANGE = (10, 1250)
 #: Replicate limits (compare needs two).
 REPLICATES_RANGE = (2, 2000)
+#: Longest currency name (a code or a symbol).
+MAX_CURRENCY = 12
 
 #: Defaults of a new plan: answered within about a second (docs/benchmarks.md). 200
 #: plausible worlds, one per parameter set of a preset's stored calibration, so that
@@ -208,6 +210,8 @@ class Plan:
             the defaults and the calibration's sets (``baseline.for_plan``).
         replicates: Simulated years per option (more: narrower intervals, slower).
         seed: Seed of the whole comparison (and of the generated organisation).
+        currency: The currency of ``wage`` and every sum, in a few letters or a symbol
+            (``EUR``, ``£``); empty: none named.
     """
 
     org: str = "office"
@@ -218,6 +222,7 @@ class Plan:
     overrides: tuple[tuple[str, float], ...] = ()
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
+    currency: str = ""
     _params: Params = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -249,6 +254,13 @@ class Plan:
                     "simulated; start it earlier or simulate longer"
                 )
         check_evidence(self.evidence)
+        currency = str(self.currency).strip()
+        if len(currency) > MAX_CURRENCY or not all(c.isprintable() for c in currency):
+            raise ValueError(
+                f"the currency must be at most {MAX_CURRENCY} printable characters "
+                f"(EUR, GBP, $), got {self.currency!r}"
+            )
+        object.__setattr__(self, "currency", currency)
         overrides = tuple(sorted((str(k), float(v)) for k, v in dict(self.overrides).items()))
         object.__setattr__(self, "overrides", overrides)
         params = Params(**dict(overrides))
@@ -268,6 +280,7 @@ class Plan:
                 self.overrides,
                 self.replicates,
                 self.seed,
+                self.currency,
             ),
         )
 

@@ -38,6 +38,7 @@ from conflictsim.planner.words import (
 from conflictsim.runs import ArmRuns, run_arm
 from conflictsim.scenario import Scenario
 from conflictsim.uncertainty import ALL, UncertainComparison
+from conflictsim.virtual_trials import findings_text
 
 
 @dataclass
@@ -68,8 +69,13 @@ class PlanResults:
         best: ``Comparison.best``: each arm's expected net benefit, its uncertainty
             interval and ``p_best``, no training included.
         value: What would change the answer: ``value_of_information()`` (``parameter``,
-            ``evppi``, ``share``; the EVPI in the row ``all``) with ``label``, the
-            parameter in plain words; empty when nothing varies between the worlds.
+            ``evppi``, ``se``, ``share``, ``relevant``; the EVPI in the row ``all``) with
+            ``label``, the parameter in plain words; empty when nothing varies between the
+            worlds.
+        values: The values in use of the parameters the explanations quote (hours a
+            conflict costs, the wage, replacing someone who quits): ``name -> (median,
+            low, high)`` over the plausible worlds (low and high the middle 90%; all
+            three equal for a value that does not vary).
     """
 
     plan: Plan
@@ -81,6 +87,13 @@ class PlanResults:
     table: pd.DataFrame
     best: pd.DataFrame
     value: pd.DataFrame
+    values: dict[str, tuple[float, float, float]]
+
+
+#: Parameters whose values in use the explanations quote.
+QUOTED = ("hours_minor", "hours_major", "hours_critical", "wage", "replacement_cost")
+#: A world shows "no change" in conflicts when they move by at most this share.
+NO_CHANGE = 0.005
 
 
 def evaluate(
@@ -142,14 +155,28 @@ def results_from_comparison(plan: Plan, org: Organisation, cmp: Comparison) -> P
     return PlanResults(
         plan=plan,
         org_summary=org.summary(),
-        headlines=_headlines(plan, table, best),
+        headlines=_headlines(plan, cmp),
         trajectory=_trajectory(cmp),
         severity=_severity(cmp),
         ripple=_ripple(table),
         table=table,
         best=best,
         value=_value(cmp),
+        values=values_in_use(plan, cmp),
     )
+
+
+def values_in_use(plan: Plan, cmp: Comparison) -> dict[str, tuple[float, float, float]]:
+    """The quoted parameters' values in use: over the worlds, or the plan's own."""
+    out = {}
+    for name in QUOTED:
+        if cmp.worlds is not None and name in cmp.worlds.columns:
+            v = cmp.worlds[name].to_numpy(float)
+            out[name] = tuple(float(x) for x in np.quantile(v, [0.5, 0.05, 0.95]))
+        else:
+            x = float(plan.params[name])
+            out[name] = (x, x, x)
+    return out
 
 
 def _value(cmp: Comparison) -> pd.DataFrame:
@@ -173,17 +200,24 @@ def _row(table: pd.DataFrame, arm: str, outcome: str) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------- headlines
-def _headlines(plan: Plan, table: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
+def _headlines(plan: Plan, cmp: Comparison) -> pd.DataFrame:
+    table, best = cmp.table, cmp.best
     p_best = dict(zip(best["arm"], best["p_best"], strict=True))
+    even = cmp.break_even.set_index("arm")
+    apart = cmp.responders.set_index("arm") if not cmp.responders.empty else pd.DataFrame()
+    base = cmp.runs[cmp.arms[0]].summary["conflicts"].to_numpy(float)
     rows = []
     for letter, name, option in zip(LETTERS, plan.arm_names()[1:], plan.options, strict=False):
         c = _row(table, name, "conflicts")
         h = _row(table, name, "conflict_hours")
         cc = _row(table, name, "cost_conflict")
         nb = _row(table, name, "net_benefit")
+        cash = _row(table, name, "net_benefit_cash")
+        time_ = _row(table, name, "net_benefit_time")
         roi = _row(table, name, "roi")
         trained = _row(table, name, "trained")
         cost = _row(table, name, "cost_training")
+        avoided = -cmp.paired.loc[cmp.paired["arm"] == name, "conflicts"].to_numpy(float)
         row = {
             "option": letter,
             "arm": name,
@@ -204,6 +238,7 @@ def _headlines(plan: Plan, table: pd.DataFrame, best: pd.DataFrame) -> pd.DataFr
             if c["baseline_mean"]
             else float("nan"),
             "p_fewer_conflicts": float(c["p_better"]),
+            "p_no_change": float((np.abs(avoided) <= NO_CHANGE * base).mean()),
             "hours_saved": -float(h["mean"]),
             "hours_saved_low": -float(h["ci_high"]),
             "hours_saved_high": -float(h["ci_low"]),
@@ -215,24 +250,51 @@ def _headlines(plan: Plan, table: pd.DataFrame, best: pd.DataFrame) -> pd.DataFr
             "net_benefit_high": float(nb["ci_high"]),
             "net_benefit_ui_low": float(nb["ui_low"]),
             "net_benefit_ui_high": float(nb["ui_high"]),
+            "net_benefit_cash": float(cash["mean"]),
+            "net_benefit_cash_ui_low": float(cash["ui_low"]),
+            "net_benefit_cash_ui_high": float(cash["ui_high"]),
+            "net_benefit_time": float(time_["mean"]),
+            "net_benefit_time_ui_low": float(time_["ui_low"]),
+            "net_benefit_time_ui_high": float(time_["ui_high"]),
             "p_pays": float(nb["p_better"]),
+            "p_pays_cash": float(cash["p_better"]),
             "p_best": float(p_best[name]),
+            "break_even": float(even.loc[name, "conflicts"]),
+            "break_even_pct": float(even.loc[name, "share"]),
             "roi": float(roi["mean"]),
             "roi_low": float(roi["ci_low"]),
             "roi_high": float(roi["ci_high"]),
             "roi_ui_low": float(roi["ui_low"]),
             "roi_ui_high": float(roi["ui_high"]),
+            "responders_share": np.nan,
+            "avoided_without_responders": np.nan,
+            "avoided_without_responders_ui_low": np.nan,
+            "avoided_without_responders_ui_high": np.nan,
+            "net_benefit_without_responders": np.nan,
         }
-        row["sentence"] = headline_sentence(row, plan.days)
+        if name in apart.index:
+            r = apart.loc[name]
+            row.update(
+                responders_share=float(r["share"]),
+                avoided_without_responders=float(r["avoided_without"]),
+                avoided_without_responders_ui_low=float(r["without_ui_low"]),
+                avoided_without_responders_ui_high=float(r["without_ui_high"]),
+                net_benefit_without_responders=float(r["net_benefit_without"]),
+            )
+        row["sentence"] = headline_sentence(row, plan.days, option.programme, plan.currency)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def headline_sentence(row: Mapping[str, Any], days: int) -> str:
+def headline_sentence(
+    row: Mapping[str, Any], days: int, programme: str = "", currency: str = ""
+) -> str:
     """One option's result in plain words (a row of ``PlanResults.headlines``).
 
-    Expected values over the plausible worlds, the range 9 in 10 of them fall in, and
-    how often the option pays for itself and is the best choice.
+    Expected values over the plausible worlds, the range 9 in 10 of them fall in, the
+    money in cash and in working time, what it must achieve to pay (its break-even)
+    against what the trials found, how much rests on trained responders, and how often
+    the option pays for itself and is the best choice.
     """
     n = fmt_number(row["trained"])
     if row["trained"] < 0.5:
@@ -244,7 +306,7 @@ def headline_sentence(row: Mapping[str, Any], days: int) -> str:
     lo, hi = row["conflicts_avoided_ui_low"], row["conflicts_avoided_ui_high"]
     parts = [
         f"Option {row['option']} trains {n} {'person' if n == '1' else 'people'} for "
-        f"{fmt_number(row['cost_training'])}.",
+        f"{money(row['cost_training'], currency)}.",
         f"Over {horizon_text(days)} it is expected to avoid about "
         f"{fmt_number(row['conflicts_avoided'])} conflicts "
         f"({fmt_percent(row['conflicts_avoided_pct'])} of the "
@@ -252,21 +314,53 @@ def headline_sentence(row: Mapping[str, Any], days: int) -> str:
         f"{fmt_number(lo)} to {fmt_number(hi)} in 9 of 10 plausible worlds) and to save "
         f"about {fmt_number(row['hours_saved'])} working hours.",
     ]
-    if math.isfinite(lo) and lo <= 0:
+    if row.get("p_no_change", 0) >= 0.1:
+        parts.append(
+            f"In {fmt_percent(row['p_no_change'])} of the plausible worlds it changes "
+            "conflict by less than half a percent: what is known about training cannot rule "
+            "out that it changes nothing."
+        )
+    elif math.isfinite(lo) and lo <= 0:
         parts.append(
             "In some plausible worlds it avoids no conflicts at all: what is known about "
             "training cannot rule out that it changes nothing."
+        )
+    parts.append(
+        f"It pays for itself if it avoids at least {fmt_number(row['break_even'])} "
+        f"conflicts ({fmt_percent(row['break_even_pct'])} of them)."
+    )
+    if programme:
+        parts.append(findings_text(programme, "see Assumptions"))
+    share = row.get("responders_share", float("nan"))
+    if share is not None and math.isfinite(share):
+        parts.append(
+            f"About {fmt_percent(share)} of the conflicts it avoids rest on trained "
+            "responders defusing colleagues' conflicts, which no study has measured; "
+            f"without them it would avoid about {fmt_number(row['avoided_without_responders'])}."
         )
     nb_lo, nb_hi = row["net_benefit_ui_low"], row["net_benefit_ui_high"]
     verdict = "a net benefit" if row["net_benefit"] >= 0 else "a net cost"
     parts.append(
         f"Counting working time and the cost of replacing people who quit, that is "
-        f"expected to be {verdict} of {fmt_number(abs(row['net_benefit']))} "
+        f"expected to be {verdict} of {money(abs(row['net_benefit']), currency)} "
         f"({fmt_number(nb_lo)} to {fmt_number(nb_hi)} in 9 of 10 plausible worlds): it "
         f"{pays_for_itself(row['p_pays'])}."
     )
+    cash = row["net_benefit_cash"]
+    in_cash = "a saving" if cash >= 0 else "a net cost"
+    parts.append(
+        f"In cash it is {in_cash} of {money(abs(cash), currency)} (training fees, against "
+        "fewer people to replace); the rest is working time given back, valued at the wage "
+        f"but not money in the bank. In cash alone it {pays_for_itself(row['p_pays_cash'])}."
+    )
     parts.append(f"It is the best choice {in_worlds(row['p_best'])}.")
     return " ".join(parts)
+
+
+def money(value: float, currency: str = "") -> str:
+    """A sum of money as planners read it: ``12,000`` or ``EUR 12,000``."""
+    text = fmt_number(value)
+    return f"{currency} {text}" if currency else text
 
 
 @dataclass(frozen=True)
@@ -290,15 +384,21 @@ class Card:
     good: bool = True
 
 
-def headline_cards(r: Any, days: int) -> list[Card]:
-    """The headline figures of one option (a row of ``PlanResults.headlines``)."""
+def headline_cards(r: Any, days: int, currency: str = "") -> list[Card]:
+    """The headline figures of one option (a row of ``PlanResults.headlines``).
+
+    Conflicts and hours first; the net benefit split into cash and working time, with
+    the break-even; the return on investment last, as its range.
+    """
     return [
         Card(
             "Conflicts avoided",
             fmt_number(r.conflicts_avoided),
             f"{fmt_worlds(r.conflicts_avoided_ui_low, r.conflicts_avoided_ui_high)}. Fewer "
             f"conflicts {in_worlds(r.p_fewer_conflicts)}."
-            + could_be_nothing(r.conflicts_avoided_ui_low, r.conflicts_avoided_ui_high),
+            + could_be_nothing(r.conflicts_avoided_ui_low, r.conflicts_avoided_ui_high)
+            + f" Pays for itself from {fmt_number(r.break_even)} "
+            f"({fmt_percent(r.break_even_pct)}).",
             "conflicts_avoided",
             delta=f"{fmt_percent(r.conflicts_avoided_pct)} of all conflicts",
             good=r.conflicts_avoided >= 0,
@@ -311,17 +411,20 @@ def headline_cards(r: Any, days: int) -> list[Card]:
         ),
         Card(
             "Net benefit",
-            fmt_number(r.net_benefit),
-            f"{fmt_worlds(r.net_benefit_ui_low, r.net_benefit_ui_high)}. "
+            money(r.net_benefit, currency),
+            f"{fmt_worlds(r.net_benefit_ui_low, r.net_benefit_ui_high)}. In cash "
+            f"{money(r.net_benefit_cash, currency)} ({fmt_number(r.net_benefit_cash_ui_low)} "
+            f"to {fmt_number(r.net_benefit_cash_ui_high)}), in working time "
+            f"{money(r.net_benefit_time, currency)}. "
             f"{pays_for_itself(r.p_pays).capitalize()}; the best choice "
             f"{in_worlds(r.p_best)}. Training {fmt_number(r.trained)} people cost "
-            f"{fmt_number(r.cost_training)}.",
+            f"{money(r.cost_training, currency)}.",
             "net_benefit",
         ),
         Card(
             "Return on investment",
-            fmt_percent(r.roi),
-            f"{fmt_worlds(r.roi_ui_low, r.roi_ui_high, fmt_percent)}.",
+            f"{fmt_percent(r.roi_ui_low)} to {fmt_percent(r.roi_ui_high)}",
+            f"In 9 of 10 plausible worlds; {fmt_percent(r.roi)} expected.",
             "roi",
         ),
     ]
@@ -335,10 +438,12 @@ def value_sentences(results: PlanResults) -> list[str]:
     """What would change the answer, in plain words (``PlanResults.value`` and ``best``).
 
     The option chosen on what is known (the best expected net benefit, no training
-    included), what knowing everything would be worth (the EVPI), the uncertain quantity
-    worth most to know and the one worth least.
+    included), what knowing everything would be worth, the quantities worth most to
+    know, and those worth nothing or about nothing. A value within twice its standard
+    error of 0 is "about nothing": the runs' chance cannot tell it from none.
     """
     best, value = results.best, results.value
+    currency = results.plan.currency
     names = {results.plan.arm_names()[0]: "no training"}
     names.update({r.arm: f"Option {r.option}" for r in results.headlines.itertuples()})
     top = best.loc[best["net_benefit"].idxmax()]
@@ -348,9 +453,11 @@ def value_sentences(results: PlanResults) -> list[str]:
         + (
             ""
             if top["arm"] == results.plan.arm_names()[0]
-            else f" (expected net benefit {fmt_number(top['net_benefit'])})"
+            else f" (expected net benefit {money(top['net_benefit'], currency)})"
         )
-        + f": it is the best choice {in_worlds(top['p_best'])}."
+        + f": it is the best choice {in_worlds(top['p_best'])} (each plausible world is "
+        "one calibrated set of the model's parameters, one draw of what training does and "
+        "one simulated period)."
     ]
     if value.empty:
         out.append(
@@ -358,61 +465,67 @@ def value_sentences(results: PlanResults) -> list[str]:
             "left to learn that could change the answer."
         )
         return out
-    evpi = float(value.loc[value["parameter"] == ALL, "evppi"].iloc[0])
-    scale = max(
-        float(best["net_benefit"].abs().max()), float(results.headlines["cost_training"].max())
-    )
-    if evpi <= 0.01 * scale:
+    total = value[value["parameter"] == ALL].iloc[0]
+    evpi = float(total["evppi"])
+    worlds = results.plan.replicates
+    if _about_nothing(total):
         out.append(
-            f"Knowing everything for sure would be worth about {fmt_number(evpi)}: the "
-            "answer hardly depends on what is not known."
+            f"Learning what is not known before choosing would hardly change the choice "
+            f"(worth about {money(evpi, currency)}, within what the {worlds} simulated "
+            "worlds' chance can tell from nothing): a study or pilot is not worth waiting for."
         )
         return out
     out.append(
-        f"Knowing everything for sure would be worth about {fmt_number(evpi)} on average: "
-        "the most that any pilot, study or better records could be worth before choosing."
+        f"Knowing everything for sure would be worth about {money(evpi, currency)} on "
+        "average: the most that any pilot, study or better records could be worth before "
+        "choosing."
     )
     parts = value[value["parameter"] != ALL].sort_values("evppi", ascending=False)
-    if not len(parts):
-        return out
-    first = parts.iloc[0]
-    if float(first["share"]) < SMALL_SHARE:
+    worth = parts[[not _about_nothing(r) for _, r in parts.iterrows()]]
+    if len(worth):
+        listed = [
+            f"{r['label'].lower()} (about {money(r['evppi'], currency)})"
+            for _, r in worth.head(3).iterrows()
+        ]
+        out.append("What would be worth knowing most: " + "; ".join(listed) + ".")
+    else:
         out.append(
-            f"No single quantity matters on its own: the one worth most, "
-            f"{first['label'].lower()}, would be worth about {fmt_number(first['evppi'])} "
-            f"({fmt_percent(first['share'])} of knowing everything), each other one less. "
-            "What knowing everything is worth lies in how they combine."
+            "No single quantity can be shown to matter on its own with these worlds: what "
+            "knowing everything is worth lies in several together."
         )
-        return out
-    out.append(
-        f"What matters most is {first['label'].lower()}: knowing it for sure would be "
-        f"worth about {fmt_number(first['evppi'])} "
-        f"({fmt_percent(first['share'])} of knowing everything)."
-    )
-    if float(first["share"]) < 0.5:
+    none = parts[[not bool(r.get("relevant", True)) for _, r in parts.iterrows()]]
+    if len(none):
         out.append(
-            "No single quantity matters much on its own: most of what knowing everything "
-            "is worth lies in how they combine."
-        )
-    little = parts[parts["share"] < SMALL_SHARE]["label"].str.lower().tolist()
-    if little:
-        shown = ", ".join(little[:3]) + (f" and {len(little) - 3} more" if len(little) > 3 else "")
-        out.append(
-            f"Worth almost nothing to know (under {SMALL_SHARE:.0%} of knowing everything "
-            f"each): {shown}. However uncertain these are, they hardly change the choice."
+            "Worth nothing here, because no option depends on them: "
+            + ", ".join(none["label"].str.lower())
+            + "."
         )
     return out
 
 
+def value_matters(results: PlanResults) -> bool:
+    """Whether knowing everything is worth more than the runs' chance can tell from nothing."""
+    value = results.value
+    if value.empty:
+        return False
+    return not _about_nothing(value[value["parameter"] == ALL].iloc[0])
+
+
+def _about_nothing(r: Mapping[str, Any]) -> bool:
+    """Whether a value of information cannot be told from nothing (within 2 se of 0)."""
+    return float(r["evppi"]) <= 2 * float(r.get("se", 0.0) or 0.0) or float(r["evppi"]) == 0
+
+
 def headline_intro(plan: Plan) -> str:
     """What the headline figures are averages of, and the currency they are in."""
+    unit = plan.currency or "the currency of the hourly cost of work"
     return (
         f"Over {horizon_text(plan.days)}, compared with no training: expected values over "
         f"{plan.replicates} plausible worlds (each one a calibrated set of parameters, "
-        f"an effect of training drawn from the {plan.evidence} evidence and one simulated "
-        f"{period_noun(plan.days, False)}), with the range that 9 in 10 of them fall in. "
-        f"Money is in the currency of the hourly cost of work ({plan.params.wage:g} an "
-        "hour; change it on Assumptions)."
+        f"an effect of training drawn from the {plan.evidence} evidence given the trials, "
+        f"and one simulated {period_noun(plan.days, False)}), with the range that 9 in 10 "
+        f"of them fall in. Money is in {unit} ({plan.params.wage:g} an hour of work); "
+        "cash is what leaves the bank, working time is hours at the wage."
     )
 
 

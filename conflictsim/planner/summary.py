@@ -14,6 +14,7 @@ from conflictsim.planner.words import (
     explain,
     fmt_number,
     fmt_percent,
+    value_text,
 )
 
 
@@ -43,14 +44,23 @@ def summary_html(
         f"<td>{fmt_number(r.trained)}</td><td>{fmt_number(r.cost_training)}</td>"
         f"<td>{fmt_number(r.conflicts_avoided)}<br><small>{fmt_number(r.conflicts_avoided_ui_low)}"
         f" to {fmt_number(r.conflicts_avoided_ui_high)}</small></td>"
-        f"<td>{fmt_number(r.hours_saved)}<br><small>{fmt_number(r.hours_saved_ui_low)} to "
-        f"{fmt_number(r.hours_saved_ui_high)}</small></td>"
+        f"<td>{fmt_number(r.break_even)}<br><small>{fmt_percent(r.break_even_pct)}</small></td>"
         f"<td>{fmt_number(r.net_benefit)}<br><small>{fmt_number(r.net_benefit_ui_low)} to "
         f"{fmt_number(r.net_benefit_ui_high)}</small></td>"
-        f"<td>{fmt_percent(r.roi)}<br><small>{fmt_percent(r.roi_ui_low)} to "
-        f"{fmt_percent(r.roi_ui_high)}</small></td>"
-        f"<td>{in_worlds(r.p_pays)}</td><td>{in_worlds(r.p_best)}</td></tr>"
+        f"<td>{fmt_number(r.net_benefit_cash)}<br><small>{fmt_number(r.net_benefit_cash_ui_low)}"
+        f" to {fmt_number(r.net_benefit_cash_ui_high)}</small></td>"
+        f"<td>{in_worlds(r.p_pays)}</td><td>{in_worlds(r.p_best)}</td>"
+        f"<td><small>{fmt_percent(r.roi_ui_low)} to {fmt_percent(r.roi_ui_high)}</small></td></tr>"
         for r in h.itertuples()
+    )
+    responders = "".join(
+        f"<li>Option {esc(r.option)}: about {fmt_percent(r.responders_share)} of the conflicts "
+        "it avoids rest on trained responders defusing colleagues' conflicts, which no study "
+        f"has measured; without them about {fmt_number(r.avoided_without_responders)} "
+        f"conflicts avoided and a net benefit of {fmt_number(r.net_benefit_without_responders)}."
+        "</li>"
+        for r in h.itertuples()
+        if r.responders_share == r.responders_share  # not NaN
     )
     sentences = "".join(f"<li>{esc(s)}</li>" for s in h["sentence"])
     value = "".join(f"<li>{esc(s)}</li>" for s in value_sentences(results))
@@ -77,6 +87,12 @@ def summary_html(
         or "<li>none: every parameter at its default or calibrated value</li>"
     )
     org_line = org_text or plan.describe()
+    v = results.values
+    unit = plan.currency or "the currency of the hourly cost of work"
+    values_line = (
+        f"an hour of work {value_text(v['wage'])}; replacing someone who quits "
+        f"{value_text(v['replacement_cost'])}"
+    )
     link_line = (
         f'<p class="small">Link to this scenario: <a href="{esc(link)}">{esc(link)}</a></p>'
         if link
@@ -99,17 +115,18 @@ small, .small {{ color: #555; font-size: 0.85em; }}
 <h1>Training options compared</h1>
 <p class="small">conflictsim what-if summary{when}</p>
 <p><b>Scenario.</b> {esc(org_line)} Each option is compared with no training in the same
-{plan.replicates} plausible worlds. Money is in the currency of the hourly
-cost of work ({plan.params.wage:g} per hour; replacing someone who quits costs
-{fmt_number(plan.params.replacement_cost, exact=True)}).</p>
+{plan.replicates} plausible worlds. Money is in {esc(unit)} ({values_line}). Cash is what
+leaves the bank (fees, replacing people who quit); the rest of the net benefit is working
+time given back, valued at the wage.</p>
 <p><b>Evidence.</b> {esc(evidence_sentence(plan))}</p>
 {f"<p><b>Baseline.</b> {esc(baseline_text)}</p>" if baseline_text else ""}
 <h2>Headline figures (expected value; below it, the range of 9 in 10 plausible worlds)</h2>
 <table><tr><th></th><th>Programme</th><th>Who, how many, when</th><th>People trained</th>
-<th>Training cost</th><th>Conflicts avoided</th><th>Hours saved</th><th>Net benefit</th>
-<th>Return on investment</th><th>Pays for itself</th>
-<th>Best choice</th></tr>{rows}</table>
+<th>Training cost</th><th>Conflicts avoided</th><th>Break-even (conflicts)</th>
+<th>Net benefit</th><th>of it in cash</th><th>Pays for itself</th>
+<th>Best choice</th><th>Return on investment</th></tr>{rows}</table>
 <h2>In plain words</h2><ul>{sentences}</ul>
+{f"<h2>Trained responders</h2><ul>{responders}</ul>" if responders else ""}
 <h2>What would change the answer</h2><ul>{value}</ul>
 <p class="small">{esc(explain("value", plan.days))}</p>
 <h2>The ripple effect: fewer conflicts for colleagues who were not trained</h2>
@@ -119,7 +136,7 @@ cost of work ({plan.params.wage:g} per hour; replacing someone who quits costs
 <p>Evidence setting: <b>{esc(plan.evidence)}</b>. Changed by the planner:</p><ul>{changed}</ul>
 <h2>How to read this</h2>
 <p class="small">{esc(explain("interval", plan.days))} {esc(explain("p_better", plan.days))}
-{esc(explain("net_benefit", plan.days))}
+{esc(explain("net_benefit", plan.days, results.values))}
 These are what the model's assumptions imply, not forecasts: every assumption, its range and
 its published source is listed on the dashboard's Assumptions page.</p>
 {link_line}

@@ -175,15 +175,20 @@ def natural_key(text: str) -> tuple:
 EXPLAIN = {
     "conflicts_avoided": "Conflicts avoided: how many fewer conflicts there were than with "
     "no training over the whole period, on average over the simulated {periods}. A conflict "
-    "is one disagreement between two colleagues that costs working time: a minor one costs "
-    "each about 1.7 hours, a major one a day, a critical one three days.",
+    "is one disagreement between two colleagues that costs working time: {costs}.",
     "hours_saved": "Hours saved: the working hours that the avoided conflicts would have "
     "cost, counting both people in each conflict.",
     "net_benefit": "Net benefit: the money saved (hours saved at the hourly cost of work, "
-    "plus fewer people quitting at the cost of replacing them) minus the cost of the "
-    "training itself (fees and the working hours spent in training).",
-    "roi": "Return on investment: the net benefit as a share of what the training cost. "
-    "0% means it just paid for itself; 100% means it returned twice what it cost.",
+    "{wage}, plus fewer people quitting at the cost of replacing them, {replacement}) minus "
+    "the cost of the training itself (fees and the working hours spent in training). It "
+    "comes in two kinds: cash, which leaves the bank (fees, replacing people who quit), and "
+    "working time, hours given back that are valued at the wage but paid in any case; a "
+    "board may count only the first. The break-even is how many conflicts an option must "
+    "avoid to pay for itself, at the average cost of a conflict without training.",
+    "roi": "Return on investment: the net benefit as a share of what the training cost, "
+    "shown as the range of 9 in 10 plausible worlds. 0% means it just paid for itself; 100% "
+    "means it returned twice what it cost. A cheap course can show a large return on a "
+    "small fall in conflict: read it with the break-even and the net benefit in cash.",
     "interval": "Each figure is an expected value over the plausible worlds, and the "
     "range after it holds 9 in 10 of them (a 90% uncertainty interval). A plausible world "
     "is one set of the calibrated parameters (what is known about conflict in "
@@ -201,11 +206,14 @@ EXPLAIN = {
     "value": "What would change the answer: choosing now, on what is known, the planner "
     "takes the option with the best expected net benefit. If some uncertain quantity were "
     "known for sure, the choice could be made world by world, and the gain on average is "
-    "what knowing it is worth (its expected value of partial perfect information, "
-    "estimated by regression over the plausible worlds; Strong, Oakley & Brennan 2014). "
-    "'Knowing everything' is the most any study or pilot could be worth. A quantity worth "
-    "little would hardly change the choice, however uncertain it is; one worth much is "
-    "where a pilot or better records would pay.",
+    "what knowing it is worth (in the literature, its expected value of perfect "
+    "information). It is estimated from the expected net benefit given each quantity, with "
+    "each simulated {period}'s own chance taken out (a regression over the plausible "
+    "worlds, Strong, Oakley & Brennan 2014, and a choice rule fitted on other worlds than "
+    "the one it is applied to), so chance alone is worth nothing. 'Knowing everything' is "
+    "the most any study or pilot could be worth. A quantity worth little would hardly "
+    "change the choice, however uncertain it is; one worth much is where a pilot or "
+    "better records would pay.",
     "trajectory": "Conflicts per week over the period, on average (line), and the range "
     "that 8 of 10 simulated {periods} fall in (band). The gap between no training and an "
     "option is what the option avoids; training takes effect the day after it is given "
@@ -232,6 +240,48 @@ EXPLAIN = {
 }
 
 
-def explain(name: str, days: int = DAYS_PER_YEAR) -> str:
-    """The plain-language explanation of a figure, for a period of ``days``."""
-    return EXPLAIN[name].format(periods=period_noun(days), period=period_noun(days, False))
+#: The model's defaults, quoted when no values in use are given.
+_DEFAULT_VALUES = {
+    "hours_minor": (1.7, 1.7, 1.7),
+    "hours_major": (8.0, 8.0, 8.0),
+    "hours_critical": (24.0, 24.0, 24.0),
+    "wage": (35.0, 35.0, 35.0),
+    "replacement_cost": (15000.0, 15000.0, 15000.0),
+}
+
+
+def value_text(values: tuple[float, float, float], unit: str = "") -> str:
+    """A value in use: ``0.93 hours (0.55 to 1.6 in 9 of 10 worlds)`` or ``8 hours``."""
+    mid, low, high = values
+    text = f"{fmt_number(mid)}{unit}"
+    if high > low:
+        text += f" ({fmt_number(low)} to {fmt_number(high)} in 9 of 10 plausible worlds)"
+    return text
+
+
+def explain(
+    name: str,
+    days: int = DAYS_PER_YEAR,
+    values: dict[str, tuple[float, float, float]] | None = None,
+) -> str:
+    """The plain-language explanation of a figure, for a period of ``days``.
+
+    Args:
+        name: The figure (a key of ``EXPLAIN``).
+        days: The simulated period.
+        values: The values in use of the parameters it quotes (``PlanResults.values``);
+            the model's defaults where not given.
+    """
+    v = {**_DEFAULT_VALUES, **(values or {})}
+    costs = (
+        f"a minor one costs each party {value_text(v['hours_minor'], ' hours')}, a major "
+        f"one {value_text(v['hours_major'], ' hours')}, a critical one "
+        f"{value_text(v['hours_critical'], ' hours')}"
+    )
+    return EXPLAIN[name].format(
+        periods=period_noun(days),
+        period=period_noun(days, False),
+        costs=costs,
+        wage=f"{value_text(v['wage'])} an hour",
+        replacement=value_text(v["replacement_cost"]),
+    )

@@ -217,6 +217,17 @@ def sidebar() -> None:
             "parameter set of the calibration, a draw of what training does at work and "
             "a simulated year of its own. More gives steadier figures but takes longer.",
         )
+        bound(
+            st.text_input,
+            "Currency",
+            "sb_currency",
+            plan.currency,
+            lambda p, v: p.with_(currency=v),
+            max_chars=planner.MAX_CURRENCY,
+            placeholder="none",
+            help="The currency of the hourly cost of work and of every sum shown (EUR, "
+            "GBP, $). It names the money; it changes no figure.",
+        )
         st.caption(
             "Everything you choose is saved in the page address: copy it to share this scenario."
         )
@@ -237,14 +248,15 @@ def evidence_control(key: str, horizontal: bool = False) -> None:
         captions=None
         if horizontal
         else [
-            "most likely training changes little at work",
+            "half the belief on no effect at work",
             "anything from no effect to the hoped-for one",
             "most likely training works as hoped",
         ],
         help="What training does at work is uncertain: studies find clear gains in "
-        "skills, and small or no change in incidents. Each setting is a range of "
-        "plausible effects; every simulated period draws one. The no-training baseline "
-        "is the same in all three (see Assumptions).",
+        "skills, and small or no change in incidents. Each setting starts from a belief "
+        "and is then updated by the controlled trials of training on incidents, run "
+        "through the model; every simulated period draws one effect from it. The "
+        "no-training baseline is the same in all three (see Assumptions).",
     )
 
 

@@ -162,16 +162,25 @@ cols = st.columns(len(plan.options), gap="small")
 for col, r in zip(cols, res.headlines.itertuples(), strict=True):
     with col, st.container(border=True):
         st.markdown(f"**Option {r.option}**: {r.programme}, {r.who.lower()}, {r.how_many}")
-        for card in headline_cards(r, plan.days):
+        for card in headline_cards(r, plan.days, plan.currency):
             st.metric(
                 card.label,
                 card.value,
                 delta=card.delta,
                 delta_color="normal" if card.good else "inverse",
                 delta_arrow="off",
-                help=planner.explain(card.explain, plan.days),
+                help=planner.explain(card.explain, plan.days, res.values),
             )
             st.caption(card.caption)
+        if r.responders_share == r.responders_share:  # not NaN: trainees act as responders
+            st.caption(
+                f"**Without trained responders** (no study has measured them): about "
+                f"{planner.fmt_number(r.avoided_without_responders)} conflicts avoided "
+                f"({planner.fmt_number(r.avoided_without_responders_ui_low)} to "
+                f"{planner.fmt_number(r.avoided_without_responders_ui_high)}), net benefit "
+                f"{planner.money(r.net_benefit_without_responders, plan.currency)}: "
+                f"{planner.fmt_percent(r.responders_share)} of the effect rests on them."
+            )
 common.chart(figures.headline(res.headlines, colours), key="fig_headline")
 common.download_csv(planner.headline_csv(res), "headline_figures.csv")
 with st.expander("In plain words", expanded=True):
@@ -179,13 +188,14 @@ with st.expander("In plain words", expanded=True):
         st.markdown(f"- {sentence}")
 with st.expander("What do these figures mean?"):
     for name in ("conflicts_avoided", "hours_saved", "net_benefit", "roi", "interval", "p_better"):
-        st.markdown(f"- {planner.explain(name, plan.days)}")
+        st.markdown(f"- {planner.explain(name, plan.days, res.values)}")
 
 st.header("What would change the answer", anchor=False)
 for sentence in planner.value_sentences(res):
     st.markdown(f"- {sentence}")
+if planner.value_matters(res):
+    common.chart(figures.value_of_information(res.value, currency=plan.currency), key="fig_value")
 if not res.value.empty:
-    common.chart(figures.value_of_information(res.value), key="fig_value")
     common.download_csv(res.value, "what_would_change_the_answer.csv")
 st.caption(planner.explain("value", plan.days))
 

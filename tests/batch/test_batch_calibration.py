@@ -351,3 +351,22 @@ def test_cli_compare_shows_the_setting_best_and_what_would_change_the_answer(evi
             continue
         (row,) = [x for x in lines[start:] if x.startswith(f"  {label}  ")]
         assert row[len(label) + 2 :].split()[0] == f"{r.evppi:,.0f}"
+
+
+def test_a_sweep_over_a_calibration_values_information_point_by_point(calibration, tmp_path):
+    # Over a calibration each point's replicates are plausible worlds; the points are not.
+    text = (
+        EXPERIMENT.replace("replicates = 12", "replicates = 10").replace(
+            "replicates_per_unit = 5", "replicates_per_unit = 10"
+        )
+        + '\n[sweep]\ndesign = "grid"\n[sweep.parameters]\nwage = [20.0, 60.0]\n'
+    )
+    path = write_experiment(tmp_path, calibration, text)
+    batch.run(path, tmp_path / "out", workers=1, progress=False)
+    cmps = batch.comparisons(tmp_path / "out")
+    assert "wage" not in cmps["all"].worlds.columns  # a design value is not a world
+    voi = batch.value_of_information(tmp_path / "out", cmps)
+    assert set(voi["point"]) == {0, 1} and set(voi["wage"]) == {20.0, 60.0}
+    for point in (0, 1):
+        here = voi[voi["point"] == point].drop(columns=["point", "wage"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(here, cmps[point].value_of_information())

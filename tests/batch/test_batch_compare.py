@@ -76,3 +76,39 @@ def test_the_direct_effect_and_the_ripple_come_back_from_the_stored_ties(tmp_pat
     assert set(rows) <= set(stored.index)
     pd.testing.assert_frame_equal(stored.loc[rows, ["mean", "ci_low", "ci_high"]],
                                   fresh.loc[rows, ["mean", "ci_low", "ci_high"]])  # fmt: skip
+
+
+def test_a_sweep_is_compared_point_by_point_not_as_plausible_worlds(tmp_path, capsys):
+    # Design points are values chosen to be explored, not beliefs: the console shows each
+    # point with its swept values, and no share of plausible worlds, P(best) or value of
+    # information (nothing but chance varies between a point's replicates). The average
+    # over the points comes only when asked, and says what it is.
+    from conflictsim.cli import main
+
+    path = tmp_path / "sweep.toml"
+    path.write_text(
+        SMALL.replace("days = 20", "days = 60")
+        + '\n[sweep]\ndesign = "grid"\n[sweep.parameters]\ntransmission = [0.1, 0.3]\n'
+    )
+    batch.run(path, tmp_path / "out", workers=1, progress=False)
+    cmps = batch.comparisons(tmp_path / "out")
+    assert all(c.worlds is None for c in cmps.values())  # the swept values are no worlds
+    assert main(["compare", str(tmp_path / "out")]) == 0
+    text = capsys.readouterr().out
+    assert "Design point 0 of 2 (grid): transmission = 0.1" in text
+    assert "Design point 1 of 2 (grid): transmission = 0.3" in text
+    head, body = text.split("Design point 0", 1)
+    assert "differ by chance only" in " ".join(head.split())
+    for absent in ("plausible worlds", "P(best)", "What would change", "pays for itself"):
+        assert absent not in body, absent
+    assert "Averaged over" not in text and "--pooled" in text
+    # Each point's block holds that point's numbers.
+    table = batch.compare(tmp_path / "out").set_index(["point", "outcome"])
+    block = text.split("Design point 1 of 2")[1]
+    line = next(x for x in block.splitlines() if x.startswith("  conflicts "))
+    assert f"{table.loc[(1, 'conflicts'), 'mean']:+.1f}" in line
+    assert main(["compare", str(tmp_path / "out"), "--pooled"]) == 0
+    pooled = " ".join(capsys.readouterr().out.split())
+    assert "Averaged over the 2 design points (grid)" in pooled and "not a belief" in pooled
+    with pytest.raises(ValueError, match="differ by chance only"):
+        batch.value_of_information(tmp_path / "out")

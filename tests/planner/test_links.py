@@ -115,3 +115,15 @@ def test_arm_keys_change_only_with_what_the_arm_simulates():
         plan.with_(org="school"),
     ):
         assert not set(arm_keys(changed)) & set(keys)
+
+
+def test_the_currency_is_in_the_link_and_changes_no_arm():
+    plan = Plan(currency="EUR")
+    assert to_query(plan)["cur"] == "EUR"
+    again, problems = from_query(to_query(plan))
+    assert again == plan and not problems
+    assert arm_keys(plan) == arm_keys(Plan())  # it names the money only
+    with pytest.raises(ValueError, match="the currency must be at most 12"):
+        Plan(currency="x" * 13)
+    _, problems = from_query({"cur": "x" * 20})
+    assert problems and problems[0].startswith("currency:")

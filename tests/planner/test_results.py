@@ -23,7 +23,7 @@ from conflictsim.planner.results import (
     value_sentences,
     weekly_totals,
 )
-from conflictsim.planner.words import RIPPLE_LABELS, fmt_number
+from conflictsim.planner.words import RIPPLE_LABELS, fmt_number, fmt_percent
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +157,11 @@ def test_sentences_say_when_nobody_is_trained_and_when_some_worlds_avoid_nothing
         p_pays=0.3,
         p_best=0.04,
         replicates=100,
+        break_even=20,
+        break_even_pct=0.0667,
+        net_benefit_cash=-4000,
+        p_pays_cash=0.0,
+        p_no_change=0.0,
     )
     text = headline_sentence(row, 250)
     assert "cannot rule out that it changes nothing" in text
@@ -164,6 +169,17 @@ def test_sentences_say_when_nobody_is_trained_and_when_some_worlds_avoid_nothing
     assert "a net cost of 1,200 (-5,000 to 2,600 in 9 of 10 plausible worlds)" in text
     assert "pays for itself in about 3 of 10 plausible worlds" in text
     assert "best choice in almost none of the plausible worlds" in text
+    # The break-even, and money in cash apart from working time.
+    assert "It pays for itself if it avoids at least 20 conflicts (7% of them)" in text
+    assert "In cash it is a net cost of 4,000 (training fees" in text
+    assert "In cash alone it pays for itself in almost none of the plausible worlds" in text
+    # A currency is named with every sum; what the trials found, for a programme.
+    named = headline_sentence(row, 250, "deescalation", "EUR")
+    assert "for EUR 5,000" in named and "a net cost of EUR 1,200" in named
+    assert "studies of de-escalation training on incidents" in named
+    # Many worlds where it changes nothing: said with their share.
+    many = headline_sentence({**row, "p_no_change": 0.45}, 250)
+    assert "In 45% of the plausible worlds it changes conflict by less than half a percent" in many
     # Where no world avoids nothing, the sentence does not say it could.
     sure = headline_sentence({**row, "conflicts_avoided_ui_low": 1}, 250)
     assert "cannot rule out" not in sure
@@ -201,34 +217,68 @@ def test_results_pickle_for_the_cache(small):
     assert again.headlines.equals(res.headlines)
 
 
-def _with_value(res, shares: list[float], evpi: float = 10_000.0):
-    """``res`` with a value table of parameters worth ``shares`` of an EVPI of ``evpi``."""
+def _with_value(res, shares: list[float], evpi: float = 10_000.0, se: float = 0.0):
+    """``res`` with a value table of parameters worth ``shares`` of an EVPI of ``evpi``.
+
+    Each value has standard error ``se``; one worth exactly 0 is one no option depends on.
+    """
     from dataclasses import replace
 
     rows = [
-        {"parameter": f"p{k}", "label": f"Quantity {k}", "evppi": s * evpi, "share": s}
+        {
+            "parameter": f"p{k}",
+            "label": f"Quantity {k}",
+            "evppi": s * evpi,
+            "se": se,
+            "share": s,
+            "relevant": s > 0,
+        }  # fmt: skip
         for k, s in enumerate(shares)
     ]
-    rows.append({"parameter": "all", "label": "Knowing everything", "evppi": evpi, "share": 1.0})
+    rows.append({"parameter": "all", "label": "Knowing everything", "evppi": evpi, "se": se,
+                 "share": 1.0, "relevant": True})  # fmt: skip
     return replace(res, value=pd.DataFrame(rows))
 
 
 def test_value_words_name_what_matters_and_what_hardly_does(small):
+    # Values within twice their standard error of 0 are not named as mattering; those no
+    # option depends on are said to be worth nothing, and why.
     _, _, res = small
-    words = " ".join(value_sentences(_with_value(res, [0.6, 0.2, 0.01, 0.02])))
-    assert (
-        "What matters most is quantity 0: knowing it for sure would be worth about 6,000" in words
-    )
-    assert "Worth almost nothing to know" in words
-    assert "quantity 3, quantity 2." in words  # biggest first, the one that matters not among them
-    assert "quantity 0" not in words.split("Worth almost nothing")[1]
+    words = " ".join(value_sentences(_with_value(res, [0.6, 0.2, 0.01, 0.02, 0.0], se=500.0)))
+    assert "What would be worth knowing most: quantity 0 (about 6,000); quantity 1 (about " in words
+    assert "quantity 2" not in words and "quantity 3" not in words
+    assert "Worth nothing here, because no option depends on them: quantity 4." in words
 
 
 def test_value_words_when_no_quantity_matters_alone(small):
-    # Every one worth under 5%: none is "what matters most", and none is listed twice.
+    # Each one within its chance, everything together not: none is named as mattering.
     _, _, res = small
-    words = value_sentences(_with_value(res, [0.02, 0.01, 0.004]))
-    text = " ".join(words)
-    assert "What matters most" not in text and "Worth almost nothing" not in text
-    assert "No single quantity matters on its own: the one worth most, quantity 0" in text
-    assert text.count("quantity 0") == 1
+    text = " ".join(value_sentences(_with_value(res, [0.02, 0.01, 0.004], se=300.0)))
+    assert "What would be worth knowing most" not in text
+    assert "No single quantity can be shown to matter on its own" in text
+
+
+def test_value_words_when_knowing_everything_cannot_be_told_from_nothing(small):
+    _, _, res = small
+    text = " ".join(value_sentences(_with_value(res, [0.5, 0.3], evpi=400.0, se=300.0)))
+    assert "would hardly change the choice" in text and "not worth waiting for" in text
+    assert "Knowing everything for sure would be worth" not in text
+
+
+def test_cards_lead_with_conflicts_and_give_the_return_only_as_its_range(small):
+    # A return on investment is never shown alone, nor first; money in cash and working
+    # time and the break-even come with the net benefit.
+    from conflictsim.planner.results import headline_cards
+
+    _, _, res = small
+    r = next(res.headlines.itertuples())
+    cards = headline_cards(r, 30, "EUR")
+    assert [c.label for c in cards] == ["Conflicts avoided", "Working hours saved",
+                                        "Net benefit", "Return on investment"]  # fmt: skip
+    roi = cards[-1]
+    assert roi.value == f"{fmt_percent(r.roi_ui_low)} to {fmt_percent(r.roi_ui_high)}"
+    assert "expected" in roi.caption and "9 of 10" in roi.caption
+    net = cards[2]
+    assert net.value.startswith("EUR ") and "In cash EUR" in net.caption
+    assert "in working time EUR" in net.caption
+    assert f"Pays for itself from {fmt_number(r.break_even)}" in cards[0].caption
