@@ -27,6 +27,7 @@ import pandas as pd
 
 from conflictsim import batch, figures
 from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
+from conflictsim.calibration.targets import Targets
 from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES
 from conflictsim.params import REGISTRY, Prior
 from conflictsim.plain import AS_GIVEN, evidence_text, parameter_label, pays_for_itself
@@ -60,7 +61,7 @@ def write_report(out: str | Path, path: str | Path | None = None) -> Path:
     exp = batch.load_experiment(out)
     manifest = batch.read_manifest(out)
     batch.read_summary(out, points=[0])  # refuses an unfinished run before any work
-    sections: list[str] = [_overview(exp, manifest)]
+    sections: list[str] = [_overview(exp, manifest, out)]
     table, cmp = None, None
     if len(exp.arms) > 1 and exp.replicates > 1:
         cmps = batch.comparisons(out)
@@ -76,6 +77,9 @@ def write_report(out: str | Path, path: str | Path | None = None) -> Path:
             sections.append(_value_of_information(batch.value_of_information(out, cmps)))
         if exp.outputs["employees"]:
             sections.append(_ripple(table, exp))
+        rest = batch.responders(out, table)
+        if not rest.empty:
+            sections.append(_responders(rest))
     elif table is not None:
         # Design points are values chosen to be explored, not beliefs: each is answered
         # on its own, never pooled into plausible worlds.
@@ -153,10 +157,11 @@ def decision_frame(table: pd.DataFrame, best: pd.DataFrame, worlds: str = WORLDS
 
 
 # ----------------------------------------------------------------------------- sections
-def _overview(exp, manifest: dict) -> str:
+def _overview(exp, manifest: dict, out: Path | None = None) -> str:
     org = exp.org
     rows = [
         *settings_rows(exp, manifest),
+        *_band_row(exp, out),
         ("organisation", f"{org.name}: {org.size:,} employees"),
         ("horizon", f"{exp.days:,} working days"),
         ("replicates", f"{exp.replicates:,} per arm" + _per_point(exp)),
@@ -187,6 +192,28 @@ def _overview(exp, manifest: dict) -> str:
         "replicate by replicate: replicate k of every arm runs with the same seed (common "
         "random numbers), so the comparison is paired.</p></section>"
     )
+
+
+def _band_row(exp, out: Path | None) -> list[tuple[str, str]]:
+    """The first arm's conflict hours against the published band (one row; none if unread)."""
+    if out is None:
+        return []
+    s = batch.read_summary(out)
+    s = s[s["arm"] == exp.arm_names[0]]
+    if s.empty or "hours_per_employee_week" not in s:
+        return []
+    band = next(t for t in Targets.published() if t.name == "hours_per_week")
+    hours = float(s["hours_per_employee_week"].mean())
+    where = (
+        "inside" if band.low <= hours <= band.high else ("above" if hours > band.high else "below")
+    )
+    return [
+        (
+            "conflict hours without training",
+            f"{hours:.2f} per employee per week, {where} the published {band.low:g}-"
+            f"{band.high:g} (CPP 2008)",
+        )
+    ]
 
 
 def _per_point(exp) -> str:
@@ -385,6 +412,33 @@ def _value_of_information(voi: pd.DataFrame) -> str:
         figures.value_of_information(voi),
         data,
         extra=_html_table(shown),
+    )
+
+
+def _responders(rest: pd.DataFrame) -> str:
+    """How much of each arm's effect rests on trained responders (``batch.responders``)."""
+    money = OUTCOMES["net_benefit"]
+    shown = pd.DataFrame(
+        {
+            "arm": rest["arm"],
+            "conflicts avoided": [f"{v:,.1f}" for v in rest["avoided"]],
+            "without responders": [f"{v:,.1f}" for v in rest["avoided_without"]],
+            "share resting on responders": [
+                f"{v:.0%}" if np.isfinite(v) else "" for v in rest["share"]
+            ],
+            "net benefit": [money.fmt(v, signed=True) for v in rest["net_benefit"]],
+            "net benefit without responders": [
+                money.fmt(v, signed=True) for v in rest["net_benefit_without"]
+            ],
+        }
+    )
+    return (
+        "<section id='responders'><h2>What rests on trained responders</h2>"
+        "<p class='note'>De-escalation trainees also act as responders, defusing "
+        "colleagues' conflicts they witness, which no study has measured. Each such arm was "
+        "also run with its trainees not acting as responders (the arm named "
+        "&hellip;-no-responders, the same replicates and numbers): the difference is what "
+        "rests on them.</p>" + _html_table(shown) + _download(rest, "responders.csv") + "</section>"
     )
 
 

@@ -107,10 +107,14 @@ def test_report_contains_its_charts_and_data(html_text):
     assert outside_library(html_text).count("Plotly.newPlot(") == 4
     for heading in ("Trajectories", "Differences from baseline", "Costs and return", "ripple"):
         assert heading in html_text
-    # The data beneath the forest plot are the comparison's rows.
+    # The data beneath the forest plot are the comparison's rows, the de-escalation arm
+    # also without its responders (added by the run: no study has measured them).
     blob = re.search(r"download='forest.csv' href='data:text/csv;base64,([^']+)'", html_text)
     forest = pd.read_csv(io.StringIO(base64.b64decode(blob.group(1)).decode()))
-    assert set(forest["arm"]) == {"deesc", "listen"}
+    assert set(forest["arm"]) == {"deesc", "listen", "deesc-no-responders"}
+    assert "What rests on trained responders" in html_text
+    rest = download(html_text, "responders.csv")
+    assert list(rest["arm"]) == ["deesc"] and list(rest["without"]) == ["deesc-no-responders"]
     assert {"conflicts", "net_benefit"} <= set(forest["outcome"])
 
 
@@ -222,7 +226,7 @@ def test_report_says_which_option_pays_how_often_and_which_is_best(evidence_run)
     table = batch.compare(out).set_index(["arm", "outcome"])
     best = batch.comparisons(out)[0].best.set_index("arm")
     decision = download(text, "decision.csv").set_index("arm")
-    assert list(decision.index) == ["baseline", "deesc", "listen"]
+    assert list(decision.index) == ["baseline", "deesc", "listen", "deesc-no-responders"]
     for arm in ("deesc", "listen"):
         row = table.loc[(arm, "net_benefit")]
         assert decision.loc[arm, "net_benefit"] == pytest.approx(row["mean"])

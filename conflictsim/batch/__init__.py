@@ -7,7 +7,7 @@
 - ``compare``: the comparisons of a finished run and their value of information.
 """
 
-from conflictsim.batch.comparing import compare, comparisons, value_of_information
+from conflictsim.batch.comparing import compare, comparisons, responders, value_of_information
 from conflictsim.batch.executors import available_cores
 from conflictsim.batch.runner import (
     BatchError,
@@ -64,6 +64,7 @@ __all__ = [
     "stop_on_sigterm",
     "unit_tables",
     "units_frame",
+    "responders",
     "value_of_information",
     "versions",
     "write_unit",

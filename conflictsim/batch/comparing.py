@@ -196,3 +196,48 @@ def value_of_information(
         v.insert(0, "point", point)
         frames.append(v)
     return pd.concat(frames, ignore_index=True)
+
+
+def responders(out: str | Path, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How much of each arm's effect rests on trained responders, for a finished run.
+
+    A run shows each arm whose trainees act as responders beside the same arm without them
+    (``[experiment] responders_apart``, on by default): no study has measured bystanders
+    defusing conflicts.
+
+    Args:
+        out: The results directory.
+        table: Its ``compare(out)``, if already at hand.
+
+    Returns:
+        One row per such arm (and design point, after a sweep: ``point``): ``arm``,
+        ``without`` (the arm without responders), ``avoided`` and ``avoided_without``
+        (conflicts avoided against the first arm, means), ``share`` (of the conflicts
+        avoided that rest on responders; NaN where nothing is avoided), ``net_benefit``
+        and ``net_benefit_without``; empty when the run has no such pair.
+    """
+    out = Path(out)
+    exp = load_experiment(out)
+    table = compare(out) if table is None else table
+    pairs = [(a.apart_from, a.name) for a in exp.arms if a.apart_from]
+    rows = []
+    points = list(dict.fromkeys(table["point"])) if "point" in table.columns else [None]
+    for point in points:
+        t = table if point is None else table[table["point"] == point]
+        m = t.set_index(["arm", "outcome"])["mean"]
+        for arm, quiet in pairs:
+            if (arm, "conflicts") not in m.index or (quiet, "conflicts") not in m.index:
+                continue
+            a, b = -float(m[(arm, "conflicts")]), -float(m[(quiet, "conflicts")])
+            row = {} if point is None else {"point": point}
+            row.update(
+                arm=arm,
+                without=quiet,
+                avoided=a,
+                avoided_without=b,
+                share=1 - b / a if a > 0 else np.nan,
+                net_benefit=float(m[(arm, "net_benefit")]),
+                net_benefit_without=float(m[(quiet, "net_benefit")]),
+            )
+            rows.append(row)
+    return pd.DataFrame(rows)

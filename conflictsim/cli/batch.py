@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from conflictsim.cli.tables import (
+    format_baseline,
     format_indices,
     format_settings,
     format_table,
@@ -89,6 +91,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         comparisons,
         load_experiment,
         read_manifest,
+        read_summary,
+        responders,
         value_of_information,
     )
 
@@ -102,16 +106,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
     folder = cal["folder"] if cal else None
     print(format_settings(exp.evidence_used, folder, cal["draws"] if cal else None))
     if cal:
-        print(
-            f"Over the calibration {folder}: replicate k ran its parameter set k "
-            f"(of {cal['draws']:,}, cycling)."
-        )
-    elif exp.evidence_used is None:
-        print(
-            "Baseline: parameters as given, not calibrated to this organisation; replicates "
-            "differ by chance only, so no share of plausible worlds, P(best) or value of "
-            "information is shown."
-        )
+        print("Replicate k ran the calibration's parameter set k (cycling).")
+    else:
+        first = read_summary(args.out)
+        first = first[first["arm"] == exp.arm_names[0]]
+        print(format_baseline(None, first, 'name one in the file: calibration = "folder"'))
+        if exp.evidence_used is None:
+            print(
+                textwrap.fill(
+                    "Replicates differ by chance only, so no share of plausible worlds, "
+                    "P(best) or value of information is shown.",
+                    width=88,
+                )
+            )
     print()
     uncertain = cmps[0].worlds is not None
     worlds = "plausible worlds" if uncertain else "replicates"
@@ -132,6 +139,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print()
             here = voi[voi["point"] == point].drop(columns=["point", *exp.design.names])
             print(format_uncertainty(rows, cmps[point].best, here, worlds, pays=False))
+        print()
+    rest = responders(args.out, table)
+    for r in rest[rest["point"] != "all"].itertuples() if "point" in rest else rest.itertuples():
+        at = f" at design point {r.point}" if exp.n_points > 1 else ""
+        share = "" if r.share != r.share else f"about {r.share:.0%} of "
+        print(
+            textwrap.fill(
+                f"{r.arm}{at}: {share or 'part of '}the conflicts it avoids rest on trained "
+                f"responders, which no study has measured; without them ({r.without}) it "
+                f"avoids {r.avoided_without:,.1f} instead of {r.avoided:,.1f}, net benefit "
+                f"{r.net_benefit_without:+,.0f} instead of {r.net_benefit:+,.0f}.",
+                width=88,
+            )
+        )
         print()
     if exp.n_points > 1 and args.pooled:
         print(

@@ -103,12 +103,15 @@ def format_org_summary(summary: Mapping[str, object]) -> str:
     return "\n".join(f"  {label.ljust(width)}  {summary[key]}" for label, key in ORG_ROWS)
 
 
-def format_baseline(baseline: str | None, summary: pd.DataFrame) -> str:
+def format_baseline(
+    baseline: str | None, summary: pd.DataFrame, fix: str = "leave out --as-given"
+) -> str:
     """Which baseline the runs rest on, and its conflict hours against the published band.
 
     Args:
         baseline: The calibration in words, or None for the parameters as given.
         summary: The no-training runs' summary (``hours_per_employee_week``).
+        fix: How to calibrate instead, for a baseline outside the band.
     """
     from conflictsim.calibration.targets import Targets
 
@@ -122,12 +125,12 @@ def format_baseline(baseline: str | None, summary: pd.DataFrame) -> str:
         f"{where} the published {band.low:g}-{band.high:g} (CPP 2008)"
     )
     if baseline is None:
-        text = f"Baseline: {AS_GIVEN} (--as-given): {check}."
+        given = " (--as-given)" if "--as-given" in fix else ""
+        text = f"Baseline: {AS_GIVEN}{given}: {check}."
         if where != "inside":
             text += (
-                " Leave out --as-given to calibrate it first, or read every figure below "
-                "as that of a more (or less) conflicted organisation than the published "
-                "rates describe."
+                f" Calibrate it first ({fix}), or read every figure below as that of a more "
+                "(or less) conflicted organisation than the published rates describe."
             )
     else:
         text = f"Baseline: calibrated to the published base rates: {baseline}; {check}."
@@ -276,7 +279,14 @@ def format_settings(
     lines = [textwrap.fill(f"Evidence on what training does: {evidence_text(evidence)}.", width=88)]
     if calibration is not None:
         count = f" ({sets:,} parameter sets)" if sets else ""
-        lines.append(f"Baseline: the calibration {calibration}{count}.")
+        lines.append(
+            textwrap.fill(
+                f"Baseline: the calibration {calibration}{count}.",
+                width=88,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
     return "\n".join(lines)
 
 

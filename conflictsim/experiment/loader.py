@@ -122,6 +122,7 @@ _EXPERIMENT_KEYS = (
     "initial_upset",
     "engine",
     "replicates_per_unit",
+    "responders_apart",
 )
 _ORG_KEYS = ("preset", "size", "seed", "team_size", "cross_ties", "customer_facing", "csv", "edges")
 _ARM_KEYS = ("name", "description", "programmes", "parameters")
@@ -196,6 +197,16 @@ def _build(
     )
     parameters = get_parameters(ctx, get_table(ctx, data, "parameters", ()), ("parameters",))
     arms = _arms(ctx, data, parameters)
+    # A sensitivity analysis reads its own contrast: the extra arms would be run for nothing.
+    if get_bool(ctx, exp, "responders_apart", k, "sensitivity" not in data):
+        # Each arm whose trainees act as responders, also without them: how much of its
+        # effect rests on a mechanism no study has measured.
+        names = {a.name for a in arms}
+        for a in list(arms[1:]):
+            quiet = a.without_responders()
+            if quiet is not None and quiet.name not in names:
+                arms = (*arms, quiet)
+                names.add(quiet.name)
 
     outputs = get_table(ctx, data, "outputs", ())
     check_keys(ctx, outputs, _OUTPUT_KEYS, ("outputs",))

@@ -9,6 +9,7 @@ on the machine (see ``conflictsim.batch``).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,8 @@ SUMMARY_OUTCOMES = SUMMARY_COLUMNS
 #: Sweep designs and sensitivity methods.
 SWEEP_DESIGNS = ("grid", "lhs", "sobol")
 SENSITIVITY_METHODS = ("sobol", "morris", "delta")
+#: Suffix of the arm added to show an arm without its trainees acting as responders.
+NO_RESPONDERS = "-no-responders"
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,33 @@ class Arm:
         programmes: Training programmes (``conflictsim.Training``).
         parameters: Parameters this arm sets on top of the experiment's.
         description: Free text.
+        apart_from: For an arm added to show an arm without its trainees acting as
+            responders (``responders_apart``), that arm's name; else empty.
     """
 
     name: str
     programmes: tuple[Any, ...] = ()
     parameters: Mapping[str, float] = field(default_factory=dict)
     description: str = ""
+    apart_from: str = ""
+
+    def without_responders(self) -> Arm | None:
+        """This arm with its trainees not acting as responders, or None if none would.
+
+        No study has measured bystanders defusing conflicts, so a run shows each arm that
+        relies on them beside the same arm without them (``responders_apart``).
+        """
+        if not any(p.makes_responders for p in self.programmes):
+            return None
+        quiet = tuple(dataclasses.replace(p, responders=False) for p in self.programmes)
+        return Arm(
+            f"{self.name[:26]}{NO_RESPONDERS}",
+            quiet,
+            self.parameters,
+            f"{self.name} with its trainees not acting as responders (no study has measured "
+            "bystanders defusing conflicts)",
+            apart_from=self.name,
+        )
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ replicates = 48
 days = 60
 engine = "mesa"
 replicates_per_unit = 2
+responders_apart = false  # the tests count units and rows of these arms alone
 
 [organisation]
 preset = "office"

@@ -199,7 +199,7 @@ def test_cli_runs_over_a_calibration_and_refuses_a_bad_one(calibration, tmp_path
     r = cli("run", path, "--out", tmp_path / "out", "--workers", "1", "--quiet")
     assert r.returncode == 0, r.stderr
     assert main(["compare", str(tmp_path / "out")]) == 0
-    assert "Over the calibration" in capsys.readouterr().out
+    assert "Replicate k ran the calibration's parameter set k" in capsys.readouterr().out
 
     (tmp_path / "cal" / "fit.parquet").unlink()
     assert main(["run", str(path), "--out", str(tmp_path / "never")]) == 2

@@ -112,3 +112,41 @@ def test_a_sweep_is_compared_point_by_point_not_as_plausible_worlds(tmp_path, ca
     assert "Averaged over the 2 design points (grid)" in pooled and "not a belief" in pooled
     with pytest.raises(ValueError, match="differ by chance only"):
         batch.value_of_information(tmp_path / "out")
+
+
+def test_a_run_shows_what_rests_on_responders_beside_the_arm(tmp_path, capsys):
+    # An arm whose trainees act as responders is also run without them: the same
+    # replicates and numbers, so the difference is what rests on responders, as in
+    # cs.compare (Comparison.responders).
+    import conflictsim as cs
+    from conflictsim.cli import main
+    from conflictsim.experiment import load
+
+    path = tmp_path / "resp.toml"
+    path.write_text(
+        SMALL.replace("days = 20", "days = 60").replace('engine = "mesa"', 'engine = "fast"')
+        + '\n[[arms]]\nname = "deesc"\nprogrammes = [{kind = "deescalation", coverage = 0.5}]\n'
+    )
+    exp = load(path)
+    assert exp.arm_names == ["baseline", "listen", "deesc", "deesc-no-responders"]
+    batch.run(path, tmp_path / "out", workers=1, progress=False)
+    rest = batch.responders(tmp_path / "out").set_index("arm").loc["deesc"]
+    cmp = cs.compare(
+        {name: scn for name, scn in exp.scenarios().items() if name in ("baseline", "deesc")},
+        replicates=5,
+        seed=5,
+    )
+    r = cmp.responders.set_index("arm").loc["deesc"]
+    for col in ("avoided", "avoided_without", "net_benefit", "net_benefit_without"):
+        assert rest[col] == pytest.approx(r[col])
+    assert main(["compare", str(tmp_path / "out")]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "rest on trained responders, which no study has measured" in text
+    assert f"avoids {rest['avoided_without']:,.1f} instead of {rest['avoided']:,.1f}" in text
+    off = load(tmp_path / "resp.toml")  # the key switches it off
+    path.write_text(
+        path.read_text().replace(
+            "replicates_per_unit = 2", "replicates_per_unit = 2\nresponders_apart = false"
+        )
+    )
+    assert load(path).arm_names == ["baseline", "listen", "deesc"] and off.arms[-1].apart_from

@@ -192,4 +192,4 @@ def test_the_baseline_line_says_where_its_hours_lie_against_the_published_band()
     assert "2.40 conflict hours per employee per week, inside the published 2.1-2.8" in text
     below = " ".join(tables.format_baseline(None, summary.assign(hours_per_employee_week=1.0))
                      .split())  # fmt: skip
-    assert "below the published" in below and "Leave out --as-given" in below
+    assert "below the published" in below and "Calibrate it first (leave out --as-given)" in below

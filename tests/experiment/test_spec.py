@@ -42,7 +42,13 @@ responder_success = 0.2
     )
     e = ex.load(path)
     assert e.name == "small" and e.seed == 7 and e.replicates == 6 and e.days == 20
-    assert e.arm_names == ["baseline", "deesc", "both"]
+    # De-escalation's arm also without its trainees acting as responders (no study has
+    # measured them); "both" makes no responders.
+    assert e.arm_names == ["baseline", "deesc", "both", "deesc-no-responders"]
+    quiet = e.arms[-1]
+    assert quiet.apart_from == "deesc" and "not acting as responders" in quiet.description
+    assert [p.makes_responders for p in quiet.programmes] == [False]
+    assert quiet.programmes[0].refresher_days == 100 and quiet.programmes[0].coverage == 0.5
     assert e.parameters == {"transmission": 0.2}
     assert e.outputs == {"daily": False, "employees": True}
     assert e.arms[1].programmes[0].refresher_days == 100
