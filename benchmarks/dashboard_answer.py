@@ -1,8 +1,9 @@
 """Time the dashboard's question over 200 plausible worlds, and a change of one option.
 
 The default plan (a 200-person office over a year, its stored calibration, central
-evidence) with four options, so five arms with no training, and 200 simulated years, one
-per parameter set. Times, best of ``--repeat``:
+evidence) with four options, so five arms with no training, and each de-escalation option
+run again without its responders (seven arms in all), and 200 simulated years, one per
+parameter set. Times, best of ``--repeat``:
 
 - *all arms*: ``planner.evaluate`` from nothing (what a new question costs);
 - *a change*: one option's programme changed, the other arms read from a cache by their
@@ -73,8 +74,10 @@ def main() -> None:
     org = planner.build_org(plan)
     found = planner.preset_baseline(plan, org)
     cal = found.calibration
+    apart = sum(o.programme == "deescalation" for o in plan.options)  # run without responders too
     print(
-        f"{len(plan.arms(org))} arms x {plan.replicates} worlds x {org.size} employees x "
+        f"{len(plan.arms(org))} arms (+{apart} without responders) x {plan.replicates} worlds x "
+        f"{org.size} employees x "
         f"{plan.days} days; baseline {found.how} ({0 if cal is None else len(cal)} sets); "
         f"{cores()} cores; load average {os.getloadavg()}"
     )

@@ -134,6 +134,36 @@ def trials_table() -> str:
     return "\n".join(lines)
 
 
+#: The studies replicated through the model (``experiments/virtual_trials.py`` writes it).
+REPLICATED = ROOT / "experiments" / "results" / "virtual_trials.json"
+
+
+def replicated_table() -> str:
+    """Each study against its virtual trial, before and after the trials, as Markdown."""
+    doc = json.loads(REPLICATED.read_text(encoding="utf-8"))
+    published = trials().set_index("name")
+    lines = [
+        f"Measured on {doc['date']} with `{doc['command']}`: {doc['worlds']} plausible worlds "
+        f"per study and setting, seed {doc['seed']}; the middle 90% of the estimates the "
+        "study would have reported (its own chance included), and the median.",
+        "",
+        "| study | published (95% interval) | evidence | prior alone: median, 90% | covers | "
+        "given the trials: median, 90% | covers |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, rows in doc["results"].items():
+        t = published.loc[name]
+        for setting in ("sceptical", "central", "enthusiastic"):
+            a, b = rows[f"{setting}_prior"], rows[f"{setting}_given_trials"]
+            lines.append(
+                f"| `{name}` | {t['estimate']:+.0%} ({t['low']:+.0%} to {t['high']:+.0%}) | "
+                f"{setting} | {a['median']:+.0%}, {a['low']:+.0%} to {a['high']:+.0%} | "
+                f"{'yes' if a['covers'] else '**no**'} | {b['median']:+.0%}, {b['low']:+.0%} "
+                f"to {b['high']:+.0%} | {'yes' if b['covers'] else '**no**'} |"
+            )
+    return "\n".join(lines)
+
+
 #: Generated blocks: (file, block name, generator).
 BLOCKS = [
     ("docs/ODD.md", "parameters", markdown_table),
@@ -141,6 +171,7 @@ BLOCKS = [
     ("docs/programmes.md", "effects", effects_table),
     ("docs/programmes.md", "default_question", default_question_table),
     ("docs/programmes.md", "trials", trials_table),
+    ("docs/validation.md", "replicated", replicated_table),
 ]
 
 

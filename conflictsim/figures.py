@@ -174,11 +174,15 @@ def forest(table: pd.DataFrame, outcomes: Sequence[str]) -> go.Figure:
 
 
 def costs(data: pd.DataFrame) -> go.Figure:
-    """Training cost, conflict cost avoided and net benefit per arm, with 95% intervals.
+    """Training cost, conflict cost avoided and net benefit (in all and in cash) per arm.
+
+    With 95% intervals of the means. The return on investment is not drawn: a ratio on a
+    bar without its interval reads as a promise (the report's table gives it with both).
 
     Args:
         data: ``arm, training_cost, conflict_cost_avoided, avoided_ci_low, avoided_ci_high,
-            net_benefit, net_ci_low, net_ci_high, roi``.
+            net_benefit, net_ci_low, net_ci_high`` and, if given, ``net_benefit_cash,
+            cash_ci_low, cash_ci_high``.
     """
     fig = go.Figure()
     fig.add_bar(
@@ -199,9 +203,15 @@ def costs(data: pd.DataFrame) -> go.Figure:
         name="net benefit",
         marker_color="#1f77b4",
         error_y=error_bars(data["net_benefit"], data["net_ci_low"], data["net_ci_high"]),
-        text=[f"ROI {r:+.2f}" if np.isfinite(r) else "" for r in data["roi"]],
-        textposition="outside",
     )
+    if "net_benefit_cash" in data:
+        fig.add_bar(
+            x=data["arm"],
+            y=data["net_benefit_cash"],
+            name="of it in cash",
+            marker_color="#9467bd",
+            error_y=error_bars(data["net_benefit_cash"], data["cash_ci_low"], data["cash_ci_high"]),
+        )
     fig.update_layout(barmode="group", height=420, yaxis_title="currency of wage", margin={"t": 30})
     return fig
 

@@ -364,7 +364,8 @@ REGISTRY: dict[str, ParamSpec] = {
             "assumption: controlled studies find clear gains in skills and confidence but "
             "little or no change in incidents (Price et al. 2015; Khan et al. 2021; Baig et "
             "al. 2018); the evidence settings give it sceptical, central and enthusiastic "
-            "priors (Spiegelhalter, Freedman & Parmar 1994)",
+            "priors (Spiegelhalter, Freedman & Parmar 1994), updated by those trials "
+            "(conflictsim.virtual_trials)",
             "training",
             "share",
             plausible=(0.0, 1.5),
@@ -379,7 +380,8 @@ REGISTRY: dict[str, ParamSpec] = {
             "chance a nearby de-escalation trainee defuses a conflict (at full skill)",
             "assumption: Compton et al. 2014 measured officers' own encounters (CIT officers "
             "twice as likely to stop at verbal engagement), not bystanders'; Taheri 2016 "
-            "found no significant effect on outcomes",
+            "found no significant effect on outcomes; the evidence settings' priors are "
+            "updated by the controlled trials (conflictsim.virtual_trials)",
             "responders",
             "probability/conflict",
             plausible=(0.0, 0.4),

@@ -72,6 +72,21 @@ EVIDENCE_WORDS = {
 AS_GIVEN = "parameters as given, not calibrated to this organisation"
 
 
+#: Longest currency name (a code or a symbol).
+MAX_CURRENCY = 12
+
+
+def currency_problem(currency: str) -> str | None:
+    """What is wrong with a currency's name ("EUR", "GBP", "$"), or None if nothing."""
+    text = str(currency).strip()
+    if len(text) > MAX_CURRENCY or not all(c.isprintable() for c in text):
+        return (
+            f"the currency must be at most {MAX_CURRENCY} printable characters "
+            f"(EUR, GBP, $), got {currency!r}"
+        )
+    return None
+
+
 def money_unit(currency: str = "") -> str:
     """What sums of money are in: the currency named, or the unit of ``wage``."""
     return currency.strip() or "the currency of the hourly cost of work (wage)"

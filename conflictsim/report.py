@@ -30,7 +30,13 @@ from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
 from conflictsim.calibration.targets import Targets
 from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES
 from conflictsim.params import REGISTRY, Prior
-from conflictsim.plain import AS_GIVEN, evidence_text, parameter_label, pays_for_itself
+from conflictsim.plain import (
+    AS_GIVEN,
+    evidence_text,
+    money_unit,
+    parameter_label,
+    pays_for_itself,
+)
 from conflictsim.planner.baseline import fit_frame
 from conflictsim.sensitivity import indices
 from conflictsim.uncertainty import ALL
@@ -72,7 +78,7 @@ def write_report(out: str | Path, path: str | Path | None = None) -> Path:
     if table is not None and exp.n_points == 1:
         worlds = WORLDS if cmp.worlds is not None else "replicates"
         sections.append(_forest(table, exp))
-        sections.append(_costs(table, exp, decision_frame(table, cmp.best, worlds)))
+        sections.append(_costs(table, exp, decision_frame(table, cmp.best, worlds, cmp.break_even)))
         if cmp.worlds is not None:
             sections.append(_value_of_information(batch.value_of_information(out, cmps)))
         if exp.outputs["employees"]:
@@ -121,38 +127,53 @@ def settings_rows(exp, manifest: dict) -> list[tuple[str, str]]:
     ]
 
 
-def decision_frame(table: pd.DataFrame, best: pd.DataFrame, worlds: str = WORLDS) -> pd.DataFrame:
+def decision_frame(
+    table: pd.DataFrame,
+    best: pd.DataFrame,
+    worlds: str = WORLDS,
+    break_even: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Which option to choose: each arm's expected net benefit, how often it pays, P(best).
 
     Args:
         table: The comparison table (pooled rows after a sweep).
         best: ``Comparison.best`` (every arm, the first included).
         worlds: What each replicate is ("plausible worlds", or "replicates").
+        break_even: ``Comparison.break_even``; adds what each arm must avoid to pay.
 
     Returns:
         One row per arm: ``arm``, ``net_benefit`` (expected, against the first arm),
         ``ci_low``, ``ci_high`` (95% interval of that mean), ``ui_low``, ``ui_high`` (90%
-        uncertainty interval), ``p_pays`` (share of the worlds where it pays for itself),
-        ``pays`` (in words), ``p_best``; the first arm's own is 0 and pays nothing.
+        uncertainty interval), ``net_benefit_cash`` (the part of it in cash, expected),
+        ``p_pays`` (share of the worlds where it pays for itself), ``pays`` (in words),
+        ``p_best``; with ``break_even``, also ``break_even_share`` (the share of the
+        reference's conflicts it must avoid to pay) and ``expected_share`` (the share it
+        is expected to avoid). The first arm's own are 0 or empty and it pays nothing.
     """
     nb = table[table["outcome"] == "net_benefit"].set_index("arm")
+    cash = table[table["outcome"] == "net_benefit_cash"].set_index("arm")
+    even = break_even.set_index("arm") if break_even is not None else None
     rows = []
     for r in best.itertuples(index=False):
         has = r.arm in nb.index
         p = float(nb.loc[r.arm, "p_better"]) if has else np.nan
-        rows.append(
-            {
-                "arm": r.arm,
-                "net_benefit": r.net_benefit,
-                "ci_low": float(nb.loc[r.arm, "ci_low"]) if has else np.nan,
-                "ci_high": float(nb.loc[r.arm, "ci_high"]) if has else np.nan,
-                "ui_low": r.ui_low,
-                "ui_high": r.ui_high,
-                "p_pays": p,
-                "pays": pays_for_itself(p, worlds) if has else "the reference",
-                "p_best": r.p_best,
-            }
-        )
+        row = {
+            "arm": r.arm,
+            "net_benefit": r.net_benefit,
+            "ci_low": float(nb.loc[r.arm, "ci_low"]) if has else np.nan,
+            "ci_high": float(nb.loc[r.arm, "ci_high"]) if has else np.nan,
+            "ui_low": r.ui_low,
+            "ui_high": r.ui_high,
+            "net_benefit_cash": float(cash.loc[r.arm, "mean"]) if r.arm in cash.index else 0.0,
+            "p_pays": p,
+            "pays": pays_for_itself(p, worlds) if has else "the reference",
+            "p_best": r.p_best,
+        }
+        if even is not None:
+            there = r.arm in even.index
+            row["break_even_share"] = float(even.loc[r.arm, "share"]) if there else np.nan
+            row["expected_share"] = float(even.loc[r.arm, "expected_share"]) if there else np.nan
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -164,6 +185,7 @@ def _overview(exp, manifest: dict, out: Path | None = None) -> str:
         *_band_row(exp, out),
         ("organisation", f"{org.name}: {org.size:,} employees"),
         ("horizon", f"{exp.days:,} working days"),
+        ("money", f"in {money_unit(exp.currency)}"),
         ("replicates", f"{exp.replicates:,} per arm" + _per_point(exp)),
         ("seed", str(exp.seed)),
         ("engine", exp.engine),
@@ -308,6 +330,9 @@ def _costs(table: pd.DataFrame, exp, decision: pd.DataFrame) -> str:
                 "net_benefit": get(arm, "net_benefit", "mean"),
                 "net_ci_low": get(arm, "net_benefit", "ci_low"),
                 "net_ci_high": get(arm, "net_benefit", "ci_high"),
+                "net_benefit_cash": get(arm, "net_benefit_cash", "mean"),
+                "cash_ci_low": get(arm, "net_benefit_cash", "ci_low"),
+                "cash_ci_high": get(arm, "net_benefit_cash", "ci_high"),
                 "roi": get(arm, "roi", "mean"),
                 "roi_ci_low": get(arm, "roi", "ci_low"),
                 "roi_ci_high": get(arm, "roi", "ci_high"),
@@ -318,8 +343,10 @@ def _costs(table: pd.DataFrame, exp, decision: pd.DataFrame) -> str:
         "costs",
         "Costs and return on investment",
         "Per arm against the reference, over the horizon: training cost, conflict cost "
-        "avoided (hours at the wage plus replacement of those who quit) and net benefit "
-        "with 95% intervals. ROI: net benefit per unit spent on training (0 breaks even).",
+        "avoided (hours at the wage plus replacement of those who quit), net benefit and the "
+        "part of it in cash (fees and replacing people who quit: what leaves the bank; the "
+        "rest is working time given back, valued at the wage), with 95% intervals of the "
+        "means. The table gives the return on investment with its intervals.",
         figures.costs(data),
         data,
         extra=_decision(decision),
@@ -335,28 +362,36 @@ def _decision(decision: pd.DataFrame) -> str:
             return ""
         return f"{money.fmt(low, signed=True)} to {money.fmt(high, signed=True)}"
 
-    shown = pd.DataFrame(
-        {
-            "option": decision["arm"],
-            "expected net benefit": [money.fmt(v, signed=True) for v in decision["net_benefit"]],
-            "95% interval of the mean": [
-                interval(a, b) for a, b in zip(decision["ci_low"], decision["ci_high"], strict=True)
-            ],
-            "90% uncertainty interval": [
-                interval(a, b) for a, b in zip(decision["ui_low"], decision["ui_high"], strict=True)
-            ],
-            "how often it pays for itself": decision["pays"],
-            "P(best)": [f"{p:.2f}" for p in decision["p_best"]],
-        }
-    )
+    def share(v) -> str:
+        return f"{v:.1%}" if np.isfinite(v) else ""
+
+    shown = {
+        "option": decision["arm"],
+        "expected net benefit": [money.fmt(v, signed=True) for v in decision["net_benefit"]],
+        "95% interval of the mean": [
+            interval(a, b) for a, b in zip(decision["ci_low"], decision["ci_high"], strict=True)
+        ],
+        "90% uncertainty interval": [
+            interval(a, b) for a, b in zip(decision["ui_low"], decision["ui_high"], strict=True)
+        ],
+        "of it in cash": [money.fmt(v, signed=True) for v in decision["net_benefit_cash"]],
+    }
+    if "break_even_share" in decision:
+        shown["must avoid to pay"] = [share(v) for v in decision["break_even_share"]]
+        shown["expected to avoid"] = [share(v) for v in decision["expected_share"]]
+    shown["how often it pays for itself"] = decision["pays"]
+    shown["P(best)"] = [f"{p:.2f}" for p in decision["p_best"]]
     return (
         "<h3 id='decision'>Which option to choose</h3><p class='note'>Expected net benefit "
         "against the reference, the 95% interval of that mean, the 90% uncertainty interval "
         "(where the middle 90% of single outcomes fall: over a calibration or an evidence "
-        "setting, of plausible worlds, each a parameter set and one draw of chance), how "
-        "often each option pays for itself, and P(best): the share of them in which it has "
-        "the highest net benefit of all options.</p>"
-        + _html_table(shown)
+        "setting, of plausible worlds, each a parameter set and one draw of chance), the "
+        "part of the expected net benefit in cash (fees and replacing people who quit; the "
+        "rest is working time given back), the share of the reference's conflicts an option "
+        "must avoid to pay for itself (its break-even) beside the share it is expected to "
+        "avoid, how often each option pays for itself, and P(best): the share of them in "
+        "which it has the highest net benefit of all options.</p>"
+        + _html_table(pd.DataFrame(shown))
         + _download(decision, "decision.csv")
     )
 
@@ -449,7 +484,7 @@ def _points(exp, cmps: dict, table: pd.DataFrame) -> str:
     frames = []
     for point in range(exp.n_points):
         rows = table[table["point"] == point]
-        d = decision_frame(rows, cmps[point].best, worlds)
+        d = decision_frame(rows, cmps[point].best, worlds, cmps[point].break_even)
         d = d[d["arm"] != exp.arm_names[0]]
         for j, (name, value) in enumerate(exp.design.values(point).items()):
             d.insert(j, name, value)
@@ -463,6 +498,9 @@ def _points(exp, cmps: dict, table: pd.DataFrame) -> str:
         f"{money.fmt(a, signed=True)} to {money.fmt(b, signed=True)}"
         for a, b in zip(data["ci_low"], data["ci_high"], strict=True)
     ]
+    shown["of it in cash"] = [money.fmt(v, signed=True) for v in data["net_benefit_cash"]]
+    shown["must avoid to pay"] = [f"{v:.1%}" for v in data["break_even_share"]]
+    shown["expected to avoid"] = [f"{v:.1%}" for v in data["expected_share"]]
     if uncertain:
         shown["90% uncertainty interval"] = [
             f"{money.fmt(a, signed=True)} to {money.fmt(b, signed=True)}"
@@ -472,16 +510,20 @@ def _points(exp, cmps: dict, table: pd.DataFrame) -> str:
         shown["P(best)"] = [f"{p:.2f}" for p in data["p_best"]]
         note = (
             "Each design point on its own: the expected net benefit of each option against "
-            f"{exp.arm_names[0]}, the 95% interval of that mean, the 90% uncertainty "
-            "interval over the plausible worlds of the calibration or evidence setting the "
-            "run drew, how often it pays for itself and P(best) at that point. The points "
+            f"{exp.arm_names[0]}, the 95% interval of that mean, the part of it in cash, the "
+            "share of conflicts it must avoid to pay for itself beside the share it is "
+            "expected to avoid, the 90% uncertainty interval over the plausible worlds of the "
+            "calibration or evidence setting the run drew, how often it pays for itself and "
+            "P(best) at that point. The points "
             "are values chosen to be explored, not beliefs, so they are not pooled."
         )
     else:
         note = (
             "Each design point on its own: the expected net benefit of each option against "
-            f"{exp.arm_names[0]} with the 95% interval of that mean. The replicates of a "
-            "point differ by chance only (no calibration or evidence setting), and the "
+            f"{exp.arm_names[0]} with the 95% interval of that mean, the part of it in cash "
+            "and the share of conflicts it must avoid to pay for itself beside the share it "
+            "is expected to avoid. The replicates of a point differ by chance only (no "
+            "calibration or evidence setting), and the "
             "points are values chosen to be explored, not beliefs: no share of plausible "
             "worlds, P(best) or value of information is given."
         )

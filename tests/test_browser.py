@@ -141,10 +141,13 @@ def shots(tmp_path_factory) -> Path:
 
 
 def _wait_drawn(page, charts: int = 0) -> None:
-    """Wait until the script has finished and ``charts`` Plotly charts are drawn.
+    """Wait until the script has finished, ``charts`` Plotly charts are drawn and no element
+    is still a placeholder.
 
     A chart counts once Plotly has drawn into it (its div holds a ``main-svg``); a drawn
-    chart has several of those, so they are not counted themselves.
+    chart has several of those, so they are not counted themselves. Streamlit shows a
+    skeleton where an element (a table, a widget) is not rendered yet, for a moment after
+    the script has finished.
     """
     page.wait_for_function(
         """(charts) => {
@@ -153,6 +156,7 @@ def _wait_drawn(page, charts: int = 0) -> None:
                 .filter(p => p.querySelector('.main-svg')).length;
             return app && app.getAttribute('data-test-script-state') === 'notRunning'
                 && !document.querySelector('[data-stale="true"]')
+                && !document.querySelector('[data-testid="stSkeleton"]')
                 && drawn >= charts;
         }""",
         arg=charts,

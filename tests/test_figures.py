@@ -100,7 +100,7 @@ def test_forest_has_a_panel_per_outcome_titled_from_outcomes():
     np.testing.assert_allclose(dots.error_x.arrayminus, [2.0, 2.0])
 
 
-def test_costs_draws_three_bars_with_the_net_benefit_interval():
+def test_costs_draws_the_bars_with_their_intervals_and_no_bare_return():
     data = pd.DataFrame(
         {
             "arm": ["deesc"],
@@ -120,7 +120,14 @@ def test_costs_draws_three_bars_with_the_net_benefit_interval():
     net = fig.data[2]
     np.testing.assert_allclose(net.error_y.array, [60.0])
     np.testing.assert_allclose(net.error_y.arrayminus, [150.0])
-    assert list(net.text) == ["ROI +2.00"]
+    # A return is never shown without its interval: the bars carry no ROI text.
+    assert all(t.text is None for t in fig.data)
+    cash = data.assign(net_benefit_cash=[-40.0], cash_ci_low=[-70.0], cash_ci_high=[10.0])
+    fig = figures.costs(cash)
+    assert [t.name for t in fig.data][-1] == "of it in cash"
+    np.testing.assert_allclose(fig.data[-1].y, [-40.0])
+    np.testing.assert_allclose(fig.data[-1].error_y.array, [50.0])
+    np.testing.assert_allclose(fig.data[-1].error_y.arrayminus, [30.0])
 
 
 def test_ripple_figures_draw_the_percentages():

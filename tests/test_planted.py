@@ -1,6 +1,6 @@
 """The planted-error script still applies to the code (tests/planted/planted_errors.py).
 
-The script itself is slow and runs outside CI (docs/validation.md); this checks that
+The script itself is slow and runs outside CI (docs/verification.md); this checks that
 every error it plants still finds its one place in the code, and that together they
 cover every step of MODEL.md sections 3-5 in both simulators.
 """

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -156,6 +157,16 @@ def test_sweep_report_has_a_sweep_chart(tmp_path):
     assert "Which option at each design point" in text and "not beliefs" in text
     section = text.split("id='points'")[1].split("</section>")[0]
     assert "P(best)</th>" not in section and "how often it pays" not in section
+    # Each point's break-even: its own training cost over its own value of a conflict.
+    points = download(text, "decision_by_point.csv")
+    for point, cmp in batch.comparisons(tmp_path / "out").items():
+        if point == "all":
+            continue
+        even = cmp.break_even.set_index("arm")
+        rows = points[points["point"] == point].set_index("arm")
+        for arm in rows.index:
+            assert rows.loc[arm, "break_even_share"] == pytest.approx(even.loc[arm, "share"])
+            assert f"{even.loc[arm, 'share']:.1%}" in section
     assert "Which option to choose" not in text and 'id="chart-costs"' not in text
     assert "average over the points" in text
 
@@ -239,6 +250,29 @@ def test_report_says_which_option_pays_how_often_and_which_is_best(evidence_run)
         assert decision.loc[arm, "p_best"] == pytest.approx(best.loc[arm, "p_best"])
     assert decision["p_best"].sum() == pytest.approx(1.0)
     assert "<h3 id='decision'>Which option to choose</h3>" in text
+
+
+def test_decision_table_gives_cash_and_break_even(evidence_run):
+    out, text = evidence_run
+    cmp = batch.comparisons(out)[0]
+    table = batch.compare(out).set_index(["arm", "outcome"])
+    decision = download(text, "decision.csv").set_index("arm")
+    even = cmp.break_even.set_index("arm")
+    for arm in ("deesc", "listen"):
+        cash = table.loc[(arm, "net_benefit_cash"), "mean"]
+        assert decision.loc[arm, "net_benefit_cash"] == pytest.approx(cash)
+        # Break-even: training cost over the value of one conflict, as a share.
+        base = cmp.runs["baseline"].summary
+        value = base["cost_conflict"].mean() / base["conflicts"].mean()
+        need = cmp.paired.query("arm == @arm")["cost_training"].mean() / value
+        assert decision.loc[arm, "break_even_share"] == pytest.approx(
+            need / base["conflicts"].mean()
+        )
+        assert decision.loc[arm, "expected_share"] == pytest.approx(even.loc[arm, "expected_share"])
+        assert f"{decision.loc[arm, 'break_even_share']:.1%}" in text
+    assert decision.loc["baseline", "net_benefit_cash"] == 0
+    assert np.isnan(decision.loc["baseline", "break_even_share"])
+    assert "<th>must avoid to pay</th>" in text and "<th>of it in cash</th>" in text
 
 
 def test_report_shows_what_would_change_the_answer(evidence_run, run_dir, html_text):

@@ -114,7 +114,7 @@ def to_parameter(prior: Prior, z: Any) -> Any:
     then never step outside a prior's range and are not thinned out near its edges,
     where many misses of the coverage study lay on the parameters' own scale; and the
     prior's tails are no heavier than the kernels', so no candidate far out gets an
-    outsized weight, as they did on a logistic scale (docs/validation.md).
+    outsized weight, as they did on a logistic scale (docs/verification.md).
     """
     return prior.ppf(_normal_cdf(z))
 

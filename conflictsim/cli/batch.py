@@ -23,6 +23,7 @@ from conflictsim.cli.tables import (
     format_table,
     format_uncertainty,
 )
+from conflictsim.plain import money_text, money_unit
 
 
 def guarded(command: str, out, work: Callable[[], Any]) -> tuple[Any, int]:
@@ -105,6 +106,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     cal = read_manifest(args.out).get("calibration")
     folder = cal["folder"] if cal else None
     print(format_settings(exp.evidence_used, folder, cal["draws"] if cal else None))
+    print(f"Money is in {money_unit(exp.currency)}.")
     if cal:
         print("Replicate k ran the calibration's parameter set k (cycling).")
     else:
@@ -127,7 +129,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(format_table(table, exp.replicates, exp.arm_names[0], worlds))
         if uncertain:
             print()
-            print(format_uncertainty(table, cmps[0].best, voi, worlds, pays=False))
+            print(
+                format_uncertainty(
+                    table, cmps[0].best, voi, worlds, pays=False, currency=exp.currency
+                )
+            )
     for point in range(exp.n_points) if exp.n_points > 1 else []:
         values = ", ".join(f"{k} = {v:g}" for k, v in exp.design.values(point).items())
         print(f"Design point {point} of {exp.n_points} ({exp.design.kind}): {values}")
@@ -138,7 +144,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if uncertain:
             print()
             here = voi[voi["point"] == point].drop(columns=["point", *exp.design.names])
-            print(format_uncertainty(rows, cmps[point].best, here, worlds, pays=False))
+            print(
+                format_uncertainty(
+                    rows, cmps[point].best, here, worlds, pays=False, currency=exp.currency
+                )
+            )
         print()
     rest = responders(args.out, table)
     for r in rest[rest["point"] != "all"].itertuples() if "point" in rest else rest.itertuples():
@@ -149,7 +159,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 f"{r.arm}{at}: {share or 'part of '}the conflicts it avoids rest on trained "
                 f"responders, which no study has measured; without them ({r.without}) it "
                 f"avoids {r.avoided_without:,.1f} instead of {r.avoided:,.1f}, net benefit "
-                f"{r.net_benefit_without:+,.0f} instead of {r.net_benefit:+,.0f}.",
+                f"{money_text(r.net_benefit_without, exp.currency, signed=True)} instead of "
+                f"{money_text(r.net_benefit, exp.currency, signed=True)}.",
                 width=88,
             )
         )

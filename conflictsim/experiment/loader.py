@@ -33,6 +33,7 @@ from conflictsim.experiment.designs import sensitivity_design, sweep_design
 from conflictsim.experiment.spec import Arm, Design, Experiment
 from conflictsim.experiment.toml_lines import Context, LineIndex
 from conflictsim.organisation import PRESETS
+from conflictsim.plain import currency_problem
 from conflictsim.runs import DEFAULT_ENGINE, ENGINES
 from conflictsim.scenario import DAYS_PER_WEEK, WARMUP_DAYS, Scenario
 from conflictsim.training import Training
@@ -123,6 +124,7 @@ _EXPERIMENT_KEYS = (
     "engine",
     "replicates_per_unit",
     "responders_apart",
+    "currency",
 )
 _ORG_KEYS = ("preset", "size", "seed", "team_size", "cross_ties", "customer_facing", "csv", "edges")
 _ARM_KEYS = ("name", "description", "programmes", "parameters")
@@ -182,6 +184,9 @@ def _build(
         default=min(50, replicates if swept else -(-replicates // 8)),
         low=1,
     )
+    currency = get_str(ctx, exp, "currency", k, default="").strip()
+    if problem := currency_problem(currency):
+        raise ctx.error(k + ("currency",), problem)
     iu = exp.get("initial_upset", 0.02)
     if isinstance(iu, list):
         if not all(isinstance(i, str) for i in iu):
@@ -259,6 +264,7 @@ def _build(
         calibration_dir=cal_dir,
         calibration_sha256=cal_sha,
         evidence=evidence,
+        currency=currency,
     )
     # Build the organisation and every arm's scenario now: a run never starts on a file
     # that would fail part-way.

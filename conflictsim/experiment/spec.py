@@ -209,6 +209,7 @@ class Experiment:
         evidence: The file's evidence setting (``sceptical``, ``central`` or
             ``enthusiastic``: what training does at work, ``conflictsim.evidence``), or
             None: the calibration's sets as saved, or the parameters as given.
+        currency: The name of the currency of wage and costs, or empty for none.
     """
 
     path: Path | None
@@ -233,6 +234,7 @@ class Experiment:
     calibration_dir: Path | None = None
     calibration_sha256: str | None = None
     evidence: str | None = None
+    currency: str = ""
 
     @cached_property
     def org(self):

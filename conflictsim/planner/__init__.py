@@ -24,6 +24,7 @@ from the submodules. See docs/dashboard.md.
 from __future__ import annotations
 
 from conflictsim.evidence import EVIDENCE, EVIDENCE_LABELS, TRAINING_EFFECTS, evidence_table
+from conflictsim.plain import MAX_CURRENCY
 from conflictsim.planner.baseline import (
     BUDGET_ENV,
     PUBLISHED_WORDS,
@@ -68,7 +69,6 @@ from conflictsim.planner.plan import (
     DEFAULT_SIZE,
     HOTSPOT_LEAD_IN_DAYS,
     LETTERS,
-    MAX_CURRENCY,
     MAX_OPTIONS,
     MONTH_DAYS,
     REFRESHER_MONTHS,

@@ -50,7 +50,7 @@ def trials_shown() -> pd.DataFrame:
             "Design": t["design"],
             "What was counted": t["outcome"],
             "Change in incidents (95% interval)": [
-                f"{e:+.0%} ({lo:+.0%} to {hi:+.0%})"
+                f"{'no change' if e == 0 else f'{e:+.0%}'} ({lo:+.0%} to {hi:+.0%})"
                 for e, lo, hi in zip(t["estimate"], t["low"], t["high"], strict=True)
             ],
             "Where the interval comes from": t["how"],

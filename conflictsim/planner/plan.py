@@ -15,6 +15,7 @@ from typing import Any
 from conflictsim.evidence import check_evidence
 from conflictsim.organisation import PRESETS, Organisation
 from conflictsim.params import REGISTRY, Params
+from conflictsim.plain import currency_problem
 from conflictsim.planner.words import (
     AMOUNT_LABELS,
     ORG_LABELS,
@@ -59,8 +60,6 @@ SIZE_RANGE = (20, 5000)
 DAYS_RANGE = (10, 1250)
 #: Replicate limits (compare needs two).
 REPLICATES_RANGE = (2, 2000)
-#: Longest currency name (a code or a symbol).
-MAX_CURRENCY = 12
 
 #: Defaults of a new plan: answered within about a second (docs/benchmarks.md). 200
 #: plausible worlds, one per parameter set of a preset's stored calibration, so that
@@ -254,13 +253,9 @@ class Plan:
                     "simulated; start it earlier or simulate longer"
                 )
         check_evidence(self.evidence)
-        currency = str(self.currency).strip()
-        if len(currency) > MAX_CURRENCY or not all(c.isprintable() for c in currency):
-            raise ValueError(
-                f"the currency must be at most {MAX_CURRENCY} printable characters "
-                f"(EUR, GBP, $), got {self.currency!r}"
-            )
-        object.__setattr__(self, "currency", currency)
+        if problem := currency_problem(self.currency):
+            raise ValueError(problem)
+        object.__setattr__(self, "currency", str(self.currency).strip())
         overrides = tuple(sorted((str(k), float(v)) for k, v in dict(self.overrides).items()))
         object.__setattr__(self, "overrides", overrides)
         params = Params(**dict(overrides))

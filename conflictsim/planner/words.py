@@ -63,10 +63,12 @@ PARAMETER_GROUPS = {
     "triggers": "What upsets people from outside",
     "encounters": "What happens when colleagues meet",
     "severity": "How serious conflicts get",
+    "training": "What training does at work",
     "responders": "Colleagues who step in",
     "recovery": "Calming down",
     "turnover": "Quitting and hiring",
     "costs": "Hours and money",
+    "reporting": "How many conflicts get recorded",
 }
 
 #: Severity classes in words (``OUTCOMES``), mildest first.

@@ -150,3 +150,31 @@ def test_a_run_shows_what_rests_on_responders_beside_the_arm(tmp_path, capsys):
         )
     )
     assert load(path).arm_names == ["baseline", "listen", "deesc"] and off.arms[-1].apart_from
+
+
+def test_a_named_currency_is_shown_with_the_money(tmp_path, capsys):
+    from conflictsim import report
+    from conflictsim.cli import main
+    from conflictsim.experiment import load
+
+    path = tmp_path / "eur.toml"
+    path.write_text(
+        SMALL.replace('engine = "mesa"', 'engine = "fast"\ncurrency = " EUR "')
+        + '\n[[arms]]\nname = "deesc"\nprogrammes = [{kind = "deescalation", coverage = 0.5}]\n'
+    )
+    assert load(path).currency == "EUR"
+    batch.run(path, tmp_path / "out", workers=1, progress=False)
+    assert main(["compare", str(tmp_path / "out")]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Money is in EUR." in text
+    rest = batch.responders(tmp_path / "out").set_index("arm").loc["deesc"]
+    assert f"net benefit EUR {rest['net_benefit_without']:+,.0f} instead of EUR" in text
+    page = report.write_report(tmp_path / "out").read_text(encoding="utf-8")
+    assert "<th>money</th><td>in EUR</td>" in page
+    # Without a name, the unit is said to be that of the wage.
+    path.write_text(path.read_text().replace('currency = " EUR "\n', ""))
+    batch.run(path, tmp_path / "plain", workers=1, progress=False)
+    assert main(["compare", str(tmp_path / "plain")]) == 0
+    assert "Money is in the currency of the hourly cost of work (wage)." in " ".join(
+        capsys.readouterr().out.split()
+    )

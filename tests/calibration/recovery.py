@@ -22,7 +22,7 @@ not overlap; the probability that a draw of one setting's posterior exceeds a dr
 the other's is printed too.
 
 Run: ``uv run python tests/calibration/recovery.py [--seeds 1,2,3]``; it prints a
-Markdown table for docs/validation.md and writes tests/calibration/recovery.json after
+Markdown table for docs/verification.md and writes tests/calibration/recovery.json after
 every calibration (a stopped run keeps the finished ones, and a rerun with the same
 settings skips them). The truths it declares are kept there too: a rerun uses them even
 after the presets are regenerated (``--reselect`` picks them again).
@@ -58,7 +58,7 @@ def settings() -> tuple[cs.Organisation, dict[str, cs.Params]]:
     version of this study took no account of the priors and picked a low-contagion truth
     whose trigger, 0.191, lay at its prior's 99th percentile (the prior ends at 0.2): its
     transmission missed in both draws of records run, while fresh simulations at that
-    truth met all the targets as often as anywhere (docs/validation.md).
+    truth met all the targets as often as anywhere (docs/verification.md).
     """
     org = cs.Organisation.generate(presets.SIZE, "office", seed=presets.SEED)
     cal = presets.stored(org)

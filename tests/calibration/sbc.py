@@ -10,7 +10,7 @@ Cases whose records hold no incident in their full weeks cannot be summarised an
 drawn again (the calibration would refuse them too); their number is reported.
 
 Run: ``uv run python tests/calibration/sbc.py [--cases 50]``; it prints a Markdown
-table for docs/validation.md and writes tests/calibration/sbc.json after every case.
+table for docs/verification.md and writes tests/calibration/sbc.json after every case.
 The smaller version CI runs is tests/calibration/test_coverage.py.
 """
 

@@ -10,7 +10,7 @@ the 48 intervals would hold the truth with probability 0.05% (binomial); a sampl
 whose intervals hold the truth 60% of the time fails half the time. It is a weak check:
 planting truths other than the ones the records were simulated at gave 28 of 48, just
 failing, because the posteriors of such small cases are wide. The full study gives 88%
-of 300 (docs/validation.md); this one 36 of 48 (75%); two of its eight cases ran out of
+of 300 (docs/verification.md); this one 36 of 48 (75%); two of its eight cases ran out of
 budget before epsilon 1 (one of the full study's 50 did) and are counted as they are.
 """
 

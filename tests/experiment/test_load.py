@@ -112,6 +112,8 @@ def test_malformed_files_are_refused_with_file_line_and_key(tmp_path, extra, nee
         ("days = 20\n", "days = 2.5\n", ["experiment.days", "whole number"]),
         ("days = 20\n", "days = 20\nwarmup = 7\n", ["experiment.warmup", "whole weeks"]),
         ("days = 20\n", "days = 20\nwarmup = -5\n", ["experiment.warmup", "at least 0"]),
+        ("days = 20\n", "days = 20\ncurrency = 5\n", ["experiment.currency", "must be text"]),
+        ("days = 20\n", "days = 20\ncurrency = 'euros of 2026'\n", ["at most 12"]),
         ('engine = "mesa"\n', 'engine = "turbo"\n', ["unknown value 'turbo'", "mesa"]),
         ('preset = "office"\n', 'preset = "factory"\n', ["organisation.preset", "call_centre"]),
         ('preset = "office"\nsize = 40\n', 'csv = "missing.csv"\n', ["no such file"]),

@@ -10,7 +10,7 @@ whether the tests of the mechanisms catch the error. The browser tests are left 
     uv run python tests/planted/planted_errors.py            # every error; writes the report
     uv run python tests/planted/planted_errors.py --only engine_recovery --keep  # updates it
 
-Results go to tests/planted/results.json and the table in docs/validation.md. The run is
+Results go to tests/planted/results.json and the table in docs/verification.md. The run is
 slow (each error recompiles the engine and runs the tests until the first failure; about
 a minute an error on this machine), so it is not part of CI.
 """
@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).with_name("results.json")
-REPORT = ROOT / "docs" / "validation.md"
+REPORT = ROOT / "docs" / "verification.md"
 MARK_START, MARK_END = "<!-- planted:start -->", "<!-- planted:end -->"
 
 #: Test files in the order they run: quick known-answer tests first, docking last.
@@ -398,7 +398,7 @@ def report(results: list[dict]) -> str:
 
 
 def write_report(results: list[dict]) -> None:
-    """Store the results and refresh the table in docs/validation.md."""
+    """Store the results and refresh the table in docs/verification.md."""
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     if REPORT.is_file():
         text = REPORT.read_text()
