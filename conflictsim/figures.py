@@ -16,11 +16,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from conflictsim.outcomes import OUTCOMES
-from conflictsim.plain import parameter_labels
-from conflictsim.planner.plan import BASELINE
 from conflictsim.planner.spread import Spread
-from conflictsim.planner.words import fmt_number, natural_key
+from conflictsim.planner.words import BASELINE
 from conflictsim.uncertainty import ALL
+from conflictsim.words import money, natural_key, parameter_labels, rounded
 
 # ---------------------------------------------------------------------------- colours
 #: Colours of the report's arms, reference first (Plotly's qualitative default).
@@ -588,8 +587,8 @@ def headline(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
                         "arrayminus": [max(m - low, 0)],
                         "color": "#333",
                     },
-                    hovertemplate=f"{fmt_number(m)} ({fmt_number(low)} to "
-                    f"{fmt_number(high)} in 9 of 10 plausible worlds)"
+                    hovertemplate=f"{rounded(m)} ({rounded(low)} to "
+                    f"{rounded(high)} in 9 of 10 plausible worlds)"
                     f"<extra>{r.arm}</extra>",
                 ),
                 row=1,
@@ -686,8 +685,8 @@ VOI_COLOURS = {"bar": "#0072B2", "evpi": "#D55E00"}
 
 
 def money_text(value: float, currency: str = "") -> str:
-    """An amount of money in planners' digits (``fmt_number``), after its currency if any."""
-    text = fmt_number(value)
+    """An amount of money in planners' digits (``rounded``), after its currency if any."""
+    text = rounded(value)
     return f"{currency} {text}" if currency and text != "n/a" else text
 
 
@@ -719,7 +718,7 @@ def value_of_information(
         orientation="h",
         marker_color=VOI_COLOURS["bar"],
         text=[
-            "about 0 (chance)" if v <= 2 * se and v > 0 else money_text(v, currency)
+            "about 0 (chance)" if v <= 2 * se and v > 0 else money(v, currency, exact=False)
             for v, se in zip(
                 parts["evppi"], parts["se"] if "se" in parts else [0.0] * len(parts), strict=True
             )
@@ -733,7 +732,7 @@ def value_of_information(
         fig.add_vline(
             x=value,
             line={"color": VOI_COLOURS["evpi"], "dash": "dash", "width": 2},
-            annotation_text=f"Knowing everything: {money_text(value, currency)}",
+            annotation_text=f"Knowing everything: {money(value, currency, exact=False)}",
             annotation_position="top left",
             annotation_font_color=VOI_COLOURS["evpi"],
         )

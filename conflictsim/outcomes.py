@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.scenario import DAYS_PER_WEEK, Scenario
+from conflictsim.words import fixed
 
 #: Daily outcome columns, shared by the Mesa model and the fast engine.
 DAILY_COLUMNS = (
@@ -94,12 +95,12 @@ class Outcome:
         return f"  {self.short or self.label}" if self.parent else self.label
 
     def fmt(self, value: float, signed: bool = False) -> str:
-        """``value`` with thousands separators and this outcome's decimals."""
-        return f"{value:{'+' if signed else ''},.{self.decimals}f}"
+        """``value`` with thousands separators and this outcome's decimals ("n/a" if none)."""
+        return fixed(value, self.decimals, signed)
 
     def fmt_run(self, value: float) -> str:
         """One run's value: a count without decimals, anything else as ``fmt``."""
-        return f"{value:,.0f}" if self.whole else self.fmt(value)
+        return fixed(value) if self.whole else self.fmt(value)
 
     def is_better(self, diff: np.ndarray) -> np.ndarray:
         """Where a difference (arm minus reference) favours the arm."""

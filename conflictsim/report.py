@@ -27,27 +27,32 @@ import pandas as pd
 
 from conflictsim import batch, figures
 from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
+from conflictsim.calibration.tables import (
+    fit_frame,
+    parameter_table,
+    prior_posterior_table,
+    priors_of,
+)
 from conflictsim.calibration.targets import Targets
 from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES
-from conflictsim.params import REGISTRY, Prior
-from conflictsim.plain import (
+from conflictsim.params import REGISTRY
+from conflictsim.sensitivity import indices
+from conflictsim.uncertainty import ALL
+from conflictsim.words import (
     AS_GIVEN,
+    converged_text,
     evidence_text,
     money_unit,
     parameter_label,
     pays_for_itself,
+    place,
 )
-from conflictsim.planner.baseline import fit_frame
-from conflictsim.sensitivity import indices
-from conflictsim.uncertainty import ALL
 
 REPORT_FILE = "report.html"
 #: Headline outcomes of the forest plot (labelled from ``OUTCOMES``).
 FOREST = ("conflicts", "conflict_hours", "absent_days", "quits", "net_benefit")
 #: Daily series of the trajectories: column, panel title.
 SERIES = (("conflicts", "conflicts per day"), ("upset", "upset employees"))
-#: Bins of each parameter's prior and posterior in the fit report.
-POSTERIOR_BINS = 20
 
 
 def write_report(out: str | Path, path: str | Path | None = None) -> Path:
@@ -224,16 +229,13 @@ def _band_row(exp, out: Path | None) -> list[tuple[str, str]]:
     s = s[s["arm"] == exp.arm_names[0]]
     if s.empty or "hours_per_employee_week" not in s:
         return []
-    band = next(t for t in Targets.published() if t.name == "hours_per_week")
+    band = Targets.published()["hours_per_week"]
     hours = float(s["hours_per_employee_week"].mean())
-    where = (
-        "inside" if band.low <= hours <= band.high else ("above" if hours > band.high else "below")
-    )
     return [
         (
             "conflict hours without training",
-            f"{hours:.2f} per employee per week, {where} the published {band.low:g}-"
-            f"{band.high:g} (CPP 2008)",
+            f"{hours:.2f} per employee per week, {place(hours, band.low, band.high)} the "
+            f"published {band.low:g}-{band.high:g} (CPP 2008)",
         )
     ]
 
@@ -355,26 +357,26 @@ def _costs(table: pd.DataFrame, exp, decision: pd.DataFrame) -> str:
 
 def _decision(decision: pd.DataFrame) -> str:
     """The table of which option to choose, in words and numbers, with its download."""
-    money = OUTCOMES["net_benefit"]
+    net = OUTCOMES["net_benefit"]
 
     def interval(low, high) -> str:
         if not (np.isfinite(low) and np.isfinite(high)):
             return ""
-        return f"{money.fmt(low, signed=True)} to {money.fmt(high, signed=True)}"
+        return f"{net.fmt(low, signed=True)} to {net.fmt(high, signed=True)}"
 
     def share(v) -> str:
         return f"{v:.1%}" if np.isfinite(v) else ""
 
     shown = {
         "option": decision["arm"],
-        "expected net benefit": [money.fmt(v, signed=True) for v in decision["net_benefit"]],
+        "expected net benefit": [net.fmt(v, signed=True) for v in decision["net_benefit"]],
         "95% interval of the mean": [
             interval(a, b) for a, b in zip(decision["ci_low"], decision["ci_high"], strict=True)
         ],
         "90% uncertainty interval": [
             interval(a, b) for a, b in zip(decision["ui_low"], decision["ui_high"], strict=True)
         ],
-        "of it in cash": [money.fmt(v, signed=True) for v in decision["net_benefit_cash"]],
+        "of it in cash": [net.fmt(v, signed=True) for v in decision["net_benefit_cash"]],
     }
     if "break_even_share" in decision:
         shown["must avoid to pay"] = [share(v) for v in decision["break_even_share"]]
@@ -402,7 +404,7 @@ def _value_of_information(voi: pd.DataFrame) -> str:
     # Knowing everything first, then each quantity, the most valuable first.
     parts = data[data["parameter"] != ALL].sort_values("evppi", ascending=False, kind="stable")
     rows = pd.concat([data[data["parameter"] == ALL], parts])
-    money = OUTCOMES["net_benefit"]
+    net = OUTCOMES["net_benefit"]
     se = rows["se"] if "se" in rows else pd.Series(0.0, index=rows.index)
     relevant = rows["relevant"] if "relevant" in rows else pd.Series(True, index=rows.index)
 
@@ -410,8 +412,8 @@ def _value_of_information(voi: pd.DataFrame) -> str:
         if not r:
             return "0 (no option depends on it)"
         if 0 < v <= 2 * s:
-            return f"{money.fmt(v)} (about 0: within the runs' chance)"
-        return money.fmt(v)
+            return f"{net.fmt(v)} (about 0: within the runs' chance)"
+        return net.fmt(v)
 
     shown = pd.DataFrame(
         {
@@ -452,7 +454,7 @@ def _value_of_information(voi: pd.DataFrame) -> str:
 
 def _responders(rest: pd.DataFrame) -> str:
     """How much of each arm's effect rests on trained responders (``batch.responders``)."""
-    money = OUTCOMES["net_benefit"]
+    net = OUTCOMES["net_benefit"]
     shown = pd.DataFrame(
         {
             "arm": rest["arm"],
@@ -461,9 +463,9 @@ def _responders(rest: pd.DataFrame) -> str:
             "share resting on responders": [
                 f"{v:.0%}" if np.isfinite(v) else "" for v in rest["share"]
             ],
-            "net benefit": [money.fmt(v, signed=True) for v in rest["net_benefit"]],
+            "net benefit": [net.fmt(v, signed=True) for v in rest["net_benefit"]],
             "net benefit without responders": [
-                money.fmt(v, signed=True) for v in rest["net_benefit_without"]
+                net.fmt(v, signed=True) for v in rest["net_benefit_without"]
             ],
         }
     )
@@ -491,19 +493,19 @@ def _points(exp, cmps: dict, table: pd.DataFrame) -> str:
         d.insert(0, "point", point)
         frames.append(d)
     data = pd.concat(frames, ignore_index=True)
-    money = OUTCOMES["net_benefit"]
+    net = OUTCOMES["net_benefit"]
     shown = data[["point", *exp.design.names, "arm"]].copy()
-    shown["expected net benefit"] = [money.fmt(v, signed=True) for v in data["net_benefit"]]
+    shown["expected net benefit"] = [net.fmt(v, signed=True) for v in data["net_benefit"]]
     shown["95% interval of the mean"] = [
-        f"{money.fmt(a, signed=True)} to {money.fmt(b, signed=True)}"
+        f"{net.fmt(a, signed=True)} to {net.fmt(b, signed=True)}"
         for a, b in zip(data["ci_low"], data["ci_high"], strict=True)
     ]
-    shown["of it in cash"] = [money.fmt(v, signed=True) for v in data["net_benefit_cash"]]
+    shown["of it in cash"] = [net.fmt(v, signed=True) for v in data["net_benefit_cash"]]
     shown["must avoid to pay"] = [f"{v:.1%}" for v in data["break_even_share"]]
     shown["expected to avoid"] = [f"{v:.1%}" for v in data["expected_share"]]
     if uncertain:
         shown["90% uncertainty interval"] = [
-            f"{money.fmt(a, signed=True)} to {money.fmt(b, signed=True)}"
+            f"{net.fmt(a, signed=True)} to {net.fmt(b, signed=True)}"
             for a, b in zip(data["ui_low"], data["ui_high"], strict=True)
         ]
         shown["how often it pays for itself"] = data["pays"]
@@ -540,9 +542,9 @@ def _points_voi(voi: pd.DataFrame) -> str:
     """What would change the answer at each design point (over a calibration)."""
     data = voi.copy()
     data.insert(1, "label", [parameter_label(p) for p in data["parameter"]])
-    money = OUTCOMES["net_benefit"]
+    net = OUTCOMES["net_benefit"]
     shown = data[["point", "label"]].rename(columns={"label": "what is learnt"})
-    shown["worth (expected gain)"] = [money.fmt(v) for v in data["evppi"]]
+    shown["worth (expected gain)"] = [net.fmt(v) for v in data["evppi"]]
     return (
         "<section id='voi'><h2>What would change the answer, point by point</h2>"
         "<p class='note'>At each design point, what knowing each uncertain quantity for sure "
@@ -787,85 +789,6 @@ def calibration_report(cal: Calibration) -> str:
     )
 
 
-def priors_of(cal: Calibration) -> dict[str, Prior]:
-    """The prior of each calibrated parameter, as recorded with the calibration.
-
-    A calibration that recorded no prior for a parameter gets the registry's.
-    """
-    recorded = cal.meta.get("priors", {})
-    out = {}
-    for name in cal.parameters:
-        p = recorded.get(name)
-        out[name] = (
-            Prior(str(p["kind"]), float(p["low"]), float(p["high"]), str(p.get("source", "")))
-            if p
-            else REGISTRY[name].prior
-        )
-    return out
-
-
-def parameter_table(cal: Calibration) -> pd.DataFrame:
-    """Per calibrated parameter: prior, posterior median and 90% interval, and narrowing.
-
-    ``width`` is the posterior's 90% interval as a share of the prior's, measured on the
-    prior's own scale (the prior probability it holds, over 0.9): about 1 when the targets
-    say nothing about the parameter, near 0 when they pin it down.
-    """
-    priors = priors_of(cal)
-    table = cal.summary()
-    table["prior"] = [priors[n].describe() for n in table["parameter"]]
-    table["width"] = [
-        float(priors[n].cdf(hi) - priors[n].cdf(lo)) / 0.9
-        for n, lo, hi in zip(table["parameter"], table["low"], table["high"], strict=True)
-    ]
-    table["verdict"] = [narrowing_words(w) for w in table["width"]]
-    return table
-
-
-def narrowing_words(width: float) -> str:
-    """Plain words for a posterior interval's width as a share of the prior's."""
-    if width >= 0.8:
-        return "about as wide as its prior: the targets say little about it"
-    if width >= 0.4:
-        return "narrowed by the targets"
-    return "pinned down by the targets"
-
-
-def fit_words(row) -> str:
-    """Where the simulations' mean lies against a target's interval, in plain words."""
-    if row.target_low <= row.simulated <= row.target_high:
-        return "inside the interval"
-    return "above the interval" if row.simulated > row.target_high else "below the interval"
-
-
-def prior_posterior_table(cal: Calibration, priors: dict[str, Prior]) -> pd.DataFrame:
-    """Prior and posterior of each parameter on bins of equal prior probability.
-
-    The bins are evenly spaced on the prior's own scale (linear for a uniform prior, log
-    for a log-uniform one), so both priors draw flat and a posterior that learned nothing
-    draws flat too.
-    """
-    frames = []
-    for name in cal.parameters:
-        prior = priors[name]
-        edges = np.asarray(prior.ppf(np.linspace(0.0, 1.0, POSTERIOR_BINS + 1)), dtype=float)
-        values = np.clip(cal.draws[name].to_numpy(float), edges[0], edges[-1])
-        counts, _ = np.histogram(values, bins=edges)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "parameter": name,
-                    "scale": "log" if prior.kind == "loguniform" else "linear",
-                    "left": edges[:-1],
-                    "right": edges[1:],
-                    "prior": np.diff(np.asarray(prior.cdf(edges), dtype=float)),
-                    "posterior": counts / max(len(values), 1),
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
-
-
 def _cal_overview(cal: Calibration) -> str:
     m = cal.meta
     gens = m.get("generations", [])
@@ -889,21 +812,14 @@ def _cal_overview(cal: Calibration) -> str:
         ("seed", str(cal.seed)),
         ("method", f"{m.get('method', '')} ({m.get('library', '')})"),
     ]
-    if cal.converged:
-        verdict = (
-            f"<p><b>Converged.</b> Every kept parameter set reproduces every target within "
-            f"its interval (final epsilon {eps:.2f}; 1 or less means inside every interval)."
-            "</p>"
-        )
-    else:
-        verdict = (
-            f"<p><b>Not converged.</b> The kept sets come within {eps:.2f} times each "
-            "target's half-width of its centre; 1 or less would put every target inside its "
-            "interval. Run longer (more generations or simulations, more draws), or read the "
-            "fit below for a target the model cannot reach with these priors.</p>"
-            if eps is not None and np.isfinite(eps)
-            else "<p><b>Not converged.</b></p>"
-        )
+    verdict = converged_text(
+        cal.converged,
+        eps,
+        "run longer (more generations or simulations, more draws), or read the fit below "
+        "for a target the model cannot reach with these priors",
+    )
+    head, rest = verdict.split(":", 1)
+    verdict = f"<p><b>{_e(head)}</b>:{_e(rest)}</p>"
     return (
         "<section id='overview'><p class='note'>A calibration keeps every parameter set "
         "that reproduces the targets, not one best fit: the spread of the kept sets is "
@@ -944,7 +860,7 @@ def _cal_reading() -> str:
 def _cal_parameters(cal: Calibration) -> str:
     priors = priors_of(cal)
     table = parameter_table(cal)
-    densities = prior_posterior_table(cal, priors)
+    densities = prior_posterior_table(cal)
     shown = pd.DataFrame(
         {
             "parameter": table["parameter"],
@@ -986,7 +902,10 @@ def _cal_fit(cal: Calibration) -> str:
             "90% of simulations": [
                 f"{lo:.3g} to {hi:.3g}" for lo, hi in zip(fit["low"], fit["high"], strict=True)
             ],
-            "simulated mean is": [fit_words(r) for r in fit.itertuples(index=False)],
+            "simulated mean is": [
+                f"{place(r.simulated, r.target_low, r.target_high)} the interval"
+                for r in fit.itertuples(index=False)
+            ],
         }
     )
     return _section(

@@ -15,8 +15,7 @@ from conflictsim import cli, planner
 from conflictsim.calibration import presets
 from conflictsim.orgchart import TEMPLATE_CSV, TEMPLATE_EDGES_CSV
 from conflictsim.params import REGISTRY
-from conflictsim.planner import baseline as bl
-from conflictsim.planner.results import headline_cards
+from conflictsim.planner.words import headline_cards
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 SMALL = {"size": "40", "days": "30", "reps": "3"}
@@ -344,7 +343,7 @@ def test_an_upload_is_calibrated_and_shows_the_fit():
     at.switch_page("views/compare.py").run()
     assert not at.exception and charts(at) == compare_charts(at)
     assert "calibrated here for this organisation" in calibration_text(at)
-    key = bl.calibration_key(found.calibration)
+    key = found.calibration.key
     results = [k for k in at.session_state["session_results"] if k[0] == "results"]
     assert results and all(k[-1] == key for k in results)
 

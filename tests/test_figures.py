@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conflictsim import figures, plain
-from conflictsim.planner.plan import BASELINE, Plan, build_org
+from conflictsim import figures, words
+from conflictsim.planner.plan import Plan, build_org
 from conflictsim.planner.spread import spread
+from conflictsim.planner.words import BASELINE
 
 
 def test_rgba_and_arm_colours():
@@ -264,30 +265,10 @@ def stored_cal():
     )
 
 
-def test_prior_posterior_bins_hold_equal_prior_probability(stored_cal):
-    from conflictsim import report
-
-    priors = report.priors_of(stored_cal)
-    table = report.prior_posterior_table(stored_cal, priors)
-    assert list(dict.fromkeys(table["parameter"])) == stored_cal.parameters
-    for name, g in table.groupby("parameter"):
-        np.testing.assert_allclose(g["prior"], 1 / report.POSTERIOR_BINS)
-        assert g["posterior"].sum() == pytest.approx(1.0)
-        # The shares are the draws counted in each bin.
-        x = stored_cal.draws[name].to_numpy()
-        first = g.iloc[0]
-        assert first["posterior"] == pytest.approx(
-            np.mean((x >= first["left"]) & (x < first["right"])), abs=1e-12
-        )
-        assert g["scale"].iloc[0] == ("log" if priors[name].kind == "loguniform" else "linear")
-    log_edges = table[table["parameter"] == "trigger"][["left", "right"]].to_numpy()
-    np.testing.assert_allclose(np.diff(np.log(log_edges), axis=1), np.log(100) / 20)
-
-
 def test_prior_posterior_draws_each_parameter_on_its_priors_axis(stored_cal):
-    from conflictsim import report
+    from conflictsim.calibration.tables import POSTERIOR_BINS, prior_posterior_table
 
-    table = report.prior_posterior_table(stored_cal, report.priors_of(stored_cal))
+    table = prior_posterior_table(stored_cal)
     fig = figures.prior_posterior(table, stored_cal.summary())
     titles = [a.text for a in fig.layout.annotations]
     assert titles == stored_cal.parameters
@@ -297,28 +278,10 @@ def test_prior_posterior_draws_each_parameter_on_its_priors_axis(stored_cal):
     assert axis.type == "log" and axis.tickvals[0] == pytest.approx(0.002)
     assert fig.layout.xaxis.type != "log"  # absence_base: uniform
     prior = fig.data[1]
-    np.testing.assert_allclose(prior.y, 1 / report.POSTERIOR_BINS)
+    np.testing.assert_allclose(prior.y, 1 / POSTERIOR_BINS)
     median = fig.data[2]
     row = stored_cal.summary().iloc[0]
     np.testing.assert_allclose(median.x, [row["low"], row["median"], row["high"]])
-
-
-def test_the_posteriors_width_is_measured_against_the_priors(stored_cal):
-    from copy import copy
-
-    from conflictsim import report
-
-    priors = report.priors_of(stored_cal)
-    u = (np.arange(400) + 0.5) / 400
-    as_prior = copy(stored_cal)
-    as_prior.draws = pd.DataFrame({n: priors[n].ppf(u) for n in stored_cal.parameters})
-    wide = report.parameter_table(as_prior)
-    np.testing.assert_allclose(wide["width"], 1.0, atol=0.01)
-    assert set(wide["verdict"]) == {report.narrowing_words(1.0)}
-    narrow = copy(stored_cal)
-    narrow.draws = pd.DataFrame({n: priors[n].ppf(0.5 + 0.02 * (u - 0.5)) for n in priors})
-    assert (report.parameter_table(narrow)["width"] < 0.03).all()
-    assert "pinned down" in report.narrowing_words(0.02)
 
 
 def test_calibration_fit_draws_each_target_against_the_simulations():
@@ -367,10 +330,10 @@ def test_value_of_information_draws_each_evppi_largest_on_top_and_the_evpi_line(
     # Drawn bottom up: the last category is on top, so values rise along the bars.
     np.testing.assert_array_equal(bars.x, [0.0, 120.0, 900.0, 1500.0])
     assert list(bars.y) == [
-        plain.parameter_label("recovery"),
+        words.parameter_label("recovery"),
         "Upsets from outside",  # the label given wins over the plain words
-        plain.parameter_label("skill_transfer"),
-        plain.parameter_label("training effects"),
+        words.parameter_label("skill_transfer"),
+        words.parameter_label("training effects"),
     ]
     assert list(fig.layout.yaxis.categoryarray) == list(bars.y)
     assert list(bars.text) == ["EUR 0", "EUR 120", "EUR 900", "EUR 1,500"]
@@ -391,6 +354,6 @@ def test_value_of_information_draws_a_real_comparisons_frame():
     voi = value_of_information(nb, worlds)
     fig = figures.value_of_information(voi)
     parts = voi[voi["parameter"] != "all"].set_index("parameter")["evppi"]
-    assert list(fig.data[0].y)[-1] == plain.parameter_label("trigger")
+    assert list(fig.data[0].y)[-1] == words.parameter_label("trigger")
     np.testing.assert_allclose(sorted(fig.data[0].x), sorted(parts))
     assert fig.layout.shapes[0].x0 == pytest.approx(voi["evppi"].iloc[-1])

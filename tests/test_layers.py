@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "conflictsim"
 
 #: Layer of each top-level module or package of conflictsim; lower layers come first.
 LAYERS = {
-    1: ("ties", "csvtable", "orgchart", "organisation", "incidents", "params", "evidence", "plain",
+    1: ("ties", "csvtable", "orgchart", "organisation", "incidents", "params", "evidence", "words",
         "training", "scenario", "seeds", "traits", "outcomes", "version"),
     2: ("agents", "model", "engine"),
     3: ("runs", "comparison"),

@@ -220,7 +220,7 @@ def evidence_run(tmp_path_factory):
 
 
 def test_report_names_the_evidence_setting_and_the_baseline(evidence_run, html_text):
-    from conflictsim.plain import AS_GIVEN, evidence_text
+    from conflictsim.words import AS_GIVEN, evidence_text
 
     _, text = evidence_run
     for page, setting in ((text, "enthusiastic"), (html_text, None)):
@@ -231,7 +231,7 @@ def test_report_names_the_evidence_setting_and_the_baseline(evidence_run, html_t
 
 
 def test_report_says_which_option_pays_how_often_and_which_is_best(evidence_run):
-    from conflictsim.plain import pays_for_itself
+    from conflictsim.words import pays_for_itself
 
     out, text = evidence_run
     table = batch.compare(out).set_index(["arm", "outcome"])
@@ -276,7 +276,7 @@ def test_decision_table_gives_cash_and_break_even(evidence_run):
 
 
 def test_report_shows_what_would_change_the_answer(evidence_run, run_dir, html_text):
-    from conflictsim.plain import GROUP_LABELS, parameter_label
+    from conflictsim.words import GROUP_LABELS, parameter_label
 
     out, text = evidence_run
     voi = batch.value_of_information(out)
@@ -297,7 +297,7 @@ def test_report_shows_what_would_change_the_answer(evidence_run, run_dir, html_t
     # Without parameter sets only chance varies: nothing to value, no section.
     assert "<section id='voi'>" not in html_text
     # ... and each option pays for itself in a share of the replicates, not of worlds.
-    from conflictsim.plain import pays_for_itself
+    from conflictsim.words import pays_for_itself
 
     table = batch.compare(run_dir).set_index(["arm", "outcome"])
     for arm in ("deesc", "listen"):

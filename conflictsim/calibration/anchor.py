@@ -8,7 +8,7 @@ and the planner all take it from here.
   calibration (``conflictsim.calibration.store``);
 - a preset at another size or seed uses the same preset's stored parameter sets, once a
   check at that size (each set simulated once, about a second) finds every target still
-  met (``transfer``);
+  met (``transferred_to``);
 - anything else (a preset whose stored sets miss a target at this size, an org chart)
   must be calibrated (``conflictsim.calibrate``) before it is simulated.
 
@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import pandas as pd
-
-from conflictsim.calibration.result import Calibration, predictive_fit
+from conflictsim.calibration.result import Calibration, predictive_fit, targets_met
 from conflictsim.calibration.statistics import RECORD_STATISTICS, simulation_statistics
 from conflictsim.calibration.store import SEED, SIZE, stored
 from conflictsim.engine import simulate
@@ -53,11 +51,6 @@ class Anchor:
     reason: str = ""
 
 
-def fit_met(fit: pd.DataFrame) -> pd.Series:
-    """Whether each target is met: its simulated mean lies in its interval."""
-    return (fit["simulated"] >= fit["target_low"]) & (fit["simulated"] <= fit["target_high"])
-
-
 def anchor(org: Organisation, preset: str | None = None) -> Anchor:
     """The stored calibration of ``org``, or a preset's stored sets checked on it.
 
@@ -78,9 +71,9 @@ def anchor(org: Organisation, preset: str | None = None) -> Anchor:
     home = stored(Organisation.generate(size=SIZE, preset=preset, seed=SEED))
     if home is None:
         return Anchor(None, "needed", "this preset has no stored calibration")
-    moved = transfer(home, org)
+    moved = transferred_to(home, org)
     if not moved.converged:
-        missed = ", ".join(moved.fit.loc[~fit_met(moved.fit), "label"].astype(str))
+        missed = ", ".join(moved.fit.loc[~targets_met(moved.fit), "label"].astype(str))
         return Anchor(
             None,
             "needed",
@@ -90,7 +83,7 @@ def anchor(org: Organisation, preset: str | None = None) -> Anchor:
     return Anchor(moved, "transferred")
 
 
-def transfer(
+def transferred_to(
     cal: Calibration, org: Organisation, sets: int = CHECK_SETS, seed: int = CHECK_SEED
 ) -> Calibration:
     """A calibration's parameter sets moved to another organisation, checked there.
@@ -125,7 +118,7 @@ def transfer(
     fit = predictive_fit(cal.targets, stats)
     meta = {
         **cal.meta,
-        "converged": bool(fit_met(fit).all()),
+        "converged": bool(targets_met(fit).all()),
         "org_size": org.size,
         "transferred_from": {
             "org_name": cal.org_name,

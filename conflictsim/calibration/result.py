@@ -8,6 +8,7 @@ loaded) and refuses an organisation other than its own.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field, replace
@@ -300,6 +301,27 @@ class Calibration:
         """The targets as a ``Targets`` (without the records)."""
         return Targets(self.targets)
 
+    @property
+    def key(self) -> str:
+        """A digest of the draws, fixed parameters, targets, organisation and seed.
+
+        Two calibrations with the same key give the same runs: the caches of the
+        dashboard key their results by it.
+        """
+        doc = json.dumps(
+            {
+                "columns": list(self.draws.columns),
+                "base": self.base,
+                "targets": [t.to_dict() for t in self.targets],
+                "org": self.org_fingerprint,
+                "seed": self.seed,
+            },
+            sort_keys=True,
+        )
+        digest = hashlib.sha256(doc.encode())
+        digest.update(np.ascontiguousarray(self.draws.to_numpy(float)).tobytes())
+        return digest.hexdigest()[:16]
+
 
 def predictive_fit(targets: tuple[Target, ...], stats: list[dict[str, float]]) -> pd.DataFrame:
     """Each target against simulated statistics (one dict per set): ``Calibration.fit``.
@@ -323,6 +345,11 @@ def predictive_fit(targets: tuple[Target, ...], stats: list[dict[str, float]]) -
             }
         )
     return pd.DataFrame(rows)
+
+
+def targets_met(fit: pd.DataFrame) -> pd.Series:
+    """Whether each target of a fit is met: its simulated mean lies in its interval."""
+    return (fit["simulated"] >= fit["target_low"]) & (fit["simulated"] <= fit["target_high"])
 
 
 def _plain(value: Any) -> Any:

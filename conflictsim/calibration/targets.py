@@ -239,6 +239,17 @@ class Targets:
             self.targets + other.targets, mine.records, mine.record_days, mine.record_org
         )
 
+    def __getitem__(self, name: str) -> Target:
+        """The target called ``name`` (``Targets.published()["hours_per_week"]``).
+
+        Raises:
+            KeyError: Naming the targets there are.
+        """
+        for t in self.targets:
+            if t.name == name:
+                return t
+        raise KeyError(f"no target {name!r}; the targets are {', '.join(self.names)}")
+
     def __iter__(self) -> Iterator[Target]:
         return iter(self.targets)
 

@@ -23,7 +23,7 @@ from conflictsim.cli.tables import (
     format_table,
     format_uncertainty,
 )
-from conflictsim.plain import money_text, money_unit
+from conflictsim.words import money, money_unit
 
 
 def guarded(command: str, out, work: Callable[[], Any]) -> tuple[Any, int]:
@@ -159,8 +159,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 f"{r.arm}{at}: {share or 'part of '}the conflicts it avoids rest on trained "
                 f"responders, which no study has measured; without them ({r.without}) it "
                 f"avoids {r.avoided_without:,.1f} instead of {r.avoided:,.1f}, net benefit "
-                f"{money_text(r.net_benefit_without, exp.currency, signed=True)} instead of "
-                f"{money_text(r.net_benefit, exp.currency, signed=True)}.",
+                f"{money(r.net_benefit_without, exp.currency, signed=True)} instead of "
+                f"{money(r.net_benefit, exp.currency, signed=True)}.",
                 width=88,
             )
         )

@@ -2,7 +2,7 @@
 
 Every outcome's words, decimals and direction come from ``conflictsim.outcomes.OUTCOMES``;
 each table only chooses which outcomes it shows, and in which order. Parameters, evidence
-settings and how often an option pays come in plain words from ``conflictsim.plain``, as
+settings and how often an option pays come in plain words from ``conflictsim.words``, as
 in the report.
 """
 
@@ -15,13 +15,15 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.outcomes import OUTCOMES
-from conflictsim.plain import (
+from conflictsim.words import (
     AS_GIVEN,
+    converged_text,
     evidence_text,
-    money_text,
+    money,
     money_unit,
     parameter_label,
     pays_for_itself,
+    place,
 )
 
 #: Outcomes of ``conflictsim simulate``'s summary of one scenario.
@@ -115,11 +117,9 @@ def format_baseline(
     """
     from conflictsim.calibration.targets import Targets
 
-    band = next(t for t in Targets.published() if t.name == "hours_per_week")
+    band = Targets.published()["hours_per_week"]
     hours = float(summary["hours_per_employee_week"].mean())
-    where = (
-        "inside" if band.low <= hours <= band.high else ("above" if hours > band.high else "below")
-    )
+    where = place(hours, band.low, band.high)
     check = (
         f"without training it loses {hours:.2f} conflict hours per employee per week, "
         f"{where} the published {band.low:g}-{band.high:g} (CPP 2008)"
@@ -231,7 +231,7 @@ def format_break_even(cmp, prog, worlds: str = "plausible worlds", currency: str
     text = (
         f"Break-even: it pays for itself if it avoids at least {b['conflicts']:,.0f} "
         f"conflicts over the period ({b['share']:.1%} of those without training; a conflict "
-        f"costs {money_text(b['value_per_conflict'], currency)} on average, its hours and "
+        f"costs {money(b['value_per_conflict'], currency)} on average, its hours and "
         "a share of replacing people who quit). It is expected to avoid "
         f"{b['expected']:,.0f} ({b['expected_share']:.1%}; {b['ui_low']:.1%} to "
         f"{b['ui_high']:.1%} in 9 of 10 {worlds}). {findings_text(prog.kind)}"
@@ -248,8 +248,8 @@ def format_responders(r: pd.Series, currency: str = "") -> str:
         f"assumption). Without them it avoids {r['avoided_without']:,.0f} "
         f"({r['without_ui_low']:,.0f} to {r['without_ui_high']:,.0f}) instead of "
         f"{r['avoided']:,.0f}, and its expected net benefit is "
-        f"{money_text(r['net_benefit_without'], currency, signed=True)} instead of "
-        f"{money_text(r['net_benefit'], currency, signed=True)}."
+        f"{money(r['net_benefit_without'], currency, signed=True)} instead of "
+        f"{money(r['net_benefit'], currency, signed=True)}."
     )
     return textwrap.fill(text, width=88, break_on_hyphens=False)
 
@@ -311,7 +311,7 @@ def format_uncertainty(
             it under each arm's block already).
         currency: The currency's name, if any.
     """
-    money = OUTCOMES["net_benefit"]
+    net = OUTCOMES["net_benefit"]
     lines = []
     if pays:
         t = table[table["point"] == "all"] if "point" in table.columns else table
@@ -327,10 +327,10 @@ def format_uncertainty(
         f"{'90% uncertainty interval':>26}",
     ]
     for r in best.itertuples(index=False):
-        interval = f"{money.fmt(r.ui_low, signed=True)} to {money.fmt(r.ui_high, signed=True)}"
+        interval = f"{net.fmt(r.ui_low, signed=True)} to {net.fmt(r.ui_high, signed=True)}"
         lines.append(
             f"  {str(r.arm).ljust(width)}  {r.p_best:>7.2f}  "
-            f"{money.fmt(r.net_benefit, signed=True):>12}  {interval:>26}"
+            f"{net.fmt(r.net_benefit, signed=True):>12}  {interval:>26}"
         )
     if voi is not None:
         lines += ["", format_value_of_information(voi, currency)]
@@ -400,7 +400,7 @@ def _value_words(r, currency: str = "") -> str:
         return "0 (no option depends on it)"
     if r.evppi == 0:
         return "0"
-    text = money_text(r.evppi, currency)
+    text = money(r.evppi, currency)
     if r.evppi <= 2 * (getattr(r, "se", 0.0) or 0.0):
         return f"{text} (about 0: within the runs' chance)"
     return text
@@ -560,7 +560,7 @@ def format_calibration(cal) -> str:
     Args:
         cal: A ``conflictsim.Calibration``.
     """
-    from conflictsim.report import fit_words, parameter_table  # plotly: only when asked
+    from conflictsim.calibration.tables import parameter_table  # numba: only when asked
 
     m = cal.meta
     gens, n = m.get("generations", []), len(cal.targets)
@@ -572,19 +572,12 @@ def format_calibration(cal) -> str:
         f"{len(gens)} generation{'s' * (len(gens) != 1)}, {m.get('simulations', 0):,} "
         f"simulations, {m.get('seconds', 0):,.1f} s. "
     )
-    eps = m.get("final_epsilon", float("nan"))
-    if cal.converged:
-        head += (
-            f"Converged: every kept set reproduces every target within its interval "
-            f"(epsilon {eps:.2f})."
-        )
-    else:
-        head += (
-            f"Not converged: the kept sets come within {eps:.2f} times each target's "
-            "half-width of its centre (1 would be inside every interval); raise "
-            "--max-generations, --max-simulations or --draws, or see which target is "
-            "missed below."
-        )
+    head += converged_text(
+        cal.converged,
+        m.get("final_epsilon"),
+        "raise --max-generations, --max-simulations or --draws, or see which target is "
+        "missed below",
+    )
     lines = [textwrap.fill(head, width=88, break_on_hyphens=False)]
     table = parameter_table(cal)
     width = max(9, *(len(p) for p in table["parameter"]))
@@ -603,7 +596,7 @@ def format_calibration(cal) -> str:
             r.label,
             f"{r.observed:.3g} ({r.target_low:.3g} to {r.target_high:.3g})",
             f"{r.simulated:.3g} ({r.low:.3g} to {r.high:.3g})",
-            fit_words(r),
+            f"{place(r.simulated, r.target_low, r.target_high)} the interval",
         )
         for r in fit.itertuples(index=False)
     ]

@@ -33,10 +33,10 @@ from conflictsim.experiment.designs import sensitivity_design, sweep_design
 from conflictsim.experiment.spec import Arm, Design, Experiment
 from conflictsim.experiment.toml_lines import Context, LineIndex
 from conflictsim.organisation import PRESETS
-from conflictsim.plain import currency_problem
 from conflictsim.runs import DEFAULT_ENGINE, ENGINES
 from conflictsim.scenario import DAYS_PER_WEEK, WARMUP_DAYS, Scenario
 from conflictsim.training import Training
+from conflictsim.words import currency_problem
 
 _ARM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
 _MAX_REPLICATES = 10_000_000

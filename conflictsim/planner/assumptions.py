@@ -15,9 +15,9 @@ from conflictsim.calibration.result import Calibration
 from conflictsim.evidence import EVIDENCE_LABELS, TRAINING_EFFECTS, evidence_table
 from conflictsim.params import REGISTRY, ParamSpec
 from conflictsim.planner.plan import Plan
-from conflictsim.planner.words import PROGRAMME_LABELS
 from conflictsim.training import HALF_LIFE_DAYS, KINDS
 from conflictsim.virtual_trials import trials
+from conflictsim.words import PROGRAMME_LABELS
 
 
 def evidence_shown() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The baseline in use: which calibration anchors a plan's no-training arm, in words.
+"""The baseline in use: which calibration anchors a plan's no-training arm.
 
 Every run the dashboard makes goes through the calibration of the organisation in use
 (docs/dashboard.md, "Calibration in the dashboard"):
@@ -7,50 +7,35 @@ Every run the dashboard makes goes through the calibration of the organisation i
   calibration (``conflictsim.calibration.store``);
 - a preset at another size or seed uses the same preset's stored parameter sets, once a
   check at that size (each set simulated once, about a second) finds every target still
-  met (``transfer``); if one is missed, the organisation is calibrated;
+  met (``calibration.anchor.transferred_to``); if one is missed, the organisation is
+  calibrated;
 - an uploaded organisation is calibrated on upload, to the published targets and, when
   given, its own incident records (``calibration_targets``).
 
 Calibrating needs pyabc, which takes seconds to import, so this module does not call
 ``calibrate``: the dashboard calls ``conflictsim.calibrate`` (imported on first use)
-with ``Budget.options`` and draws ``progress_step``; everything else is decided here.
+with ``Budget.options`` and draws ``words.progress_step``; everything else is decided
+here. What the baseline is, in words, is ``planner.words.baseline_sentence``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from conflictsim.calibration.anchor import anchor, fit_met
-from conflictsim.calibration.result import FREE, Calibration
-from conflictsim.calibration.statistics import RECORD_STATISTICS
-from conflictsim.calibration.store import SIZE
-from conflictsim.calibration.targets import Target, Targets
-from conflictsim.evidence import EVIDENCE_LABELS, TRAINING_EFFECTS
+from conflictsim.calibration.anchor import anchor
+from conflictsim.calibration.result import Calibration
+from conflictsim.calibration.targets import Targets
 from conflictsim.incidents import parse_incidents
 from conflictsim.incidents import summary as incidents_summary
 from conflictsim.organisation import Organisation
-from conflictsim.params import REGISTRY, Params
-from conflictsim.plain import EVIDENCE_WORDS
-from conflictsim.planner.plan import BASELINE, WEEK_DAYS, Plan
-from conflictsim.planner.words import UPLOADED, capitalised, fmt_number, num_text
+from conflictsim.params import Params
+from conflictsim.planner.plan import Plan
+from conflictsim.planner.words import UPLOADED, plan_changes
 
-if TYPE_CHECKING:  # results imports this module
-    from conflictsim.planner.results import PlanResults
-
-#: The published targets in a few words (``Targets.published``).
-PUBLISHED_WORDS = (
-    "published base rates (CPP 2008 conflict hours, weekly incivility, absence, quits)"
-)
-#: Statistics that are shares, written as percentages.
-SHARES = ("weekly_rude_share", "quits_per_year", "share_severe")
 #: Environment variable with the dashboard's calibration budget, as ``draws=20,
 #: generations=3,simulations=400,workers=1`` (for tests; any part may be left out).
 BUDGET_ENV = "CONFLICTSIM_DASHBOARD_CALIBRATION"
@@ -119,18 +104,6 @@ def budget_from_env(environ: Mapping[str, str]) -> Budget:
     return Budget(**values)
 
 
-def progress_step(event: Mapping[str, int]) -> tuple[float, str]:
-    """A calibration's progress (``calibrate(progress=...)``) as a bar's share and text."""
-    draws = max(int(event["draws"]), 1)
-    accepted = min(int(event["accepted"]), draws)
-    generation = int(event["generation"])
-    stage = "sampling the priors" if generation == 0 else f"round {generation}"
-    return accepted / draws, (
-        f"Calibrating the baseline ({stage}, usually about 10 rounds): {accepted} of "
-        f"{draws} parameter sets found"
-    )
-
-
 # ---------------------------------------------------------------------------- baseline
 @dataclass(frozen=True)
 class Baseline:
@@ -162,24 +135,7 @@ class Baseline:
         """A short text naming the calibration, for the caches' keys."""
         if self.calibration is None:
             return f"uncalibrated:{self.how}"
-        return calibration_key(self.calibration)
-
-
-def calibration_key(cal: Calibration) -> str:
-    """A digest of a calibration's draws, fixed parameters, targets, organisation and seed."""
-    doc = json.dumps(
-        {
-            "columns": list(cal.draws.columns),
-            "base": cal.base,
-            "targets": [t.to_dict() for t in cal.targets],
-            "org": cal.org_fingerprint,
-            "seed": cal.seed,
-        },
-        sort_keys=True,
-    )
-    digest = hashlib.sha256(doc.encode())
-    digest.update(np.ascontiguousarray(cal.draws.to_numpy(float)).tobytes())
-    return digest.hexdigest()[:16]
+        return self.calibration.key
 
 
 def preset_baseline(plan: Plan, org: Organisation) -> Baseline:
@@ -235,7 +191,7 @@ def for_plan(
     ``Calibration.scenario_params`` refuses others. The dashboard lets planners change
     them on purpose, so here: a parameter the planner set wins over its calibrated
     values (it leaves the sets); any other parameter takes the plan's value.
-    ``plan_notes`` says so in words.
+    ``words.plan_notes`` says so in words.
     """
     if cal is None:
         if org is None:
@@ -261,54 +217,6 @@ def run_params(
     return plan.params if used is None else used.scenario_params(plan.params, replicate)
 
 
-# ---------------------------------------------------------------------------- words
-def evidence_sentence(plan: Plan) -> str:
-    """The evidence setting in use, in a sentence (every page shows it)."""
-    return (
-        f"{EVIDENCE_LABELS[plan.evidence]} evidence: {EVIDENCE_WORDS[plan.evidence]}; each "
-        "plausible world draws one effect of training from this range (change it in the "
-        "sidebar; the no-training baseline is the same in every setting)."
-    )
-
-
-def baseline_sentence(plan: Plan, baseline: Baseline) -> str:
-    """Which calibration the figures rest on, in a sentence or three (every page shows it)."""
-    cal = baseline.calibration
-    if cal is None:
-        if baseline.how == "needed":
-            return (
-                f"Not calibrated yet: {baseline.reason}, so this organisation is calibrated "
-                "before it is simulated."
-            )
-        return (
-            f"Not calibrated: {baseline.reason}. The no-training baseline uses the model's "
-            "default parameters, so it may have more or less conflict than the published "
-            "rates."
-        )
-    what = PUBLISHED_WORDS
-    if baseline.records is not None:
-        what = f"your organisation's incident records ({records_text(baseline.records)}) and {what}"
-    if baseline.how == "stored":
-        how = f"the calibration stored for this preset ({len(cal)} parameter sets)"
-    elif baseline.how == "transferred":
-        how = (
-            f"the parameter sets stored for this preset at {SIZE} employees, checked at "
-            f"this size ({fit_summary(cal)})"
-        )
-    else:
-        seconds = cal.meta.get("seconds")
-        took = f", {fmt_number(seconds)} s" if seconds is not None else ""
-        how = f"calibrated here for this organisation ({len(cal)} parameter sets{took})"
-    sentence = f"Baseline calibrated to {what}: {how}."
-    if not cal.converged:
-        sentence += (
-            f" It does not reach every target (missed: {missed_text(cal)}): read the "
-            "figures with care."
-        )
-    notes = plan_notes(plan, cal)
-    return " ".join([sentence, *notes])
-
-
 def baseline_caution(plan: Plan, baseline: Baseline) -> bool:
     """Whether the baseline may not match its targets, so the words are a warning.
 
@@ -319,160 +227,7 @@ def baseline_caution(plan: Plan, baseline: Baseline) -> bool:
     cal = baseline.calibration
     if cal is None or not cal.converged:
         return True
-    return any(moves for _, moves in _notes(plan, cal))
-
-
-def plan_notes(plan: Plan, cal: Calibration) -> list[str]:
-    """What the plan changes that the calibration was not made with, in words."""
-    return [text for text, _ in _notes(plan, cal)]
-
-
-def _notes(plan: Plan, cal: Calibration) -> list[tuple[str, bool]]:
-    """``plan_notes``, each with whether it moves the baseline away from the targets."""
-    notes = []
-    overrides = dict(plan.overrides)
-    # The training effects are in every set the plan runs (``for_plan``).
-    drawn = [*cal.parameters, *(n for n in TRAINING_EFFECTS if n not in cal.parameters)]
-    mine = [name for name in drawn if name in overrides]
-    if mine:
-        notes.append(
-            (
-                "Your value of "
-                + ", ".join(f"{REGISTRY[n].meaning} ({n})" for n in mine)
-                + " replaces its calibrated values.",
-                False,
-            )
-        )
-    moved = [name for name in overrides if name not in FREE and name not in mine]
-    if moved:
-        notes.append(
-            (
-                "The calibration was made with the default "
-                + ", ".join(f"{REGISTRY[n].meaning} ({n})" for n in moved)
-                + "; with your value the baseline may no longer match its targets.",
-                True,
-            )
-        )
-    return notes
-
-
-def baseline_check(results: PlanResults) -> str:
-    """How much conflict the simulated no-training arm has, against the published rate.
-
-    Args:
-        results: ``PlanResults`` of the plan.
-    """
-    table = results.table
-    row = table[(table["outcome"] == "conflict_hours") & (table["arm"] != BASELINE)]
-    if row.empty:
-        return ""
-    employees = results.org_summary["employees"]
-    hours = float(row.iloc[0]["baseline_mean"]) / (employees * results.plan.days / WEEK_DAYS)
-    target = next(t for t in Targets.published() if t.name == "hours_per_week")
-    where = (
-        "within"
-        if target.low <= hours <= target.high
-        else ("above" if hours > target.high else "below")
-    )
-    return (
-        f"With no training, the simulated organisation loses {stat_text('', hours)} conflict "
-        f"hours per employee a week over the period: {where} the published "
-        f"{stat_text('', target.low)} to {stat_text('', target.high)} (CPP 2008)."
-    )
-
-
-def stat_text(name: str, value: float) -> str:
-    """A target's statistic as planners read it: shares as percentages, three figures.
-
-    Three, not two: a mean just outside its interval (2.81 against 2.1 to 2.8) must not
-    read as if it were inside.
-    """
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    if name in SHARES:
-        return f"{value * 100:.3g}%"
-    if abs(value) >= 1000:
-        return fmt_number(value)
-    return f"{value:.3g}"
-
-
-def source_text(target: Target | Mapping[str, Any]) -> str:
-    """A target's source in a few words: ``CPP 2008`` or ``your incident records``."""
-    name = target["target"] if isinstance(target, Mapping) else target.name
-    if name in RECORD_STATISTICS:
-        return "your incident records"
-    source = target["source"] if isinstance(target, Mapping) else target.source
-    return source.split(":")[0]
-
-
-# ---------------------------------------------------------------------------- the fit
-def fit_frame(cal: Calibration) -> pd.DataFrame:
-    """The fit as the dashboard draws it: one row per target, in words and numbers.
-
-    Columns: ``target``, ``label`` (capitalised), ``source``, ``observed``,
-    ``target_low``, ``target_high`` (the published or observed interval), ``simulated``
-    (mean of the simulations), ``low``, ``high`` (their 90% range), ``met``, ``percent``
-    (whether the statistic is a share, drawn as a percentage).
-    """
-    fit = cal.fit.reset_index(drop=True)
-    sources = {t.name: source_text(t) for t in cal.targets}
-    return pd.DataFrame(
-        {
-            "target": fit["target"],
-            "label": [capitalised(str(x)) for x in fit["label"]],
-            "source": [sources.get(t, "") for t in fit["target"]],
-            "observed": fit["observed"].astype(float),
-            "target_low": fit["target_low"].astype(float),
-            "target_high": fit["target_high"].astype(float),
-            "simulated": fit["simulated"].astype(float),
-            "low": fit["low"].astype(float),
-            "high": fit["high"].astype(float),
-            "met": fit_met(fit).to_numpy(),
-            "percent": [t in SHARES for t in fit["target"]],
-        }
-    )
-
-
-def fit_table(cal: Calibration) -> pd.DataFrame:
-    """The fit as a plain table, numbers written as planners read them.
-
-    Columns: the target in words, its observed or published range (and source), the
-    simulated mean and 90% range, and whether it is met (``fit_met``).
-    """
-    f = fit_frame(cal)
-    rows = []
-    for r in f.itertuples():
-        band = f"{stat_text(r.target, r.target_low)} to {stat_text(r.target, r.target_high)}"
-        if r.source == "your incident records":
-            band = f"{stat_text(r.target, r.observed)} ({band})"
-        rows.append(
-            {
-                "Target": r.label,
-                "Observed or published": f"{band}, {r.source}",
-                "Simulated (mean)": stat_text(r.target, r.simulated),
-                "90% of simulations": f"{stat_text(r.target, r.low)} to "
-                f"{stat_text(r.target, r.high)}",
-                "Met": "yes" if r.met else "no",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def fit_summary(cal: Calibration) -> str:
-    """``every target met`` or ``3 of 4 targets met``."""
-    met = fit_met(cal.fit)
-    if met.all():
-        return "every target met"
-    return f"{int(met.sum())} of {len(met)} targets met"
-
-
-def missed_text(cal: Calibration) -> str:
-    """The targets whose simulated mean lies outside their interval, in words."""
-    fit = cal.fit
-    labels = [str(x) for x in fit.loc[~fit_met(fit), "label"]]
-    if len(labels) > 1:
-        return f"{', '.join(labels[:-1])} and {labels[-1]}"
-    return labels[0] if labels else "none"
+    return bool(plan_changes(plan, cal)[1])
 
 
 # ---------------------------------------------------------------------------- records
@@ -499,22 +254,3 @@ def read_records(data: bytes | str, org: Organisation, label: str) -> tuple[pd.D
     return frame, incidents_summary(frame, org)
 
 
-def records_text(summary: Mapping[str, Any]) -> str:
-    """Incident records in a few words: ``142 incidents over 52 weeks``."""
-    weeks = num_text(round(summary["days"] / WEEK_DAYS, 1))
-    n = summary["incidents"]
-    return f"{n:,} incident{'s' * (n != 1)} over {weeks} week{'s' * (weeks != '1')}"
-
-
-def records_sentence(summary: Mapping[str, Any]) -> str:
-    """What an upload of incident records holds, in a sentence."""
-    by = ", ".join(f"{v:,} {k}" for k, v in summary["by_severity"].items())
-    span = (
-        f" from {summary['first_date']} to {summary['last_date']}"
-        if summary.get("first_date")
-        else ""
-    )
-    return (
-        f"{capitalised(records_text(summary))}{span} ({by}), in "
-        f"{summary['teams_with_incidents']} of {summary['teams']} teams."
-    )

@@ -20,7 +20,8 @@ from conflictsim.planner.plan import (
     Option,
     Plan,
 )
-from conflictsim.planner.words import UPLOADED, num_text
+from conflictsim.planner.words import UPLOADED
+from conflictsim.words import short
 
 #: Letters of the ways of saying how many in an option's text.
 AMOUNT_CODES = {"c": "coverage", "n": "headcount", "b": "budget"}
@@ -32,7 +33,7 @@ def option_to_text(option: Option) -> str:
     code = {v: k for k, v in AMOUNT_CODES.items()}[option.amount]
     amount = option.value * 100 if option.amount == "coverage" else option.value
     return (
-        f"{option.programme}.{option.target}.{code}{num_text(round(amount, 6))}"
+        f"{option.programme}.{option.target}.{code}{short(round(amount, 6))}"
         f".m{option.start_month}.r{option.refresher_months}"
     )
 
@@ -76,7 +77,7 @@ def to_query(plan: Plan) -> dict[str, str]:
     for i, o in enumerate(plan.options, start=1):
         q[f"o{i}"] = option_to_text(o)
     for name, value in plan.overrides:
-        q[f"p.{name}"] = num_text(value)
+        q[f"p.{name}"] = short(value)
     if plan.replicates != DEFAULT_REPLICATES:
         q["reps"] = str(plan.replicates)
     if plan.seed != DEFAULT_SEED:

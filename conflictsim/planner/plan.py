@@ -15,28 +15,26 @@ from typing import Any
 from conflictsim.evidence import check_evidence
 from conflictsim.organisation import PRESETS, Organisation
 from conflictsim.params import REGISTRY, Params
-from conflictsim.plain import currency_problem
 from conflictsim.planner.words import (
     AMOUNT_LABELS,
+    BASELINE,
     ORG_LABELS,
-    PROGRAMME_LABELS,
     TARGET_GROUP,
-    TARGET_LABELS,
     UPLOADED,
-    capitalised,
-    fmt_number,
     horizon_text,
-    num_text,
     period_noun,
+)
+from conflictsim.scenario import DAYS_PER_MONTH, DAYS_PER_YEAR, Scenario
+from conflictsim.training import KINDS, TARGETS, Training, eligible
+from conflictsim.words import (
+    PROGRAMME_LABELS,
+    TARGET_LABELS,
+    capitalised,
+    currency_problem,
+    rounded,
+    short,
     with_article,
 )
-from conflictsim.scenario import DAYS_PER_MONTH, DAYS_PER_WEEK, DAYS_PER_YEAR, Scenario
-from conflictsim.training import KINDS, TARGETS, Training, eligible
-
-#: Working days in a month (a year is 250 working days).
-MONTH_DAYS = DAYS_PER_MONTH
-#: Working days in a week.
-WEEK_DAYS = DAYS_PER_WEEK
 
 #: Default value of each way of saying how many.
 AMOUNT_DEFAULTS = {"coverage": 0.5, "headcount": 10.0, "budget": 20000.0}
@@ -51,8 +49,6 @@ HOTSPOT_LEAD_IN_DAYS = 20
 MAX_OPTIONS = 4
 #: Letters naming the options.
 LETTERS = "ABCD"
-#: Name of the reference arm.
-BASELINE = "No training"
 
 #: Organisation size limits for presets (the upload has its own size).
 SIZE_RANGE = (20, 5000)
@@ -122,7 +118,7 @@ class Option:
     @property
     def start_day(self) -> int:
         """First day of training (hotspots need a lead-in to find the hot teams)."""
-        day = int(round(self.start_month * MONTH_DAYS))
+        day = int(round(self.start_month * DAYS_PER_MONTH))
         if self.target == "hotspots":
             day = max(day, HOTSPOT_LEAD_IN_DAYS)
         return day
@@ -130,7 +126,7 @@ class Option:
     @property
     def refresher_days(self) -> int | None:
         """Working days between refreshers, or None."""
-        return int(round(self.refresher_months * MONTH_DAYS)) or None
+        return int(round(self.refresher_months * DAYS_PER_MONTH)) or None
 
     def training(self) -> Training:
         """The ``Training`` of this option (its programme's own effects and half-life).
@@ -157,10 +153,10 @@ class Option:
     def amount_text(self) -> str:
         """How many, in words: ``50%``, ``12 people`` or ``budget 20,000``."""
         if self.amount == "coverage":
-            return f"{num_text(round(self.value * 100, 1))}%"
+            return f"{short(round(self.value * 100, 1))}%"
         if self.amount == "headcount":
             return f"{int(self.value)} people"
-        return f"budget {fmt_number(self.value, exact=True)}"
+        return f"budget {rounded(self.value, exact=True)}"
 
     def short(self) -> str:
         """A short label: ``De-escalation · managers · 50%``."""
@@ -401,7 +397,7 @@ def option_preview(plan: Plan, org: Organisation, index: int) -> str:
     cost = prog.planned_cost(org, plan.params, plan.days)
     return (
         f"Trains {n:,} of {group:,} {TARGET_GROUP[option.target]}; planned cost "
-        f"{fmt_number(cost, exact=True)} ({fmt_number(prog.session_cost(plan.params), exact=True)}"
+        f"{rounded(cost, exact=True)} ({rounded(prog.session_cost(plan.params), exact=True)}"
         " a session: fee plus working hours)."
     )
 

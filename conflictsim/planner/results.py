@@ -9,7 +9,7 @@ conflicts by severity and the ripple to untrained colleagues by distance.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,26 +19,19 @@ import pandas as pd
 from conflictsim.calibration.result import Calibration
 from conflictsim.comparison import Comparison, mean_ci, without_responders, worlds_of
 from conflictsim.organisation import Organisation
-from conflictsim.plain import in_worlds, parameter_label, pays_for_itself
-from conflictsim.planner.baseline import calibration_key, for_plan
+from conflictsim.planner.baseline import for_plan
 from conflictsim.planner.links import arm_keys
-from conflictsim.planner.plan import LETTERS, WEEK_DAYS, Plan
+from conflictsim.planner.plan import LETTERS, Plan
 from conflictsim.planner.words import (
-    PROGRAMME_LABELS,
+    QUOTED,
     RIPPLE_LABELS,
     SEVERITY_LABELS,
-    TARGET_LABELS,
-    could_be_nothing,
-    fmt_number,
-    fmt_percent,
-    fmt_worlds,
-    horizon_text,
-    period_noun,
+    headline_sentence,
 )
 from conflictsim.runs import ArmRuns, run_arm
-from conflictsim.scenario import Scenario
-from conflictsim.uncertainty import ALL, UncertainComparison
-from conflictsim.virtual_trials import findings_text
+from conflictsim.scenario import DAYS_PER_WEEK, Scenario
+from conflictsim.uncertainty import UncertainComparison
+from conflictsim.words import PROGRAMME_LABELS, TARGET_LABELS, parameter_label
 
 
 @dataclass
@@ -90,8 +83,6 @@ class PlanResults:
     values: dict[str, tuple[float, float, float]]
 
 
-#: Parameters whose values in use the explanations quote.
-QUOTED = ("hours_minor", "hours_major", "hours_critical", "wage", "replacement_cost")
 #: A world shows "no change" in conflicts when they move by at most this share.
 NO_CHANGE = 0.005
 
@@ -132,7 +123,7 @@ def evaluate(
         def runner(key: str, scenario: Scenario, cal: Calibration | None) -> ArmRuns:
             return run_arm(scenario, plan.replicates, plan.seed, calibration=cal)
 
-    keys = arm_keys(plan, calibration_key(calibration) if calibration is not None else "")
+    keys = arm_keys(plan, calibration.key if calibration is not None else "")
     runs = {
         name: runner(key, scenario, used)
         for (name, scenario), key in zip(arms.items(), keys, strict=True)
@@ -286,249 +277,6 @@ def _headlines(plan: Plan, cmp: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def headline_sentence(
-    row: Mapping[str, Any], days: int, programme: str = "", currency: str = ""
-) -> str:
-    """One option's result in plain words (a row of ``PlanResults.headlines``).
-
-    Expected values over the plausible worlds, the range 9 in 10 of them fall in, the
-    money in cash and in working time, what it must achieve to pay (its break-even)
-    against what the trials found, how much rests on trained responders, and how often
-    the option pays for itself and is the best choice.
-    """
-    n = fmt_number(row["trained"])
-    if row["trained"] < 0.5:
-        return (
-            f"Option {row['option']} trains nobody: the group is empty or the budget is "
-            "smaller than the cost of training one person (fee plus working hours). "
-            "Choose another group, or a larger share or budget."
-        )
-    lo, hi = row["conflicts_avoided_ui_low"], row["conflicts_avoided_ui_high"]
-    parts = [
-        f"Option {row['option']} trains {n} {'person' if n == '1' else 'people'} for "
-        f"{money(row['cost_training'], currency)}.",
-        f"Over {horizon_text(days)} it is expected to avoid about "
-        f"{fmt_number(row['conflicts_avoided'])} conflicts "
-        f"({fmt_percent(row['conflicts_avoided_pct'])} of the "
-        f"{fmt_number(row['conflicts_baseline'])} expected without training; "
-        f"{fmt_number(lo)} to {fmt_number(hi)} in 9 of 10 plausible worlds) and to save "
-        f"about {fmt_number(row['hours_saved'])} working hours.",
-    ]
-    if row.get("p_no_change", 0) >= 0.1:
-        parts.append(
-            f"In {fmt_percent(row['p_no_change'])} of the plausible worlds it changes "
-            "conflict by less than half a percent: what is known about training cannot rule "
-            "out that it changes nothing."
-        )
-    elif math.isfinite(lo) and lo <= 0:
-        parts.append(
-            "In some plausible worlds it avoids no conflicts at all: what is known about "
-            "training cannot rule out that it changes nothing."
-        )
-    parts.append(
-        f"It pays for itself if it avoids at least {fmt_number(row['break_even'])} "
-        f"conflicts ({fmt_percent(row['break_even_pct'])} of them)."
-    )
-    if programme:
-        parts.append(findings_text(programme, "see Assumptions"))
-    share = row.get("responders_share", float("nan"))
-    if share is not None and math.isfinite(share):
-        parts.append(
-            f"About {fmt_percent(share)} of the conflicts it avoids rest on trained "
-            "responders defusing colleagues' conflicts, which no study has measured; "
-            f"without them it would avoid about {fmt_number(row['avoided_without_responders'])}."
-        )
-    nb_lo, nb_hi = row["net_benefit_ui_low"], row["net_benefit_ui_high"]
-    verdict = "a net benefit" if row["net_benefit"] >= 0 else "a net cost"
-    parts.append(
-        f"Counting working time and the cost of replacing people who quit, that is "
-        f"expected to be {verdict} of {money(abs(row['net_benefit']), currency)} "
-        f"({fmt_number(nb_lo)} to {fmt_number(nb_hi)} in 9 of 10 plausible worlds): it "
-        f"{pays_for_itself(row['p_pays'])}."
-    )
-    cash = row["net_benefit_cash"]
-    in_cash = "a saving" if cash >= 0 else "a net cost"
-    parts.append(
-        f"In cash it is {in_cash} of {money(abs(cash), currency)} (training fees, against "
-        "fewer people to replace); the rest is working time given back, valued at the wage "
-        f"but not money in the bank. In cash alone it {pays_for_itself(row['p_pays_cash'])}."
-    )
-    parts.append(f"It is the best choice {in_worlds(row['p_best'])}.")
-    return " ".join(parts)
-
-
-def money(value: float, currency: str = "") -> str:
-    """A sum of money as planners read it: ``12,000`` or ``EUR 12,000``."""
-    text = fmt_number(value)
-    return f"{currency} {text}" if currency else text
-
-
-@dataclass(frozen=True)
-class Card:
-    """One headline figure of one option, as the landing page shows it.
-
-    Attributes:
-        label: What the figure is.
-        value: The figure in words (``fmt_number`` or ``fmt_percent``).
-        caption: Its interval and how often the option came out ahead.
-        explain: The name of its explanation in ``words.EXPLAIN``.
-        delta: A second figure under the value (the share of all conflicts), if any.
-        good: Whether the delta is good news (drawn as such).
-    """
-
-    label: str
-    value: str
-    caption: str
-    explain: str
-    delta: str | None = None
-    good: bool = True
-
-
-def headline_cards(r: Any, days: int, currency: str = "") -> list[Card]:
-    """The headline figures of one option (a row of ``PlanResults.headlines``).
-
-    Conflicts and hours first; the net benefit split into cash and working time, with
-    the break-even; the return on investment last, as its range.
-    """
-    return [
-        Card(
-            "Conflicts avoided",
-            fmt_number(r.conflicts_avoided),
-            f"{fmt_worlds(r.conflicts_avoided_ui_low, r.conflicts_avoided_ui_high)}. Fewer "
-            f"conflicts {in_worlds(r.p_fewer_conflicts)}."
-            + could_be_nothing(r.conflicts_avoided_ui_low, r.conflicts_avoided_ui_high)
-            + f" Pays for itself from {fmt_number(r.break_even)} "
-            f"({fmt_percent(r.break_even_pct)}).",
-            "conflicts_avoided",
-            delta=f"{fmt_percent(r.conflicts_avoided_pct)} of all conflicts",
-            good=r.conflicts_avoided >= 0,
-        ),
-        Card(
-            "Working hours saved",
-            fmt_number(r.hours_saved),
-            f"{fmt_worlds(r.hours_saved_ui_low, r.hours_saved_ui_high)}.",
-            "hours_saved",
-        ),
-        Card(
-            "Net benefit",
-            money(r.net_benefit, currency),
-            f"{fmt_worlds(r.net_benefit_ui_low, r.net_benefit_ui_high)}. In cash "
-            f"{money(r.net_benefit_cash, currency)} ({fmt_number(r.net_benefit_cash_ui_low)} "
-            f"to {fmt_number(r.net_benefit_cash_ui_high)}), in working time "
-            f"{money(r.net_benefit_time, currency)}. "
-            f"{pays_for_itself(r.p_pays).capitalize()}; the best choice "
-            f"{in_worlds(r.p_best)}. Training {fmt_number(r.trained)} people cost "
-            f"{money(r.cost_training, currency)}.",
-            "net_benefit",
-        ),
-        Card(
-            "Return on investment",
-            f"{fmt_percent(r.roi_ui_low)} to {fmt_percent(r.roi_ui_high)}",
-            f"In 9 of 10 plausible worlds; {fmt_percent(r.roi)} expected.",
-            "roi",
-        ),
-    ]
-
-
-#: A quantity worth less than this share of knowing everything "hardly changes the choice".
-SMALL_SHARE = 0.05
-
-
-def value_sentences(results: PlanResults) -> list[str]:
-    """What would change the answer, in plain words (``PlanResults.value`` and ``best``).
-
-    The option chosen on what is known (the best expected net benefit, no training
-    included), what knowing everything would be worth, the quantities worth most to
-    know, and those worth nothing or about nothing. A value within twice its standard
-    error of 0 is "about nothing": the runs' chance cannot tell it from none.
-    """
-    best, value = results.best, results.value
-    currency = results.plan.currency
-    names = {results.plan.arm_names()[0]: "no training"}
-    names.update({r.arm: f"Option {r.option}" for r in results.headlines.itertuples()})
-    top = best.loc[best["net_benefit"].idxmax()]
-    chosen = names.get(top["arm"], top["arm"])
-    out = [
-        f"On what is known, the best choice is {chosen}"
-        + (
-            ""
-            if top["arm"] == results.plan.arm_names()[0]
-            else f" (expected net benefit {money(top['net_benefit'], currency)})"
-        )
-        + f": it is the best choice {in_worlds(top['p_best'])} (each plausible world is "
-        "one calibrated set of the model's parameters, one draw of what training does and "
-        "one simulated period)."
-    ]
-    if value.empty:
-        out.append(
-            "Nothing uncertain varies between the plausible worlds, so there is nothing "
-            "left to learn that could change the answer."
-        )
-        return out
-    total = value[value["parameter"] == ALL].iloc[0]
-    evpi = float(total["evppi"])
-    worlds = results.plan.replicates
-    if _about_nothing(total):
-        out.append(
-            f"Learning what is not known before choosing would hardly change the choice "
-            f"(worth about {money(evpi, currency)}, within what the {worlds} simulated "
-            "worlds' chance can tell from nothing): a study or pilot is not worth waiting for."
-        )
-        return out
-    out.append(
-        f"Knowing everything for sure would be worth about {money(evpi, currency)} on "
-        "average: the most that any pilot, study or better records could be worth before "
-        "choosing."
-    )
-    parts = value[value["parameter"] != ALL].sort_values("evppi", ascending=False)
-    worth = parts[[not _about_nothing(r) for _, r in parts.iterrows()]]
-    if len(worth):
-        listed = [
-            f"{r['label'].lower()} (about {money(r['evppi'], currency)})"
-            for _, r in worth.head(3).iterrows()
-        ]
-        out.append("What would be worth knowing most: " + "; ".join(listed) + ".")
-    else:
-        out.append(
-            "No single quantity can be shown to matter on its own with these worlds: what "
-            "knowing everything is worth lies in several together."
-        )
-    none = parts[[not bool(r.get("relevant", True)) for _, r in parts.iterrows()]]
-    if len(none):
-        out.append(
-            "Worth nothing here, because no option depends on them: "
-            + ", ".join(none["label"].str.lower())
-            + "."
-        )
-    return out
-
-
-def value_matters(results: PlanResults) -> bool:
-    """Whether knowing everything is worth more than the runs' chance can tell from nothing."""
-    value = results.value
-    if value.empty:
-        return False
-    return not _about_nothing(value[value["parameter"] == ALL].iloc[0])
-
-
-def _about_nothing(r: Mapping[str, Any]) -> bool:
-    """Whether a value of information cannot be told from nothing (within 2 se of 0)."""
-    return float(r["evppi"]) <= 2 * float(r.get("se", 0.0) or 0.0) or float(r["evppi"]) == 0
-
-
-def headline_intro(plan: Plan) -> str:
-    """What the headline figures are averages of, and the currency they are in."""
-    unit = plan.currency or "the currency of the hourly cost of work"
-    return (
-        f"Over {horizon_text(plan.days)}, compared with no training: expected values over "
-        f"{plan.replicates} plausible worlds (each one a calibrated set of parameters, "
-        f"an effect of training drawn from the {plan.evidence} evidence given the trials, "
-        f"and one simulated {period_noun(plan.days, False)}), with the range that 9 in 10 "
-        f"of them fall in. Money is in {unit} ({plan.params.wage:g} an hour of work); "
-        "cash is what leaves the bank, working time is hours at the wage."
-    )
-
-
 def headline_csv(results: PlanResults) -> pd.DataFrame:
     """The headline figures as a table for download (no plain-language sentence)."""
     return results.headlines.drop(columns=["sentence"])
@@ -543,10 +291,10 @@ def weekly_totals(daily: pd.DataFrame, column: str = "conflicts") -> np.ndarray:
     values = np.zeros((reps.size, days))
     r = np.searchsorted(reps, d["replicate"].to_numpy())
     values[r, d["day"].to_numpy() - 1] = d[column].to_numpy(float)
-    weeks = math.ceil(days / WEEK_DAYS)
-    padded = np.zeros((reps.size, weeks * WEEK_DAYS))
+    weeks = math.ceil(days / DAYS_PER_WEEK)
+    padded = np.zeros((reps.size, weeks * DAYS_PER_WEEK))
     padded[:, :days] = values
-    return padded.reshape(reps.size, weeks, WEEK_DAYS).sum(axis=2)
+    return padded.reshape(reps.size, weeks, DAYS_PER_WEEK).sum(axis=2)
 
 
 def _trajectory(cmp: Comparison) -> pd.DataFrame:

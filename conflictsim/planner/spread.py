@@ -16,7 +16,8 @@ from conflictsim.calibration.result import Calibration
 from conflictsim.model import ConflictModel
 from conflictsim.organisation import Organisation
 from conflictsim.planner.baseline import run_params
-from conflictsim.planner.plan import WEEK_DAYS, Plan
+from conflictsim.planner.plan import Plan
+from conflictsim.scenario import DAYS_PER_WEEK
 from conflictsim.seeds import replicate_seed
 
 #: Employee states in the network view, by code.
@@ -126,7 +127,7 @@ def spread(
         record(day)
     teams = model.team_frame()
     teams = teams[teams["day"] > 0].copy()
-    teams["week"] = (teams["day"] - 1) // WEEK_DAYS + 1
+    teams["week"] = (teams["day"] - 1) // DAYS_PER_WEEK + 1
     weekly = teams.groupby(["team", "week"], sort=False, as_index=False)["conflicts"].sum()
     dept_of_team = {
         org.team_names[t]: org.department_names[d]

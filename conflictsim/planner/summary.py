@@ -5,17 +5,16 @@ from __future__ import annotations
 import html
 
 from conflictsim.params import REGISTRY
-from conflictsim.plain import in_worlds
-from conflictsim.planner.baseline import evidence_sentence
-from conflictsim.planner.plan import BASELINE
-from conflictsim.planner.results import PlanResults, value_sentences
+from conflictsim.planner.results import PlanResults
 from conflictsim.planner.words import (
+    BASELINE,
     RIPPLE_LABELS,
+    evidence_sentence,
     explain,
-    fmt_number,
-    fmt_percent,
+    value_sentences,
     value_text,
 )
+from conflictsim.words import in_worlds, percent, rounded
 
 
 def summary_html(
@@ -33,7 +32,7 @@ def summary_html(
         org_text: How to describe the organisation (default: from the plan).
         generated: A date or time to print (the caller's clock, so tests stay exact).
         baseline_text: Which calibration the baseline rests on
-            (``baseline.baseline_sentence``), shown after the scenario if given.
+            (``words.baseline_sentence``), shown after the scenario if given.
     """
     plan = results.plan
     esc = html.escape
@@ -41,23 +40,23 @@ def summary_html(
     rows = "".join(
         f"<tr><td><b>{esc(r.option)}</b></td><td>{esc(r.programme)}</td><td>{esc(r.who)}, "
         f"{esc(r.how_many)}<br><small>{esc(r.when)}</small></td>"
-        f"<td>{fmt_number(r.trained)}</td><td>{fmt_number(r.cost_training)}</td>"
-        f"<td>{fmt_number(r.conflicts_avoided)}<br><small>{fmt_number(r.conflicts_avoided_ui_low)}"
-        f" to {fmt_number(r.conflicts_avoided_ui_high)}</small></td>"
-        f"<td>{fmt_number(r.break_even)}<br><small>{fmt_percent(r.break_even_pct)}</small></td>"
-        f"<td>{fmt_number(r.net_benefit)}<br><small>{fmt_number(r.net_benefit_ui_low)} to "
-        f"{fmt_number(r.net_benefit_ui_high)}</small></td>"
-        f"<td>{fmt_number(r.net_benefit_cash)}<br><small>{fmt_number(r.net_benefit_cash_ui_low)}"
-        f" to {fmt_number(r.net_benefit_cash_ui_high)}</small></td>"
+        f"<td>{rounded(r.trained)}</td><td>{rounded(r.cost_training)}</td>"
+        f"<td>{rounded(r.conflicts_avoided)}<br><small>{rounded(r.conflicts_avoided_ui_low)}"
+        f" to {rounded(r.conflicts_avoided_ui_high)}</small></td>"
+        f"<td>{rounded(r.break_even)}<br><small>{percent(r.break_even_pct)}</small></td>"
+        f"<td>{rounded(r.net_benefit)}<br><small>{rounded(r.net_benefit_ui_low)} to "
+        f"{rounded(r.net_benefit_ui_high)}</small></td>"
+        f"<td>{rounded(r.net_benefit_cash)}<br><small>{rounded(r.net_benefit_cash_ui_low)}"
+        f" to {rounded(r.net_benefit_cash_ui_high)}</small></td>"
         f"<td>{in_worlds(r.p_pays)}</td><td>{in_worlds(r.p_best)}</td>"
-        f"<td><small>{fmt_percent(r.roi_ui_low)} to {fmt_percent(r.roi_ui_high)}</small></td></tr>"
+        f"<td><small>{percent(r.roi_ui_low)} to {percent(r.roi_ui_high)}</small></td></tr>"
         for r in h.itertuples()
     )
     responders = "".join(
-        f"<li>Option {esc(r.option)}: about {fmt_percent(r.responders_share)} of the conflicts "
+        f"<li>Option {esc(r.option)}: about {percent(r.responders_share)} of the conflicts "
         "it avoids rest on trained responders defusing colleagues' conflicts, which no study "
-        f"has measured; without them about {fmt_number(r.avoided_without_responders)} "
-        f"conflicts avoided and a net benefit of {fmt_number(r.net_benefit_without_responders)}."
+        f"has measured; without them about {rounded(r.avoided_without_responders)} "
+        f"conflicts avoided and a net benefit of {rounded(r.net_benefit_without_responders)}."
         "</li>"
         for r in h.itertuples()
         if r.responders_share == r.responders_share  # not NaN
@@ -70,8 +69,8 @@ def summary_html(
         + "".join(
             "<td>nobody this far</td>"
             if not r.baseline > 0
-            else f"<td>{fmt_percent(r.fewer_pct / 100)} fewer<br><small>"
-            f"{fmt_percent(r.fewer_pct_low / 100)} to {fmt_percent(r.fewer_pct_high / 100)}"
+            else f"<td>{percent(r.fewer_pct / 100)} fewer<br><small>"
+            f"{percent(r.fewer_pct_low / 100)} to {percent(r.fewer_pct_high / 100)}"
             "</small></td>"
             for r in g.itertuples()
         )

@@ -9,8 +9,9 @@ from conflictsim import planner
 from conflictsim.evidence import evidence_table
 from conflictsim.params import REGISTRY
 from conflictsim.planner import assumptions
-from conflictsim.planner.words import PARAMETER_GROUPS, PROGRAMME_LABELS
+from conflictsim.planner.words import PARAMETER_GROUPS
 from conflictsim.training import KINDS
+from conflictsim.words import PROGRAMME_LABELS
 
 plan = common.get_plan()
 st.title("Assumptions")

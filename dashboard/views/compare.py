@@ -9,7 +9,6 @@ from views import common
 
 from conflictsim import figures, planner
 from conflictsim.planner import links
-from conflictsim.planner.results import headline_cards, headline_intro
 from conflictsim.planner.words import refresher_text, start_text
 
 plan = common.get_plan()
@@ -157,12 +156,12 @@ except ValueError as exc:
 
 colours = common.colours(plan)
 st.header("What each option achieves", anchor=False)
-st.caption(f"{headline_intro(plan)} {planner.baseline_check(res)}")
+st.caption(f"{planner.headline_intro(plan)} {planner.baseline_check(res)}")
 cols = st.columns(len(plan.options), gap="small")
 for col, r in zip(cols, res.headlines.itertuples(), strict=True):
     with col, st.container(border=True):
         st.markdown(f"**Option {r.option}**: {r.programme}, {r.who.lower()}, {r.how_many}")
-        for card in headline_cards(r, plan.days, plan.currency):
+        for card in planner.headline_cards(r, plan.days, plan.currency):
             st.metric(
                 card.label,
                 card.value,
@@ -172,15 +171,8 @@ for col, r in zip(cols, res.headlines.itertuples(), strict=True):
                 help=planner.explain(card.explain, plan.days, res.values),
             )
             st.caption(card.caption)
-        if r.responders_share == r.responders_share:  # not NaN: trainees act as responders
-            st.caption(
-                f"**Without trained responders** (no study has measured them): about "
-                f"{planner.fmt_number(r.avoided_without_responders)} conflicts avoided "
-                f"({planner.fmt_number(r.avoided_without_responders_ui_low)} to "
-                f"{planner.fmt_number(r.avoided_without_responders_ui_high)}), net benefit "
-                f"{planner.money(r.net_benefit_without_responders, plan.currency)}: "
-                f"{planner.fmt_percent(r.responders_share)} of the effect rests on them."
-            )
+        if note := planner.responders_note(r, plan.currency):
+            st.caption(note)
 common.chart(figures.headline(res.headlines, colours), key="fig_headline")
 common.download_csv(planner.headline_csv(res), "headline_figures.csv")
 with st.expander("In plain words", expanded=True):

@@ -323,7 +323,7 @@ def test_resume_refuses_a_changed_evidence_setting(calibration, tmp_path):
 
 def test_cli_compare_shows_the_setting_best_and_what_would_change_the_answer(evidence_run, capsys):
     from conflictsim.cli import main
-    from conflictsim.plain import GROUP_LABELS, evidence_text, parameter_label, pays_for_itself
+    from conflictsim.words import GROUP_LABELS, evidence_text, parameter_label, pays_for_itself
 
     path, out = evidence_run
     assert main(["compare", str(out)]) == 0

@@ -102,8 +102,8 @@ def test_the_fit_report_is_self_contained_and_shows_priors_posteriors_and_fit(ma
     assert f"{moves['moved']:.0%} of the sets moved at least once" in rest
     assert f"asked for {moves['planned_steps']} sweeps" in rest
     assert "a posterior as wide as its prior means the targets say nothing" in rest.lower()
-    assert ("<b>Converged.</b>" in rest) == cal.converged
-    assert ("<b>Not converged.</b>" in rest) != cal.converged
+    assert ("<b>Converged</b>:" in rest) == cal.converged
+    assert ("<b>Not converged</b>:" in rest) != cal.converged
 
 
 def test_the_summary_gives_prior_posterior_and_fit_in_words(made):
@@ -309,7 +309,7 @@ def test_simulate_refuses_what_is_not_a_calibration(tmp_path):
 
 def test_simulate_a_programme_over_a_calibration_under_an_evidence_setting(made):
     import conflictsim as cs
-    from conflictsim.plain import evidence_text
+    from conflictsim.words import evidence_text
 
     folder, _ = made
     args = [*SIM, "--calibration", folder, "--programme", "active_listening"]

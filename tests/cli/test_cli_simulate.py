@@ -44,15 +44,15 @@ def test_bad_programme_options_exit_2(args, message):
 
 def test_simulate_draws_training_effects_from_the_evidence_setting(capsys):
     import conflictsim as cs
-    from conflictsim import plain
+    from conflictsim import words
 
     args = [*SIM, "--programme", "deescalation", "--target", "managers", "--replicates", "6",
             "--as-given"]  # fmt: skip
     assert main([*args, "--evidence", "enthusiastic"]) == 0
     out = capsys.readouterr().out
     flat = " ".join(out.split())
-    assert flat.startswith(f"Evidence on what training does: {plain.evidence_text('enthusiastic')}")
-    assert f"Baseline: {plain.AS_GIVEN} (--as-given)" in flat
+    assert flat.startswith(f"Evidence on what training does: {words.evidence_text('enthusiastic')}")
+    assert f"Baseline: {words.AS_GIVEN} (--as-given)" in flat
     # The numbers are those of cs.compare with only the training effects drawn.
     org = cs.Organisation.generate(size=80, preset="office", seed=1)
     scn = cs.Scenario(org=org, params=cs.Params(), days=20)
@@ -65,12 +65,12 @@ def test_simulate_draws_training_effects_from_the_evidence_setting(capsys):
     nb = cmp.table.set_index("outcome").loc["net_benefit"]
     (line,) = [x for x in out.splitlines() if x.startswith("  net benefit ")]
     assert f"{nb['ui_low']:+,.0f} to {nb['ui_high']:+,.0f}" in line
-    assert f"  with training {plain.pays_for_itself(nb['p_better'])}." in out
+    assert f"  with training {words.pays_for_itself(nb['p_better'])}." in out
     best = cmp.best.set_index("arm").loc["with training", "p_best"]
     (row,) = [x for x in out.splitlines() if x.startswith("  with training ") and "pays" not in x]
     assert row.split()[2] == f"{best:.2f}"
     evpi = cmp.value_of_information().set_index("parameter").loc["all", "evppi"]
-    (first,) = [x for x in out.splitlines() if x.startswith("  " + plain.GROUP_LABELS["all"])]
+    (first,) = [x for x in out.splitlines() if x.startswith("  " + words.GROUP_LABELS["all"])]
     assert first.split()[-1] == f"{evpi:,.0f}"
     # Another setting draws other training effects: another answer.
     assert main([*args, "--evidence", "sceptical"]) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from conflictsim import plain
+from conflictsim import words
 from conflictsim.cli import tables
 from conflictsim.outcomes import OUTCOMES
 
@@ -138,9 +138,9 @@ def test_uncertainty_block_says_how_often_each_pays_which_is_best_and_what_matte
     block = lines[lines.index(next(x for x in lines if x.startswith("What would change"))) :]
     values = [x.split()[-1] for x in block if x.startswith("  ")]
     assert values == ["600", "505", "340", "12"]
-    assert block[3].startswith("  " + plain.GROUP_LABELS["all"])
-    assert block[4].startswith("  " + plain.parameter_label("training effects"))
-    assert block[6].startswith("  " + plain.PARAMETER_LABELS["trigger"])
+    assert block[3].startswith("  " + words.GROUP_LABELS["all"])
+    assert block[4].startswith("  " + words.parameter_label("training effects"))
+    assert block[6].startswith("  " + words.PARAMETER_LABELS["trigger"])
     assert "bounds every other" in " ".join(block)
     # Without the value of information (chance only) and without the pays lines.
     short = tables.format_uncertainty(table, BEST, None, "replicates", pays=False)
@@ -152,7 +152,7 @@ def test_settings_name_the_evidence_and_the_calibration():
     text = tables.format_settings("sceptical", "cal/office", 200)
     *evidence, baseline = text.splitlines()
     assert (
-        " ".join(evidence) == f"Evidence on what training does: {plain.evidence_text('sceptical')}."
+        " ".join(evidence) == f"Evidence on what training does: {words.evidence_text('sceptical')}."
     )
     assert baseline == "Baseline: the calibration cal/office (200 parameter sets)."
     assert "Baseline" not in tables.format_settings(None)
@@ -184,7 +184,7 @@ def test_values_the_runs_cannot_tell_from_nothing_read_as_about_nothing():
 def test_the_baseline_line_says_where_its_hours_lie_against_the_published_band():
     summary = pd.DataFrame({"hours_per_employee_week": [2.9, 3.1]})  # mean 3.0
     text = " ".join(tables.format_baseline(None, summary).split())
-    assert text.startswith(f"Baseline: {plain.AS_GIVEN} (--as-given): without training it loses")
+    assert text.startswith(f"Baseline: {words.AS_GIVEN} (--as-given): without training it loses")
     assert "3.00 conflict hours per employee per week, above the published 2.1-2.8" in text
     inside = pd.DataFrame({"hours_per_employee_week": [2.4]})
     text = " ".join(tables.format_baseline("the calibration stored", inside).split())

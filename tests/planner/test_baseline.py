@@ -10,16 +10,20 @@ import pytest
 
 import conflictsim as cs
 from conflictsim.calibration import anchor, presets
+from conflictsim.calibration.result import targets_met
+from conflictsim.calibration.tables import fit_frame
 from conflictsim.engine import simulate
 from conflictsim.evidence import TRAINING_EFFECTS
 from conflictsim.orgchart import TEMPLATE_CSV
 from conflictsim.planner import baseline as bl
+from conflictsim.planner import words as pw
 from conflictsim.planner.assumptions import calibrated_table, parameter_table
 from conflictsim.planner.plan import Plan, build_org
 from conflictsim.planner.results import evaluate
 from conflictsim.planner.spread import spread
 from conflictsim.planner.summary import summary_html
 from conflictsim.runs import run_arm
+from conflictsim.words import statistic
 
 #: A quick plan on the office at the stored calibration's size and seed.
 QUICK = dict(days=30, replicates=3)
@@ -54,7 +58,7 @@ def test_the_default_preset_uses_its_stored_calibration():
         params = bl.run_params(plan, found.calibration, k)
         for name in stored.parameters:
             assert params[name] == stored.params(k)[name]
-    sentence = bl.baseline_sentence(plan, found)
+    sentence = pw.baseline_sentence(plan, found)
     assert sentence.startswith("Baseline calibrated to published base rates (CPP 2008")
     assert "stored for this preset (200 parameter sets)" in sentence
 
@@ -74,7 +78,7 @@ def test_the_runs_parameters_are_the_calibrations_sets():
     expected = bl.for_plan(cal, plan)
     assert expected.evidence == "central"
     assert all(used.draws.equals(expected.draws) for _, used in given)
-    assert all(f"cal={bl.calibration_key(cal)}" in key for key, _ in given)
+    assert all(f"cal={cal.key}" in key for key, _ in given)
     # The same as one compare call with the calibration, and not the uncalibrated answer.
     cmp = cs.compare(
         plan.arms(org), replicates=plan.replicates, seed=plan.seed, calibration=expected
@@ -119,10 +123,10 @@ def test_another_size_uses_the_stored_sets_once_checked_there():
     assert cal.meta["transferred_from"]["org_size"] == presets.SIZE
     # The fit is the check at this size: every target's simulated mean in its interval.
     assert list(cal.fit["target"]) == cs.Targets.published().names
-    assert bl.fit_met(cal.fit).all()
+    assert targets_met(cal.fit).all()
     assert not np.allclose(cal.fit["simulated"], home.fit["simulated"])
-    assert bl.calibration_key(cal) != bl.calibration_key(home)
-    assert "checked at this size (every target met)" in bl.baseline_sentence(plan, found)
+    assert cal.key != home.key
+    assert "checked at this size (every target met)" in pw.baseline_sentence(plan, found)
 
 
 def test_a_size_the_stored_sets_do_not_fit_must_be_calibrated():
@@ -131,7 +135,7 @@ def test_a_size_the_stored_sets_do_not_fit_must_be_calibrated():
     found = bl.preset_baseline(plan, build_org(plan))
     assert found.needs_calibrating and found.calibration is None
     assert "miss conflict hours per employee per week" in found.reason
-    assert bl.baseline_sentence(plan, found).startswith("Not calibrated yet")
+    assert pw.baseline_sentence(plan, found).startswith("Not calibrated yet")
     with pytest.raises(ValueError, match="uploaded"):
         bl.preset_baseline(Plan(org="uploaded"), build_org(plan))
 
@@ -148,7 +152,7 @@ def test_the_evidence_setting_and_the_planners_values_apply_and_are_said():
     baseline_cols = [c for c in cal.parameters if c not in TRAINING_EFFECTS]
     assert used.draws[baseline_cols].equals(cal.draws[baseline_cols])
     assert used.base == {k: v for k, v in cal.base.items() if k not in TRAINING_EFFECTS}
-    assert bl.plan_notes(plan, cal) == [] and not bl.baseline_caution(plan, found)
+    assert pw.plan_notes(plan, cal) == [] and not bl.baseline_caution(plan, found)
     # A calibrated parameter the planner sets leaves the sets: every period runs her value.
     plan = Plan(**QUICK).with_override("absence_base", 0.03).with_override("hours_major", 6)
     used = bl.for_plan(cal, plan)
@@ -157,13 +161,13 @@ def test_the_evidence_setting_and_the_planners_values_apply_and_are_said():
         params = bl.run_params(plan, cal, k)
         assert params["absence_base"] == 0.03 and params["hours_major"] == 6
         assert params["trigger"] == cal.params(k)["trigger"]
-    sentence = bl.baseline_sentence(plan, found)
+    sentence = pw.baseline_sentence(plan, found)
     assert "(absence_base) replaces its calibrated values" in sentence
     assert "made with the default work hours lost" in sentence and "(hours_major)" in sentence
     assert bl.baseline_caution(plan, found)  # hours_major moves the baseline
     # Costs do not change the baseline: nothing to say.
     plan = Plan(**QUICK).with_override("wage", 50)
-    assert bl.plan_notes(plan, cal) == []
+    assert pw.plan_notes(plan, cal) == []
     assert bl.for_plan(cal, plan).draws[baseline_cols].equals(cal.draws[baseline_cols])
     assert not bl.baseline_caution(plan, found)
     # Nor does a calibrated parameter the planner knows better: said, not a warning.
@@ -174,7 +178,7 @@ def test_the_evidence_setting_and_the_planners_values_apply_and_are_said():
 # ---------------------------------------------------------------------------- the fit
 def test_the_fit_table_in_words():
     _, _, found = office()
-    table = bl.fit_table(found.calibration)
+    table = pw.fit_table(found.calibration)
     assert list(table.columns) == [
         "Target",
         "Observed or published",
@@ -188,7 +192,7 @@ def test_the_fit_table_in_words():
     rude = table.set_index("Target").loc["Share of employees treated rudely in a week"]
     assert rude["Observed or published"] == "40% to 60%, Porath & Pearson 2013"
     assert rude["Simulated (mean)"].endswith("%")
-    frame = bl.fit_frame(found.calibration)
+    frame = fit_frame(found.calibration)
     assert frame["met"].all() and list(frame["percent"]) == [False, True, False, True]
 
 
@@ -206,10 +210,10 @@ def test_a_missed_target_is_said_and_shown():
         seed=1,
         meta={**found.calibration.meta, "converged": False},
     )
-    assert bl.fit_summary(cal) == "3 of 4 targets met"
-    assert bl.missed_text(cal) == "conflict hours per employee per week"
-    assert bl.fit_table(cal)["Met"].tolist() == ["no", "yes", "yes", "yes"]
-    sentence = bl.baseline_sentence(plan, bl.calibrated_baseline(cal))
+    assert pw.fit_summary(cal) == "3 of 4 targets met"
+    assert pw.missed_text(cal) == "conflict hours per employee per week"
+    assert pw.fit_table(cal)["Met"].tolist() == ["no", "yes", "yes", "yes"]
+    sentence = pw.baseline_sentence(plan, bl.calibrated_baseline(cal))
     assert "calibrated here for this organisation (200 parameter sets" in sentence
     assert "does not reach every target (missed: conflict hours per employee per week)" in sentence
 
@@ -220,8 +224,8 @@ def test_the_no_training_arm_is_checked_against_the_published_hours():
     hours = float(res.table.query("outcome == 'conflict_hours'")["baseline_mean"].iloc[0]) / (
         org.size * plan.days / 5
     )
-    text = bl.baseline_check(res)
-    assert f"loses {bl.stat_text('', hours)} conflict hours per employee a week" in text
+    text = pw.baseline_check(res)
+    assert f"loses {statistic(hours)} conflict hours per employee a week" in text
     assert "the published 2.1 to 2.8 (CPP 2008)" in text
 
 
@@ -230,8 +234,8 @@ def test_incident_records_are_read_from_memory_and_become_targets():
     org = cs.Organisation.parse_csv(TEMPLATE_CSV.encode(), name="team.csv")
     frame, summary = bl.read_records(template_records(), org, "incidents.csv")
     assert summary["days"] == 30 and summary["incidents"] == frame["count"].sum()
-    assert bl.records_text(summary) == f"{summary['incidents']} incidents over 6 weeks"
-    assert "in 3 of 3 teams" in bl.records_sentence(summary)
+    assert pw.records_text(summary) == f"{summary['incidents']} incidents over 6 weeks"
+    assert "in 3 of 3 teams" in pw.records_sentence(summary)
     targets = bl.calibration_targets(org, frame)
     assert targets.names[:4] == cs.Targets.published().names
     assert "reported_per_employee_week" in targets.names and targets.record_days == 30
@@ -277,9 +281,9 @@ def test_the_budget_comes_from_the_environment():
 
 
 def test_progress_in_words():
-    share, text = bl.progress_step({"generation": 0, "accepted": 50, "draws": 100})
+    share, text = pw.progress_step({"generation": 0, "accepted": 50, "draws": 100})
     assert share == 0.5 and "sampling the priors" in text and "50 of 100 parameter sets" in text
-    share, text = bl.progress_step({"generation": 4, "accepted": 100, "draws": 100})
+    share, text = pw.progress_step({"generation": 4, "accepted": 100, "draws": 100})
     assert share == 1.0 and "round 4" in text
 
 
@@ -303,6 +307,6 @@ def test_the_assumptions_tables_show_the_calibrated_values():
 def test_the_summary_names_the_calibration():
     plan, org, found = office()
     res = evaluate(plan, org, calibration=found.calibration)
-    page = summary_html(res, baseline_text=bl.baseline_sentence(plan, found))
+    page = summary_html(res, baseline_text=pw.baseline_sentence(plan, found))
     assert "<b>Baseline.</b> Baseline calibrated to published base rates" in page
     assert "<b>Baseline.</b>" not in summary_html(res)

@@ -12,13 +12,13 @@ from conflictsim.planner.links import to_query
 from conflictsim.planner.plan import (
     DEFAULT_REPLICATES,
     HOTSPOT_LEAD_IN_DAYS,
-    MONTH_DAYS,
     Option,
     Plan,
     build_org,
     option_preview,
 )
 from conflictsim.planner.words import UPLOADED
+from conflictsim.scenario import DAYS_PER_MONTH
 
 
 def test_option_becomes_a_training_programme():
@@ -30,8 +30,8 @@ def test_option_becomes_a_training_programme():
         None,
         None,
     )
-    assert t.start_day == round(3 * MONTH_DAYS)
-    assert t.refresher_days == round(6 * MONTH_DAYS)
+    assert t.start_day == round(3 * DAYS_PER_MONTH)
+    assert t.refresher_days == round(6 * DAYS_PER_MONTH)
     t = Option("deescalation", "random", "headcount", 7).training()
     assert t.headcount == 7 and t.refresher_days is None and t.start_day == 0
 

@@ -13,17 +13,11 @@ from small_plan import small_plan
 import conflictsim as cs
 from conflictsim.planner.baseline import for_plan
 from conflictsim.planner.links import arm_keys
-from conflictsim.planner.plan import BASELINE, WEEK_DAYS
-from conflictsim.planner.results import (
-    evaluate,
-    headline_csv,
-    headline_sentence,
-    ripple_for_chart,
-    run_arm,
-    value_sentences,
-    weekly_totals,
-)
-from conflictsim.planner.words import RIPPLE_LABELS, fmt_number, fmt_percent
+from conflictsim.planner.results import evaluate, headline_csv, ripple_for_chart, weekly_totals
+from conflictsim.planner.words import BASELINE, RIPPLE_LABELS, headline_sentence, value_sentences
+from conflictsim.runs import run_arm
+from conflictsim.scenario import DAYS_PER_WEEK
+from conflictsim.words import percent, rounded
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +40,7 @@ def test_headlines_follow_the_comparison_table(small):
         assert row.conflicts_avoided_low <= row.conflicts_avoided <= row.conflicts_avoided_high
         assert row.net_benefit == pytest.approx(row.cost_avoided - row.cost_training)
         assert f"Option {row.option} trains" in row.sentence
-        assert fmt_number(row.conflicts_avoided) in row.sentence
+        assert rounded(row.conflicts_avoided) in row.sentence
     assert "sentence" not in headline_csv(res)
 
 
@@ -82,7 +76,7 @@ def test_trajectory_bands_and_weeks(small):
     plan, _, res = small
     traj = res.trajectory
     assert list(traj["arm"].unique()) == plan.arm_names()
-    assert traj.groupby("arm").size().eq(math.ceil(plan.days / WEEK_DAYS)).all()
+    assert traj.groupby("arm").size().eq(math.ceil(plan.days / DAYS_PER_WEEK)).all()
     assert (traj["low"] <= traj["mean"] + 1e-9).all() and (
         traj["mean"] <= traj["high"] + 1e-9
     ).all()
@@ -207,7 +201,7 @@ def test_value_of_information_comes_with_words(small):
     assert v["label"].str.len().min() > 0
     words = value_sentences(res)
     assert "the best choice is" in words[0]
-    assert fmt_number(v["evppi"].iloc[-1]) in " ".join(words)
+    assert rounded(v["evppi"].iloc[-1]) in " ".join(words)
 
 
 def test_results_pickle_for_the_cache(small):
@@ -268,7 +262,7 @@ def test_value_words_when_knowing_everything_cannot_be_told_from_nothing(small):
 def test_cards_lead_with_conflicts_and_give_the_return_only_as_its_range(small):
     # A return on investment is never shown alone, nor first; money in cash and working
     # time and the break-even come with the net benefit.
-    from conflictsim.planner.results import headline_cards
+    from conflictsim.planner.words import headline_cards
 
     _, _, res = small
     r = next(res.headlines.itertuples())
@@ -276,9 +270,9 @@ def test_cards_lead_with_conflicts_and_give_the_return_only_as_its_range(small):
     assert [c.label for c in cards] == ["Conflicts avoided", "Working hours saved",
                                         "Net benefit", "Return on investment"]  # fmt: skip
     roi = cards[-1]
-    assert roi.value == f"{fmt_percent(r.roi_ui_low)} to {fmt_percent(r.roi_ui_high)}"
+    assert roi.value == f"{percent(r.roi_ui_low)} to {percent(r.roi_ui_high)}"
     assert "expected" in roi.caption and "9 of 10" in roi.caption
     net = cards[2]
     assert net.value.startswith("EUR ") and "In cash EUR" in net.caption
     assert "in working time EUR" in net.caption
-    assert f"Pays for itself from {fmt_number(r.break_even)}" in cards[0].caption
+    assert f"Pays for itself from {rounded(r.break_even)}" in cards[0].caption

@@ -6,7 +6,7 @@ import pytest
 from small_plan import small_plan
 
 from conflictsim.planner.summary import summary_html
-from conflictsim.planner.words import fmt_number
+from conflictsim.words import rounded
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def test_summary_is_one_self_contained_page(small):
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "a=1&amp;b=2" in page
     for row in res.headlines.itertuples():
-        assert fmt_number(row.conflicts_avoided) in page
+        assert rounded(row.conflicts_avoided) in page
         assert row.programme in page
     assert "Evidence setting: <b>central</b>" in page
     assert "http" not in page.replace("http://127.0.0.1:8501/?a=1&amp;b=2", "")
