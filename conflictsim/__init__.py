@@ -25,7 +25,7 @@ _EXPORTS = {
     "ConflictModel": "model",
     "Employee": "agents",
     "Comparison": "comparison",
-    "compare": "uncertainty",
+    "compare": "comparison",
     "simulate": "engine",
     "Results": "engine",
     "Targets": "calibration.targets",
@@ -75,12 +75,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from conflictsim.calibration.fitting import calibrate
     from conflictsim.calibration.result import Calibration
     from conflictsim.calibration.targets import Targets
-    from conflictsim.comparison import Comparison
+    from conflictsim.comparison import Comparison, compare
     from conflictsim.engine import Results, simulate
     from conflictsim.model import ConflictModel
     from conflictsim.organisation import PRESETS, Organisation
     from conflictsim.params import REGISTRY, Params
     from conflictsim.scenario import Scenario
     from conflictsim.training import KINDS, Training
-    from conflictsim.uncertainty import compare
     from conflictsim.virtual_trials import replicate_trial, trials

@@ -4,23 +4,34 @@ Replicate k of every arm runs with the same seed, so the difference between two 
 replicate k is a paired difference: most of the chance variation cancels and the
 confidence intervals are narrow (common random numbers; Law 2015, Simulation Modeling and
 Analysis, ch. 11). An arm that trains nobody reproduces the first arm exactly.
+
+Over a calibration, replicate k of every arm also runs parameter set k, so each
+replicate is one plausible world: the table's uncertainty intervals and ``p_better`` are
+over those worlds, and ``Comparison.value_of_information`` says what learning each
+uncertain quantity would be worth (``conflictsim.uncertainty``).
+
+``compare`` runs the arms; ``Comparison`` is the one comparison every reader uses: the
+Python API, the batch runner's stored runs (``batch.comparisons``), the planner, the
+report and the console. ``Comparison.wide`` gives each arm's figures on one row, with
+the outcomes where less is better turned into what the arm avoids.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from conflictsim import outcomes
-from conflictsim.outcomes import RIPPLE_CLASSES, RIPPLE_OUTCOMES
+from conflictsim import outcomes, uncertainty
+from conflictsim.evidence import TRAINING_EFFECTS
+from conflictsim.graph import distances_to
+from conflictsim.outcomes import OUTCOMES, RIPPLE_CLASSES, RIPPLE_OUTCOMES
 from conflictsim.runs import DEFAULT_ENGINE, ENGINES, ArmRuns, check_engine
 from conflictsim.scenario import Scenario
-from conflictsim.training import distances_to_trained
 
 
 class Comparison:
@@ -277,6 +288,105 @@ class Comparison:
                 )
         return pd.DataFrame(rows)
 
+    def value_of_information(
+        self, groups: Mapping[str, Sequence[str]] | None = None
+    ) -> pd.DataFrame:
+        """The EVPI, and the EVPPI of each uncertain parameter and group of them.
+
+        Money of the whole organisation over the horizon, like ``net_benefit``.
+
+        Args:
+            groups: Named groups of parameters to value together; by default the group of
+                training-effect parameters the calibration varies and some option can
+                depend on, if any.
+
+        Returns:
+            One row per parameter that varies across the parameter sets, per group and a
+            last row ``all`` (the EVPI): ``parameter``, ``evppi``, ``se`` (its standard
+            error from the runs' chance), ``share`` (of the EVPI; NaN when the EVPI is 0)
+            and ``relevant`` (False: no option's outcome can depend on it, worth 0).
+
+        Raises:
+            ValueError: If the comparison ran one parameter set (no calibration), or a
+                group names a parameter the calibration does not vary.
+        """
+        if self.worlds is None:
+            raise ValueError(
+                "this comparison ran one parameter set, so nothing is uncertain in it: "
+                "compare over a calibration (compare(..., calibration=cal)) to value "
+                "what learning a parameter would be worth"
+            )
+        relevant = self.relevant_parameters()
+        if groups is None:
+            members = [p for p in TRAINING_EFFECTS if p in self.worlds.columns and p in relevant]
+            groups = {uncertainty.TRAINING_GROUP: members} if len(members) > 1 else {}
+        return uncertainty.value_of_information(self.net_benefit(), self.worlds, groups, relevant)
+
+    def relevant_parameters(self) -> list[str]:
+        """The varying parameters some option's outcome can depend on.
+
+        Every parameter of the baseline moves every arm; what training does at work
+        moves only arms that train (``skill_transfer``), and what responders achieve
+        only arms whose programmes make responders (``responder_success``).
+        """
+        trains = [p for name in self.arms[1:] for p in self.scenarios[name].programmes]
+        out = []
+        for name in [] if self.worlds is None else self.worlds.columns:
+            if name == "skill_transfer" and not trains:
+                continue
+            if name == "responder_success" and not any(p.makes_responders for p in trains):
+                continue
+            out.append(name)
+        return out
+
+    def wide(self, names: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Each arm's figures on one row: what the planner, the report and the console show.
+
+        An outcome where less is better (conflicts, hours, costs) is turned into what
+        the arm avoids (``OUTCOMES[name].avoided``): the difference with its sign turned
+        and its interval swapped, so that a positive figure is good news for every
+        column. Net benefit and return on investment keep their sign.
+
+        Args:
+            names: The outcomes (default: every outcome of ``table``).
+
+        Returns:
+            One row per arm but the first: ``arm``, and per outcome ``name`` (its column,
+            ``<outcome>_avoided`` where turned), ``name_ci_low``, ``name_ci_high`` (95%
+            interval of the mean), ``name_ui_low``, ``name_ui_high`` (90% uncertainty
+            interval), ``name_p_better`` (share of replicates where the arm does better),
+            ``<outcome>_arm`` and ``<outcome>_baseline`` (the arm's and the first arm's
+            means; for net benefit and return on investment, the difference and NaN).
+        """
+        table = self.table
+        if names is None:
+            names = list(dict.fromkeys(table["outcome"]))
+        rows = []
+        for arm, t in table.groupby("arm", sort=False):
+            t = t.set_index("outcome")
+            row: dict[str, Any] = {"arm": arm}
+            for outcome in names:
+                r = t.loc[outcome]
+                turn = OUTCOMES[outcome].better == "lower" if outcome in OUTCOMES else False
+                name = f"{outcome}_avoided" if turn else outcome
+                sign = -1.0 if turn else 1.0
+                low, high = ("ci_high", "ci_low") if turn else ("ci_low", "ci_high")
+                ui_low, ui_high = ("ui_high", "ui_low") if turn else ("ui_low", "ui_high")
+                row.update(
+                    {
+                        name: sign * float(r["mean"]),
+                        f"{name}_ci_low": sign * float(r[low]),
+                        f"{name}_ci_high": sign * float(r[high]),
+                        f"{name}_ui_low": sign * float(r[ui_low]),
+                        f"{name}_ui_high": sign * float(r[ui_high]),
+                        f"{name}_p_better": float(r["p_better"]),
+                        f"{outcome}_arm": float(r["arm_mean"]),
+                        f"{outcome}_baseline": float(r["baseline_mean"]),
+                    }
+                )
+            rows.append(row)
+        return pd.DataFrame(rows)
+
     def __repr__(self) -> str:
         return (
             f"Comparison({', '.join(self.arms)}; {len(self.runs[self.arms[0]].summary)} replicates)"
@@ -310,7 +420,7 @@ def ripple(org, arm: ArmRuns, base: ArmRuns) -> dict[str, tuple[np.ndarray, np.n
     names = ["conflicts_with_trained", *RIPPLE_OUTCOMES, "conflicts_untrained"]
     change = {name: [] for name in names}
     before = {name: [] for name in names}
-    distances = distances_to_trained(org, arm.trained.astype(bool))
+    distances = distances_to(org, arm.trained.astype(bool))
     for k in range(arm.trained.shape[0]):
         trained = arm.trained[k].astype(bool)
         untrained = _untrained(arm, base, k)
@@ -356,7 +466,7 @@ def ripple_per_person(org, arm: ArmRuns, base: ArmRuns, level: float = 0.95) -> 
     src, dst = org.edge_src, org.edge_dst
     labels = {"d1": "1", "d2": "2", "d3plus": "3+"}
     per = {name: ([], []) for name, _, _ in RIPPLE_CLASSES}
-    distances = distances_to_trained(org, arm.trained.astype(bool))
+    distances = distances_to(org, arm.trained.astype(bool))
     for k in range(arm.trained.shape[0]):
         untrained = _untrained(arm, base, k)
         among = untrained[src] & untrained[dst]
@@ -505,6 +615,45 @@ def run_arms(
         if quiet is not None:
             apart[name] = runner(quiet, replicates, seed, 0, calibration)
     return scenarios, runs, worlds, apart
+
+
+def compare(
+    arms: Mapping[str, Scenario],
+    replicates: int = 100,
+    seed: int = 1,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    calibration: Any = None,
+    responders_apart: bool = True,
+) -> Comparison:
+    """Run every arm with common random numbers and compare each with the first.
+
+    Args:
+        arms: Arm name to scenario; the first arm is the reference (usually no training).
+            Every arm must use the same organisation and horizon.
+        replicates: Replicates per arm (replicate k of every arm shares its seed).
+        seed: Seed of the whole comparison.
+        engine: ``fast`` (the default) or ``mesa``.
+        calibration: A ``Calibration`` of the arms' organisation: replicate ``k`` of every
+            arm runs its parameter set ``k`` (cycling) with the same random numbers.
+        responders_apart: Also run every arm whose trainees act as responders without
+            them (``responders``: how much of its effect rests on them).
+
+    Returns:
+        A ``Comparison``: ``table`` (arm, outcome, mean, ci_low, ci_high, ui_low, ui_high,
+        p_better, arm_mean, baseline_mean), ``wide``, ``best``, ``break_even``,
+        ``responders`` and, over a calibration, ``value_of_information()``.
+    """
+    return Comparison(
+        *run_arms(
+            arms,
+            replicates,
+            seed,
+            engine=engine,
+            calibration=calibration,
+            responders_apart=responders_apart,
+        )
+    )
 
 
 def worlds_of(calibration: Any, replicates: int) -> pd.DataFrame:

@@ -224,14 +224,14 @@ def stored_posterior(setting: str) -> tuple[pd.DataFrame, dict]:
 
     Raises:
         ValueError: If the files are missing (regenerate them:
-            ``uv run python -m conflictsim.virtual_trials``).
+            ``uv run python experiments/store_evidence.py``).
     """
     check_evidence(setting)
     table, about = POSTERIORS / f"{setting}.csv", POSTERIORS / f"{setting}.json"
     if not table.is_file() or not about.is_file():
         raise ValueError(
             f"{table}: the {setting} evidence given the trials is missing; regenerate it "
-            "with: uv run python -m conflictsim.virtual_trials"
+            "with: uv run python experiments/store_evidence.py"
         )
     sets = pd.read_csv(table, dtype=float)
     return sets[list(TRAINING_EFFECTS)], json.loads(about.read_text(encoding="utf-8"))

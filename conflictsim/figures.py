@@ -700,7 +700,7 @@ def value_of_information(
     can pass.
 
     Args:
-        voi: ``UncertainComparison.value_of_information()``: ``parameter``, ``evppi`` and
+        voi: ``Comparison.value_of_information()``: ``parameter``, ``evppi`` and
             a row ``all`` holding the EVPI.
         labels: Names to show for parameters and groups; by default their plain words
             (``conflictsim.plain.parameter_label``).

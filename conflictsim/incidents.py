@@ -34,14 +34,15 @@ from conflictsim.csvtable import (
     read_bytes,
     read_table,
 )
+from conflictsim.outcomes import SEVERITIES
 
 if TYPE_CHECKING:
     from conflictsim.organisation import Organisation
 
 #: Every column the reader uses; any other column is ignored.
 COLUMNS = ("date", "day", "team", "employee_id", "other_id", "severity", "count")
-#: Severities a record may have, from least to most severe (matched ignoring case).
-SEVERITIES = ("minor", "major", "critical")
+# A record's severity is one of the model's (``outcomes.SEVERITIES``, matched ignoring
+# case), least severe first.
 #: The severity of every record of a file without a severity column.
 ANY_SEVERITY = "any"
 #: Columns of the frame ``read_incidents`` returns.

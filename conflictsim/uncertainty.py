@@ -1,9 +1,10 @@
-"""Decisions under uncertainty: every arm over the plausible worlds, and what would change it.
+"""The value of information: what learning each uncertain quantity before choosing is worth.
 
-A comparison over a calibration runs replicate ``k`` of every arm with parameter set ``k``
-and the same random numbers, so each replicate is one plausible world. Its table then
-gives the uncertainty interval of each difference and the share of worlds where an arm
-wins (``conflictsim.comparison``); this module adds the value of information.
+A comparison over a calibration (``conflictsim.comparison.compare``) runs replicate ``k``
+of every arm with parameter set ``k`` and the same random numbers, so each replicate is
+one plausible world; ``Comparison.value_of_information`` hands its net benefits and
+worlds to ``value_of_information`` here. This module knows nothing of arms or runs: two
+tables in, one table out.
 
 The expected value of perfect information (EVPI) is what a planner would gain, on
 average, by learning everything uncertain before choosing: E[max_d NB_d(theta)] -
@@ -45,11 +46,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from conflictsim.comparison import Comparison, run_arms
-from conflictsim.evidence import TRAINING_EFFECTS
-from conflictsim.runs import DEFAULT_ENGINE
-from conflictsim.scenario import Scenario
-
 #: Name of the row that holds the EVPI (the value of learning every parameter).
 ALL = "all"
 #: Name of the group of parameters that say what training does.
@@ -66,101 +62,6 @@ _KNOTS = 6
 FOLDS = 5
 #: Tag of the stream that splits worlds into folds.
 _FOLD_STREAM = 0x701D
-
-
-class UncertainComparison(Comparison):
-    """A ``Comparison`` that can say what learning each uncertain parameter is worth."""
-
-    def value_of_information(
-        self, groups: Mapping[str, Sequence[str]] | None = None
-    ) -> pd.DataFrame:
-        """The EVPI, and the EVPPI of each uncertain parameter and group of them.
-
-        Money of the whole organisation over the horizon, like ``net_benefit``.
-
-        Args:
-            groups: Named groups of parameters to value together; by default the group of
-                training-effect parameters the calibration varies and some option can
-                depend on, if any.
-
-        Returns:
-            One row per parameter that varies across the parameter sets, per group and a
-            last row ``all`` (the EVPI): ``parameter``, ``evppi``, ``se`` (its standard
-            error from the runs' chance), ``share`` (of the EVPI; NaN when the EVPI is 0)
-            and ``relevant`` (False: no option's outcome can depend on it, worth 0).
-
-        Raises:
-            ValueError: If the comparison ran one parameter set (no calibration), or a
-                group names a parameter the calibration does not vary.
-        """
-        if self.worlds is None:
-            raise ValueError(
-                "this comparison ran one parameter set, so nothing is uncertain in it: "
-                "compare over a calibration (compare(..., calibration=cal)) to value "
-                "what learning a parameter would be worth"
-            )
-        relevant = self.relevant_parameters()
-        if groups is None:
-            members = [p for p in TRAINING_EFFECTS if p in self.worlds.columns and p in relevant]
-            groups = {TRAINING_GROUP: members} if len(members) > 1 else {}
-        return value_of_information(self.net_benefit(), self.worlds, groups, relevant)
-
-    def relevant_parameters(self) -> list[str]:
-        """The varying parameters some option's outcome can depend on.
-
-        Every parameter of the baseline moves every arm; what training does at work
-        moves only arms that train (``skill_transfer``), and what responders achieve
-        only arms whose programmes make responders (``responder_success``).
-        """
-        trains = [p for name in self.arms[1:] for p in self.scenarios[name].programmes]
-        out = []
-        for name in [] if self.worlds is None else self.worlds.columns:
-            if name == "skill_transfer" and not trains:
-                continue
-            if name == "responder_success" and not any(p.makes_responders for p in trains):
-                continue
-            out.append(name)
-        return out
-
-
-def compare(
-    arms: Mapping[str, Scenario],
-    replicates: int = 100,
-    seed: int = 1,
-    *,
-    engine: str = DEFAULT_ENGINE,
-    calibration: Any = None,
-    responders_apart: bool = True,
-) -> UncertainComparison:
-    """Run every arm with common random numbers and compare each with the first.
-
-    Args:
-        arms: Arm name to scenario; the first arm is the reference (usually no training).
-            Every arm must use the same organisation and horizon.
-        replicates: Replicates per arm (replicate k of every arm shares its seed).
-        seed: Seed of the whole comparison.
-        engine: ``fast`` (the default) or ``mesa``.
-        calibration: A ``Calibration`` of the arms' organisation: replicate ``k`` of every
-            arm runs its parameter set ``k`` (cycling) with the same random numbers.
-        responders_apart: Also run every arm whose trainees act as responders without
-            them (``responders``: how much of its effect rests on them).
-
-    Returns:
-        An ``UncertainComparison``: ``table`` (arm, outcome, mean, ci_low, ci_high,
-        ui_low, ui_high, p_better, arm_mean, baseline_mean), ``best``,
-        ``break_even``, ``responders`` and, over a calibration,
-        ``value_of_information()``.
-    """
-    return UncertainComparison(
-        *run_arms(
-            arms,
-            replicates,
-            seed,
-            engine=engine,
-            calibration=calibration,
-            responders_apart=responders_apart,
-        )
-    )
 
 
 def value_of_information(

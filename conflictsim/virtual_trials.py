@@ -37,7 +37,6 @@ change in the model's conflicts (docs/validation.md says what this assumes).
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import time
@@ -793,7 +792,7 @@ def write_posteriors(settings: tuple[str, ...] = EVIDENCE, draws: int = DRAWS) -
         start = time.perf_counter()
         sets, about = posterior(s, draws=draws)
         about["seconds"] = round(time.perf_counter() - start, 1)
-        about["command"] = "uv run python -m conflictsim.virtual_trials"
+        about["command"] = "uv run python experiments/store_evidence.py"
         sets.to_csv(POSTERIORS / f"{s}.csv", index=False, float_format="%.6g")
         (POSTERIORS / f"{s}.json").write_text(json.dumps(about, indent=2) + "\n", "utf-8")
         print(
@@ -801,16 +800,3 @@ def write_posteriors(settings: tuple[str, ...] = EVIDENCE, draws: int = DRAWS) -
             f"{about['no_effect_prior']:.0%} -> {about['no_effect_posterior']:.0%}; "
             f"{about['seconds']:.0f} s"
         )
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Command line: regenerate the evidence settings' posteriors given the trials."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("settings", nargs="*", help=f"default: all ({', '.join(EVIDENCE)})")
-    parser.add_argument("--draws", type=int, default=DRAWS)
-    args = parser.parse_args(argv)
-    write_posteriors(tuple(args.settings) or EVIDENCE, args.draws)
-
-
-if __name__ == "__main__":
-    main()

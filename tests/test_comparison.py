@@ -8,8 +8,8 @@ from scipy import stats
 
 import conflictsim as cs
 from conflictsim.comparison import Comparison, mean_ci, p_better, ripple, ripple_per_person
+from conflictsim.graph import distance_to
 from conflictsim.runs import ArmRuns
-from conflictsim.training import distance_to_trained
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +127,22 @@ def test_paired_differences_net_benefit_and_roi_on_known_numbers():
     )
     assert t.loc["net_benefit", "p_better"] == 1.0
     assert t.loc["conflicts", ["arm_mean", "baseline_mean"]].tolist() == [38.5, 45.0]
+    # The wide view: what the arm avoids (sign turned, interval swapped) where less is
+    # better; net benefit and ROI as they are.
+    w = cmp.wide().set_index("arm").loc["arm"]
+    assert w["conflicts_avoided"] == 6.5 and "conflicts" not in w
+    assert w["conflicts_avoided_ci_low"] == -t.loc["conflicts", "ci_high"]
+    assert w["conflicts_avoided_ci_high"] == -t.loc["conflicts", "ci_low"]
+    assert w["conflicts_avoided_ui_low"] < w["conflicts_avoided_ui_high"]
+    assert w["conflicts_avoided_p_better"] == 1.0
+    assert w[["conflicts_arm", "conflicts_baseline"]].tolist() == [38.5, 45.0]
+    assert w["cost_conflict_avoided"] == 800
+    assert w["net_benefit"] == 575 and w["net_benefit_ci_low"] == t.loc["net_benefit", "ci_low"]
+    assert w["roi"] == 2.5
+    assert list(cmp.wide(["net_benefit"]).columns) == [
+        "arm", "net_benefit", "net_benefit_ci_low", "net_benefit_ci_high", "net_benefit_ui_low",
+        "net_benefit_ui_high", "net_benefit_p_better", "net_benefit_arm", "net_benefit_baseline",
+    ]  # fmt: skip
 
 
 def test_mean_ci_is_the_student_t_interval():
@@ -257,7 +273,7 @@ def test_deescalation_ripple_reaches_untrained_colleagues_only_through_the_netwo
     # with trainees fall whenever the trainees improve. Here the distance classes are
     # known, and so are two answers: a real fall at distance 2, exactly none at 3+.
     org, trainees = layered_org()
-    dist = distance_to_trained(org, np.isin(org.ids, trainees))
+    dist = distance_to(org, np.isin(org.ids, trainees))
     assert np.bincount(np.minimum(dist, 3)).tolist() == [8, 16, 16, 24]
     # Contagion matters; nobody quits, so every trainee is in post when training starts.
     params = cs.Params(trigger=0.02, transmission=0.4, quit_base=0, quit_strain=0)

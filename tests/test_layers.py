@@ -18,11 +18,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "conflictsim"
 
 #: Layer of each top-level module or package of conflictsim; lower layers come first.
 LAYERS = {
-    1: ("ties", "csvtable", "orgchart", "organisation", "incidents", "params", "evidence", "words",
+    1: ("ties", "csvtable", "orgchart", "organisation", "graph", "incidents", "params",
+        "evidence", "words",
         "training", "scenario", "seeds", "traits", "outcomes", "version"),
     2: ("agents", "model", "engine"),
-    3: ("runs", "comparison"),
-    4: ("calibration", "uncertainty", "virtual_trials"),
+    3: ("runs", "uncertainty", "comparison"),
+    4: ("calibration", "virtual_trials"),
     5: ("experiment", "batch", "sensitivity"),
     6: ("planner",),
     7: ("figures", "report"),

@@ -8,7 +8,7 @@ import pytest
 from conftest import assert_mean_close, from_start, quiet, run_mesa, with_traits
 
 import conflictsim as cs
-from conflictsim.training import TrainingError, distance_to_trained, priority
+from conflictsim.training import TrainingError, priority
 
 # Three teams. Managers: a0 (heads everything), b0, c0. Customer-facing: a2, b1, b2, c3.
 ORG_CSV = """employee_id,manager_id,team,customer_facing
@@ -306,15 +306,6 @@ def test_responders_keep_the_drawn_in_colleague_composed():
     assert (day1["conflicts"] == 1).all()
     # Upset at the end of day 1: 0 always, 1 unless the conflict was defused.
     assert_mean_close(day1["upset"], 1 + (1 - s), se=np.sqrt(s * (1 - s) / reps))
-
-
-def test_distance_to_trained_on_a_path():
-    org = cs.Organisation.from_graph(nx.path_graph(6))
-    trained = np.zeros(6, bool)
-    trained[1] = True
-    assert distance_to_trained(org, trained).tolist() == [1, 0, 1, 2, 3, 4]
-    none = distance_to_trained(org, np.zeros(6, bool))
-    assert (none > 1000).all()
 
 
 def test_several_programmes_add_their_shifts():

@@ -10,14 +10,13 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.batch.store import load_experiment, read_employees, read_summary, read_ties
-from conflictsim.comparison import mean_ci
+from conflictsim.comparison import Comparison, mean_ci
 from conflictsim.outcomes import PARTY_OUTCOMES
 from conflictsim.runs import ArmRuns
-from conflictsim.uncertainty import UncertainComparison
 
 
-def comparisons(out: str | Path) -> dict[Any, UncertainComparison]:
-    """``UncertainComparison`` objects of a finished run: one per design point, and ``"all"``.
+def comparisons(out: str | Path) -> dict[Any, Comparison]:
+    """``Comparison`` objects of a finished run: one per design point, and ``"all"``.
 
     With one design point the dict holds that point only (key 0). With several, ``"all"``
     pools every point and replicate (each (point, replicate) pair is one paired
@@ -76,7 +75,7 @@ def comparisons(out: str | Path) -> dict[Any, UncertainComparison]:
             edge_conflicts=per_tie,
         )
 
-    def build(points: Sequence[int] | None) -> UncertainComparison:
+    def build(points: Sequence[int] | None) -> Comparison:
         runs, first = {}, None
         for arm in exp.arm_names:
             ms = summary["arm"] == arm
@@ -91,7 +90,7 @@ def comparisons(out: str | Path) -> dict[Any, UncertainComparison]:
             runs[arm] = arm_runs(ms, me, mt)
             if first is None:
                 first = summary[ms]
-        return UncertainComparison(
+        return Comparison(
             exp.scenarios(points[0] if points else 0), runs, worlds(first, points is None)
         )
 
@@ -124,7 +123,7 @@ def pooled_over_points(pooled: pd.DataFrame, points: Sequence[pd.DataFrame]) -> 
     return out
 
 
-def compare(out: str | Path, cmps: dict[Any, UncertainComparison] | None = None) -> pd.DataFrame:
+def compare(out: str | Path, cmps: dict[Any, Comparison] | None = None) -> pd.DataFrame:
     """The comparison table of a finished run (as ``conflictsim.compare``'s ``table``).
 
     Columns: arm, outcome, mean, ci_low, ci_high (the mean paired difference from the
@@ -158,11 +157,11 @@ def compare(out: str | Path, cmps: dict[Any, UncertainComparison] | None = None)
 
 
 def value_of_information(
-    out: str | Path, cmps: dict[Any, UncertainComparison] | None = None
+    out: str | Path, cmps: dict[Any, Comparison] | None = None
 ) -> pd.DataFrame:
     """What learning each uncertain parameter would be worth, for a finished run.
 
-    ``UncertainComparison.value_of_information`` of the run's comparison: the EVPI (row
+    ``Comparison.value_of_information`` of the run's comparison: the EVPI (row
     ``all``) and the EVPPI of each parameter that varied between replicates and of the
     training-effect group, in money of the whole organisation over the horizon. After a
     sweep, one per design point (with ``point`` and the swept values): a design point is

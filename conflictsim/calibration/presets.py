@@ -5,7 +5,7 @@ employees, seed 1) ships a calibration to the published targets in
 ``conflictsim/data/calibrations/<preset>-<size>-seed<seed>/``. Regenerate them all with
 one command (about a minute a preset on two cores)::
 
-    uv run python -m conflictsim.calibration.presets
+    uv run python experiments/store_calibrations.py
 
 ``tests/calibration/test_presets.py`` checks that they still reproduce their targets
 with the current code. Reading them (``stored``) lives in ``store``, which imports no
@@ -14,7 +14,6 @@ pyabc; its names are also here.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from conflictsim.calibration.fitting import calibrate
@@ -27,7 +26,7 @@ CALIBRATION_SEED = 1
 DRAWS = 200
 
 # Reading them needs no pyabc: ``store`` holds that part, and its names stay here too.
-__all__ = ["CALIBRATION_SEED", "DRAWS", "SEED", "SIZE", "STORE", "folder", "main",
+__all__ = ["CALIBRATION_SEED", "DRAWS", "SEED", "SIZE", "STORE", "folder",
            "regenerate", "stored"]  # fmt: skip
 
 
@@ -50,16 +49,3 @@ def regenerate(presets: list[str] | None = None, *, workers: int | None = None) 
         written.append(cal.save(folder(preset)))
         print(f"{preset}: {cal.meta['seconds']:.0f} s, converged {cal.converged}")
     return written
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Command line: regenerate the stored calibrations."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("presets", nargs="*", help=f"default: all ({', '.join(PRESETS)})")
-    parser.add_argument("--workers", type=int, default=None)
-    args = parser.parse_args(argv)
-    regenerate(args.presets or None, workers=args.workers)
-
-
-if __name__ == "__main__":
-    main()

@@ -31,11 +31,11 @@ def parse_settings(items: list[str]) -> dict[str, float]:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Run the scenario the options describe and print its summary."""
+    from conflictsim.comparison import compare
     from conflictsim.organisation import Organisation
     from conflictsim.params import Params
     from conflictsim.runs import run_arm
     from conflictsim.scenario import Scenario
-    from conflictsim.uncertainty import compare
 
     params = Params(**parse_settings(args.set))
     if args.calibration is not None and args.as_given:

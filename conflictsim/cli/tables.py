@@ -179,7 +179,7 @@ def format_comparison(cmp, prog, worlds: str = "plausible worlds", currency: str
     for itself, P(best) and what would change the answer (``format_uncertainty``).
 
     Args:
-        cmp: An ``UncertainComparison`` of no training against the programme.
+        cmp: An ``Comparison`` of no training against the programme.
         prog: The ``Training`` compared.
         worlds: What each replicate is ("plausible worlds", or "replicates").
         currency: The currency's name, if any.

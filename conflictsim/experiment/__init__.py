@@ -19,7 +19,6 @@ from conflictsim.experiment.designs import MAX_POINTS
 from conflictsim.experiment.loader import load, loads
 from conflictsim.experiment.spec import (
     SENSITIVITY_METHODS,
-    SUMMARY_OUTCOMES,
     SWEEP_DESIGNS,
     Arm,
     Design,
@@ -32,7 +31,6 @@ from conflictsim.experiment.spec import (
 __all__ = [
     "MAX_POINTS",
     "SENSITIVITY_METHODS",
-    "SUMMARY_OUTCOMES",
     "SWEEP_DESIGNS",
     "Arm",
     "Design",

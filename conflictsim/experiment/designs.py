@@ -23,12 +23,12 @@ from conflictsim.experiment.checks import (
 )
 from conflictsim.experiment.spec import (
     SENSITIVITY_METHODS,
-    SUMMARY_OUTCOMES,
     SWEEP_DESIGNS,
     Design,
     SensitivitySpec,
 )
 from conflictsim.experiment.toml_lines import Context
+from conflictsim.outcomes import SUMMARY_COLUMNS
 from conflictsim.params import REGISTRY
 
 #: Most design points a file may ask for.
@@ -157,7 +157,7 @@ def sensitivity_design(ctx: Context, s: dict, seed: int, base_params: dict, arms
     if method == "morris" and "second_order" in s:
         raise ctx.error(k + ("second_order",), "second_order is for the Sobol' method")
     sseed = get_int(ctx, s, "seed", k, default=seed, low=0, high=2**32 - 1)
-    outcomes = (*SUMMARY_OUTCOMES, "net_benefit")
+    outcomes = (*SUMMARY_COLUMNS, "net_benefit")
     outcome = get_str(ctx, s, "outcome", k, default="conflicts", choices=list(outcomes))
     contrast = None
     names = [a.name for a in arms]

@@ -23,12 +23,10 @@ import pandas as pd
 from conflictsim.calibration.result import Calibration
 from conflictsim.evidence import check_evidence
 from conflictsim.organisation import Organisation
-from conflictsim.outcomes import OUTCOMES, SUMMARY_COLUMNS
+from conflictsim.outcomes import OUTCOMES
 from conflictsim.params import REGISTRY, Params
 from conflictsim.scenario import Scenario
 
-#: Per-replicate outcomes a sensitivity analysis can look at (``outcomes.summarise``).
-SUMMARY_OUTCOMES = SUMMARY_COLUMNS
 #: Sweep designs and sensitivity methods.
 SWEEP_DESIGNS = ("grid", "lhs", "sobol")
 SENSITIVITY_METHODS = ("sobol", "morris", "delta")
@@ -131,7 +129,7 @@ class SensitivitySpec:
         method: ``sobol`` (Saltelli 2010), ``morris`` (Morris 1991), or ``delta``
             (Borgonovo 2007, given data: over a calibration's parameter sets, each
             replicate one plausible world).
-        outcome: A per-replicate outcome (``SUMMARY_OUTCOMES``) or ``net_benefit``.
+        outcome: A per-replicate outcome (``outcomes.SUMMARY_COLUMNS``) or ``net_benefit``.
         contrast: Two arm names ``(a, b)``: the outcome of ``a`` minus that of ``b``,
             replicate by replicate; or None for the first arm's outcome.
         scale: ``absolute`` or ``relative`` (the difference as a share of ``b``'s mean).

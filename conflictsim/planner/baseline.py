@@ -252,5 +252,3 @@ def read_records(data: bytes | str, org: Organisation, label: str) -> tuple[pd.D
     except ValueError as exc:
         raise ValueError(f"{label}: {exc}") from None
     return frame, incidents_summary(frame, org)
-
-

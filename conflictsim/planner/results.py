@@ -30,7 +30,6 @@ from conflictsim.planner.words import (
 )
 from conflictsim.runs import ArmRuns, run_arm
 from conflictsim.scenario import DAYS_PER_WEEK, Scenario
-from conflictsim.uncertainty import UncertainComparison
 from conflictsim.words import PROGRAMME_LABELS, TARGET_LABELS, parameter_label
 
 
@@ -136,7 +135,7 @@ def evaluate(
         if quiet is not None:
             apart[name] = runner(f"{key}&responders=off", quiet, used)
     worlds = None if used is None else worlds_of(used, plan.replicates)
-    return results_from_comparison(plan, org, UncertainComparison(arms, runs, worlds, apart))
+    return results_from_comparison(plan, org, Comparison(arms, runs, worlds, apart))
 
 
 def results_from_comparison(plan: Plan, org: Organisation, cmp: Comparison) -> PlanResults:
@@ -149,7 +148,7 @@ def results_from_comparison(plan: Plan, org: Organisation, cmp: Comparison) -> P
         headlines=_headlines(plan, cmp),
         trajectory=_trajectory(cmp),
         severity=_severity(cmp),
-        ripple=_ripple(table),
+        ripple=_ripple(cmp),
         table=table,
         best=best,
         value=_value(cmp),
@@ -173,7 +172,7 @@ def values_in_use(plan: Plan, cmp: Comparison) -> dict[str, tuple[float, float, 
 def _value(cmp: Comparison) -> pd.DataFrame:
     """``value_of_information()`` with plain labels; empty if nothing is uncertain."""
     columns = ["parameter", "label", "evppi", "share"]
-    if not isinstance(cmp, UncertainComparison) or cmp.worlds is None:
+    if cmp.worlds is None:
         return pd.DataFrame(columns=columns)
     try:
         voi = cmp.value_of_information()
@@ -183,31 +182,40 @@ def _value(cmp: Comparison) -> pd.DataFrame:
     return voi
 
 
-def _row(table: pd.DataFrame, arm: str, outcome: str) -> pd.Series:
-    hit = table[(table["arm"] == arm) & (table["outcome"] == outcome)]
-    if hit.empty:
-        raise ValueError(f"the comparison has no {outcome!r} for {arm!r}")
-    return hit.iloc[0]
+def _figures(
+    w: pd.Series, name: str, as_: str | None = None, ci: bool = True, ui: bool = False
+) -> dict[str, float]:
+    """One figure of a ``Comparison.wide`` row with its intervals, under the planner's name.
+
+    ``_low``, ``_high``: the 95% interval of the mean; ``_ui_low``, ``_ui_high``: the 90%
+    uncertainty interval.
+    """
+    as_ = as_ or name
+    out = {as_: float(w[name])}
+    if ci:
+        out.update(
+            {f"{as_}_low": float(w[f"{name}_ci_low"]), f"{as_}_high": float(w[f"{name}_ci_high"])}
+        )
+    if ui:
+        out.update(
+            {
+                f"{as_}_ui_low": float(w[f"{name}_ui_low"]),
+                f"{as_}_ui_high": float(w[f"{name}_ui_high"]),
+            }
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------- headlines
 def _headlines(plan: Plan, cmp: Comparison) -> pd.DataFrame:
-    table, best = cmp.table, cmp.best
-    p_best = dict(zip(best["arm"], best["p_best"], strict=True))
+    wide = cmp.wide().set_index("arm")
+    p_best = dict(zip(cmp.best["arm"], cmp.best["p_best"], strict=True))
     even = cmp.break_even.set_index("arm")
     apart = cmp.responders.set_index("arm") if not cmp.responders.empty else pd.DataFrame()
     base = cmp.runs[cmp.arms[0]].summary["conflicts"].to_numpy(float)
     rows = []
     for letter, name, option in zip(LETTERS, plan.arm_names()[1:], plan.options, strict=False):
-        c = _row(table, name, "conflicts")
-        h = _row(table, name, "conflict_hours")
-        cc = _row(table, name, "cost_conflict")
-        nb = _row(table, name, "net_benefit")
-        cash = _row(table, name, "net_benefit_cash")
-        time_ = _row(table, name, "net_benefit_time")
-        roi = _row(table, name, "roi")
-        trained = _row(table, name, "trained")
-        cost = _row(table, name, "cost_training")
+        w = wide.loc[name]
         avoided = -cmp.paired.loc[cmp.paired["arm"] == name, "conflicts"].to_numpy(float)
         row = {
             "option": letter,
@@ -216,47 +224,27 @@ def _headlines(plan: Plan, cmp: Comparison) -> pd.DataFrame:
             "who": TARGET_LABELS[option.target],
             "how_many": option.amount_text(),
             "when": option.when_text(),
-            "trained": float(trained["arm_mean"]),
-            "cost_training": float(cost["arm_mean"]),
+            "trained": w["trained_arm"],
+            "cost_training": w["cost_training_arm"],
             "replicates": plan.replicates,
-            "conflicts_baseline": float(c["baseline_mean"]),
-            "conflicts_avoided": -float(c["mean"]),
-            "conflicts_avoided_low": -float(c["ci_high"]),
-            "conflicts_avoided_high": -float(c["ci_low"]),
-            "conflicts_avoided_ui_low": -float(c["ui_high"]),
-            "conflicts_avoided_ui_high": -float(c["ui_low"]),
-            "conflicts_avoided_pct": -float(c["mean"]) / float(c["baseline_mean"])
-            if c["baseline_mean"]
+            "conflicts_baseline": w["conflicts_baseline"],
+            **_figures(w, "conflicts_avoided", ui=True),
+            "conflicts_avoided_pct": w["conflicts_avoided"] / w["conflicts_baseline"]
+            if w["conflicts_baseline"]
             else float("nan"),
-            "p_fewer_conflicts": float(c["p_better"]),
+            "p_fewer_conflicts": w["conflicts_avoided_p_better"],
             "p_no_change": float((np.abs(avoided) <= NO_CHANGE * base).mean()),
-            "hours_saved": -float(h["mean"]),
-            "hours_saved_low": -float(h["ci_high"]),
-            "hours_saved_high": -float(h["ci_low"]),
-            "hours_saved_ui_low": -float(h["ui_high"]),
-            "hours_saved_ui_high": -float(h["ui_low"]),
-            "cost_avoided": -float(cc["mean"]),
-            "net_benefit": float(nb["mean"]),
-            "net_benefit_low": float(nb["ci_low"]),
-            "net_benefit_high": float(nb["ci_high"]),
-            "net_benefit_ui_low": float(nb["ui_low"]),
-            "net_benefit_ui_high": float(nb["ui_high"]),
-            "net_benefit_cash": float(cash["mean"]),
-            "net_benefit_cash_ui_low": float(cash["ui_low"]),
-            "net_benefit_cash_ui_high": float(cash["ui_high"]),
-            "net_benefit_time": float(time_["mean"]),
-            "net_benefit_time_ui_low": float(time_["ui_low"]),
-            "net_benefit_time_ui_high": float(time_["ui_high"]),
-            "p_pays": float(nb["p_better"]),
-            "p_pays_cash": float(cash["p_better"]),
+            **_figures(w, "conflict_hours_avoided", "hours_saved", ui=True),
+            "cost_avoided": w["cost_conflict_avoided"],
+            **_figures(w, "net_benefit", ui=True),
+            **_figures(w, "net_benefit_cash", ci=False, ui=True),
+            **_figures(w, "net_benefit_time", ci=False, ui=True),
+            "p_pays": w["net_benefit_p_better"],
+            "p_pays_cash": w["net_benefit_cash_p_better"],
             "p_best": float(p_best[name]),
             "break_even": float(even.loc[name, "conflicts"]),
             "break_even_pct": float(even.loc[name, "share"]),
-            "roi": float(roi["mean"]),
-            "roi_low": float(roi["ci_low"]),
-            "roi_high": float(roi["ci_high"]),
-            "roi_ui_low": float(roi["ui_low"]),
-            "roi_ui_high": float(roi["ui_high"]),
+            **_figures(w, "roi", ui=True),
             "responders_share": np.nan,
             "avoided_without_responders": np.nan,
             "avoided_without_responders_ui_low": np.nan,
@@ -317,8 +305,8 @@ def _trajectory(cmp: Comparison) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- severity, ripple
 def _severity(cmp: Comparison) -> pd.DataFrame:
+    wide = cmp.wide(list(SEVERITY_LABELS)).set_index("arm")
     rows = []
-    table = cmp.table
     for arm in cmp.arms:
         s = cmp.runs[arm].summary
         for col, label in SEVERITY_LABELS.items():
@@ -329,35 +317,35 @@ def _severity(cmp: Comparison) -> pd.DataFrame:
             if arm == cmp.arms[0]:
                 row.update(avoided=np.nan, avoided_low=np.nan, avoided_high=np.nan)
             else:
-                r = _row(table, arm, col)
+                w = wide.loc[arm]
                 row.update(
-                    avoided=-float(r["mean"]),
-                    avoided_low=-float(r["ci_high"]),
-                    avoided_high=-float(r["ci_low"]),
+                    avoided=float(w[f"{col}_avoided"]),
+                    avoided_low=float(w[f"{col}_avoided_ci_low"]),
+                    avoided_high=float(w[f"{col}_avoided_ci_high"]),
                 )
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _ripple(table: pd.DataFrame) -> pd.DataFrame:
+def _ripple(cmp: Comparison) -> pd.DataFrame:
     rows = []
-    for arm in table["arm"].unique():
+    for arm, w in cmp.wide(list(RIPPLE_LABELS)).set_index("arm").iterrows():
         for outcome, label in RIPPLE_LABELS.items():
-            r = _row(table, arm, outcome)
-            base = float(r["baseline_mean"])
+            base = float(w[f"{outcome}_baseline"])
             scale = 100 / base if base > 0 else float("nan")
+            fewer = w[[f"{outcome}_avoided{x}" for x in ("", "_ci_low", "_ci_high")]]
             rows.append(
                 {
                     "arm": arm,
                     "distance": label,
                     "baseline": base,
-                    "fewer": -float(r["mean"]),
-                    "fewer_low": -float(r["ci_high"]),
-                    "fewer_high": -float(r["ci_low"]),
-                    "fewer_pct": -float(r["mean"]) * scale,
-                    "fewer_pct_low": -float(r["ci_high"]) * scale,
-                    "fewer_pct_high": -float(r["ci_low"]) * scale,
-                    "p_better": float(r["p_better"]),
+                    "fewer": float(fewer.iloc[0]),
+                    "fewer_low": float(fewer.iloc[1]),
+                    "fewer_high": float(fewer.iloc[2]),
+                    "fewer_pct": float(fewer.iloc[0]) * scale,
+                    "fewer_pct_low": float(fewer.iloc[1]) * scale,
+                    "fewer_pct_high": float(fewer.iloc[2]) * scale,
+                    "p_better": float(w[f"{outcome}_avoided_p_better"]),
                 }
             )
     return pd.DataFrame(rows)

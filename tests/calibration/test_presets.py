@@ -6,7 +6,7 @@ interval, and must agree with the mean the calibration's own fit measured when i
 made (one fresh simulation per set too, other seeds): the two means differ by chance
 only, with a standard error of about sqrt(2) times the sets' spread over sqrt(sets).
 Planted: conflict hours moved by 10% fail all four presets (by 5%, none). Regenerate with
-``uv run python -m conflictsim.calibration.presets``.
+``uv run python experiments/store_calibrations.py``.
 """
 
 import numpy as np

@@ -75,7 +75,10 @@ def test_the_fit_frame_says_which_targets_are_met(stored_cal):
 def test_a_calibrations_key_changes_with_its_draws(stored_cal):
     other = copy(stored_cal)
     other.draws = stored_cal.draws.iloc[::-1].reset_index(drop=True)
-    assert stored_cal.key == Calibration.load(
-        Path(conflictsim.__file__).parent / "data" / "calibrations" / "office-200-seed1"
-    ).key
+    assert (
+        stored_cal.key
+        == Calibration.load(
+            Path(conflictsim.__file__).parent / "data" / "calibrations" / "office-200-seed1"
+        ).key
+    )
     assert other.key != stored_cal.key and len(stored_cal.key) == 16
