@@ -174,7 +174,7 @@ def test_sweep_report_has_a_sweep_chart(tmp_path):
 def test_unfinished_run_has_no_report(run_dir, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(run_dir, copy)
-    next((copy / "units").glob("*.summary.parquet")).unlink()
+    next((copy / "units" / "summary").glob("*.parquet")).unlink()
     (copy / "report.html").unlink(missing_ok=True)
     with pytest.raises(ValueError, match="not finished"):
         report.write_report(copy)
