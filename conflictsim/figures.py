@@ -524,6 +524,12 @@ def ripple(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
     fig = go.Figure()
     for arm, g in df.groupby("arm", sort=False):
         y = g["fewer_pct"].to_numpy(float)
+        numbers = (
+            "%{x}: %{y:.1f}% fewer conflicts"
+            "<br>95% interval %{customdata[0]:.1f}% to %{customdata[1]:.1f}%"
+        )
+        # Where there is no value, its words ("no one at this distance"), not "NaN%".
+        notes = g["note"] if "note" in g else [""] * len(g)
         fig.add_trace(
             go.Bar(
                 x=g["distance"],
@@ -539,9 +545,12 @@ def ripple(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
                     thickness=1.2,
                 ),
                 customdata=np.stack([g["fewer_pct_low"], g["fewer_pct_high"]], axis=1),
-                hovertemplate="%{x}: %{y:.1f}% fewer conflicts"
-                "<br>95% interval %{customdata[0]:.1f}% to %{customdata[1]:.1f}%"
-                f"<extra>{arm}</extra>",
+                hovertemplate=[
+                    f"%{{x}}: {note}<extra>{arm}</extra>"
+                    if note
+                    else f"{numbers}<extra>{arm}</extra>"
+                    for note in notes
+                ],
             )
         )
     fig.add_hline(y=0, line_color="#333", line_width=1)
