@@ -100,6 +100,23 @@ def money_text(value: float, currency: str = "", signed: bool = False) -> str:
     return f"{currency.strip()} {text}" if currency.strip() else text
 
 
+def number_text(value: float, digits: int = 4) -> str:
+    """A number to ``digits`` significant figures, never in scientific notation.
+
+    "23,280", "0.1235", "-1.5"; trailing zeros dropped; "n/a" if missing. For numbers
+    with no outcome of their own (indices, fit statistics); outcomes use
+    ``conflictsim.outcomes.OUTCOMES[name].fmt``.
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = min(max(digits - 1 - math.floor(math.log10(abs(value))), 0), 12)
+    text = f"{round(value, decimals):,.{decimals}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
 def evidence_text(setting: str | None) -> str:
     """An evidence setting in words: "Central (anything from ... equally likely)".
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 from conflictsim import batch, report
+from conflictsim.outcomes import OUTCOMES
 
 EXPERIMENT = """\
 [experiment]
@@ -128,6 +130,33 @@ def test_report_holds_the_manifest(run_dir, html_text):
     assert "Sessions" in html_text and "complete" in html_text
 
 
+def table_cells(text: str) -> list[str]:
+    """The text of every cell of every table of a page (outside its scripts)."""
+    page = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+    return [html.unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page, re.S)]
+
+
+def test_every_table_reads_as_numbers_and_words(run_dir, html_text):
+    """No scientific notation, nan or inf in any cell; money with thousands separators."""
+    table = batch.compare(run_dir).set_index(["arm", "outcome"])
+    # The run has a ripple class nobody is in (its NaN is what must not show).
+    assert np.isnan(table.loc[("deesc", "conflicts_among_untrained_d3plus"), "mean"])
+    cells = table_cells(html_text)
+    assert len(cells) > 300
+    bad = [c for c in cells if re.search(r"\d[eE][+-]\d|\bnan\b|\binf\b", c, re.I)]
+    assert not bad, bad
+    section = html_text[html_text.index("<section id='table'>") :]
+    section = table_cells(section[: section.index("</section>")])
+    # Money as money: the cost of training of each arm, in the outcome's own format.
+    cost = OUTCOMES["cost_training"]
+    assert cost.fmt(table.loc[("deesc", "cost_training"), "mean"], signed=True) in section
+    assert any(re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", c) for c in section)
+    # The empty class says so, in the comparison table and under the ripple chart.
+    assert section.count("no one at this distance") >= 3
+    ripple = html_text[html_text.index("<section id='ripple'>") :]
+    assert "no one at this distance" in ripple[: ripple.index("</section>")]
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs headless Chromium")
 def test_report_opens_in_a_browser_and_draws_every_chart(run_dir, html_text):
     dom = subprocess.run(
@@ -141,6 +170,55 @@ def test_report_opens_in_a_browser_and_draws_every_chart(run_dir, html_text):
         # plotly.js marks a div it has drawn into with the class js-plotly-plot.
         assert re.search(rf'id="chart-{chart}" class="[^"]*js-plotly-plot', dom), chart
     assert dom.count('class="main-svg"') >= 4
+
+
+#: Debian's Chromium, driven by Playwright (as tests/test_browser.py does).
+CHROMIUM = os.environ.get("CONFLICTSIM_CHROMIUM", "/usr/bin/chromium")
+#: What each table's box and the page measure, as the browser laid them out.
+MEASURE = """() => {
+  const page = document.documentElement;
+  return {
+    page: [page.scrollWidth, page.clientWidth],
+    boxes: [...document.querySelectorAll('.scroll')].map(
+      b => [b.closest('section').id, b.scrollWidth, b.clientWidth]),
+    charts: document.querySelectorAll('.js-plotly-plot').length,
+    svgs: document.querySelectorAll('.main-svg').length,
+  };
+}"""
+
+
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="needs Chromium (apt-get install chromium)"
+)
+def test_tables_fit_their_boxes_and_the_page_is_not_clipped(run_dir, html_text):
+    from playwright.sync_api import sync_playwright
+
+    seen = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            for width in (1300, 800):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto((run_dir / report.REPORT_FILE).as_uri())
+                # The charts are drawn once plotly.js is unpacked: wait for them.
+                page.wait_for_function(
+                    "document.querySelectorAll('.main-svg').length >= 4", timeout=60_000
+                )
+                seen[width] = page.evaluate(MEASURE)
+                page.close()
+        finally:
+            browser.close()
+    for width, m in seen.items():
+        # However narrow the window, the page itself never runs off its right edge:
+        # a table wider than the window scrolls inside its own box.
+        assert m["page"][0] <= m["page"][1], (width, m["page"])
+        assert m["charts"] == 4 and m["svgs"] >= 4, m
+    # At 1,300 px every table fits its box whole, the comparison table too.
+    wide = [(sid, sw, cw) for sid, sw, cw in seen[1300]["boxes"] if sw > cw + 1]
+    assert not wide, wide
+    assert "table" in {sid for sid, _, _ in seen[1300]["boxes"]}
 
 
 def test_sweep_report_has_a_sweep_chart(tmp_path):
