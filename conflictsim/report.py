@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from conflictsim import batch, figures
+from conflictsim import batch, figures, report_assets
 from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
 from conflictsim.calibration.targets import Targets
 from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES, Outcome
@@ -1230,8 +1230,6 @@ def _page(exp, sections: list[str]) -> str:
 
 def _html_page(title: str, kind: str, nav_items, sections: list[str]) -> str:
     """The whole page: plotly.js once, a link to each section present, the sections."""
-    from plotly.offline import get_plotlyjs
-
     nav = "".join(
         f"<a href='#{sid}'>{lab}</a>"
         for sid, lab in nav_items
@@ -1241,8 +1239,9 @@ def _html_page(title: str, kind: str, nav_items, sections: list[str]) -> str:
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{_e(title)}: conflictsim report</title><style>{_CSS}</style>"
-        # plotly.js inline: the file opens offline and stays one file.
-        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
+        # plotly.js inline (its basic bundle, compressed): the file opens offline and
+        # stays one file.
+        f"{report_assets.plotly_script()}</head><body>"
         f"<h1>{_e(title)}</h1><p class='note'>{_e(kind)}</p><nav>{nav}</nav>"
         + "".join(sections)
         + "</body></html>\n"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import html
 import io
+import json
 import os
 import re
 import shutil
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conflictsim import batch, report
+from conflictsim import batch, report, report_assets
 from conflictsim.outcomes import OUTCOMES
 
 EXPERIMENT = """\
@@ -60,9 +62,28 @@ def html_text(run_dir) -> str:
     return path.read_text(encoding="utf-8")
 
 
+#: The element holding plotly.js, compressed (``report_assets``).
+LIBRARY = r"<script type='application/gzip' id='plotly-js-gz'>([^<]*)</script>"
+
+
+def library(text: str) -> str:
+    """The plotly.js a page carries, unpacked (base64 of gzip, as the browser reads it)."""
+    (blob,) = re.findall(LIBRARY, text)
+    return gzip.decompress(base64.b64decode(blob)).decode()
+
+
 def outside_library(text: str) -> str:
-    """The page without the inlined plotly.js (the first script)."""
-    return re.sub(r"<script type='text/javascript'>.*?</script>", "", text, count=1, flags=re.S)
+    """The page without the inlined plotly.js."""
+    return re.sub(LIBRARY, "", text, count=1)
+
+
+def trace_types(text: str) -> set[str]:
+    """The trace types of every chart of a page (from its ``Plotly.newPlot`` calls)."""
+    decoder, types = json.JSONDecoder(), set()
+    for m in re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*', text):
+        data, _ = decoder.raw_decode(text, m.end())
+        types |= {trace.get("type", "scatter") for trace in data}
+    return types
 
 
 class _Tags(HTMLParser):
@@ -90,17 +111,41 @@ class _Tags(HTMLParser):
 
 def test_report_is_one_self_contained_file(html_text):
     assert html_text.startswith("<!DOCTYPE html>")
-    assert "plotly.js v" in html_text  # the library itself is inside
+    # The library itself is inside: plotly.js's basic bundle, the version plotly embeds.
+    assert report_assets.bundled()
+    assert library(html_text).startswith(
+        f"/**\n* plotly.js (basic - minified) v{report_assets.VERSION}\n"
+    )
     assert not re.search(r"<script[^>]+src=", html_text)  # nothing loaded from outside
     # Outside plotly.js itself (whose code mentions web addresses): no link leaves the file.
-    page = re.sub(
-        r"<script type='text/javascript'>.*?</script>", "", html_text, count=1, flags=re.S
-    )
-    assert "plotly.js v" not in page
+    page = outside_library(html_text)
+    assert "plotly.js" not in page
     assert "<link" not in page and not re.search(r"(href|src)=['\"]https?:", page)
     parser = _Tags()
     parser.feed(html_text)
     assert not parser.errors and not parser.stack, (parser.errors, parser.stack)
+
+
+def test_a_small_run_s_report_is_well_under_a_megabyte(html_text):
+    # plotly.js's basic bundle, compressed (0.5 MB), instead of the whole library (4.8 MB).
+    assert len(html_text.encode()) < 1_000_000
+    assert len(library(html_text).encode()) < 1_500_000
+
+
+def test_every_chart_is_drawn_by_the_bundle(html_text):
+    # The basic bundle draws bar, pie and scatter traces only.
+    types = trace_types(html_text)
+    assert types and types <= report_assets.TRACES, types
+
+
+def test_another_plotly_version_gets_the_library_it_embeds(monkeypatch):
+    from plotly.offline import get_plotlyjs
+
+    assert report_assets.bundled()  # the locked plotly embeds the bundle's version
+    monkeypatch.setattr(report_assets, "VERSION", "2.35.2")
+    assert not report_assets.bundled()
+    script = report_assets.plotly_script()
+    assert get_plotlyjs() in script and "plotly-js-gz" not in script
 
 
 def test_report_contains_its_charts_and_data(html_text):
@@ -230,6 +275,7 @@ def test_sweep_report_has_a_sweep_chart(tmp_path):
     batch.run(path, tmp_path / "out", workers=1, progress=False)
     text = report.write_report(tmp_path / "out", tmp_path / "r.html").read_text()
     assert 'id="chart-sweep"' in text and "grid, 2 points" in text
+    assert trace_types(text) <= report_assets.TRACES
     assert "pooled over every design point" in text  # the trajectories, said so
     # Which option at each point, never pooled into plausible worlds (issue 25, point 7).
     assert "Which option at each design point" in text and "not beliefs" in text
@@ -278,6 +324,7 @@ clash = {}
     batch.run(path, tmp_path / "out", workers=1, progress=False)
     text = report.write_report(tmp_path / "out").read_text()
     assert 'id="chart-sensitivity"' in text and "Morris elementary effects" in text
+    assert trace_types(text) <= report_assets.TRACES
     assert "mu_star" in text and "download='sensitivity.csv'" in text
 
 
