@@ -287,7 +287,11 @@ def _trajectories(out: Path, exp) -> str:
                 )
             )
         del d, g
-    data = pd.concat(frames, ignore_index=True)
+    # Means and percentiles of daily counts to 7 significant figures (float32): all the
+    # chart and its download need, and the largest arrays of a report halved.
+    data = pd.concat(frames, ignore_index=True).astype(
+        {"mean": np.float32, "p05": np.float32, "p95": np.float32}
+    )
     pooled = " pooled over every design point" if exp.n_points > 1 else ""
     return _section(
         "trajectories",
