@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from conflictsim.outcomes import OUTCOMES
+from conflictsim.outcomes import NO_ONE, OUTCOMES
 from conflictsim.plain import parameter_labels
 from conflictsim.planner.plan import BASELINE
 from conflictsim.planner.spread import Spread
@@ -528,8 +528,10 @@ def ripple(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
             "%{x}: %{y:.1f}% fewer conflicts"
             "<br>95% interval %{customdata[0]:.1f}% to %{customdata[1]:.1f}%"
         )
-        # Where there is no value, its words ("no one at this distance"), not "NaN%".
-        notes = g["note"] if "note" in g else [""] * len(g)
+        # A class nobody is in (no change at all: NaN, not 0) hovers its words from the
+        # one vocabulary, not "NaN%".
+        empty = g["fewer"].isna() if "fewer" in g else pd.Series(False, index=g.index)
+        notes = [NO_ONE if e else "" for e in empty]
         fig.add_trace(
             go.Bar(
                 x=g["distance"],

@@ -19,7 +19,6 @@ import pandas as pd
 from conflictsim.calibration.result import Calibration
 from conflictsim.comparison import Comparison, mean_ci, without_responders, worlds_of
 from conflictsim.organisation import Organisation
-from conflictsim.outcomes import OUTCOMES
 from conflictsim.plain import in_worlds, parameter_label, pays_for_itself
 from conflictsim.planner.baseline import calibration_key, for_plan
 from conflictsim.planner.links import arm_keys
@@ -611,9 +610,6 @@ def _ripple(table: pd.DataFrame) -> pd.DataFrame:
                     "fewer_pct_low": -float(r["ci_high"]) * scale,
                     "fewer_pct_high": -float(r["ci_low"]) * scale,
                     "p_better": float(r["p_better"]),
-                    # Why there is no value, in the words of every table (a class nobody
-                    # is in): not a change of 0.
-                    "note": OUTCOMES[outcome].fmt(np.nan) if pd.isna(r["mean"]) else "",
                 }
             )
     return pd.DataFrame(rows)
