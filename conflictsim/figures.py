@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from conflictsim.outcomes import OUTCOMES
+from conflictsim.outcomes import NO_ONE, OUTCOMES
 from conflictsim.planner.spread import Spread
 from conflictsim.planner.words import BASELINE
 from conflictsim.uncertainty import ALL
@@ -523,6 +523,14 @@ def ripple(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
     fig = go.Figure()
     for arm, g in df.groupby("arm", sort=False):
         y = g["fewer_pct"].to_numpy(float)
+        numbers = (
+            "%{x}: %{y:.1f}% fewer conflicts"
+            "<br>95% interval %{customdata[0]:.1f}% to %{customdata[1]:.1f}%"
+        )
+        # A class nobody is in (no change at all: NaN, not 0) hovers its words from the
+        # one vocabulary, not "NaN%".
+        empty = g["fewer"].isna() if "fewer" in g else pd.Series(False, index=g.index)
+        notes = [NO_ONE if e else "" for e in empty]
         fig.add_trace(
             go.Bar(
                 x=g["distance"],
@@ -538,9 +546,12 @@ def ripple(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
                     thickness=1.2,
                 ),
                 customdata=np.stack([g["fewer_pct_low"], g["fewer_pct_high"]], axis=1),
-                hovertemplate="%{x}: %{y:.1f}% fewer conflicts"
-                "<br>95% interval %{customdata[0]:.1f}% to %{customdata[1]:.1f}%"
-                f"<extra>{arm}</extra>",
+                hovertemplate=[
+                    f"%{{x}}: {note}<extra>{arm}</extra>"
+                    if note
+                    else f"{numbers}<extra>{arm}</extra>"
+                    for note in notes
+                ],
             )
         )
     fig.add_hline(y=0, line_color="#333", line_width=1)
@@ -703,7 +714,7 @@ def value_of_information(
         voi: ``Comparison.value_of_information()``: ``parameter``, ``evppi`` and
             a row ``all`` holding the EVPI.
         labels: Names to show for parameters and groups; by default their plain words
-            (``conflictsim.plain.parameter_label``).
+            (``conflictsim.words.parameter_label``).
         currency: Shown before each amount and in the axis title (say ``EUR``).
     """
     parts = voi[voi["parameter"] != ALL].sort_values("evppi", ascending=True, kind="stable")

@@ -78,6 +78,8 @@ class Outcome:
         better: ``lower``, ``higher``, or None where neither is better (people trained).
         decimals: Decimals of a mean or a difference of it.
         whole: Whether one run's value is a count (shown without decimals).
+        missing: Words for a value that does not exist (NaN), saying why: a ripple class
+            nobody is in has no change to give, which is not a change of 0.
     """
 
     name: str
@@ -88,6 +90,7 @@ class Outcome:
     better: str | None = "lower"
     decimals: int = 1
     whole: bool = False
+    missing: str = "n/a"
 
     @property
     def row_label(self) -> str:
@@ -95,16 +98,32 @@ class Outcome:
         return f"  {self.short or self.label}" if self.parent else self.label
 
     def fmt(self, value: float, signed: bool = False) -> str:
-        """``value`` with thousands separators and this outcome's decimals ("n/a" if none)."""
+        """``value`` with thousands separators and this outcome's decimals.
+
+        Never in scientific notation; ``missing`` words where there is no value (NaN).
+        """
+        if _absent(value):
+            return self.missing
         return fixed(value, self.decimals, signed)
 
     def fmt_run(self, value: float) -> str:
         """One run's value: a count without decimals, anything else as ``fmt``."""
-        return fixed(value) if self.whole else self.fmt(value)
+        if self.whole and not _absent(value):
+            return fixed(value)
+        return self.fmt(value)
 
     def is_better(self, diff: np.ndarray) -> np.ndarray:
         """Where a difference (arm minus reference) favours the arm."""
         return diff < 0 if self.better == "lower" else diff > 0
+
+
+def _absent(value) -> bool:
+    """Whether a value is missing or not a number to write (NaN, None, infinite)."""
+    return value is None or pd.isna(value) or not np.isfinite(value)
+
+
+#: Words for a ripple class nobody is in (no untrained colleague at that distance).
+NO_ONE = "no one at this distance"
 
 
 def _outcomes(*items: Outcome) -> Mapping[str, Outcome]:
@@ -166,7 +185,12 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
         decimals=0,
     ),
     Outcome(
-        "roi", "return per unit spent", plain="Return on investment", better="higher", decimals=2
+        "roi",
+        "return per unit spent",
+        plain="Return on investment",
+        better="higher",
+        decimals=2,
+        missing="nothing more spent on training",
     ),
     Outcome(
         "conflicts_with_trained",
@@ -188,6 +212,7 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
         "One step: work directly with a trainee",
         "conflicts_among_untrained",
         whole=True,
+        missing=NO_ONE,
     ),
     Outcome(
         "conflicts_among_untrained_d2",
@@ -196,6 +221,7 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
         "Two steps: a colleague of a colleague",
         "conflicts_among_untrained",
         whole=True,
+        missing=NO_ONE,
     ),
     Outcome(
         "conflicts_among_untrained_d3plus",
@@ -204,6 +230,7 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
         "Three or more steps away",
         "conflicts_among_untrained",
         whole=True,
+        missing=NO_ONE,
     ),
     Outcome(
         "conflicts_untrained",

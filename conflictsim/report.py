@@ -20,12 +20,13 @@ from __future__ import annotations
 import base64
 import html
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from conflictsim import batch, figures
+from conflictsim import batch, figures, report_assets
 from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
 from conflictsim.calibration.tables import (
     fit_frame,
@@ -34,7 +35,7 @@ from conflictsim.calibration.tables import (
     priors_of,
 )
 from conflictsim.calibration.targets import Targets
-from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES
+from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES, Outcome
 from conflictsim.params import REGISTRY
 from conflictsim.sensitivity import indices
 from conflictsim.uncertainty import ALL
@@ -43,6 +44,7 @@ from conflictsim.words import (
     converged_text,
     evidence_text,
     money_unit,
+    number_text,
     parameter_label,
     pays_for_itself,
     place,
@@ -287,7 +289,11 @@ def _trajectories(out: Path, exp) -> str:
                 )
             )
         del d, g
-    data = pd.concat(frames, ignore_index=True)
+    # Means and percentiles of daily counts to 7 significant figures (float32): all the
+    # chart and its download need, and the largest arrays of a report halved.
+    data = pd.concat(frames, ignore_index=True).astype(
+        {"mean": np.float32, "p05": np.float32, "p95": np.float32}
+    )
     pooled = " pooled over every design point" if exp.n_points > 1 else ""
     return _section(
         "trajectories",
@@ -364,9 +370,6 @@ def _decision(decision: pd.DataFrame) -> str:
             return ""
         return f"{net.fmt(low, signed=True)} to {net.fmt(high, signed=True)}"
 
-    def share(v) -> str:
-        return f"{v:.1%}" if np.isfinite(v) else ""
-
     shown = {
         "option": decision["arm"],
         "expected net benefit": [net.fmt(v, signed=True) for v in decision["net_benefit"]],
@@ -379,8 +382,8 @@ def _decision(decision: pd.DataFrame) -> str:
         "of it in cash": [net.fmt(v, signed=True) for v in decision["net_benefit_cash"]],
     }
     if "break_even_share" in decision:
-        shown["must avoid to pay"] = [share(v) for v in decision["break_even_share"]]
-        shown["expected to avoid"] = [share(v) for v in decision["expected_share"]]
+        shown["must avoid to pay"] = [_share(v) for v in decision["break_even_share"]]
+        shown["expected to avoid"] = [_share(v) for v in decision["expected_share"]]
     shown["how often it pays for itself"] = decision["pays"]
     shown["P(best)"] = [f"{p:.2f}" for p in decision["p_best"]]
     return (
@@ -396,6 +399,11 @@ def _decision(decision: pd.DataFrame) -> str:
         + _html_table(pd.DataFrame(shown))
         + _download(decision, "decision.csv")
     )
+
+
+def _share(v: float) -> str:
+    """A share as a percentage with one decimal (empty where there is none)."""
+    return f"{v:.1%}" if np.isfinite(v) else ""
 
 
 def _value_of_information(voi: pd.DataFrame) -> str:
@@ -458,8 +466,8 @@ def _responders(rest: pd.DataFrame) -> str:
     shown = pd.DataFrame(
         {
             "arm": rest["arm"],
-            "conflicts avoided": [f"{v:,.1f}" for v in rest["avoided"]],
-            "without responders": [f"{v:,.1f}" for v in rest["avoided_without"]],
+            "conflicts avoided": [OUTCOMES["conflicts"].fmt(v) for v in rest["avoided"]],
+            "without responders": [OUTCOMES["conflicts"].fmt(v) for v in rest["avoided_without"]],
             "share resting on responders": [
                 f"{v:.0%}" if np.isfinite(v) else "" for v in rest["share"]
             ],
@@ -501,8 +509,8 @@ def _points(exp, cmps: dict, table: pd.DataFrame) -> str:
         for a, b in zip(data["ci_low"], data["ci_high"], strict=True)
     ]
     shown["of it in cash"] = [net.fmt(v, signed=True) for v in data["net_benefit_cash"]]
-    shown["must avoid to pay"] = [f"{v:.1%}" for v in data["break_even_share"]]
-    shown["expected to avoid"] = [f"{v:.1%}" for v in data["expected_share"]]
+    shown["must avoid to pay"] = [_share(v) for v in data["break_even_share"]]
+    shown["expected to avoid"] = [_share(v) for v in data["expected_share"]]
     if uncertain:
         shown["90% uncertainty interval"] = [
             f"{net.fmt(a, signed=True)} to {net.fmt(b, signed=True)}"
@@ -559,26 +567,39 @@ def _points_voi(voi: pd.DataFrame) -> str:
 
 def _ripple(table: pd.DataFrame, exp) -> str:
     arms = list(dict.fromkeys(table["arm"]))
-    rows = []
+    rows, cells = [], []
     for arm in arms:
         for col in RIPPLE_OUTCOMES:  # overall, then by distance to the nearest trainee
             r = table[(table["arm"] == arm) & (table["outcome"] == col)]
             if r.empty:
                 continue
             r = r.iloc[0]
+            o = OUTCOMES[col]
             base = r["baseline_mean"]
             scale = 100.0 / base if base and np.isfinite(base) and base > 0 else np.nan
-            rows.append(
+            row = {
+                "arm": arm,
+                "distance": o.short or o.label,
+                "change": r["mean"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "reference_conflicts": base,
+                "change_pct": r["mean"] * scale,
+                "pct_ci_low": r["ci_low"] * scale,
+                "pct_ci_high": r["ci_high"] * scale,
+            }
+            rows.append(row)
+            pct, low, high = row["change_pct"], row["pct_ci_low"], row["pct_ci_high"]
+            cells.append(
                 {
                     "arm": arm,
-                    "distance": OUTCOMES[col].short or OUTCOMES[col].label,
-                    "change": r["mean"],
-                    "ci_low": r["ci_low"],
-                    "ci_high": r["ci_high"],
-                    "reference_conflicts": base,
-                    "change_pct": r["mean"] * scale,
-                    "pct_ci_low": r["ci_low"] * scale,
-                    "pct_ci_high": r["ci_high"] * scale,
+                    "ties to the nearest trainee": row["distance"],
+                    # A class nobody is in has no change (not a change of 0): say why.
+                    "change in conflicts": o.fmt(r["mean"], signed=True),
+                    "as % of the reference": f"{pct:+.1f}%" if np.isfinite(pct) else "",
+                    "95% interval": f"{low:+.1f}% to {high:+.1f}%"
+                    if np.isfinite(low) and np.isfinite(high)
+                    else "",
                 }
             )
     data = pd.DataFrame(rows)
@@ -588,9 +609,11 @@ def _ripple(table: pd.DataFrame, exp) -> str:
         "Change in conflicts among the people an arm leaves untrained, against the same "
         "people in the reference arm, by ties to the nearest trainee (as % of their "
         "conflicts in the reference arm, with 95% intervals). A fall one tie away is "
-        "training's benefit spreading to colleagues.",
-        figures.ripple_change(data),
+        "training's benefit spreading to colleagues. A distance no one untrained is at has "
+        "nothing to draw; the table says so.",
+        figures.ripple_change(data[data["change"].notna()]),
         data,
+        extra=_html_table(pd.DataFrame(cells), text=("arm", "ties to the nearest trainee")),
     )
 
 
@@ -645,20 +668,62 @@ def _sensitivity(out: Path) -> str:
         note,
         figures.sensitivity(df),
         df,
-        extra=_html_table(df, float_format="{:.4g}"),
+        extra=_html_table(df, digits=4),
     )
 
 
+def comparison_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table as it is read: each number in its outcome's own format.
+
+    Money and counts with thousands separators and the outcome's decimals
+    (``OUTCOMES[name].fmt``), an interval in one cell, the outcome by its label; a value
+    that does not exist says why ("no one at this distance" for a ripple class nobody is
+    in). After a sweep, the point and the swept values come first.
+
+    Args:
+        table: ``batch.compare``'s table.
+    """
+    numbers = {"mean", "ci_low", "ci_high", "ui_low", "ui_high", "p_better"}
+    numbers |= {"arm_mean", "baseline_mean"}
+    first = [c for c in table.columns if c not in numbers | {"arm", "outcome"}]
+    rows = []
+    for r in table.to_dict("records"):
+        o = OUTCOMES.get(r["outcome"]) or Outcome(r["outcome"], r["outcome"])
+        row = {}
+        for c in first:  # the design point and its swept values
+            v = r[c]
+            if c == "point" and v == "all":
+                v = "average over the points"
+            elif isinstance(v, float):
+                v = number_text(v) if np.isfinite(v) else ""  # "all" has no swept values
+            row[c] = v
+        row["arm"] = r["arm"]
+        row["outcome"] = o.label
+        row["difference"] = o.fmt(r["mean"], signed=True)
+        for name, (low, high) in (
+            ("95% interval of the mean", ("ci_low", "ci_high")),
+            ("90% uncertainty interval", ("ui_low", "ui_high")),
+        ):
+            lo, hi = r.get(low, np.nan), r.get(high, np.nan)
+            row[name] = (
+                "" if pd.isna(lo) or pd.isna(hi) else f"{o.fmt(lo, True)} to {o.fmt(hi, True)}"
+            )
+        row["P(better)"] = "" if pd.isna(r["p_better"]) else f"{r['p_better']:.2f}"
+        # Net benefit and ROI exist only as differences; an empty class has no people.
+        means = pd.notna(r["baseline_mean"]) and pd.notna(r["mean"])
+        row["arm mean"] = o.fmt(r["arm_mean"]) if means else ""
+        row["reference mean"] = o.fmt(r["baseline_mean"]) if means else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def _table_section(table: pd.DataFrame, exp) -> str:
-    t = table
-    if "point" in t.columns:
-        t = t.copy()
-        t["point"] = t["point"].map(lambda p: "average over the points" if p == "all" else p)
-    body = _html_table(t, float_format="{:,.4g}")
+    cells = comparison_cells(table)
+    body = _html_table(cells, text=[c for c in ("point", "arm", "outcome") if c in cells])
     return (
         "<section id='table'><h2>Comparison table</h2><p class='note'>Mean paired difference "
-        "from the reference arm with its 95% interval (ci_low, ci_high), the 90% uncertainty "
-        "interval of the difference itself (ui_low, ui_high), the share of replicates in "
+        "from the reference arm with the 95% interval of that mean, the 90% uncertainty "
+        "interval of the difference itself, the share of replicates in "
         "which the arm does better (P(better)), and both arms' means"
         + (
             ", design point by design point; the last rows average over the points (a "
@@ -666,7 +731,7 @@ def _table_section(table: pd.DataFrame, exp) -> str:
             if "point" in table.columns
             else ""
         )
-        + ".</p>"
+        + f". Money is in {_e(money_unit(exp.currency))}.</p>"
         + body
         + _download(table, "comparison.csv")
         + "</section>"
@@ -884,7 +949,7 @@ def _cal_parameters(cal: Calibration) -> str:
         "posterior's 90% interval as a share of the prior's, on the prior's scale.",
         figures.prior_posterior(densities, table),
         densities,
-        extra=_html_table(shown, float_format="{:.3g}"),
+        extra=_html_table(shown, digits=3),
     )
 
 
@@ -917,7 +982,7 @@ def _cal_fit(cal: Calibration) -> str:
         "orange where it is not.",
         figures.calibration_fit(fit_frame(cal)),
         fit,
-        extra=_html_table(shown, float_format="{:.3g}"),
+        extra=_html_table(shown, digits=3),
     )
 
 
@@ -937,7 +1002,7 @@ def _cal_targets(cal: Calibration) -> str:
         "is a statistic of a simulation with the interval it should fall in: a published "
         "rate with its uncertainty, or a summary of the organisation's own incident records "
         "with its sampling uncertainty (see docs/calibration.md).</p>"
-        + _html_table(shown, float_format="{:.3g}")
+        + _html_table(shown, digits=3)
         + "</section>"
     )
 
@@ -953,7 +1018,7 @@ def _cal_generations(cal: Calibration) -> str:
                 for a, e in zip(gens["accepted"], gens["evaluations"], strict=True)
             ]
         )
-        body = _html_table(gens, float_format="{:.3g}")
+        body = _html_table(gens, digits=3)
     moves = cal.meta.get("moves")
     if moves:
         body += (
@@ -1012,15 +1077,34 @@ def _dl(rows) -> str:
     )
 
 
-def _html_table(df: pd.DataFrame, float_format: str = "{:,.4g}") -> str:
+def _html_table(df: pd.DataFrame, digits: int = 4, text: Sequence[str] | None = None) -> str:
+    """A table in a box of its own that scrolls when wider than the page.
+
+    Numbers without an outcome of their own get ``digits`` significant figures, never in
+    scientific notation; a missing one is an empty cell. Outcomes are formatted before
+    (``OUTCOMES[name].fmt``).
+
+    Args:
+        df: The table as shown.
+        digits: Significant figures of numbers without a format of their own.
+        text: Columns of words, left-aligned and wrapped; every other column then keeps
+            each value on one line ("-20,535 to +31,079" is not split). None: the first
+            column is left-aligned and any cell may wrap.
+    """
+
     def cell(v) -> str:
         if isinstance(v, (float, np.floating)):
-            return "" if not np.isfinite(v) else float_format.format(v)
+            return "" if not np.isfinite(v) else number_text(float(v), digits)
         return _e(v) if v is not None else ""
 
-    head = "".join(f"<th>{_e(c)}</th>" for c in df.columns)
+    kinds = [""] * len(df.columns)
+    if text is not None:
+        kinds = [" class='words'" if c in text else " class='number'" for c in df.columns]
+    head = "".join(f"<th{k}>{_e(c)}</th>" for c, k in zip(df.columns, kinds, strict=True))
     body = "".join(
-        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(f"<td{k}>{cell(v)}</td>" for v, k in zip(row, kinds, strict=True))
+        + "</tr>"
         for row in df.itertuples(index=False)
     )
     return (
@@ -1036,10 +1120,15 @@ h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid 
 nav a { margin-right: 1rem; } .note { color: #555; max-width: 60rem; }
 table { border-collapse: collapse; font-size: 0.9rem; }
 table.facts th { text-align: left; padding-right: 1.5rem; font-weight: 600; }
+table.facts td { overflow-wrap: anywhere; }
 table.data th, table.data td { border-bottom: 1px solid #eee; padding: 0.2rem 0.6rem;
        text-align: right; } table.data th { background: #f6f6f6; }
 table.data td:first-child, table.data th:first-child { text-align: left; }
-.scroll { overflow-x: auto; max-height: 32rem; } pre { background: #f6f6f6; padding: 1rem;
+table.data td.words, table.data th.words { text-align: left; min-width: 6rem; }
+table.data td.number { white-space: nowrap; }
+.scroll { overflow: auto; max-width: 100%; max-height: 32rem; }
+table.data thead th { position: sticky; top: 0; }
+pre { background: #f6f6f6; padding: 1rem;
        overflow-x: auto; } .download { font-size: 0.85rem; }
 """
 
@@ -1064,8 +1153,6 @@ def _page(exp, sections: list[str]) -> str:
 
 def _html_page(title: str, kind: str, nav_items, sections: list[str]) -> str:
     """The whole page: plotly.js once, a link to each section present, the sections."""
-    from plotly.offline import get_plotlyjs
-
     nav = "".join(
         f"<a href='#{sid}'>{lab}</a>"
         for sid, lab in nav_items
@@ -1075,8 +1162,9 @@ def _html_page(title: str, kind: str, nav_items, sections: list[str]) -> str:
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{_e(title)}: conflictsim report</title><style>{_CSS}</style>"
-        # plotly.js inline: the file opens offline and stays one file.
-        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
+        # plotly.js inline (its basic bundle, compressed): the file opens offline and
+        # stays one file.
+        f"{report_assets.plotly_script()}</head><body>"
         f"<h1>{_e(title)}</h1><p class='note'>{_e(kind)}</p><nav>{nav}</nav>"
         + "".join(sections)
         + "</body></html>\n"

@@ -205,6 +205,24 @@ def percent(share: float) -> str:
     return f"{p:.1f}%" if abs(p) < 1 and p != 0 else f"{p:,.0f}%"
 
 
+def number_text(value: float, digits: int = 4) -> str:
+    """A number to ``digits`` significant figures, never in scientific notation.
+
+    "23,281" (whole units are kept), "0.1235", "-1.5"; trailing zeros dropped; "n/a" if
+    missing. For numbers
+    with no outcome of their own (indices, fit statistics); outcomes use
+    ``conflictsim.outcomes.OUTCOMES[name].fmt``.
+    """
+    if _missing(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = min(max(digits - 1 - math.floor(math.log10(abs(value))), 0), 12)
+    text = f"{round(value, decimals):,.{decimals}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
 def statistic(value: float, share: bool = False) -> str:
     """A calibration target's statistic: three significant figures, shares as percentages.
 

@@ -159,6 +159,11 @@ def test_ripple_figures_draw_the_percentages():
     fig = figures.ripple(planner_rows, {"A. x": "#0072B2"})
     np.testing.assert_allclose(fig.data[0].y, [12.0, 0.0])  # nobody there: no bar
     np.testing.assert_allclose(fig.data[0].error_y.array, [8.0, 0.0])
+    # ... and its hover says why in words (no one there: no change at all, NaN).
+    fig = figures.ripple(planner_rows.assign(fewer=[1.0, np.nan]), {"A. x": "#0072B2"})
+    assert "fewer conflicts" in fig.data[0].hovertemplate[0]
+    assert "no one at this distance" in fig.data[0].hovertemplate[1]
+    assert "%{y" not in fig.data[0].hovertemplate[1]
 
 
 def test_sweep_and_sensitivity():

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import html
 import io
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -14,7 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conflictsim import batch, report
+from conflictsim import batch, report, report_assets
+from conflictsim.outcomes import OUTCOMES
 
 EXPERIMENT = """\
 [experiment]
@@ -58,9 +62,28 @@ def html_text(run_dir) -> str:
     return path.read_text(encoding="utf-8")
 
 
+#: The element holding plotly.js, compressed (``report_assets``).
+LIBRARY = r"<script type='application/gzip' id='plotly-js-gz'>([^<]*)</script>"
+
+
+def library(text: str) -> str:
+    """The plotly.js a page carries, unpacked (base64 of gzip, as the browser reads it)."""
+    (blob,) = re.findall(LIBRARY, text)
+    return gzip.decompress(base64.b64decode(blob)).decode()
+
+
 def outside_library(text: str) -> str:
-    """The page without the inlined plotly.js (the first script)."""
-    return re.sub(r"<script type='text/javascript'>.*?</script>", "", text, count=1, flags=re.S)
+    """The page without the inlined plotly.js."""
+    return re.sub(LIBRARY, "", text, count=1)
+
+
+def trace_types(text: str) -> set[str]:
+    """The trace types of every chart of a page (from its ``Plotly.newPlot`` calls)."""
+    decoder, types = json.JSONDecoder(), set()
+    for m in re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*', text):
+        data, _ = decoder.raw_decode(text, m.end())
+        types |= {trace.get("type", "scatter") for trace in data}
+    return types
 
 
 class _Tags(HTMLParser):
@@ -88,17 +111,41 @@ class _Tags(HTMLParser):
 
 def test_report_is_one_self_contained_file(html_text):
     assert html_text.startswith("<!DOCTYPE html>")
-    assert "plotly.js v" in html_text  # the library itself is inside
+    # The library itself is inside: plotly.js's basic bundle, the version plotly embeds.
+    assert report_assets.bundled()
+    assert library(html_text).startswith(
+        f"/**\n* plotly.js (basic - minified) v{report_assets.VERSION}\n"
+    )
     assert not re.search(r"<script[^>]+src=", html_text)  # nothing loaded from outside
     # Outside plotly.js itself (whose code mentions web addresses): no link leaves the file.
-    page = re.sub(
-        r"<script type='text/javascript'>.*?</script>", "", html_text, count=1, flags=re.S
-    )
-    assert "plotly.js v" not in page
+    page = outside_library(html_text)
+    assert "plotly.js" not in page
     assert "<link" not in page and not re.search(r"(href|src)=['\"]https?:", page)
     parser = _Tags()
     parser.feed(html_text)
     assert not parser.errors and not parser.stack, (parser.errors, parser.stack)
+
+
+def test_a_small_run_s_report_is_well_under_a_megabyte(html_text):
+    # plotly.js's basic bundle, compressed (0.5 MB), instead of the whole library (4.8 MB).
+    assert len(html_text.encode()) < 1_000_000
+    assert len(library(html_text).encode()) < 1_500_000
+
+
+def test_every_chart_is_drawn_by_the_bundle(html_text):
+    # The basic bundle draws bar, pie and scatter traces only.
+    types = trace_types(html_text)
+    assert types and types <= report_assets.TRACES, types
+
+
+def test_another_plotly_version_gets_the_library_it_embeds(monkeypatch):
+    from plotly.offline import get_plotlyjs
+
+    assert report_assets.bundled()  # the locked plotly embeds the bundle's version
+    monkeypatch.setattr(report_assets, "VERSION", "2.35.2")
+    assert not report_assets.bundled()
+    script = report_assets.plotly_script()
+    assert get_plotlyjs() in script and "plotly-js-gz" not in script
 
 
 def test_report_contains_its_charts_and_data(html_text):
@@ -128,6 +175,33 @@ def test_report_holds_the_manifest(run_dir, html_text):
     assert "Sessions" in html_text and "complete" in html_text
 
 
+def table_cells(text: str) -> list[str]:
+    """The text of every cell of every table of a page (outside its scripts)."""
+    page = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+    return [html.unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page, re.S)]
+
+
+def test_every_table_reads_as_numbers_and_words(run_dir, html_text):
+    """No scientific notation, nan or inf in any cell; money with thousands separators."""
+    table = batch.compare(run_dir).set_index(["arm", "outcome"])
+    # The run has a ripple class nobody is in (its NaN is what must not show).
+    assert np.isnan(table.loc[("deesc", "conflicts_among_untrained_d3plus"), "mean"])
+    cells = table_cells(html_text)
+    assert len(cells) > 300
+    bad = [c for c in cells if re.search(r"\d[eE][+-]\d|\bnan\b|\binf\b", c, re.I)]
+    assert not bad, bad
+    section = html_text[html_text.index("<section id='table'>") :]
+    section = table_cells(section[: section.index("</section>")])
+    # Money as money: the cost of training of each arm, in the outcome's own format.
+    cost = OUTCOMES["cost_training"]
+    assert cost.fmt(table.loc[("deesc", "cost_training"), "mean"], signed=True) in section
+    assert any(re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", c) for c in section)
+    # The empty class says so, in the comparison table and under the ripple chart.
+    assert section.count("no one at this distance") >= 3
+    ripple = html_text[html_text.index("<section id='ripple'>") :]
+    assert "no one at this distance" in ripple[: ripple.index("</section>")]
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs headless Chromium")
 def test_report_opens_in_a_browser_and_draws_every_chart(run_dir, html_text):
     dom = subprocess.run(
@@ -143,6 +217,55 @@ def test_report_opens_in_a_browser_and_draws_every_chart(run_dir, html_text):
     assert dom.count('class="main-svg"') >= 4
 
 
+#: Debian's Chromium, driven by Playwright (as tests/test_browser.py does).
+CHROMIUM = os.environ.get("CONFLICTSIM_CHROMIUM", "/usr/bin/chromium")
+#: What each table's box and the page measure, as the browser laid them out.
+MEASURE = """() => {
+  const page = document.documentElement;
+  return {
+    page: [page.scrollWidth, page.clientWidth],
+    boxes: [...document.querySelectorAll('.scroll')].map(
+      b => [b.closest('section').id, b.scrollWidth, b.clientWidth]),
+    charts: document.querySelectorAll('.js-plotly-plot').length,
+    svgs: document.querySelectorAll('.main-svg').length,
+  };
+}"""
+
+
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="needs Chromium (apt-get install chromium)"
+)
+def test_tables_fit_their_boxes_and_the_page_is_not_clipped(run_dir, html_text):
+    from playwright.sync_api import sync_playwright
+
+    seen = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            for width in (1300, 800):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto((run_dir / report.REPORT_FILE).as_uri())
+                # The charts are drawn once plotly.js is unpacked: wait for them.
+                page.wait_for_function(
+                    "document.querySelectorAll('.main-svg').length >= 4", timeout=60_000
+                )
+                seen[width] = page.evaluate(MEASURE)
+                page.close()
+        finally:
+            browser.close()
+    for width, m in seen.items():
+        # However narrow the window, the page itself never runs off its right edge:
+        # a table wider than the window scrolls inside its own box.
+        assert m["page"][0] <= m["page"][1], (width, m["page"])
+        assert m["charts"] == 4 and m["svgs"] >= 4, m
+    # At 1,300 px every table fits its box whole, the comparison table too.
+    wide = [(sid, sw, cw) for sid, sw, cw in seen[1300]["boxes"] if sw > cw + 1]
+    assert not wide, wide
+    assert "table" in {sid for sid, _, _ in seen[1300]["boxes"]}
+
+
 def test_sweep_report_has_a_sweep_chart(tmp_path):
     path = tmp_path / "sweep.toml"
     path.write_text(
@@ -152,6 +275,7 @@ def test_sweep_report_has_a_sweep_chart(tmp_path):
     batch.run(path, tmp_path / "out", workers=1, progress=False)
     text = report.write_report(tmp_path / "out", tmp_path / "r.html").read_text()
     assert 'id="chart-sweep"' in text and "grid, 2 points" in text
+    assert trace_types(text) <= report_assets.TRACES
     assert "pooled over every design point" in text  # the trajectories, said so
     # Which option at each point, never pooled into plausible worlds (issue 25, point 7).
     assert "Which option at each design point" in text and "not beliefs" in text
@@ -174,7 +298,7 @@ def test_sweep_report_has_a_sweep_chart(tmp_path):
 def test_unfinished_run_has_no_report(run_dir, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(run_dir, copy)
-    next((copy / "units").glob("*.summary.parquet")).unlink()
+    next((copy / "units" / "summary").glob("*.parquet")).unlink()
     (copy / "report.html").unlink(missing_ok=True)
     with pytest.raises(ValueError, match="not finished"):
         report.write_report(copy)
@@ -200,6 +324,7 @@ clash = {}
     batch.run(path, tmp_path / "out", workers=1, progress=False)
     text = report.write_report(tmp_path / "out").read_text()
     assert 'id="chart-sensitivity"' in text and "Morris elementary effects" in text
+    assert trace_types(text) <= report_assets.TRACES
     assert "mu_star" in text and "download='sensitivity.csv'" in text
 
 

@@ -122,3 +122,11 @@ def test_lists_and_articles():
     assert sorted(["T10", "T2"], key=words.natural_key) == ["T2", "T10"]
     assert words.interval_in_worlds(3.2, 12.4) == "3.2 to 12 in 9 of 10 plausible worlds"
     assert words.could_be_nothing(-1, 2) and not words.could_be_nothing(1, 2)
+
+
+def test_numbers_without_an_outcome_keep_significant_figures_and_no_exponent():
+    assert words.number_text(23281.4) == "23,281"  # whole units are kept
+    assert words.number_text(0.123456) == "0.1235"
+    assert words.number_text(-1.5) == "-1.5"
+    assert words.number_text(2.5e-7) == "0.00000025"
+    assert words.number_text(0) == "0" and words.number_text(float("nan")) == "n/a"

@@ -5,6 +5,11 @@ flight: the calling process for one worker (``InlineExecutor``), a process pool 
 (all cores by default), or a Dask cluster (``dask.distributed``) when a scheduler is named.
 Workers send each unit's tables back as Parquet bytes, so a cluster needs no shared file
 system.
+
+Local workers end when the process that started them dies, even by ``kill -9``
+(``watch_parent``), and the fork server and resource tracker of ``multiprocessing`` end
+with them: a killed run leaves no process behind. A Dask cluster's workers are the
+cluster's own: a client that dies leaves them running, and the scheduler drops its tasks.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing as mp
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -57,11 +63,42 @@ def open_executor(workers: int | None, scheduler: str | None):
     # Not fork: this process may already run threads (pyarrow's pools, Dask's loop), and
     # forking a threaded process can deadlock the child. The fork server starts clean.
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method))
+    context = mp.get_context(method)
+    # This process holds the only writing end of the pipe: workers see it close when this
+    # process ends, however it ends.
+    alive, holder = context.Pipe(duplex=False)
+    pool = cf.ProcessPoolExecutor(
+        max_workers=n, mp_context=context, initializer=watch_parent, initargs=(alive,)
+    )
     try:
         yield pool, lambda: 2 * n, n
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        holder.close()
+        alive.close()
+
+
+def watch_parent(alive) -> None:
+    """End this worker process as soon as the process that started it has died.
+
+    A pool's worker waits for work on a queue whose writing end it holds itself, so it
+    never notices that the run is gone: after ``kill -9`` of the run it would wait for
+    ever, and keep alive the fork server and the resource tracker, which stay while any
+    worker holds their pipes. ``alive`` is the reading end of a pipe whose one writing end
+    the parent holds: reading it returns (end of file) only when the parent has ended. A
+    daemon thread waits on it, so a worker in the middle of a unit ends too (the engine's
+    kernels release the GIL). Used as the pool's ``initializer``.
+
+    Args:
+        alive: The reading end (``multiprocessing.connection.Connection``).
+    """
+
+    def wait() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            alive.recv_bytes()
+        os._exit(1)  # no clean-up to do: workers write no files, the parent writes them
+
+    threading.Thread(target=wait, name="conflictsim-watch-parent", daemon=True).start()
 
 
 def _dask_client(scheduler: str):

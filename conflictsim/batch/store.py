@@ -7,16 +7,24 @@ file's text and hash, the calibration it runs over (if any), the versions, seeds
 of the run and each session's timings, so a directory killed at any moment is either empty
 (start afresh) or can be resumed.
 
-Layout of a results directory::
+Layout of a results directory (format ``conflictsim-batch/2``)::
 
     manifest.json         the experiment file, its hash, versions, seeds, units, timings
     design.parquet        design points (sweeps and sensitivity analyses)
     inputs/               copies of the files the experiment reads (org.csv, edges.csv)
     inputs/calibration/   a copy of the calibration it runs over (calibration.json, ...)
-    units/<unit>.summary.parquet     one row per replicate
-    units/<unit>.daily.parquet       one row per replicate and day (outputs.daily)
-    units/<unit>.employees.parquet   conflicts and training of each post (outputs.employees)
-    units/<unit>.ties.parquet        conflicts on each tie (outputs.employees)
+    units/summary/<unit>.parquet     one row per replicate
+    units/daily/<unit>.parquet       one row per replicate and day (outputs.daily)
+    units/employees/<unit>.parquet   conflicts and training of each post (outputs.employees)
+    units/ties/<unit>.parquet        conflicts on each tie (outputs.employees)
+
+Each folder of ``units/`` is one Parquet dataset, one table with one schema:
+``pd.read_parquet("DIR/units/summary")`` or ``pyarrow.dataset.dataset(...)`` reads it
+whole. Files being written have names starting with a dot, which dataset readers skip.
+``units/README.txt`` says what each folder holds; not being Parquet, it also makes
+reading ``units/`` itself as one dataset, which would mix the tables, fail.
+Format ``conflictsim-batch/1`` kept every table of a unit in ``units/`` itself, so that
+reading the folder merged them; such a run is refused with a message saying to re-run it.
 """
 
 from __future__ import annotations
@@ -46,16 +54,36 @@ from conflictsim.experiment import Experiment, Unit, loads
 from conflictsim.seeds import replicate_seed
 from conflictsim.version import __version__
 
-FORMAT = "conflictsim-batch/1"
+FORMAT = "conflictsim-batch/2"
+#: The format before one folder per table (units/<unit>.<table>.parquet): refused.
+OLD_FORMATS = ("conflictsim-batch/1",)
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 UNITS = "units"
 INPUTS = "inputs"
 #: Folder of ``inputs/`` holding the copy of the calibration.
 CALIBRATION = "calibration"
-#: File kinds of a unit, in the order they are written (summary last: it marks the unit done).
+#: Tables of a unit, in the order they are written (summary last: it marks the unit done);
+#: each is a folder of ``units/``, one Parquet dataset.
 KINDS = ("employees", "ties", "daily", "summary")
-#: Marks a file being written (a killed run may leave one behind).
+#: What ``units/README.txt`` says (and, not being Parquet, why ``units/`` reads as no table).
+UNITS_README = """\
+Each folder here is one table of the run: a Parquet dataset, one file per unit
+(design point, arm and block of replicates; the file name says which).
+
+  summary/    one row per replicate: point, arm, replicate and the run's outcomes
+  daily/      one row per replicate and day (kept with [outputs] daily)
+  employees/  one row per replicate and post: conflicts, trained (kept with [outputs] employees)
+  ties/       one row per replicate and tie: conflicts (kept with [outputs] employees)
+
+Read one folder at a time: pandas.read_parquet("units/summary"),
+pyarrow.dataset.dataset("units/daily"), DuckDB: SELECT * FROM 'units/summary/*.parquet';
+or conflictsim.batch.read_summary(DIR), read_daily, read_employees, read_ties, which
+refuse a run that is not finished. This file is not Parquet on purpose: reading units/
+itself as one dataset would mix the tables, so it fails instead.
+"""
+#: Marks a file being written (a killed run may leave one behind); such a file's name also
+#: starts with a dot, so Parquet dataset readers skip it.
 TMP = ".tmp-"
 
 
@@ -70,21 +98,29 @@ def parquet_bytes(df: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
+def unit_file(out: str | Path, kind: str, unit_id: str) -> Path:
+    """Where a unit's table is: ``units/<kind>/<unit>.parquet``."""
+    return Path(out) / UNITS / kind / f"{unit_id}.parquet"
+
+
 def write_unit(out: Path, unit: Unit, files: dict[str, bytes | None]) -> None:
     """Write a unit's files atomically, the summary last (it marks the unit finished)."""
     for kind in KINDS:
         data = files.get(kind)
         if data is not None:
-            atomic_write(out / UNITS / f"{unit.id}.{kind}.parquet", data)
+            path = unit_file(out, kind, unit.id)
+            path.parent.mkdir(exist_ok=True)  # only the tables kept get a folder
+            atomic_write(path, data)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and the
-    file is renamed into place (``os.replace`` is atomic on POSIX and Windows).
+    file is renamed into place (``os.replace`` is atomic on POSIX and Windows). The
+    temporary name starts with a dot: readers of a folder as a Parquet dataset skip it.
     """
-    tmp = path.with_name(f"{path.name}{TMP}{os.getpid()}")
+    tmp = path.with_name(f".{path.name}{TMP}{os.getpid()}")
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -94,11 +130,16 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def finished_units(out: Path, units: Sequence[Unit]) -> set[str]:
     """Ids of the units whose results are on disk."""
-    folder = Path(out) / UNITS
+    present = _summaries(Path(out))
+    return {u.id for u in units if u.id in present}
+
+
+def _summaries(out: Path) -> set[str]:
+    """Ids of the units whose summary (written last) is on disk."""
+    folder = out / UNITS / "summary"
     if not folder.is_dir():
         return set()
-    present = {p.name for p in folder.iterdir()}
-    return {u.id for u in units if f"{u.id}.summary.parquet" in present}
+    return {p.name.removesuffix(".parquet") for p in folder.glob("[!.]*.parquet")}
 
 
 def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]:
@@ -153,7 +194,7 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]
                 f"{manifest.get('conflictsim_version')}, this is {__version__}",
                 file=sys.stderr,
             )
-        for p in [*out.glob(f"*{TMP}*"), *(out / UNITS).glob(f"*{TMP}*")]:
+        for p in [*out.glob(f"*{TMP}*"), *(out / UNITS).glob(f"*/*{TMP}*")]:
             p.unlink(missing_ok=True)  # a killed run's half-written files
     else:
         if any(TMP not in p.name for p in leftovers):
@@ -172,6 +213,7 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]
         out.mkdir(parents=True, exist_ok=True)
         atomic_write(manifest_path, _json(manifest))
     (out / UNITS).mkdir(exist_ok=True)
+    atomic_write(out / UNITS / "README.txt", UNITS_README.encode())
     (out / INPUTS).mkdir(exist_ok=True)
     for name, path in exp.input_files().items():
         atomic_write(out / INPUTS / name, Path(path).read_bytes())
@@ -286,6 +328,18 @@ def read_manifest(out: str | Path) -> dict:
         raise ValueError(f"{out}: not a results directory (no {MANIFEST})") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}: not a valid manifest: {exc}") from None
+    if manifest.get("format") in OLD_FORMATS:
+        # Refused, not read: two layouts would mean two paths through every reader and a
+        # folder of both after --resume. The manifest holds the experiment's text, and a
+        # re-run (same seeds) gives the same numbers wherever the model is unchanged.
+        raise ValueError(
+            f"{out} holds a run written by conflictsim "
+            f"{manifest.get('conflictsim_version', '(an earlier version)')} in format "
+            f"{manifest['format']} (every table of a unit in units/ itself); this version "
+            "keeps one folder per table (units/summary/, units/daily/, ...). Re-run the "
+            "experiment into a new folder: conflictsim run FILE --out NEWDIR (the file's "
+            f"text is under experiment.text in {path})"
+        )
     if manifest.get("format") != FORMAT:
         raise ValueError(f"{path}: unknown format {manifest.get('format')!r}")
     return manifest
@@ -360,7 +414,7 @@ def units_frame(out: str | Path) -> pd.DataFrame:
     """One row per unit of a run: ``unit, point, arm, first, count, done, seconds, host``."""
     out = Path(out)
     manifest = read_manifest(out)
-    present = {p.name for p in (out / UNITS).iterdir()} if (out / UNITS).is_dir() else set()
+    present = _summaries(out)
     rows = [
         {
             "unit": uid,
@@ -368,7 +422,7 @@ def units_frame(out: str | Path) -> pd.DataFrame:
             "arm": info["arm"],
             "first": info["first"],
             "count": info["count"],
-            "done": f"{uid}.summary.parquet" in present,
+            "done": uid in present,
             "seconds": info.get("seconds"),
             "host": info.get("host"),
         }
@@ -410,7 +464,7 @@ def _read(
         cols = list(dict.fromkeys(cols))
     tables = []
     for u in selected:
-        path = out / UNITS / f"{u.id}.{kind}.parquet"
+        path = unit_file(out, kind, u.id)
         if not path.is_file():
             raise ValueError(f"{out}: no {kind} results were kept (see [outputs] {kind})")
         tables.append(pq.read_table(path, columns=cols))

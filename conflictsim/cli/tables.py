@@ -445,6 +445,9 @@ def format_table(
             if name not in rows.index:
                 continue
             o, r = OUTCOMES[name], rows.loc[name]
+            if pd.isna(r["mean"]):  # no value at all: why, in words (a class nobody is in)
+                lines.append(f"  {o.row_label.ljust(width)}  {o.fmt(r['mean'])}")
+                continue
             # Net benefit and ROI exist only as differences: no means to show.
             has_means = pd.notna(r["baseline_mean"])
             am = o.fmt(r["arm_mean"]) if has_means else ""

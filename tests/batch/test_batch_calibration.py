@@ -155,7 +155,7 @@ def test_resume_refuses_a_changed_calibration(calibration, tmp_path):
     path = write_experiment(tmp_path, calibration)
     out = tmp_path / "out"
     batch.run(path, out, workers=1, progress=False)
-    first = sorted((out / "units").glob("*.summary.parquet"))[0]
+    first = sorted((out / "units" / "summary").glob("*.parquet"))[0]
     first.unlink()
     # Unchanged, it resumes (the control of the refusal below).
     units = batch.run(path, out, workers=1, resume=True, progress=False)
@@ -306,7 +306,7 @@ def test_resume_refuses_a_changed_evidence_setting(calibration, tmp_path):
     path = write_experiment(tmp_path, calibration, EVIDENCE)
     out = tmp_path / "out"
     batch.run(path, out, workers=1, progress=False)
-    first = sorted((out / "units").glob("*.summary.parquet"))[0]
+    first = sorted((out / "units" / "summary").glob("*.parquet"))[0]
     first.unlink()
     manifest = (out / "manifest.json").read_bytes()
     path.write_text(EVIDENCE.replace("sceptical", "enthusiastic"))

@@ -13,7 +13,7 @@ def test_unfinished_run_is_not_compared(tmp_path):
     small = write_small(tmp_path)
     out = tmp_path / "out"
     batch.run(small, out, workers=1, progress=False)
-    next((out / "units").glob("*.summary.parquet")).unlink()
+    next((out / "units" / "summary").glob("*.parquet")).unlink()
     with pytest.raises(ValueError, match="not finished .5 of 6 units"):
         batch.compare(out)
     assert len(batch.read_summary(out, complete=False)) == 10 - 2

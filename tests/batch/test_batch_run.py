@@ -88,8 +88,8 @@ def test_killed_run_resumed_equals_uninterrupted(experiment_file, reference, tmp
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            units = out / "units"
-            if units.is_dir() and len(list(units.glob("*.summary.parquet"))) >= 6:
+            units = out / "units" / "summary"
+            if units.is_dir() and len(list(units.glob("*.parquet"))) >= 6:
                 break
             time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)  # no chance to clean up: the worst case
@@ -97,7 +97,7 @@ def test_killed_run_resumed_equals_uninterrupted(experiment_file, reference, tmp
     finally:
         if proc.poll() is None:
             proc.kill()
-    finished = len(list((out / "units").glob("*.summary.parquet")))
+    finished = len(list((out / "units" / "summary").glob("*.parquet")))
     assert 6 <= finished < 48, f"{finished} units finished before the kill"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["complete"] is False
@@ -109,7 +109,7 @@ def test_killed_run_resumed_equals_uninterrupted(experiment_file, reference, tmp
     assert manifest["complete"] is True
     assert [s["status"] for s in manifest["sessions"]] == ["running", "complete"]
     assert manifest["sessions"][1]["units_run"] == 48 - finished
-    assert not list((out / "units").glob("*.tmp-*"))  # no half-written file survives
+    assert not list((out / "units").rglob("*.tmp-*"))  # no half-written file survives
 
 
 def test_failing_unit_stops_the_run_and_keeps_finished_units(tmp_path, monkeypatch):
@@ -127,7 +127,7 @@ def test_failing_unit_stops_the_run_and_keeps_finished_units(tmp_path, monkeypat
     out = tmp_path / "out"
     with pytest.raises(batch.BatchError, match="p0000__baseline__r0002-0003 failed.*disk on fire"):
         batch.run(small, out, workers=1, progress=False)
-    assert len(list((out / "units").glob("*.summary.parquet"))) == 2
+    assert len(list((out / "units" / "summary").glob("*.parquet"))) == 2
     assert batch.read_manifest(out)["sessions"][0]["status"] == "failed"
     batch.run(small, out, workers=1, resume=True, progress=False)
     assert batch.units_frame(out)["done"].all()

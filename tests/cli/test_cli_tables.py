@@ -61,6 +61,23 @@ def test_comparison_table_takes_labels_and_decimals_from_outcomes():
     assert "  It pays for itself in about 9 of 10 plausible worlds." in over
 
 
+def test_an_empty_ripple_class_is_said_in_words_not_nan():
+    """A distance class nobody is in has no value (NaN): the table says why."""
+    table = comparison_table(tables.COMPARISON_ROWS)
+    empty = table["outcome"] == "conflicts_among_untrained_d3plus"
+    cols = ["mean", "ci_low", "ci_high", "ui_low", "ui_high", "p_better", "arm_mean"]
+    table.loc[empty, [*cols, "baseline_mean"]] = np.nan
+    text = tables.format_table(table)
+    (line,) = [x for x in text.splitlines() if x.startswith("    3 or more ")]
+    assert line.split("3 or more")[1].strip() == "no one at this distance"
+    assert "nan" not in text.lower()
+    assert OUTCOMES["conflicts_among_untrained_d2"].fmt(np.nan, signed=True) == (
+        "no one at this distance"
+    )
+    assert OUTCOMES["conflicts"].fmt(float("nan")) == "n/a"
+    assert OUTCOMES["cost_conflict"].fmt(2.328e4) == "23,280"  # money: no 2.328e+04
+
+
 def test_comparison_table_leaves_out_rows_it_does_not_have():
     table = comparison_table(["conflicts", "quits"])
     text = tables.format_table(table)
