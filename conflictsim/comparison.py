@@ -339,53 +339,9 @@ class Comparison:
             out.append(name)
         return out
 
-    def wide(self, names: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-        """Each arm's figures on one row: what the planner, the report and the console show.
-
-        An outcome where less is better (conflicts, hours, costs) is turned into what
-        the arm avoids (``OUTCOMES[name].avoided``): the difference with its sign turned
-        and its interval swapped, so that a positive figure is good news for every
-        column. Net benefit and return on investment keep their sign.
-
-        Args:
-            names: The outcomes (default: every outcome of ``table``).
-
-        Returns:
-            One row per arm but the first: ``arm``, and per outcome ``name`` (its column,
-            ``<outcome>_avoided`` where turned), ``name_ci_low``, ``name_ci_high`` (95%
-            interval of the mean), ``name_ui_low``, ``name_ui_high`` (90% uncertainty
-            interval), ``name_p_better`` (share of replicates where the arm does better),
-            ``<outcome>_arm`` and ``<outcome>_baseline`` (the arm's and the first arm's
-            means; for net benefit and return on investment, the difference and NaN).
-        """
-        table = self.table
-        if names is None:
-            names = list(dict.fromkeys(table["outcome"]))
-        rows = []
-        for arm, t in table.groupby("arm", sort=False):
-            t = t.set_index("outcome")
-            row: dict[str, Any] = {"arm": arm}
-            for outcome in names:
-                r = t.loc[outcome]
-                turn = OUTCOMES[outcome].better == "lower" if outcome in OUTCOMES else False
-                name = f"{outcome}_avoided" if turn else outcome
-                sign = -1.0 if turn else 1.0
-                low, high = ("ci_high", "ci_low") if turn else ("ci_low", "ci_high")
-                ui_low, ui_high = ("ui_high", "ui_low") if turn else ("ui_low", "ui_high")
-                row.update(
-                    {
-                        name: sign * float(r["mean"]),
-                        f"{name}_ci_low": sign * float(r[low]),
-                        f"{name}_ci_high": sign * float(r[high]),
-                        f"{name}_ui_low": sign * float(r[ui_low]),
-                        f"{name}_ui_high": sign * float(r[ui_high]),
-                        f"{name}_p_better": float(r["p_better"]),
-                        f"{outcome}_arm": float(r["arm_mean"]),
-                        f"{outcome}_baseline": float(r["baseline_mean"]),
-                    }
-                )
-            rows.append(row)
-        return pd.DataFrame(rows)
+    def wide(self, names: Sequence[str] | None = None) -> pd.DataFrame:
+        """Each arm's figures on one row (``wide_table`` of ``table``)."""
+        return wide_table(self.table, names)
 
     def __repr__(self) -> str:
         return (
@@ -654,6 +610,99 @@ def compare(
             responders_apart=responders_apart,
         )
     )
+
+
+def wide_table(table: pd.DataFrame, names: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each arm's figures on one row: what the planner, the report and the console show.
+
+    An outcome where less is better (conflicts, hours, costs) is turned into what
+    the arm avoids (``OUTCOMES[name].better`` is ``lower``): the difference with its sign turned
+    and its interval swapped, so that a positive figure is good news for every
+    column. Net benefit and return on investment keep their sign.
+
+    Args:
+        table: Comparison rows (``Comparison.table``, or a stored run's pooled one).
+        names: The outcomes (default: every outcome of ``table``).
+
+    Returns:
+        One row per arm but the first: ``arm``, and per outcome ``name`` (its column,
+        ``<outcome>_avoided`` where turned), ``name_ci_low``, ``name_ci_high`` (95%
+        interval of the mean), ``name_ui_low``, ``name_ui_high`` (90% uncertainty
+        interval), ``name_p_better`` (share of replicates where the arm does better),
+        ``<outcome>_arm`` and ``<outcome>_baseline`` (the arm's and the first arm's
+        means; for net benefit and return on investment, the difference and NaN).
+    """
+    if names is None:
+        names = list(dict.fromkeys(table["outcome"]))
+    rows = []
+    for arm, t in table.groupby("arm", sort=False):
+        t = t.set_index("outcome")
+        row: dict[str, Any] = {"arm": arm}
+        for outcome in names:
+            r = t.loc[outcome]
+            turn = OUTCOMES[outcome].better == "lower" if outcome in OUTCOMES else False
+            name = f"{outcome}_avoided" if turn else outcome
+            sign = -1.0 if turn else 1.0
+            low, high = ("ci_high", "ci_low") if turn else ("ci_low", "ci_high")
+            ui_low, ui_high = ("ui_high", "ui_low") if turn else ("ui_low", "ui_high")
+            row.update(
+                {
+                    name: sign * float(r["mean"]),
+                    f"{name}_ci_low": sign * float(r[low]),
+                    f"{name}_ci_high": sign * float(r[high]),
+                    f"{name}_ui_low": sign * float(r[ui_low]),
+                    f"{name}_ui_high": sign * float(r[ui_high]),
+                    f"{name}_p_better": float(r["p_better"]),
+                    f"{outcome}_arm": float(r["arm_mean"]),
+                    f"{outcome}_baseline": float(r["baseline_mean"]),
+                }
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ripple_table(table: pd.DataFrame, names: Sequence[str] = RIPPLE_OUTCOMES) -> pd.DataFrame:
+    """The ripple by distance class: conflicts avoided among untrained colleagues.
+
+    Read from a comparison table (``Comparison.table``, or a stored run's pooled one):
+    the conflicts among the colleagues an arm leaves untrained that it avoids, against
+    the same people in the first arm, and as a share of theirs there.
+
+    Args:
+        table: Comparison rows ``arm, outcome, mean, ci_low, ci_high, p_better,
+            baseline_mean``.
+        names: The ripple outcomes, in order (the whole spillover, then its classes).
+
+    Returns:
+        One row per arm and outcome: ``arm``, ``outcome``, ``baseline`` (the first arm's
+        conflicts among those people), ``fewer``, ``fewer_low``, ``fewer_high`` (avoided,
+        with its 95% interval), the same in percent of ``baseline`` (``fewer_pct``, ...;
+        NaN where nobody is at that distance) and ``p_better``.
+    """
+    present = [n for n in names if n in set(table["outcome"])]
+    rows = []
+    for _, w in wide_table(table, present).iterrows():
+        for outcome in present:
+            base = float(w[f"{outcome}_baseline"])
+            scale = 100 / base if base > 0 else float("nan")
+            fewer, low, high = (
+                float(w[f"{outcome}_avoided{x}"]) for x in ("", "_ci_low", "_ci_high")
+            )
+            rows.append(
+                {
+                    "arm": w["arm"],
+                    "outcome": outcome,
+                    "baseline": base,
+                    "fewer": fewer,
+                    "fewer_low": low,
+                    "fewer_high": high,
+                    "fewer_pct": fewer * scale,
+                    "fewer_pct_low": low * scale,
+                    "fewer_pct_high": high * scale,
+                    "p_better": float(w[f"{outcome}_avoided_p_better"]),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def worlds_of(calibration: Any, replicates: int) -> pd.DataFrame:

@@ -15,8 +15,10 @@ from conflictsim.planner.words import BASELINE
 def test_rgba_and_arm_colours():
     assert figures.rgba("#1f77b4", 0.15) == "rgba(31,119,180,0.15)"
     colours = figures.arm_colours(["No training", "A", "B"])
-    assert list(colours.values()) == list(figures.ARM_COLOURS[:3])
-    assert figures.arm_colours(list("abcdefg"))["f"] == figures.ARM_COLOURS[0]  # cycles
+    assert list(colours.values()) == list(figures.PALETTE[:3])
+    assert colours["No training"] == "#7f7f7f"  # the reference in grey, on every chart
+    ten = figures.arm_colours([str(i) for i in range(11)])
+    assert ten["10"] == figures.PALETTE[0]  # cycles
 
 
 def test_error_bars_are_the_distances_to_the_interval_ends():
@@ -54,23 +56,26 @@ def test_trajectory_draws_a_band_and_a_line_per_arm(weekly):
     assert line.name == BASELINE and line.line.color == colours[BASELINE]
 
 
-def test_report_trajectories_band_holds_the_5_to_95_percentiles():
+def test_trajectory_panels_one_series_each_with_the_band_given():
     data = pd.DataFrame(
         {
             "arm": ["base"] * 4,
             "series": ["conflicts", "conflicts", "upset", "upset"],
             "day": [1, 2, 1, 2],
             "mean": [1.0, 2.0, 3.0, 4.0],
-            "p05": [0.5, 1.5, 2.5, 3.5],
-            "p95": [1.5, 2.5, 3.5, 4.5],
+            "low": [0.5, 1.5, 2.5, 3.5],
+            "high": [1.5, 2.5, 3.5, 4.5],
         }
     )
-    fig = figures.trajectories(data, (("conflicts", "per day"), ("upset", "upset")))
+    colours = figures.arm_colours(["base"])
+    panels = (("conflicts", "per day"), ("upset", "upset"))
+    fig = figures.trajectory(data, colours, x="day", panels=panels, reference="base")
     assert len(fig.data) == 4
     np.testing.assert_array_equal(fig.data[0].y[:2], [1.5, 2.5])
     np.testing.assert_array_equal(fig.data[2].y[:2], [3.5, 4.5])
     assert [a.text for a in fig.layout.annotations] == ["per day", "upset"]
-    assert fig.data[1].line.color == figures.PALETTE[0]
+    assert fig.data[1].line.color == figures.PALETTE[0] and fig.data[1].line.width == 2.5
+    assert fig.data[1].showlegend and not fig.data[3].showlegend  # one legend entry an arm
 
 
 def _comparison_rows() -> pd.DataFrame:
@@ -106,12 +111,12 @@ def test_costs_draws_the_bars_with_their_intervals_and_no_bare_return():
         {
             "arm": ["deesc"],
             "training_cost": [100.0],
-            "conflict_cost_avoided": [300.0],
-            "avoided_ci_low": [200.0],
-            "avoided_ci_high": [450.0],
+            "cost_conflict_avoided": [300.0],
+            "cost_conflict_avoided_ci_low": [200.0],
+            "cost_conflict_avoided_ci_high": [450.0],
             "net_benefit": [200.0],
-            "net_ci_low": [50.0],
-            "net_ci_high": [260.0],
+            "net_benefit_ci_low": [50.0],
+            "net_benefit_ci_high": [260.0],
             "roi": [2.0],
         }
     )
@@ -123,7 +128,9 @@ def test_costs_draws_the_bars_with_their_intervals_and_no_bare_return():
     np.testing.assert_allclose(net.error_y.arrayminus, [150.0])
     # A return is never shown without its interval: the bars carry no ROI text.
     assert all(t.text is None for t in fig.data)
-    cash = data.assign(net_benefit_cash=[-40.0], cash_ci_low=[-70.0], cash_ci_high=[10.0])
+    cash = data.assign(
+        net_benefit_cash=[-40.0], net_benefit_cash_ci_low=[-70.0], net_benefit_cash_ci_high=[10.0]
+    )
     fig = figures.costs(cash)
     assert [t.name for t in fig.data][-1] == "of it in cash"
     np.testing.assert_allclose(fig.data[-1].y, [-40.0])
@@ -131,22 +138,7 @@ def test_costs_draws_the_bars_with_their_intervals_and_no_bare_return():
     np.testing.assert_allclose(fig.data[-1].error_y.arrayminus, [30.0])
 
 
-def test_ripple_figures_draw_the_percentages():
-    data = pd.DataFrame(
-        {
-            "arm": ["deesc", "deesc"],
-            "distance": ["1 tie from a trainee", "2 ties"],
-            "change": [-2.0, -1.0],
-            "reference_conflicts": [20.0, 10.0],
-            "change_pct": [-10.0, -10.0],
-            "pct_ci_low": [-15.0, -20.0],
-            "pct_ci_high": [-5.0, 0.0],
-        }
-    )
-    fig = figures.ripple_change(data)
-    np.testing.assert_allclose(fig.data[0].y, data["change_pct"])
-    np.testing.assert_allclose(fig.data[0].error_y.array, [5.0, 10.0])
-
+def test_the_ripple_draws_the_percentages():
     planner_rows = pd.DataFrame(
         {
             "arm": ["A. x", "A. x"],
@@ -234,7 +226,7 @@ def test_network_and_heatmap_draw_one_simulated_period():
     plan = Plan(size=40, days=20, replicates=2)
     org = build_org(plan)
     sp = spread(plan, org, arm=1)
-    fig = figures.network(sp)
+    fig = figures.network(sp.org, sp.positions, sp.state, sp.trained)
     slider = fig.layout.sliders[0]
     first = int(slider.steps[slider.active].label)  # it opens on the busiest day
     assert sp.upset()[first] == sp.upset().max()

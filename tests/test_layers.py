@@ -26,7 +26,7 @@ LAYERS = {
     4: ("calibration", "virtual_trials"),
     5: ("experiment", "batch", "sensitivity"),
     6: ("planner",),
-    7: ("figures", "report", "report_assets"),
+    7: ("figures", "report"),
     8: ("cli", "docgen"),
 }  # fmt: skip
 LAYER_OF = {name: layer for layer, names in LAYERS.items() for name in names}

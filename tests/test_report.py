@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conflictsim import batch, report, report_assets
+from conflictsim import batch, report
 from conflictsim.outcomes import OUTCOMES
+from conflictsim.report import assets as report_assets
 
 EXPERIMENT = """\
 [experiment]
@@ -62,7 +63,7 @@ def html_text(run_dir) -> str:
     return path.read_text(encoding="utf-8")
 
 
-#: The element holding plotly.js, compressed (``report_assets``).
+#: The element holding plotly.js, compressed (``report.assets``).
 LIBRARY = r"<script type='application/gzip' id='plotly-js-gz'>([^<]*)</script>"
 
 

@@ -53,6 +53,7 @@ from conflictsim.planner.spread import Spread, spread
 from conflictsim.planner.summary import summary_html
 from conflictsim.planner.words import (
     AMOUNT_LABELS,
+    BASELINE,
     HORIZONS,
     ORG_LABELS,
     TARGET_GROUP,
@@ -76,6 +77,7 @@ from conflictsim.words import MAX_CURRENCY, PROGRAMME_LABELS, TARGET_LABELS
 
 __all__ = [
     "AMOUNT_LABELS",
+    "BASELINE",
     "BUDGET_ENV",
     "EVIDENCE",
     "EVIDENCE_LABELS",

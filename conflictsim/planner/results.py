@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.calibration.result import Calibration
-from conflictsim.comparison import Comparison, mean_ci, without_responders, worlds_of
+from conflictsim.comparison import (
+    Comparison,
+    mean_ci,
+    ripple_table,
+    without_responders,
+    worlds_of,
+)
 from conflictsim.organisation import Organisation
 from conflictsim.planner.baseline import for_plan
 from conflictsim.planner.links import arm_keys
@@ -328,27 +334,9 @@ def _severity(cmp: Comparison) -> pd.DataFrame:
 
 
 def _ripple(cmp: Comparison) -> pd.DataFrame:
-    rows = []
-    for arm, w in cmp.wide(list(RIPPLE_LABELS)).set_index("arm").iterrows():
-        for outcome, label in RIPPLE_LABELS.items():
-            base = float(w[f"{outcome}_baseline"])
-            scale = 100 / base if base > 0 else float("nan")
-            fewer = w[[f"{outcome}_avoided{x}" for x in ("", "_ci_low", "_ci_high")]]
-            rows.append(
-                {
-                    "arm": arm,
-                    "distance": label,
-                    "baseline": base,
-                    "fewer": float(fewer.iloc[0]),
-                    "fewer_low": float(fewer.iloc[1]),
-                    "fewer_high": float(fewer.iloc[2]),
-                    "fewer_pct": float(fewer.iloc[0]) * scale,
-                    "fewer_pct_low": float(fewer.iloc[1]) * scale,
-                    "fewer_pct_high": float(fewer.iloc[2]) * scale,
-                    "p_better": float(w[f"{outcome}_avoided_p_better"]),
-                }
-            )
-    return pd.DataFrame(rows)
+    out = ripple_table(cmp.table, list(RIPPLE_LABELS))
+    out.insert(1, "distance", out.pop("outcome").map(RIPPLE_LABELS))
+    return out
 
 
 def ripple_for_chart(ripple: pd.DataFrame) -> tuple[pd.DataFrame, str]:

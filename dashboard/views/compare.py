@@ -193,7 +193,9 @@ st.caption(planner.explain("value", plan.days))
 
 st.header("Conflict week by week", anchor=False)
 st.caption(planner.explain("trajectory", plan.days))
-common.chart(figures.trajectory(res.trajectory, colours), key="fig_trajectory")
+common.chart(
+    figures.trajectory(res.trajectory, colours, reference=planner.BASELINE), key="fig_trajectory"
+)
 common.download_csv(res.trajectory, "conflicts_per_week.csv")
 
 st.header("How serious the conflicts are", anchor=False)

@@ -40,7 +40,7 @@ def main(argv) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-#: The element holding plotly.js, compressed (``conflictsim.report_assets``).
+#: The element holding plotly.js, compressed (``conflictsim.report.assets``).
 LIBRARY = r"<script type='application/gzip' id='plotly-js-gz'>[^<]*</script>"
 
 

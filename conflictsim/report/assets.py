@@ -23,7 +23,7 @@ from pathlib import Path
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 #: The stored bundle (gzip of ``plotly-basic.min.js``).
-BUNDLE = Path(__file__).resolve().parent / "data" / "plotly" / "plotly-basic.min.js.gz"
+BUNDLE = Path(__file__).resolve().parents[1] / "data" / "plotly" / "plotly-basic.min.js.gz"
 #: Its plotly.js version (the README says where it comes from).
 VERSION = "3.7.0"
 #: The trace types it can draw; every figure of a report must use only these.

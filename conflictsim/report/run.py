@@ -1,47 +1,40 @@
-"""Reports: one self-contained HTML file with interactive charts, of a run or a calibration.
+"""The report of a batch run: one self-contained HTML file with interactive charts.
 
 ``write_report(DIR)`` reads a finished run (``conflictsim.batch``) and writes
 ``DIR/report.html``: the daily trajectories of every arm with uncertainty bands, a forest
-plot of the paired differences, costs and return on investment, the ripple of training to
-untrained colleagues by distance, which option pays and how often (over plausible worlds
-when the run has a calibration or an evidence setting), what would change the answer (the
-value of information), the sweep or sensitivity analysis when there is one, the
-comparison table and the run's manifest. plotly.js is embedded in the file, so it opens
-offline and can be mailed as it is; every chart has a download of its data beneath it.
-
-``write_calibration_report(DIR)`` does the same for a saved calibration (``conflictsim
-calibrate``): each parameter's prior and posterior, each target against the simulations,
-what was calibrated to with sources, and the generations of ABC-SMC, with words on how to
-read them.
+plot of the paired differences, costs, the ripple of training to untrained colleagues by
+distance, which option pays and how often (over plausible worlds when the run has a
+calibration or an evidence setting), what would change the answer (the value of
+information), the sweep or sensitivity analysis when there is one, the comparison table
+and the run's manifest. Every chart has a download of its data beneath it.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from conflictsim import batch, figures, report_assets
-from conflictsim.calibration.result import CALIBRATION_FILE, Calibration
-from conflictsim.calibration.tables import (
-    fit_frame,
-    parameter_table,
-    prior_posterior_table,
-    priors_of,
-)
+from conflictsim import batch, figures
 from conflictsim.calibration.targets import Targets
+from conflictsim.comparison import ripple_table, wide_table
 from conflictsim.outcomes import OUTCOMES, RIPPLE_OUTCOMES, Outcome
-from conflictsim.params import REGISTRY
+from conflictsim.report.html import (
+    REPORT_FILE,
+    download,
+    escape,
+    facts,
+    html_table,
+    page_html,
+    section,
+)
 from conflictsim.sensitivity import indices
 from conflictsim.uncertainty import ALL
 from conflictsim.words import (
     AS_GIVEN,
-    converged_text,
     evidence_text,
     money_unit,
     number_text,
@@ -50,7 +43,6 @@ from conflictsim.words import (
     place,
 )
 
-REPORT_FILE = "report.html"
 #: Headline outcomes of the forest plot (labelled from ``OUTCOMES``).
 FOREST = ("conflicts", "conflict_hours", "absent_days", "quits", "net_benefit")
 #: Daily series of the trajectories: column, panel title.
@@ -209,15 +201,15 @@ def _overview(exp, manifest: dict, out: Path | None = None) -> str:
             )
         )
     arms = "".join(
-        f"<li><b>{_e(a.name)}</b>: {_e(_arm_words(a))}"
-        + (f" <i>{_e(a.description)}</i>" if a.description else "")
+        f"<li><b>{escape(a.name)}</b>: {escape(_arm_words(a))}"
+        + (f" <i>{escape(a.description)}</i>" if a.description else "")
         + "</li>"
         for a in exp.arms
     )
-    desc = f"<p>{_e(exp.description)}</p>" if exp.description else ""
+    desc = f"<p>{escape(exp.description)}</p>" if exp.description else ""
     return (
-        f"<section id='overview'>{desc}{_dl(rows)}<h3>Arms</h3><ul>{arms}</ul>"
-        f"<p class='note'>Differences are each arm minus <b>{_e(exp.arm_names[0])}</b>, "
+        f"<section id='overview'>{desc}{facts(rows)}<h3>Arms</h3><ul>{arms}</ul>"
+        f"<p class='note'>Differences are each arm minus <b>{escape(exp.arm_names[0])}</b>, "
         "replicate by replicate: replicate k of every arm runs with the same seed (common "
         "random numbers), so the comparison is paired.</p></section>"
     )
@@ -283,8 +275,8 @@ def _trajectories(out: Path, exp) -> str:
                         "series": col,
                         "day": q.index.to_numpy(),
                         "mean": g[col].mean().to_numpy(),
-                        "p05": q[0.05].to_numpy(),
-                        "p95": q[0.95].to_numpy(),
+                        "low": q[0.05].to_numpy(),
+                        "high": q[0.95].to_numpy(),
                     }
                 )
             )
@@ -292,15 +284,24 @@ def _trajectories(out: Path, exp) -> str:
     # Means and percentiles of daily counts to 7 significant figures (float32): all the
     # chart and its download need, and the largest arrays of a report halved.
     data = pd.concat(frames, ignore_index=True).astype(
-        {"mean": np.float32, "p05": np.float32, "p95": np.float32}
+        {"mean": np.float32, "low": np.float32, "high": np.float32}
     )
     pooled = " pooled over every design point" if exp.n_points > 1 else ""
-    return _section(
+    return section(
         "trajectories",
         "Trajectories",
         f"Mean per day over replicates{pooled}; the band holds the middle 90% of replicates "
-        "(5th to 95th percentile), the spread of what a single year could look like.",
-        figures.trajectories(data, SERIES),
+        "(5th to 95th percentile: low and high in the download), the spread of what a "
+        "single year could look like.",
+        figures.trajectory(
+            data,
+            figures.arm_colours(exp.arm_names),
+            x="day",
+            panels=SERIES,
+            band_words="middle 90% of replicates",
+            x_title="Working day",
+            reference=exp.arm_names[0],
+        ),
         data,
     )
 
@@ -308,7 +309,7 @@ def _trajectories(out: Path, exp) -> str:
 def _forest(table: pd.DataFrame, exp) -> str:
     outcomes = [c for c in FOREST if c in set(table["outcome"])]
     data = table[table["outcome"].isin(outcomes)]
-    return _section(
+    return section(
         "forest",
         f"Differences from {exp.arm_names[0]}",
         "Mean paired difference from the reference arm with its 95% interval. Left of the "
@@ -320,34 +321,13 @@ def _forest(table: pd.DataFrame, exp) -> str:
 
 
 def _costs(table: pd.DataFrame, exp, decision: pd.DataFrame) -> str:
-    arms = list(dict.fromkeys(table["arm"]))
-    t = table.set_index(["arm", "outcome"])
-
-    def get(arm, outcome, col):
-        return float(t.loc[(arm, outcome), col]) if (arm, outcome) in t.index else np.nan
-
-    rows = []
-    for arm in arms:
-        rows.append(
-            {
-                "arm": arm,
-                "training_cost": get(arm, "cost_training", "mean"),
-                "conflict_cost_avoided": -get(arm, "cost_conflict", "mean"),
-                "avoided_ci_low": -get(arm, "cost_conflict", "ci_high"),
-                "avoided_ci_high": -get(arm, "cost_conflict", "ci_low"),
-                "net_benefit": get(arm, "net_benefit", "mean"),
-                "net_ci_low": get(arm, "net_benefit", "ci_low"),
-                "net_ci_high": get(arm, "net_benefit", "ci_high"),
-                "net_benefit_cash": get(arm, "net_benefit_cash", "mean"),
-                "cash_ci_low": get(arm, "net_benefit_cash", "ci_low"),
-                "cash_ci_high": get(arm, "net_benefit_cash", "ci_high"),
-                "roi": get(arm, "roi", "mean"),
-                "roi_ci_low": get(arm, "roi", "ci_low"),
-                "roi_ci_high": get(arm, "roi", "ci_high"),
-            }
-        )
-    data = pd.DataFrame(rows)
-    return _section(
+    names = ["cost_training", "cost_conflict", "net_benefit", "net_benefit_cash", "roi"]
+    w = wide_table(table, [n for n in names if n in set(table["outcome"])])
+    keep = [c for c in w.columns if not c.endswith(("_arm", "_baseline", "_p_better"))]
+    data = w[keep].rename(columns={"cost_training_avoided": "training_cost"})
+    data["training_cost"] = -data["training_cost"]  # what the arm spends more on training
+    data = data.drop(columns=[c for c in data if c.startswith("cost_training_avoided")])
+    return section(
         "costs",
         "Costs and return on investment",
         "Per arm against the reference, over the horizon: training cost, conflict cost "
@@ -396,8 +376,8 @@ def _decision(decision: pd.DataFrame) -> str:
         "must avoid to pay for itself (its break-even) beside the share it is expected to "
         "avoid, how often each option pays for itself, and P(best): the share of them in "
         "which it has the highest net benefit of all options.</p>"
-        + _html_table(pd.DataFrame(shown))
-        + _download(decision, "decision.csv")
+        + html_table(pd.DataFrame(shown))
+        + download(decision, "decision.csv")
     )
 
 
@@ -445,7 +425,7 @@ def _value_of_information(voi: pd.DataFrame) -> str:
             "The dashed line is the worth of knowing everything at once, the most any "
             "study, pilot or better records could be worth before choosing."
         )
-    return _section(
+    return section(
         "voi",
         "What would change the answer",
         "What knowing each uncertain quantity for sure, before choosing, is worth on "
@@ -456,7 +436,7 @@ def _value_of_information(voi: pd.DataFrame) -> str:
         f"chance adds nothing. {reading}",
         figures.value_of_information(voi),
         data,
-        extra=_html_table(shown),
+        extra=html_table(shown),
     )
 
 
@@ -483,7 +463,7 @@ def _responders(rest: pd.DataFrame) -> str:
         "colleagues' conflicts they witness, which no study has measured. Each such arm was "
         "also run with its trainees not acting as responders (the arm named "
         "&hellip;-no-responders, the same replicates and numbers): the difference is what "
-        "rests on them.</p>" + _html_table(shown) + _download(rest, "responders.csv") + "</section>"
+        "rests on them.</p>" + html_table(shown) + download(rest, "responders.csv") + "</section>"
     )
 
 
@@ -539,9 +519,9 @@ def _points(exp, cmps: dict, table: pd.DataFrame) -> str:
         )
     return (
         "<section id='points'><h2>Which option at each design point</h2>"
-        f"<p class='note'>{_e(note)}</p>"
-        + _html_table(shown)
-        + _download(data, "decision_by_point.csv")
+        f"<p class='note'>{escape(note)}</p>"
+        + html_table(shown)
+        + download(data, "decision_by_point.csv")
         + "</section>"
     )
 
@@ -559,61 +539,42 @@ def _points_voi(voi: pd.DataFrame) -> str:
         "would be worth before choosing (expected net benefits given the parameters, the "
         "runs' chance taken out; Strong, Oakley &amp; Brennan 2014), in money of the whole "
         "organisation over the horizon.</p>"
-        + _html_table(shown)
-        + _download(data, "voi_by_point.csv")
+        + html_table(shown)
+        + download(data, "voi_by_point.csv")
         + "</section>"
     )
 
 
 def _ripple(table: pd.DataFrame, exp) -> str:
-    arms = list(dict.fromkeys(table["arm"]))
-    rows, cells = [], []
-    for arm in arms:
-        for col in RIPPLE_OUTCOMES:  # overall, then by distance to the nearest trainee
-            r = table[(table["arm"] == arm) & (table["outcome"] == col)]
-            if r.empty:
-                continue
-            r = r.iloc[0]
-            o = OUTCOMES[col]
-            base = r["baseline_mean"]
-            scale = 100.0 / base if base and np.isfinite(base) and base > 0 else np.nan
-            row = {
-                "arm": arm,
-                "distance": o.short or o.label,
-                "change": r["mean"],
-                "ci_low": r["ci_low"],
-                "ci_high": r["ci_high"],
-                "reference_conflicts": base,
-                "change_pct": r["mean"] * scale,
-                "pct_ci_low": r["ci_low"] * scale,
-                "pct_ci_high": r["ci_high"] * scale,
+    data = ripple_table(table, RIPPLE_OUTCOMES)
+    data.insert(1, "distance", [OUTCOMES[o].short or OUTCOMES[o].label for o in data["outcome"]])
+    cells = []
+    for r in data.itertuples(index=False):
+        o = OUTCOMES[r.outcome]
+        pct = np.isfinite(r.fewer_pct_low) and np.isfinite(r.fewer_pct_high)
+        cells.append(
+            {
+                "arm": r.arm,
+                "ties to the nearest trainee": r.distance,
+                # A class nobody is in has no change (not a change of 0): say why.
+                "conflicts avoided": o.fmt(r.fewer, signed=True),
+                "as % of the reference": f"{r.fewer_pct:+.1f}%" if np.isfinite(r.fewer_pct) else "",
+                "95% interval": f"{r.fewer_pct_low:+.1f}% to {r.fewer_pct_high:+.1f}%"
+                if pct
+                else "",
             }
-            rows.append(row)
-            pct, low, high = row["change_pct"], row["pct_ci_low"], row["pct_ci_high"]
-            cells.append(
-                {
-                    "arm": arm,
-                    "ties to the nearest trainee": row["distance"],
-                    # A class nobody is in has no change (not a change of 0): say why.
-                    "change in conflicts": o.fmt(r["mean"], signed=True),
-                    "as % of the reference": f"{pct:+.1f}%" if np.isfinite(pct) else "",
-                    "95% interval": f"{low:+.1f}% to {high:+.1f}%"
-                    if np.isfinite(low) and np.isfinite(high)
-                    else "",
-                }
-            )
-    data = pd.DataFrame(rows)
-    return _section(
+        )
+    return section(
         "ripple",
         "The ripple: colleagues who were not trained",
-        "Change in conflicts among the people an arm leaves untrained, against the same "
+        "Conflicts avoided among the people an arm leaves untrained, against the same "
         "people in the reference arm, by ties to the nearest trainee (as % of their "
         "conflicts in the reference arm, with 95% intervals). A fall one tie away is "
         "training's benefit spreading to colleagues. A distance no one untrained is at has "
         "nothing to draw; the table says so.",
-        figures.ripple_change(data[data["change"].notna()]),
+        figures.ripple(data, figures.arm_colours(exp.arm_names)),
         data,
-        extra=_html_table(pd.DataFrame(cells), text=("arm", "ties to the nearest trainee")),
+        extra=html_table(pd.DataFrame(cells), text=("arm", "ties to the nearest trainee")),
     )
 
 
@@ -630,7 +591,7 @@ def _sweep(out: Path, exp, table: pd.DataFrame | None) -> str:
         data = data.rename(columns={"conflicts": "mean"}).merge(exp.points_frame(), on="point")
         ylab = "mean conflicts"
         groups = exp.arm_names
-    return _section(
+    return section(
         "sweep",
         "Sweep",
         f"Each dot is one design point ({exp.design.kind}, {exp.n_points:,} points) with "
@@ -662,13 +623,13 @@ def _sensitivity(out: Path) -> str:
             "outcome when a parameter moves across its range, sigma how much that change "
             "depends on the other parameters."
         )
-    return _section(
+    return section(
         "sensitivity",
         f"Sensitivity of the {df['outcome'].iloc[0]}",
         note,
         figures.sensitivity(df),
         df,
-        extra=_html_table(df, digits=4),
+        extra=html_table(df, digits=4),
     )
 
 
@@ -719,7 +680,7 @@ def comparison_cells(table: pd.DataFrame) -> pd.DataFrame:
 
 def _table_section(table: pd.DataFrame, exp) -> str:
     cells = comparison_cells(table)
-    body = _html_table(cells, text=[c for c in ("point", "arm", "outcome") if c in cells])
+    body = html_table(cells, text=[c for c in ("point", "arm", "outcome") if c in cells])
     return (
         "<section id='table'><h2>Comparison table</h2><p class='note'>Mean paired difference "
         "from the reference arm with the 95% interval of that mean, the 90% uncertainty "
@@ -731,9 +692,9 @@ def _table_section(table: pd.DataFrame, exp) -> str:
             if "point" in table.columns
             else ""
         )
-        + f". Money is in {_e(money_unit(exp.currency))}.</p>"
+        + f". Money is in {escape(money_unit(exp.currency))}.</p>"
         + body
-        + _download(table, "comparison.csv")
+        + download(table, "comparison.csv")
         + "</section>"
     )
 
@@ -790,347 +751,15 @@ def _manifest(manifest: dict) -> str:
     blob = base64.b64encode(json.dumps(manifest, indent=1).encode()).decode()
     return (
         "<section id='manifest'><h2>Manifest</h2>"
-        + _dl(rows)
+        + facts(rows)
         + "<h3>Sessions</h3>"
-        + (_html_table(sessions) if not sessions.empty else "<p>none</p>")
+        + (html_table(sessions) if not sessions.empty else "<p>none</p>")
         + "<details><summary>Experiment file</summary><pre>"
-        + _e(exp.get("text", ""))
+        + escape(exp.get("text", ""))
         + "</pre></details>"
         + f"<p><a download='manifest.json' href='data:application/json;base64,{blob}'>"
         "Download the manifest (JSON)</a></p></section>"
     )
-
-
-# ----------------------------------------------------------------------------- calibration
-def is_calibration(folder: str | Path) -> bool:
-    """Whether a folder holds a saved calibration (``Calibration.save``)."""
-    return (Path(folder) / CALIBRATION_FILE).is_file()
-
-
-def write_calibration_report(folder: str | Path, path: str | Path | None = None) -> Path:
-    """Write the fit report of a saved calibration.
-
-    Args:
-        folder: A calibration saved by ``Calibration.save`` (``conflictsim calibrate``).
-        path: Where to write the report (default: ``folder/report.html``).
-
-    Returns:
-        The path written.
-
-    Raises:
-        ValueError: If ``folder`` is not a whole calibration.
-    """
-    folder = Path(folder)
-    cal = Calibration.load(folder)
-    target = Path(path) if path is not None else folder / REPORT_FILE
-    batch.atomic_write(target, calibration_report(cal).encode("utf-8"))
-    return target
-
-
-def calibration_report(cal: Calibration) -> str:
-    """The fit report of a calibration as one self-contained HTML page.
-
-    Sections: an overview, how to read the report, each parameter's prior and posterior,
-    each target against the simulations, what was calibrated to (with sources), and the
-    generations of ABC-SMC.
-    """
-    sections = [
-        _cal_overview(cal),
-        _cal_reading(),
-        _cal_parameters(cal),
-        _cal_fit(cal),
-        _cal_targets(cal),
-        _cal_generations(cal),
-    ]
-    nav = (
-        ("reading", "How to read it"),
-        ("parameters", "Parameters"),
-        ("fit", "Fit"),
-        ("targets", "Targets"),
-        ("generations", "Generations"),
-    )
-    return _html_page(
-        f"Calibration of {cal.org_name}", "conflictsim calibration fit report", nav, sections
-    )
-
-
-def _cal_overview(cal: Calibration) -> str:
-    m = cal.meta
-    gens = m.get("generations", [])
-    eps = m.get("final_epsilon")
-    size = m.get("org_size")
-    record = m.get("record_days") or 0
-    counted = (m.get("days") or 0) - (m.get("warmup_days") or 0)
-    rows = [
-        ("organisation", f"{cal.org_name}" + (f": {size:,} employees" if size else "")),
-        ("calibrated to", "; ".join(t.label for t in cal.targets)),
-        ("parameters", ", ".join(cal.parameters)),
-        ("parameter sets kept", f"{len(cal):,}, equally weighted"),
-        ("generations", f"{len(gens)}, {m.get('simulations', 0):,} simulations"),
-        ("time", f"{m.get('seconds', 0):,.1f} s"),
-        (
-            "simulated",
-            f"{m.get('days', 0):,} working days a run, the first {m.get('warmup_days', 0)} "
-            f"left out (start-up); {counted:,} counted"
-            + (f", matching {record:,} days of records" if record else ""),
-        ),
-        ("seed", str(cal.seed)),
-        ("method", f"{m.get('method', '')} ({m.get('library', '')})"),
-    ]
-    verdict = converged_text(
-        cal.converged,
-        eps,
-        "run longer (more generations or simulations, more draws), or read the fit below "
-        "for a target the model cannot reach with these priors",
-    )
-    head, rest = verdict.split(":", 1)
-    verdict = f"<p><b>{_e(head)}</b>:{_e(rest)}</p>"
-    return (
-        "<section id='overview'><p class='note'>A calibration keeps every parameter set "
-        "that reproduces the targets, not one best fit: the spread of the kept sets is "
-        "what the targets leave uncertain.</p>" + verdict + _dl(rows) + "</section>"
-    )
-
-
-def _cal_reading() -> str:
-    items = (
-        "<b>Parameters.</b> The dashed line is the prior, what was believed before "
-        "calibration; the blue area is the posterior, the share of kept sets in each bin. "
-        "The bins hold equal prior probability, so a flat prior draws flat. A posterior as "
-        "wide as its prior means the targets say nothing about that parameter; a narrow "
-        "peak, that they pin it down. A posterior piled against one end of its prior means "
-        "the targets want values beyond the range believed plausible.",
-        "<b>Fit.</b> For each target the green band is the interval a calibrated "
-        "simulation should reach, with the observed value as a diamond; the blue dot is the "
-        "mean of fresh simulations of the kept sets, its bar the range of 90% of them (the "
-        "posterior predictive). A blue dot off the green band is a target the model does "
-        "not reproduce; a bar much wider than the band is the chance of a single year.",
-        "<b>Targets.</b> What was calibrated to and where each figure comes from. A "
-        "parameter informed by no target keeps its prior.",
-        "<b>Generations.</b> ABC-SMC tightens its tolerance (epsilon) generation by "
-        "generation; at 1 or less every kept set is inside every target's interval. "
-        "Acceptance is the share of candidates kept: when it falls to a few percent, more "
-        "generations cost much and change little.",
-        "Simulations with these parameter sets: <code>conflictsim simulate ... "
-        "--calibration DIR</code> runs replicate k with set k, so the results carry both "
-        "chance and what the targets leave uncertain.",
-    )
-    return (
-        "<section id='reading'><h2>How to read this report</h2><ul>"
-        + "".join(f"<li>{i}</li>" for i in items)
-        + "</ul></section>"
-    )
-
-
-def _cal_parameters(cal: Calibration) -> str:
-    priors = priors_of(cal)
-    table = parameter_table(cal)
-    densities = prior_posterior_table(cal)
-    shown = pd.DataFrame(
-        {
-            "parameter": table["parameter"],
-            "meaning": [REGISTRY[n].meaning for n in table["parameter"]],
-            "prior": table["prior"],
-            "posterior median": table["median"],
-            "90% interval": [
-                f"{lo:.3g} to {hi:.3g}" for lo, hi in zip(table["low"], table["high"], strict=True)
-            ],
-            "width of the prior's": [f"{w:.0%}" for w in table["width"]],
-            "reading": table["verdict"],
-            "prior's source": [priors[n].source for n in table["parameter"]],
-        }
-    )
-    return _section(
-        "parameters",
-        "Parameters: prior and posterior",
-        "Each calibrated parameter before (prior, dashed) and after calibration (posterior, "
-        "blue: the share of kept sets per bin), with the posterior median and 90% interval "
-        "on top. Log-uniform priors are drawn on a log axis. 'Width of the prior's' is the "
-        "posterior's 90% interval as a share of the prior's, on the prior's scale.",
-        figures.prior_posterior(densities, table),
-        densities,
-        extra=_html_table(shown, digits=3),
-    )
-
-
-def _cal_fit(cal: Calibration) -> str:
-    fit = cal.fit
-    shown = pd.DataFrame(
-        {
-            "target": fit["label"],
-            "observed": fit["observed"],
-            "target interval": [
-                f"{lo:.3g} to {hi:.3g}"
-                for lo, hi in zip(fit["target_low"], fit["target_high"], strict=True)
-            ],
-            "simulated mean": fit["simulated"],
-            "90% of simulations": [
-                f"{lo:.3g} to {hi:.3g}" for lo, hi in zip(fit["low"], fit["high"], strict=True)
-            ],
-            "simulated mean is": [
-                f"{place(r.simulated, r.target_low, r.target_high)} the interval"
-                for r in fit.itertuples(index=False)
-            ],
-        }
-    )
-    return _section(
-        "fit",
-        "Fit: each target against the simulations",
-        "Grey: the target's interval, with a diamond at the observed or published value. "
-        "Dot and line: the mean of one fresh simulation of each kept parameter set, and the "
-        "range of 90% of those simulations; blue where the mean is inside the interval, "
-        "orange where it is not.",
-        figures.calibration_fit(fit_frame(cal)),
-        fit,
-        extra=_html_table(shown, digits=3),
-    )
-
-
-def _cal_targets(cal: Calibration) -> str:
-    shown = pd.DataFrame(
-        {
-            "target": [t.label for t in cal.targets],
-            "statistic": [t.name for t in cal.targets],
-            "observed": [t.observed for t in cal.targets],
-            "interval": [f"{t.low:.3g} to {t.high:.3g}" for t in cal.targets],
-            "source": [t.source for t in cal.targets],
-            "parameters it informs": [", ".join(t.informs) for t in cal.targets],
-        }
-    )
-    return (
-        "<section id='targets'><h2>What was calibrated to</h2><p class='note'>Each target "
-        "is a statistic of a simulation with the interval it should fall in: a published "
-        "rate with its uncertainty, or a summary of the organisation's own incident records "
-        "with its sampling uncertainty (see docs/calibration.md).</p>"
-        + _html_table(shown, digits=3)
-        + "</section>"
-    )
-
-
-def _cal_generations(cal: Calibration) -> str:
-    gens = pd.DataFrame(cal.meta.get("generations", []))
-    if gens.empty:
-        body = "<p>none recorded</p>"
-    else:
-        gens = gens.assign(
-            acceptance=[
-                f"{a / e:.0%}" if e else ""
-                for a, e in zip(gens["accepted"], gens["evaluations"], strict=True)
-            ]
-        )
-        body = _html_table(gens, digits=3)
-    moves = cal.meta.get("moves")
-    if moves:
-        body += (
-            f"<p>Then {moves['steps']} sweeps of ABC-MCMC moves over the final sets: "
-            f"{moves['accepted']} of {moves['evaluations']} simulated steps kept (each keeps "
-            "the posterior as it is and spreads its sets out)."
-        )
-        if moves.get("unmoved"):  # saved before the moves followed their rate: not known
-            body += (
-                f" {moves['moved']:.0%} of the sets moved at least once (the acceptance "
-                f"rate asked for {moves['planned_steps']} sweeps, so that each would with "
-                f"a chance of {1 - moves['unmoved']:.0%}); {moves['resampled_distinct']} "
-                f"distinct sets became {moves['distinct']}."
-            )
-        body += "</p>"
-    return (
-        "<section id='generations'><h2>Generations of ABC-SMC</h2><p class='note'>Epsilon: "
-        "the tolerance of each generation, in target half-widths (at 1 or less every "
-        "kept set is inside every target's interval). Evaluations: candidates simulated; "
-        "accepted: those kept; acceptance: their share.</p>" + body + "</section>"
-    )
-
-
-# ----------------------------------------------------------------------------- helpers
-def _section(sid: str, title: str, note: str, fig, data: pd.DataFrame, extra: str = "") -> str:
-    fig.update_layout(template="plotly_white", font={"size": 13})
-    div = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=f"chart-{sid}",
-        config={"displaylogo": False, "responsive": True},
-    )
-    return (
-        f"<section id='{sid}'><h2>{_e(title)}</h2><p class='note'>{_e(note)}</p>"
-        f"<div class='chart'>{div}</div>{_download(data, f'{sid}.csv')}{extra}</section>"
-    )
-
-
-def _download(data: pd.DataFrame, name: str) -> str:
-    blob = base64.b64encode(data.to_csv(index=False).encode()).decode()
-    return (
-        f"<p class='download'><a download='{name}' href='data:text/csv;base64,{blob}'>"
-        f"Download the data ({name})</a></p>"
-    )
-
-
-def _e(text) -> str:
-    return html.escape(str(text))
-
-
-def _dl(rows) -> str:
-    return (
-        "<table class='facts'>"
-        + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
-        + "</table>"
-    )
-
-
-def _html_table(df: pd.DataFrame, digits: int = 4, text: Sequence[str] | None = None) -> str:
-    """A table in a box of its own that scrolls when wider than the page.
-
-    Numbers without an outcome of their own get ``digits`` significant figures, never in
-    scientific notation; a missing one is an empty cell. Outcomes are formatted before
-    (``OUTCOMES[name].fmt``).
-
-    Args:
-        df: The table as shown.
-        digits: Significant figures of numbers without a format of their own.
-        text: Columns of words, left-aligned and wrapped; every other column then keeps
-            each value on one line ("-20,535 to +31,079" is not split). None: the first
-            column is left-aligned and any cell may wrap.
-    """
-
-    def cell(v) -> str:
-        if isinstance(v, (float, np.floating)):
-            return "" if not np.isfinite(v) else number_text(float(v), digits)
-        return _e(v) if v is not None else ""
-
-    kinds = [""] * len(df.columns)
-    if text is not None:
-        kinds = [" class='words'" if c in text else " class='number'" for c in df.columns]
-    head = "".join(f"<th{k}>{_e(c)}</th>" for c, k in zip(df.columns, kinds, strict=True))
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td{k}>{cell(v)}</td>" for v, k in zip(row, kinds, strict=True))
-        + "</tr>"
-        for row in df.itertuples(index=False)
-    )
-    return (
-        f"<div class='scroll'><table class='data'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
-       max-width: 1150px; padding: 0 1rem; color: #222; line-height: 1.45; }
-h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; }
-nav a { margin-right: 1rem; } .note { color: #555; max-width: 60rem; }
-table { border-collapse: collapse; font-size: 0.9rem; }
-table.facts th { text-align: left; padding-right: 1.5rem; font-weight: 600; }
-table.facts td { overflow-wrap: anywhere; }
-table.data th, table.data td { border-bottom: 1px solid #eee; padding: 0.2rem 0.6rem;
-       text-align: right; } table.data th { background: #f6f6f6; }
-table.data td:first-child, table.data th:first-child { text-align: left; }
-table.data td.words, table.data th.words { text-align: left; min-width: 6rem; }
-table.data td.number { white-space: nowrap; }
-.scroll { overflow: auto; max-width: 100%; max-height: 32rem; }
-table.data thead th { position: sticky; top: 0; }
-pre { background: #f6f6f6; padding: 1rem;
-       overflow-x: auto; } .download { font-size: 0.85rem; }
-"""
 
 
 #: The batch report's sections, in order: id, link text.
@@ -1148,24 +777,4 @@ _NAV = (
 
 
 def _page(exp, sections: list[str]) -> str:
-    return _html_page(exp.name, "conflictsim batch report", _NAV, sections)
-
-
-def _html_page(title: str, kind: str, nav_items, sections: list[str]) -> str:
-    """The whole page: plotly.js once, a link to each section present, the sections."""
-    nav = "".join(
-        f"<a href='#{sid}'>{lab}</a>"
-        for sid, lab in nav_items
-        if any(s.startswith(f"<section id='{sid}'") for s in sections)
-    )
-    return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(title)}: conflictsim report</title><style>{_CSS}</style>"
-        # plotly.js inline (its basic bundle, compressed): the file opens offline and
-        # stays one file.
-        f"{report_assets.plotly_script()}</head><body>"
-        f"<h1>{_e(title)}</h1><p class='note'>{_e(kind)}</p><nav>{nav}</nav>"
-        + "".join(sections)
-        + "</body></html>\n"
-    )
+    return page_html(exp.name, "conflictsim batch report", _NAV, sections)
