@@ -1,4 +1,4 @@
-"""conflictsim.figures: each builder draws its table, checked without a browser."""
+"""conflictsim.figures.comparison: each builder draws its table, checked without a browser."""
 
 from __future__ import annotations
 
@@ -7,26 +7,7 @@ import pandas as pd
 import pytest
 
 from conflictsim import figures, words
-from conflictsim.planner.plan import Plan, build_org
-from conflictsim.planner.spread import spread
 from conflictsim.planner.words import BASELINE
-
-
-def test_rgba_and_arm_colours():
-    assert figures.rgba("#1f77b4", 0.15) == "rgba(31,119,180,0.15)"
-    colours = figures.arm_colours(["No training", "A", "B"])
-    assert list(colours.values()) == list(figures.PALETTE[:3])
-    assert colours["No training"] == "#7f7f7f"  # the reference in grey, on every chart
-    ten = figures.arm_colours([str(i) for i in range(11)])
-    assert ten["10"] == figures.PALETTE[0]  # cycles
-
-
-def test_error_bars_are_the_distances_to_the_interval_ends():
-    bars = figures.error_bars([2.0, 5.0], [1.0, 4.0], [4.0, np.nan])
-    np.testing.assert_allclose(bars["array"], [2.0, np.nan])
-    np.testing.assert_allclose(bars["arrayminus"], [1.0, 1.0])
-    filled = figures.error_bars([2.0, 5.0], [1.0, 4.0], [4.0, np.nan], fill_missing=True)
-    np.testing.assert_allclose(filled["array"], [2.0, 0.0])
 
 
 @pytest.fixture(scope="module")
@@ -158,34 +139,6 @@ def test_the_ripple_draws_the_percentages():
     assert "%{y" not in fig.data[0].hovertemplate[1]
 
 
-def test_sweep_and_sensitivity():
-    data = pd.DataFrame(
-        {
-            "arm": ["deesc", "deesc"],
-            "mean": [-3.0, -5.0],
-            "ci_low": [-4.0, -7.0],
-            "ci_high": [-1.0, -4.0],
-            "transmission": [0.1, 0.3],
-        }
-    )
-    fig = figures.sweep(data, ["deesc"], ["transmission"], "difference", first_colour=1)
-    np.testing.assert_allclose(fig.data[0].x, [0.1, 0.3])
-    assert fig.data[0].marker.color == figures.PALETTE[1]
-    np.testing.assert_allclose(fig.data[0].error_y.array, [2.0, 1.0])
-    indices = pd.DataFrame(
-        {
-            "method": ["morris"] * 3,
-            "parameter": ["transmission", "clash", "transmission x clash"],
-            "mu_star": [0.5, 0.2, 0.1],
-            "mu_star_conf": [0.1, 0.05, 0.01],
-            "sigma": [0.3, 0.1, 0.0],
-        }
-    )
-    fig = figures.sensitivity(indices)
-    assert list(fig.data[0].x) == ["transmission", "clash"]  # interactions left out
-    assert [t.name for t in fig.data] == ["mu*", "sigma"]
-
-
 def test_severity_labels_each_option_with_the_change_from_no_training():
     df = pd.DataFrame(
         {
@@ -220,95 +173,6 @@ def test_headline_bars_hold_each_figure_and_its_uncertainty_interval():
     fig = figures.headline(df, {"A. x": "#0072B2"})
     assert [t.x[0] for t in fig.data] == [12.0, -300.0]
     assert fig.data[1].error_x.array == (400.0,) and fig.data[1].error_x.arrayminus == (600.0,)
-
-
-def test_network_and_heatmap_draw_one_simulated_period():
-    plan = Plan(size=40, days=20, replicates=2)
-    org = build_org(plan)
-    sp = spread(plan, org, arm=1)
-    fig = figures.network(sp.org, sp.positions, sp.state, sp.trained)
-    slider = fig.layout.sliders[0]
-    first = int(slider.steps[slider.active].label)  # it opens on the busiest day
-    assert sp.upset()[first] == sp.upset().max()
-    np.testing.assert_array_equal(fig.data[1].marker.color, sp.state[first])
-    assert len(fig.frames) == plan.days + 1
-    heat = figures.heatmap(sp.team_weekly)
-    assert np.nansum(heat.data[0].z) == sp.team_weekly["conflicts"].sum()
-    assert len(heat.data[0].y) == sp.team_weekly["team"].nunique()
-
-
-def test_heatmap_sorts_teams_naturally():
-    df = pd.DataFrame(
-        {
-            "department": ["D1"] * 3,
-            "team": ["T10", "T2", "T1"],
-            "week": [1, 1, 1],
-            "conflicts": [3, 2, 1],
-        }
-    )
-    assert list(figures.heatmap(df).data[0].y) == ["T1 (D1)", "T2 (D1)", "T10 (D1)"]
-
-
-# ---------------------------------------------------------------------------- calibration
-@pytest.fixture(scope="module")
-def stored_cal():
-    from pathlib import Path
-
-    import conflictsim
-    from conflictsim.calibration.result import Calibration
-
-    return Calibration.load(
-        Path(conflictsim.__file__).parent / "data" / "calibrations" / "office-200-seed1"
-    )
-
-
-def test_prior_posterior_draws_each_parameter_on_its_priors_axis(stored_cal):
-    from conflictsim.calibration.tables import POSTERIOR_BINS, prior_posterior_table
-
-    table = prior_posterior_table(stored_cal)
-    fig = figures.prior_posterior(table, stored_cal.summary())
-    titles = [a.text for a in fig.layout.annotations]
-    assert titles == stored_cal.parameters
-    assert len(fig.data) == 3 * len(stored_cal.parameters)  # posterior, prior, median
-    trigger = stored_cal.parameters.index("trigger")
-    axis = fig.layout["xaxis" if trigger == 0 else f"xaxis{trigger + 1}"]
-    assert axis.type == "log" and axis.tickvals[0] == pytest.approx(0.002)
-    assert fig.layout.xaxis.type != "log"  # absence_base: uniform
-    prior = fig.data[1]
-    np.testing.assert_allclose(prior.y, 1 / POSTERIOR_BINS)
-    median = fig.data[2]
-    row = stored_cal.summary().iloc[0]
-    np.testing.assert_allclose(median.x, [row["low"], row["median"], row["high"]])
-
-
-def test_calibration_fit_draws_each_target_against_the_simulations():
-    fit = pd.DataFrame(
-        {
-            "target": ["hours_per_week", "weekly_rude_share"],
-            "label": ["Conflict hours per employee per week", "Share treated rudely"],
-            "source": ["CPP 2008", "Porath & Pearson 2013"],
-            "observed": [2.45, 0.5],
-            "target_low": [2.1, 0.4],
-            "target_high": [2.8, 0.6],
-            "simulated": [2.5, 0.65],
-            "low": [2.0, 0.55],
-            "high": [3.1, 0.75],
-            "met": [True, False],
-            "percent": [False, True],
-        }
-    )
-    fig = figures.calibration_fit(fit)
-    titles = [a.text for a in fig.layout.annotations]
-    assert titles == list(fit["label"])
-    # Per target: the interval, the observed value, the simulations (one legend entry each).
-    assert len(fig.data) == 6 and sum(bool(t.showlegend) for t in fig.data) == 3
-    interval, observed, simulated = fig.data[:3]
-    assert list(interval.x) == [2.1, 2.8] and list(observed.x) == [2.45]
-    np.testing.assert_allclose(simulated.error_x.array, [0.6])
-    np.testing.assert_allclose(simulated.error_x.arrayminus, [0.5])
-    assert simulated.marker.color == figures.FIT_COLOURS["met"]
-    assert fig.data[5].marker.color == figures.FIT_COLOURS["missed"]
-    assert fig.layout.xaxis2.tickformat == ".0%" and fig.layout.xaxis.tickformat == "~.3g"
 
 
 def test_value_of_information_draws_each_evppi_largest_on_top_and_the_evpi_line():
