@@ -4,13 +4,19 @@ The model steps agent by agent, as Mesa models do; it is the readable reference
 implementation. The fast engine (``conflictsim.simulate``) runs the same rules on arrays
 and is checked against this model (tests/test_docking.py).
 
-Every decision of a day reads the state at the start of that day and all changes apply
-together at its end (MODEL.md section 3). Draws happen in the order of the daily process,
-employees and ties in index order, so one seed gives one trajectory.
+A day (``ConflictModel.simulate_day``) is the list of MODEL.md section 3, one method a
+step: ``presence``, ``triggers``, ``contacts``, ``encounters``, ``severity``,
+``respond``, ``recovery``, ``strain_and_turnover``, ``train``. The rules one employee
+decides alone (turning up, an outside trigger, recovering, strain, quitting) are
+``Employee`` methods; the rules between two people are the model's. Every decision of a
+day reads the state at the start of that day and all changes apply together at its end
+(``end_of_day``). Draws happen in the order of the daily process, employees and ties in
+index order, so one seed gives one trajectory.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
@@ -73,6 +79,24 @@ def conflict_hours(model: ConflictModel) -> float:
 def count_vacant(model: ConflictModel) -> int:
     """Posts empty at the end of the day."""
     return sum(1 for a in model.employees if a.vacant)
+
+
+@dataclass(slots=True, eq=False)
+class Conflict:
+    """One conflict of the day, from the encounter (step 4) to the end of the day.
+
+    Attributes:
+        upset: The party upset at the start of the day.
+        other: The other party: composed at the start of the day, or upset too (a clash).
+        drawn_in: The party the conflict upsets (``other`` when it was composed), or None
+            (a clash, or a responder kept them composed).
+        severity: ``MINOR``, ``MAJOR`` or ``CRITICAL``.
+    """
+
+    upset: Employee
+    other: Employee
+    drawn_in: Employee | None
+    severity: int = MINOR
 
 
 REPORTERS = {
@@ -165,13 +189,13 @@ class ConflictModel(mesa.Model):
         self.sessions = np.zeros(len(self.programmes), dtype=np.int64)
         self.people_trained = 0
         self.ever_trained = np.zeros(self.org.size, dtype=bool)
-        self._train(0)
+        self.train(0)
 
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
         # The warm-up runs before Mesa's clock starts and is not counted: day 0 is its
         # end, with the counts of conflicts per post and tie started afresh.
         for day in range(1, self._warmup + 1):
-            self._day(day)
+            self.simulate_day(day)
         if self._warmup:
             self.edge_conflicts[:] = 0
             for a in self.employees:
@@ -187,50 +211,80 @@ class ConflictModel(mesa.Model):
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         """Simulate one working day (MODEL.md section 3)."""
-        self._day(self.steps + self._warmup)
+        self.simulate_day(self.steps + self._warmup)
 
-    def _day(self, day: int) -> None:
-        """Simulate day ``day`` of the run, the warm-up's days included."""
-        p = self.params
+    def simulate_day(self, day: int) -> None:
+        """Day ``day`` of the run (warm-up days included): MODEL.md section 3, steps 1-9.
+
+        Steps 1-7 only decide: every decision reads the state at the start of the day, and
+        everything decided applies together in ``end_of_day`` (synchronous update). The
+        stages run in this order, which is the order of random draws.
+        """
+        self.today = _empty_day()
+        self.refresh_traits(day)
+        self.presence()  # 1
+        triggered = self.triggers()  # 2
+        met = self.contacts()  # 3
+        conflicts, calmed = self.encounters(met)  # 4
+        self.severity(conflicts)  # 5
+        self.respond(conflicts, met, day)  # 6
+        recovered = self.recovery()  # 7
+        upset_at_start = self.end_of_day(triggered, calmed, conflicts, recovered)
+        self.strain_and_turnover(day, upset_at_start)  # 8
+        self.train(day)  # 9
+        if day > self._warmup:
+            self.datacollector.collect(self)
+
+    def refresh_traits(self, day: int) -> None:
+        """Traits today: latent scores plus what is left of each training (section 4)."""
+        for a in self.employees:
+            if a.trainings:
+                a.update_traits(day, self.programmes)
+
+    def presence(self) -> None:
+        """Step 1, presence: who is at work today (``Employee.turn_up``)."""
+        for a in self.employees:
+            if not a.turn_up() and not a.vacant:
+                self.today["absent"] += 1
+
+    def triggers(self) -> list[Employee]:
+        """Step 2, triggers: present, composed employees upset from outside the team."""
+        if self.params.trigger <= 0:
+            return []  # no draws at all when triggers are off (the SIS limit)
+        return [a for a in self.employees if a.present and not a.upset and a.triggered()]
+
+    def contacts(self) -> list[tuple[Employee, Employee]]:
+        """Step 3, contacts: the ties active today, each met with its contact probability.
+
+        A tie is active if both ends are present and they meet (certain ties draw nothing).
+        """
         rnd = self.random.random
-        staff = self.employees
-        today = _empty_day()
-        if any(a.trainings for a in staff):
-            for a in staff:
-                if a.trainings:
-                    a.update_traits(day, self.programmes)
-
-        # 1. Presence.
-        for a in staff:
-            if a.vacant:
-                a.present = False
-                continue
-            p_absent = p.absence_base + p.absence_strain * a.strain / (a.strain + p.strain_scale)
-            a.present = not (p_absent > 0 and rnd() < p_absent)
-            if not a.present:
-                today["absent"] += 1
-
-        # 2. Triggers from outside the team.
-        triggered = []
-        if p.trigger > 0:
-            for a in staff:
-                if a.present and not a.upset:
-                    rate = p.trigger * (p.customer_multiplier if a.customer_facing else 1.0)
-                    if rnd() < rate * (1 - p.regulation_shield * a.regulation):
-                        triggered.append(a)
-
-        # 3. Contacts: a tie is active if both ends are present and they meet.
-        active = [
+        return [
             (a, b) for a, b, q in self._ties if a.present and b.present and (q >= 1.0 or rnd() < q)
         ]
 
-        # 4. Encounters, by start-of-day states.
-        conflicts: list[list] = []  # [upset party, other party, newly upset or None, severity]
+    def encounters(
+        self, met: list[tuple[Employee, Employee]]
+    ) -> tuple[list[Conflict], set[Employee]]:
+        """Step 4, encounters on the active ties, by the two start-of-day states.
+
+        An upset employee ``u`` meeting a composed one ``c`` draws them into a conflict
+        with probability ``transmission * (1 - listening_shield * listening_c) *
+        (1 - regulation_shield * regulation_c) * (1 + grievance_weight * grievance_uc)``;
+        with no conflict, ``c`` calms ``u`` with probability ``listening_calm *
+        listening_c``. Two upset employees clash with probability ``clash``.
+
+        Returns:
+            Today's conflicts (minor so far) and the upset employees calmed.
+        """
+        p = self.params
+        rnd = self.random.random
+        conflicts: list[Conflict] = []
         calmed = set()
-        for a, b in active:
+        for a, b in met:
             if a.upset and b.upset:
                 if rnd() < p.clash:
-                    conflicts.append([a, b, None, MINOR])
+                    conflicts.append(Conflict(a, b, None))
             elif a.upset or b.upset:
                 u, c = (a, b) if a.upset else (b, a)
                 g = u.grievance.get(c.index, 0.0)
@@ -241,51 +295,78 @@ class ConflictModel(mesa.Model):
                     * (1 + p.grievance_weight * g)
                 )
                 if rnd() < p_conflict:
-                    conflicts.append([u, c, c, MINOR])
+                    conflicts.append(Conflict(u, c, c))
                 elif p.listening_calm > 0 and rnd() < p.listening_calm * c.listening:
                     calmed.add(u)
+        return conflicts, calmed
 
-        # 5. Severity: the calmer party's regulation keeps a conflict from escalating.
+    def severity(self, conflicts: list[Conflict]) -> None:
+        """Step 5, severity: each conflict escalates above minor, some to critical.
+
+        With probability ``escalation * (1 - regulation of the calmer party) *
+        (1 + grievance_weight * grievance)``, and to critical with ``critical_share`` of
+        those. (The grievance each conflict leaves is added in ``record_conflicts``.)
+        """
+        p = self.params
+        rnd = self.random.random
         for conflict in conflicts:
-            a, b = conflict[0], conflict[1]
+            a, b = conflict.upset, conflict.other
             g = a.grievance.get(b.index, 0.0)
             p_escalate = (
                 p.escalation * (1 - max(a.regulation, b.regulation)) * (1 + p.grievance_weight * g)
             )
             if rnd() < p_escalate:
-                conflict[3] = CRITICAL if rnd() < p.critical_share else MAJOR
+                conflict.severity = CRITICAL if rnd() < p.critical_share else MAJOR
 
-        # 6. Responders: a de-escalation trainee who met either party today (an active
-        # contact of step 3) may defuse it.
-        if any(prog.makes_responders for prog in self.programmes):
-            met: dict[Employee, list[Employee]] = {}
-            for a, b in active:
-                met.setdefault(a, []).append(b)
-                met.setdefault(b, []).append(a)
-            for conflict in conflicts:
-                a, b = conflict[0], conflict[1]
-                strength = max(
-                    (
-                        r.responder_strength(day, self.programmes)
-                        for r in met.get(a, []) + met.get(b, [])
-                        if r is not a and r is not b and r.trainings
-                    ),
-                    default=0.0,
-                )
-                if strength > 0 and rnd() < p.responder_success * strength:
-                    conflict[3] = max(conflict[3] - 1, MINOR)
-                    conflict[2] = None  # the drawn-in party stays composed
+    def respond(
+        self, conflicts: list[Conflict], met: list[tuple[Employee, Employee]], day: int
+    ) -> None:
+        """Step 6, responders: a de-escalation trainee who met either party may defuse it.
 
-        # 7. Recovery of those upset at the start of the day.
-        recovered = [
-            a
-            for a in staff
-            if a.upset and rnd() < p.recovery * (1 + p.regulation_recovery * a.regulation)
-        ]
+        Only someone met today (an active contact of step 3) responds; with probability
+        ``responder_success`` times their skill left, the conflict drops one level of
+        severity and the party it would have drawn in stays composed.
+        """
+        if not any(prog.makes_responders for prog in self.programmes):
+            return
+        p = self.params
+        rnd = self.random.random
+        met_by: dict[Employee, list[Employee]] = {}
+        for a, b in met:
+            met_by.setdefault(a, []).append(b)
+            met_by.setdefault(b, []).append(a)
+        for conflict in conflicts:
+            a, b = conflict.upset, conflict.other
+            strength = max(
+                (
+                    r.responder_strength(day, self.programmes)
+                    for r in met_by.get(a, []) + met_by.get(b, [])
+                    if r is not a and r is not b and r.trainings
+                ),
+                default=0.0,
+            )
+            if strength > 0 and rnd() < p.responder_success * strength:
+                conflict.severity = max(conflict.severity - 1, MINOR)
+                conflict.drawn_in = None  # the drawn-in party stays composed
 
-        # Apply the day's changes together.
-        drawn_in = {c[2] for c in conflicts if c[2] is not None}
-        was_upset = [a.upset for a in staff]
+    def recovery(self) -> list[Employee]:
+        """Step 7, recovery: those upset at the start of the day who recover."""
+        return [a for a in self.employees if a.upset and a.recovers()]
+
+    def end_of_day(
+        self,
+        triggered: list[Employee],
+        calmed: set[Employee],
+        conflicts: list[Conflict],
+        recovered: list[Employee],
+    ) -> list[bool]:
+        """Everything decided today applies together, and today's conflicts are recorded.
+
+        Returns:
+            Who was upset at the start of the day (step 8's strain reads it).
+        """
+        drawn_in = {c.drawn_in for c in conflicts if c.drawn_in is not None}
+        upset_at_start = [a.upset for a in self.employees]
         for a in recovered:
             a.upset = False
         for a in calmed:
@@ -294,13 +375,21 @@ class ConflictModel(mesa.Model):
             a.upset = True
         for a in drawn_in:
             a.upset = True
+        self.record_conflicts(conflicts)
+        return upset_at_start
+
+    def record_conflicts(self, conflicts: list[Conflict]) -> None:
+        """Step 5's grievance (decay, then 1 more per conflict) and today's counts."""
+        p = self.params
+        today = self.today
         hours = (p.hours_minor, p.hours_major, p.hours_critical)
         decay = 1 - p.grievance_decay
-        for a in staff:
+        for a in self.employees:
             if a.grievance:
                 a.grievance = {k: v * decay for k, v in a.grievance.items()}
         team_today = np.zeros(len(self.org.team_names), dtype=np.int64)
-        for a, b, _new, severity in conflicts:
+        for conflict in conflicts:
+            a, b, severity = conflict.upset, conflict.other, conflict.severity
             today["conflicts_by_severity"][severity] += 1
             today["conflict_hours"] += 2 * hours[severity]
             today["parties"].append((a.index, b.index))
@@ -311,33 +400,35 @@ class ConflictModel(mesa.Model):
             self.edge_conflicts[self._tie_of[(a.index, b.index)]] += 1
             team_today[a.team] += 1
             team_today[b.team] += 1
+        self._team_history.append(team_today)
 
-        # 8. Strain, then turnover (read from start-of-day strain), then hires.
-        for a, upset_today in zip(staff, was_upset, strict=True):
+    def strain_and_turnover(self, day: int, upset_at_start: list[bool]) -> None:
+        """Step 8, strain and turnover: strain moves, some quit, due posts are filled.
+
+        Quitting reads the strain at the start of the day. A new hire's latent traits are
+        drawn from the population (``rng``), untrained.
+        """
+        p = self.params
+        for a, upset_today in zip(self.employees, upset_at_start, strict=True):
             if a.vacant:
                 continue
-            strain0 = a.strain
-            a.strain = strain0 + 1 if upset_today else strain0 * (1 - p.strain_decay)
-            p_quit = p.quit_base + p.quit_strain * strain0 / (strain0 + p.strain_scale)
-            if p_quit > 0 and rnd() < p_quit:
+            quits = a.quits()
+            a.carry_strain(upset_today)
+            if quits:
                 a.leave(day, p.vacancy_days)
-                today["quits"] += 1
-        for a in staff:
-            if a.vacant and a.vacant_until <= day:
+                self.today["quits"] += 1
+        for a in self.employees:
+            if a.hire_due(day):
                 z = self.rng.normal(
                     [p.regulation_mean, p.listening_mean], [p.regulation_sd, p.listening_sd]
                 )
-                a._hire(float(z[0]), float(z[1]))
+                a.hire(float(z[0]), float(z[1]))
 
-        # 9. Training scheduled for today (effective from tomorrow).
-        self._team_history.append(team_today)
-        self._train(day)
-        self.today = today
-        if day > self._warmup:
-            self.datacollector.collect(self)
+    def train(self, day: int) -> None:
+        """Step 9, training: today's wave of each programme, then refreshers that are due.
 
-    def _train(self, day: int) -> None:
-        """Run today's sessions: the wave that falls today, then refreshers that are due."""
+        Sessions run at the end of the day; their effect counts from tomorrow (section 4).
+        """
         days = self._run.days
         for k, prog in enumerate(self.programmes):
             if day == prog.start_day:
