@@ -16,19 +16,23 @@ index order, so one seed gives one trajectory.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from conflictsim.agents import Employee
+from conflictsim.organisation import Organisation
 from conflictsim.outcomes import summarise, team_frame
-from conflictsim.params import Params
+from conflictsim.params import REGISTRY, Params
 from conflictsim.scenario import Scenario
 from conflictsim.seeds import targeting_rngs
-from conflictsim.training import cost_of_sessions, fees_and_hours
+from conflictsim.training import Training, cost_of_sessions, fees_and_hours
 from conflictsim.traits import draw_population
 
 MINOR, MAJOR, CRITICAL = 0, 1, 2
@@ -115,21 +119,86 @@ REPORTERS = {
 class ConflictModel(mesa.Model):
     """Conflict spreading through an organisation, one replicate, day by day.
 
+    Built from a ``Scenario``, or from keywords as Mesa models are (``mesa.batch_run``
+    sweeps them by name; SolaraViz sliders set them): ``ConflictModel()`` is a year in
+    the default office (``Organisation.generate()``) with the default parameters, the same
+    as ``ConflictModel(Scenario(Organisation.generate()))``. Keywords given with a
+    scenario change that scenario (all but the organisation's).
+
+    Example:
+        >>> model = ConflictModel(org="call_centre", size=120, transmission=0.1, rng=1)
+        >>> mesa.batch_run(ConflictModel, {"transmission": [0.05, 0.1]}, rng=[1, 2])
+
     Args:
-        scenario: What to simulate: organisation, parameters, programmes, horizon.
+        scenario: What to simulate: organisation, parameters, programmes, horizon. A
+            Mesa ``Scenario`` (what SolaraViz passes) is read as keywords and its rng.
         rng: Seed (or numpy Generator) for every random draw of this replicate.
+        org: An ``Organisation``, or a preset's name (``conflictsim.PRESETS``; default
+            ``office``) to generate one.
+        size: Employees of a generated organisation (default 500).
+        org_seed: Seed of a generated organisation (default 0): the same organisation
+            in every replicate, whatever ``rng``.
+        days: Working days counted (default 250, a year): the horizon.
+        programmes: Training programmes: ``Training`` objects or kinds' names (a name
+            is ``Training(name)``: everyone, at day 0), one or a list.
+        initial_upset: Share of employees upset at the start, or a list of ids.
+        warmup: Working days simulated before day 0 and not counted (default 20).
+        params: ``Params`` to start from (default ``Params()``).
+        **parameters: Any parameter of ``conflictsim.params.REGISTRY`` by name (for
+            example ``transmission=0.1``), over ``params``.
+
+    Raises:
+        ValueError: For an unknown keyword (naming it, with the nearest known one), an
+            out-of-range parameter, or an organisation keyword given with a scenario.
 
     Attributes:
         seed: The replicate's seed, from which the targeting streams are spawned.
         employees: The agents, in the organisation's index order.
-        datacollector: Daily outcomes from day 0 (the state before the first step).
+        datacollector: Mesa's DataCollector, collecting from day 0 (the state before the
+            first step) after every step; by default the ``REPORTERS``. Replace it, or
+            add reporters, freely: ``daily_frame`` and ``summary`` read ``daily``.
+        daily: The model's own record of the ``REPORTERS``, one value a day from day 0.
+        running: False once the scenario's horizon is reached (Mesa's stopping rule).
         today: The last day's counts, and its conflicts' ``parties``: (upset party,
             other party) index pairs, the other composed at the start of the day unless
             the two clashed.
         day: The last day simulated (0 before the first step).
     """
 
-    def __init__(self, scenario: Scenario, rng: Any = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | MesaScenario | None = None,
+        rng: Any = None,
+        *,
+        org: str | Organisation | None = None,
+        size: int | None = None,
+        org_seed: int | None = None,
+        days: int | None = None,
+        programmes: Any = None,
+        initial_upset: float | Sequence[Any] | None = None,
+        warmup: int | None = None,
+        params: Params | None = None,
+        **parameters: float,
+    ) -> None:
+        if isinstance(scenario, MesaScenario):
+            # SolaraViz's Reset passes Mesa's Scenario: its entries are keywords.
+            given = {k: v for k, v in scenario if k != "rng"}
+            rng = scenario.rng if rng is None else rng
+            scenario = None
+        else:
+            given = {}
+        keywords = {
+            "org": org,
+            "size": size,
+            "org_seed": org_seed,
+            "days": days,
+            "programmes": programmes,
+            "initial_upset": initial_upset,
+            "warmup": warmup,
+            "params": params,
+        }
+        given.update({k: v for k, v in keywords.items() if v is not None}, **parameters)
+        scenario = scenario_of(scenario, **given)
         super().__init__(rng=rng)
         # The replicate's seed, for the targeting streams (conflictsim.seeds): the integer
         # given, or one drawn from the generator given (or from fresh entropy).
@@ -138,8 +207,6 @@ class ConflictModel(mesa.Model):
             if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)
             else int(self.rng.integers(np.iinfo(np.int32).max))
         )
-        if not isinstance(scenario, Scenario):
-            raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
         # Mesa's Model already has a `scenario` attribute of its own; keep ours apart.
         self.setup = scenario
         # The days stepped through: the warm-up, then the days counted (programmes' days
@@ -191,6 +258,9 @@ class ConflictModel(mesa.Model):
         self.ever_trained = np.zeros(self.org.size, dtype=bool)
         self.train(0)
 
+        # The model keeps its own daily record of the outcomes (``daily_frame``, ``summary``),
+        # so a DataCollector with other reporters, or none of these, changes nothing.
+        self.daily: dict[str, list] = {name: [] for name in REPORTERS}
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
         # The warm-up runs before Mesa's clock starts and is not counted: day 0 is its
         # end, with the counts of conflicts per post and tie started afresh.
@@ -201,7 +271,9 @@ class ConflictModel(mesa.Model):
             for a in self.employees:
                 a.conflicts = 0
             self.today = _empty_day()
-        self.datacollector.collect(self)
+        self.record_day()
+        # Mesa's stopping condition (``batch_run``, SolaraViz): the horizon is reached.
+        self.running = self.day < self.setup.days
 
     @property
     def day(self) -> int:
@@ -210,8 +282,14 @@ class ConflictModel(mesa.Model):
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
-        """Simulate one working day (MODEL.md section 3)."""
+        """Simulate one working day (MODEL.md section 3) and record it.
+
+        ``running`` turns False once the scenario's horizon (``days``) is reached; stepping
+        on is allowed (the rules do not depend on the horizon, programmes' waves aside).
+        """
         self.simulate_day(self.steps + self._warmup)
+        self.record_day()
+        self.running = self.day < self.setup.days
 
     def simulate_day(self, day: int) -> None:
         """Day ``day`` of the run (warm-up days included): MODEL.md section 3, steps 1-9.
@@ -232,8 +310,6 @@ class ConflictModel(mesa.Model):
         upset_at_start = self.end_of_day(triggered, calmed, conflicts, recovered)
         self.strain_and_turnover(day, upset_at_start)  # 8
         self.train(day)  # 9
-        if day > self._warmup:
-            self.datacollector.collect(self)
 
     def refresh_traits(self, day: int) -> None:
         """Traits today: latent scores plus what is left of each training (section 4)."""
@@ -464,9 +540,18 @@ class ConflictModel(mesa.Model):
         return float(cost_of_sessions(self.programmes, self.params, self.sessions))
 
     # ------------------------------------------------------------------ outcomes
-    def daily_frame(self):
-        """Daily outcomes (the DataCollector's table) with a ``day`` column."""
-        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    def record_day(self) -> None:
+        """Record the day's outcomes (``REPORTERS``) and let the DataCollector collect."""
+        for name, reporter in REPORTERS.items():
+            self.daily[name].append(reporter(self))
+        self.datacollector.collect(self)
+
+    def daily_frame(self) -> pd.DataFrame:
+        """Daily outcomes from day 0 (the ``REPORTERS`` columns) with a ``day`` column.
+
+        Read from the model's own record, whatever reporters ``datacollector`` holds.
+        """
+        df = pd.DataFrame(self.daily)
         df.insert(0, "day", range(len(df)))
         return df
 
@@ -511,3 +596,76 @@ def _empty_day() -> dict[str, Any]:
         "conflict_hours": 0.0,
         "parties": [],
     }
+
+
+#: ``ConflictModel``'s keywords besides the parameters (``conflictsim.params.REGISTRY``).
+KEYWORDS = (
+    "scenario",
+    "rng",
+    "org",
+    "size",
+    "org_seed",
+    "days",
+    "programmes",
+    "initial_upset",
+    "warmup",
+    "params",
+)
+#: What ``ConflictModel()`` simulates without a scenario: ``Organisation.generate()``'s
+#: defaults.
+DEFAULT_PRESET, DEFAULT_SIZE, DEFAULT_ORG_SEED = "office", 500, 0
+
+
+def scenario_of(scenario: Scenario | None = None, **keywords: Any) -> Scenario:
+    """The scenario ``ConflictModel``'s keywords describe (see its Args).
+
+    Raises:
+        ValueError: If a keyword is unknown (naming it and the nearest known one), an
+            organisation keyword comes with a scenario, or a value is out of range.
+    """
+    unknown = [k for k in keywords if k not in KEYWORDS and k not in REGISTRY]
+    if unknown:
+        name = unknown[0]
+        hint = difflib.get_close_matches(name, [*KEYWORDS, *REGISTRY], n=1)
+        tip = f"did you mean {hint[0]!r}? " if hint else ""
+        raise ValueError(
+            f"ConflictModel has no keyword {name!r}; {tip}it takes "
+            f"{', '.join(KEYWORDS[2:])} and any parameter by name (conflictsim.REGISTRY)"
+        )
+    org_keys = [k for k in ("org", "size", "org_seed") if k in keywords]
+    if scenario is not None:
+        if not isinstance(scenario, Scenario):
+            raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
+        if org_keys:
+            raise ValueError(
+                f"{org_keys[0]} was given with a scenario, which has its organisation: "
+                "give one or the other"
+            )
+        base = scenario
+    else:
+        org = keywords.get("org", DEFAULT_PRESET)
+        if isinstance(org, str):
+            size = keywords.get("size", DEFAULT_SIZE)
+            org = Organisation.generate(size, org, keywords.get("org_seed", DEFAULT_ORG_SEED))
+        elif "size" in keywords or "org_seed" in keywords:
+            raise ValueError("size and org_seed are for a generated organisation (org='office')")
+        base = Scenario(org=org)
+    changes: dict[str, Any] = {}
+    for name in ("days", "initial_upset", "warmup"):
+        if name in keywords:
+            changes[name] = keywords[name]
+    if "programmes" in keywords:
+        changes["programmes"] = _programmes(keywords["programmes"])
+    values = {k: v for k, v in keywords.items() if k in REGISTRY}
+    if "params" in keywords or values:
+        start = keywords.get("params", base.params)
+        if not isinstance(start, Params):
+            raise ValueError(f"params must be a Params, got {type(start).__name__}")
+        changes["params"] = start.replace(**values) if values else start
+    return base.with_(**changes) if changes else base
+
+
+def _programmes(given: Any) -> list[Training]:
+    """Programmes from a ``Training``, a kind's name, or a list of them."""
+    items = [given] if isinstance(given, (str, Training)) else list(given)
+    return [Training(p) if isinstance(p, str) else p for p in items]

@@ -1,0 +1,141 @@
+"""The Mesa model as a Mesa modeller uses it: keywords, batch_run, reporters, space, views.
+
+Each test is a wall a Mesa user hit (issue 26): ``mesa.batch_run`` sweeping parameters by
+name, ``ConflictModel()`` with no arguments, ``running`` at the horizon, extra reporters,
+SolaraViz drawing the contact graph, and a subclass with a behaviour of its own.
+"""
+
+import mesa
+import pandas as pd
+import pytest
+from mesa.experimental.scenarios import Scenario as MesaScenario
+
+import conflictsim as cs
+from conflictsim.model import REPORTERS
+
+
+def small(**changes):
+    """A small office, counted from its start: quick to step."""
+    org = cs.Organisation.generate(40, "office", seed=2)
+    return cs.Scenario(org=org, days=12, warmup=0).with_(**changes)
+
+
+def test_batch_run_sweeps_parameters_by_name_and_stops_at_the_horizon():
+    rows = mesa.batch_run(
+        cs.ConflictModel,
+        parameters={"transmission": [0.02, 0.4], "size": 40, "org_seed": 2, "days": 12},
+        rng=[1, 2],
+        display_progress=False,
+    )
+    got = pd.DataFrame(rows)
+    assert len(got) == 4
+    # The default max_steps (1,000) is not reached: running turns False at the horizon.
+    assert (got["Step"] == 12).all()
+    for row in rows:
+        # Each run is the scenario with that parameter, seeded by that rng.
+        scn = small(params=cs.Params(transmission=row["transmission"]), warmup=20)
+        model = cs.ConflictModel(scn, rng=[1, 2][row["iteration"]])
+        model.run_for(12)
+        last = model.daily_frame().iloc[-1]
+        assert [row[k] for k in REPORTERS] == [last[k] for k in REPORTERS]
+    # The swept parameter matters: more transmission, more conflict.
+    by_t = got.groupby("transmission")["conflicts"].sum()
+    assert by_t[0.4] > by_t[0.02]
+
+
+def test_running_turns_false_at_the_horizon():
+    model = cs.ConflictModel(small(days=3), rng=1)
+    assert model.running
+    model.step()
+    model.step()
+    assert model.running
+    model.step()
+    assert not model.running
+    assert cs.ConflictModel(small(days=0), rng=1).running is False
+
+
+def test_default_model_is_a_year_in_the_default_office():
+    model = cs.ConflictModel(rng=3)
+    assert model.org.size == 500
+    assert model.setup.days == 250
+    assert model.setup.warmup == cs.Scenario(model.org).warmup
+    assert model.params == cs.Params()
+    assert model.running
+    model.run_for(3)
+    same = cs.ConflictModel(cs.Scenario(cs.Organisation.generate()), rng=3)
+    same.run_for(3)
+    pd.testing.assert_frame_equal(model.daily_frame(), same.daily_frame())
+
+
+def test_keywords_build_the_scenario_they_name():
+    org = cs.Organisation.generate(40, "office", seed=2)
+    prog = cs.Training("active_listening", target="managers")
+    model = cs.ConflictModel(
+        org=org, days=12, warmup=0, programmes=[prog, "deescalation"], recovery=0.3, rng=1
+    )
+    assert model.org is org
+    assert model.setup.days == 12 and model.setup.warmup == 0
+    assert model.params == cs.Params(recovery=0.3)
+    assert [p.kind for p in model.setup.programmes] == ["active_listening", "deescalation"]
+    # Keywords over a scenario change it; the scenario's own values stay otherwise.
+    over = cs.ConflictModel(small(params=cs.Params(clash=0.2)), transmission=0.3, days=5, rng=1)
+    assert over.params == cs.Params(clash=0.2, transmission=0.3)
+    assert over.setup.days == 5 and over.org.size == 40
+    # A generated organisation: preset, size and its own seed (not the replicate's).
+    centre = cs.ConflictModel(org="call_centre", size=30, org_seed=4, rng=9)
+    assert centre.org.fingerprint() == cs.Organisation.generate(30, "call_centre", 4).fingerprint()
+
+
+def test_mesa_scenario_is_read_as_keywords():
+    # What SolaraViz's Reset passes: Mesa's own Scenario, with the rng.
+    viz = cs.ConflictModel(scenario=MesaScenario(rng=5, size=40, org_seed=2, transmission=0.3))
+    plain = cs.ConflictModel(size=40, org_seed=2, transmission=0.3, rng=5)
+    viz.run_for(3)
+    plain.run_for(3)
+    pd.testing.assert_frame_equal(viz.daily_frame(), plain.daily_frame())
+
+
+def test_unknown_keyword_is_refused_naming_it_and_the_nearest():
+    with pytest.raises(ValueError, match="'transmision'; did you mean 'transmission'"):
+        cs.ConflictModel(transmision=0.1)
+    with pytest.raises(ValueError, match="'sise'; did you mean 'size'"):
+        cs.ConflictModel(sise=100)
+    with pytest.raises(ValueError, match="'transmission'.*out of range"):
+        cs.ConflictModel(size=20, transmission=2.0)
+    with pytest.raises(ValueError, match="size was given with a scenario"):
+        cs.ConflictModel(small(), size=100)
+    with pytest.raises(ValueError, match="scenario must be a Scenario"):
+        cs.ConflictModel("office")
+
+
+class WithReporters(cs.ConflictModel):
+    """A Mesa modeller's subclass: reporters of their own, none of the project's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"trained": lambda m: int(m.ever_trained.sum())},
+            agent_reporters={"upset": "upset", "strain": "strain"},
+        )
+        self.datacollector.collect(self)
+
+
+def test_extra_reporters_leave_summary_and_daily_frame_working():
+    scn = small(programmes=[cs.Training("deescalation", target="managers")])
+    plain = cs.ConflictModel(scn, rng=4)
+    plain.run_for(12)
+    mine = WithReporters(scn, rng=4)
+    mine.run_for(12)
+    assert mine.summary() == plain.summary()
+    pd.testing.assert_frame_equal(mine.daily_frame(), plain.daily_frame())
+    agents = mine.datacollector.get_agent_vars_dataframe()
+    assert len(agents) == 13 * 40  # day 0 and 12 days, every employee
+    assert list(mine.datacollector.get_model_vars_dataframe().columns) == ["trained"]
+    # Reporters added to the default collector show up beside the project's.
+    more = cs.ConflictModel(scn, rng=4)
+    more.datacollector = mesa.DataCollector(
+        model_reporters={**REPORTERS, "strained": lambda m: sum(a.strain > 2 for a in m.agents)}
+    )
+    more.run_for(12)
+    assert "strained" in more.datacollector.get_model_vars_dataframe()
+    assert more.summary() == plain.summary()
