@@ -13,18 +13,20 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import mesa
+from mesa.discrete_space import FixedAgent
 
 if TYPE_CHECKING:
     from conflictsim.model import ConflictModel
 
 
-class Employee(mesa.Agent):
+class Employee(FixedAgent):
     """One post in the organisation and the person who holds it.
 
-    When someone quits, the post stays empty (``vacant``) for ``vacancy_days`` and is then
-    filled by a new hire with population traits, untrained, in the same place in the graph;
-    the Employee object stands for the post throughout.
+    A Mesa ``FixedAgent``: it sits in its own cell of the model's ``space`` (the contact
+    graph as a Mesa ``Network``; the cell's coordinate is ``index``). When someone quits,
+    the post stays empty (``vacant``) for ``vacancy_days`` and is then filled by a new
+    hire with population traits, untrained, in the same place in the graph; the Employee
+    object stands for the post throughout.
 
     Attributes:
         index: Position in the organisation's arrays (0-based).

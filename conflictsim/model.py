@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import mesa
+import networkx as nx
 import numpy as np
 import pandas as pd
+from mesa.discrete_space import Network
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from conflictsim.agents import Employee
@@ -31,7 +33,7 @@ from conflictsim.organisation import Organisation
 from conflictsim.outcomes import summarise, team_frame
 from conflictsim.params import REGISTRY, Params
 from conflictsim.scenario import Scenario
-from conflictsim.seeds import targeting_rngs
+from conflictsim.seeds import space_random, targeting_rngs
 from conflictsim.training import Training, cost_of_sessions, fees_and_hours
 from conflictsim.traits import draw_population
 
@@ -154,6 +156,8 @@ class ConflictModel(mesa.Model):
     Attributes:
         seed: The replicate's seed, from which the targeting streams are spawned.
         employees: The agents, in the organisation's index order.
+        space: The contact graph as a Mesa ``Network`` (``contact_space``): employee
+            ``i`` sits in cell ``space[i]``, its neighbours are the contacts.
         datacollector: Mesa's DataCollector, collecting from day 0 (the state before the
             first step) after every step; by default the ``REPORTERS``. Replace it, or
             add reporters, freely: ``daily_frame`` and ``summary`` read ``daily``.
@@ -227,6 +231,9 @@ class ConflictModel(mesa.Model):
         ]
         for a in self.employees:
             a.contacts = [self.employees[j] for j in self.org.neighbours(a.index)]
+        self.space = self.contact_space()
+        for a in self.employees:
+            a.cell = self.space[a.index]
         self._ties = [
             (self.employees[s], self.employees[d], 1.0 if p.contact_certain else float(q))
             for s, d, q in zip(
@@ -274,6 +281,27 @@ class ConflictModel(mesa.Model):
         self.record_day()
         # Mesa's stopping condition (``batch_run``, SolaraViz): the horizon is reached.
         self.running = self.day < self.setup.days
+
+    def contact_space(self) -> Network:
+        """The contact graph as a Mesa space: a ``Network`` cell per post, tie for tie.
+
+        Nodes are the employees' indices, and each edge carries its ``contact_prob``. No
+        layout is computed (SolaraViz lays the graph out itself), and the space has a
+        random stream of its own (``seeds.space_random``): building it draws nothing
+        from the model's streams, so the numbers simulated are those without a space.
+        """
+        graph = nx.Graph()
+        graph.add_nodes_from(range(self.org.size))
+        graph.add_weighted_edges_from(
+            zip(
+                self.org.edge_src.tolist(),
+                self.org.edge_dst.tolist(),
+                self.org.edge_prob.tolist(),
+                strict=True,
+            ),
+            weight="contact_prob",
+        )
+        return Network(graph, capacity=1, random=space_random(self.seed), layout=None)
 
     @property
     def day(self) -> int:

@@ -8,6 +8,7 @@ SolaraViz drawing the contact graph, and a subclass with a behaviour of its own.
 import mesa
 import pandas as pd
 import pytest
+from mesa.discrete_space import Network
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 import conflictsim as cs
@@ -139,3 +140,31 @@ def test_extra_reporters_leave_summary_and_daily_frame_working():
     more.run_for(12)
     assert "strained" in more.datacollector.get_model_vars_dataframe()
     assert more.summary() == plain.summary()
+
+
+def test_the_contact_graph_is_a_mesa_network_one_employee_a_cell():
+    model = cs.ConflictModel(small(), rng=1)
+    space = model.space
+    assert isinstance(space, Network)
+    assert len(space.all_cells) == model.org.size == len(model.agents)
+    for a in model.employees:
+        assert a.cell is space[a.index]
+        assert list(a.cell.agents) == [a]
+        assert {c.coordinate for c in a.cell.neighborhood} == {b.index for b in a.contacts}
+    org = model.org
+    ties = zip(org.edge_src.tolist(), org.edge_dst.tolist(), org.edge_prob.tolist(), strict=True)
+    assert {(min(s, d), max(s, d), q) for s, d, q in ties} == {
+        (min(s, d), max(s, d), q) for s, d, q in space.G.edges(data="contact_prob")
+    }
+
+
+def test_random_choices_in_the_space_leave_the_simulation_alone():
+    plain = cs.ConflictModel(small(), rng=6)
+    plain.run_for(12)
+    poked = cs.ConflictModel(small(), rng=6)
+    for _ in range(4):
+        poked.space.all_cells.select_random_cell()
+        poked.space.all_cells.select_random_agent()
+        poked.step()
+    poked.run_for(8)
+    pd.testing.assert_frame_equal(poked.daily_frame(), plain.daily_frame())
