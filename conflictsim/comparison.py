@@ -18,7 +18,7 @@ import pandas as pd
 
 from conflictsim import outcomes
 from conflictsim.outcomes import RIPPLE_CLASSES, RIPPLE_OUTCOMES
-from conflictsim.runs import DEFAULT_ENGINE, ENGINES, ArmRuns, check_engine
+from conflictsim.runs import DEFAULT_ENGINE, ArmRuns, runner_for
 from conflictsim.scenario import Scenario
 from conflictsim.training import distances_to_trained
 
@@ -457,6 +457,7 @@ def run_arms(
     engine: str = DEFAULT_ENGINE,
     calibration: Any = None,
     responders_apart: bool = True,
+    model_cls: Any = None,
 ) -> tuple[dict[str, Scenario], dict[str, ArmRuns], pd.DataFrame | None, dict[str, ArmRuns]]:
     """Run every arm with common random numbers (what ``compare`` compares).
 
@@ -473,6 +474,9 @@ def run_arms(
 
         responders_apart: Also run every arm (but the first) whose trainees act as
             responders without them acting (``Comparison.responders``).
+        model_cls: A subclass of ``ConflictModel`` (a behaviour of your own) for
+            ``engine="mesa"`` to run; the fast engine ignores it, with a ``UserWarning``
+            (``conflictsim.runs.runner_for``).
 
     Returns:
         The scenarios, the runs of each arm, with a calibration the parameter set of
@@ -496,7 +500,7 @@ def run_arms(
             raise ValueError(f"arm {name!r} runs {scn.days} days, the first arm {first.days}")
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 2:
         raise ValueError(f"replicates must be a whole number of at least 2, got {replicates!r}")
-    runner = ENGINES[check_engine(engine)]
+    runner = runner_for(engine, model_cls)
     runs = {name: runner(scn, replicates, seed, 0, calibration) for name, scn in scenarios.items()}
     worlds = None if calibration is None else worlds_of(calibration, replicates)
     apart = {}

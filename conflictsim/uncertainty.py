@@ -131,6 +131,7 @@ def compare(
     engine: str = DEFAULT_ENGINE,
     calibration: Any = None,
     responders_apart: bool = True,
+    model_cls: Any = None,
 ) -> UncertainComparison:
     """Run every arm with common random numbers and compare each with the first.
 
@@ -144,6 +145,9 @@ def compare(
             arm runs its parameter set ``k`` (cycling) with the same random numbers.
         responders_apart: Also run every arm whose trainees act as responders without
             them (``responders``: how much of its effect rests on them).
+        model_cls: A subclass of ``ConflictModel`` (a behaviour of your own) to run with
+            ``engine="mesa"``; the fast engine runs ``ConflictModel``'s rules only and
+            warns (``UserWarning``) that it ignores one.
 
     Returns:
         An ``UncertainComparison``: ``table`` (arm, outcome, mean, ci_low, ci_high,
@@ -159,6 +163,7 @@ def compare(
             engine=engine,
             calibration=calibration,
             responders_apart=responders_apart,
+            model_cls=model_cls,
         )
     )
 

@@ -13,6 +13,7 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 
 import conflictsim as cs
 from conflictsim.model import REPORTERS
+from conflictsim.runs import run_arm
 
 
 def small(**changes):
@@ -168,3 +169,36 @@ def test_random_choices_in_the_space_leave_the_simulation_alone():
         poked.step()
     poked.run_for(8)
     pd.testing.assert_frame_equal(poked.daily_frame(), plain.daily_frame())
+
+
+class Grudges(cs.ConflictModel):
+    """A behaviour of one's own: a composed employee who holds a grudge is upset at work."""
+
+    def triggers(self):
+        grudges = [
+            a
+            for a in self.employees
+            if a.present and not a.upset and any(g >= 1 for g in a.grievance.values())
+        ]
+        return super().triggers() + grudges
+
+
+def test_a_subclass_runs_with_the_mesa_engine_and_the_fast_engine_warns_it_is_ignored():
+    arms = {"baseline": small(), "listening": small(programmes=[cs.Training("active_listening")])}
+    plain = cs.compare(arms, replicates=3, seed=1, engine="mesa")
+    mine = cs.compare(arms, replicates=3, seed=1, engine="mesa", model_cls=Grudges)
+    for arm in arms:  # grudges keep more people upset
+        assert (
+            mine.runs[arm].summary["mean_upset"].sum() > plain.runs[arm].summary["mean_upset"].sum()
+        )
+    one = run_arm(small(), 2, 1, engine="mesa", model_cls=Grudges).summary
+    pd.testing.assert_frame_equal(one, mine.runs["baseline"].summary.iloc[:2])
+
+    with pytest.warns(UserWarning, match="model_cls=Grudges is ignored.*engine='mesa'") as seen:
+        fast = cs.compare(arms, replicates=3, seed=1, model_cls=Grudges)
+    assert seen[0].filename == __file__  # the warning points at the caller's line
+    pd.testing.assert_frame_equal(fast.table, cs.compare(arms, replicates=3, seed=1).table)
+    with pytest.warns(UserWarning, match="model_cls=Grudges is ignored"):
+        run_arm(small(), 2, 1, model_cls=Grudges)
+    with pytest.raises(ValueError, match="model_cls must be ConflictModel or a subclass"):
+        run_arm(small(), 2, 1, engine="mesa", model_cls=mesa.Model)
