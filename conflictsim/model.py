@@ -142,7 +142,8 @@ class ConflictModel(mesa.Model):
             in every replicate, whatever ``rng``.
         days: Working days counted (default 250, a year): the horizon.
         programmes: Training programmes: ``Training`` objects or kinds' names (a name
-            is ``Training(name)``: everyone, at day 0), one or a list.
+            is ``Training(name)``: everyone, at day 0), one or a list; ``"none"`` for
+            none (a menu's choice).
         initial_upset: Share of employees upset at the start, or a list of ids.
         warmup: Working days simulated before day 0 and not counted (default 20).
         params: ``Params`` to start from (default ``Params()``).
@@ -694,6 +695,8 @@ def scenario_of(scenario: Scenario | None = None, **keywords: Any) -> Scenario:
 
 
 def _programmes(given: Any) -> list[Training]:
-    """Programmes from a ``Training``, a kind's name, or a list of them."""
+    """Programmes from a ``Training``, a kind's name, or a list of them; ``"none"``: none."""
+    if isinstance(given, str) and given == "none":
+        return []  # a menu's choice (SolaraViz's Select), as an empty list is
     items = [given] if isinstance(given, (str, Training)) else list(given)
     return [Training(p) if isinstance(p, str) else p for p in items]

@@ -5,6 +5,10 @@ name, ``ConflictModel()`` with no arguments, ``running`` at the horizon, extra r
 SolaraViz drawing the contact graph, and a subclass with a behaviour of its own.
 """
 
+import importlib.util
+import re
+from pathlib import Path
+
 import mesa
 import pandas as pd
 import pytest
@@ -202,3 +206,46 @@ def test_a_subclass_runs_with_the_mesa_engine_and_the_fast_engine_warns_it_is_ig
         run_arm(small(), 2, 1, model_cls=Grudges)
     with pytest.raises(ValueError, match="model_cls must be ConflictModel or a subclass"):
         run_arm(small(), 2, 1, engine="mesa", model_cls=mesa.Model)
+
+
+def _load_app():
+    path = Path(__file__).parents[1] / "experiments" / "mesa_app.py"
+    spec = importlib.util.spec_from_file_location("mesa_app", path)
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
+    return app
+
+
+def test_the_solaraviz_app_draws_the_network_steps_and_resets():
+    solara = pytest.importorskip("solara", reason="Mesa's viz extra: uv sync --extra viz")
+    import ipyvuetify as v
+    import ipywidgets
+    from solara.widgets.widgets import GridLayout
+
+    app = _load_app()
+    _, rc = solara.render(solara.AppLayout(children=[app.page]), handle_error=False)
+
+    def shown():
+        items = rc.find(GridLayout).widget.items
+        images = [w for w in items if isinstance(w, ipywidgets.Image)]
+        (text,) = [w for w in items if not isinstance(w, ipywidgets.Image)]
+        body = re.search(r"solara-markdown.*?</div>", text.template, re.S).group(0)
+        return images, re.sub(r"<[^>]+>", " ", body)
+
+    # The network (the model's Mesa space, laid out) and the daily plot, as pictures.
+    images, legend = shown()
+    assert len(images) == 2 and all(bytes(im.value[:4]) == b"\x89PNG" for im in images)
+    assert app.renderer.space is app.model.space
+    assert len(app.renderer.space_drawer.pos) == app.model.org.size == 100
+    assert "Day 0 of 250" in legend and "100 employees" in legend
+    assert {app.state(a) for a in app.model.employees} <= set(app.COLOURS)
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert app.model.steps == 1 and "Day 1 of 250" in shown()[1]
+    # Reset rebuilds the model by keyword from the sidebar (Mesa passes its Scenario).
+    rc.find(v.Slider, label="size (employees)").widget.v_model = 60
+    rc.find(v.Select, label="programmes (everyone, day 0)").widget.v_model = "deescalation"
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    legend = shown()[1]
+    assert "Day 0 of 250" in legend and "60 employees" in legend
+    assert int(re.search(r"composed, trained: (\d+)", legend).group(1)) > 0
+    assert "programmes: deescalation" in legend
