@@ -83,6 +83,7 @@ def test_keywords_build_the_scenario_they_name():
     assert model.setup.days == 12 and model.setup.warmup == 0
     assert model.params == cs.Params(recovery=0.3)
     assert [p.kind for p in model.setup.programmes] == ["active_listening", "deescalation"]
+    assert cs.ConflictModel(small(programmes=[prog]), programmes="none").setup.programmes == ()
     # Keywords over a scenario change it; the scenario's own values stay otherwise.
     over = cs.ConflictModel(small(params=cs.Params(clash=0.2)), transmission=0.3, days=5, rng=1)
     assert over.params == cs.Params(clash=0.2, transmission=0.3)
