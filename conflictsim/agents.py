@@ -1,30 +1,32 @@
-"""The Employee agent of the Mesa model (MODEL.md section 2)."""
+"""The Employee agent of the Mesa model (MODEL.md section 2).
+
+An employee's own rules live here, one method per rule of MODEL.md section 3 that one
+employee decides alone: whether they turn up (step 1), whether something outside the team
+upsets them (step 2), whether they recover (step 7), their strain and whether they quit
+(step 8). Each draws from the model's random stream and changes nothing but what it says:
+the model applies the day's changes together at its end (``ConflictModel.end_of_day``).
+Rules between two people (encounters, severity, responders) are the model's stages.
+"""
 
 from __future__ import annotations
 
 import math
-from enum import Enum
 from typing import TYPE_CHECKING
 
-import mesa
+from mesa.discrete_space import FixedAgent
 
 if TYPE_CHECKING:
     from conflictsim.model import ConflictModel
 
 
-class State(Enum):
-    """An employee's emotional state."""
-
-    COMPOSED = 0
-    UPSET = 1
-
-
-class Employee(mesa.Agent):
+class Employee(FixedAgent):
     """One post in the organisation and the person who holds it.
 
-    When someone quits, the post stays empty (``vacant``) for ``vacancy_days`` and is then
-    filled by a new hire with population traits, untrained, in the same place in the graph;
-    the Employee object stands for the post throughout.
+    A Mesa ``FixedAgent``: it sits in its own cell of the model's ``space`` (the contact
+    graph as a Mesa ``Network``; the cell's coordinate is ``index``). When someone quits,
+    the post stays empty (``vacant``) for ``vacancy_days`` and is then filled by a new
+    hire with population traits, untrained, in the same place in the graph; the Employee
+    object stands for the post throughout.
 
     Attributes:
         index: Position in the organisation's arrays (0-based).
@@ -66,9 +68,59 @@ class Employee(mesa.Agent):
         self.customer_facing = bool(org.customer_facing[index])
         self.contacts: list[Employee] = []
         self.conflicts = 0
-        self._hire(z_regulation, z_listening, upset)
+        self.hire(z_regulation, z_listening, upset)
 
-    def _hire(self, z_regulation: float, z_listening: float, upset: bool = False) -> None:
+    # ------------------------------------------------------------ the daily rules
+    def turn_up(self) -> bool:
+        """Step 1, presence: whether the employee is at work today (sets ``present``).
+
+        Absent with probability ``absence_base + absence_strain * strain_norm``, where
+        ``strain_norm = strain / (strain + strain_scale)``; an empty post is never present.
+        """
+        if self.vacant:
+            self.present = False
+            return False
+        p = self.model.params
+        p_absent = p.absence_base + p.absence_strain * self.strain / (self.strain + p.strain_scale)
+        self.present = not (p_absent > 0 and self.random.random() < p_absent)
+        return self.present
+
+    def triggered(self) -> bool:
+        """Step 2, triggers: whether something outside the team upsets this employee today.
+
+        With probability ``trigger * (customer_multiplier if customer_facing else 1) *
+        (1 - regulation_shield * regulation)``; asked of present, composed employees only.
+        """
+        p = self.model.params
+        rate = p.trigger * (p.customer_multiplier if self.customer_facing else 1.0)
+        return self.random.random() < rate * (1 - p.regulation_shield * self.regulation)
+
+    def recovers(self) -> bool:
+        """Step 7, recovery: whether this upset employee is composed again by tomorrow.
+
+        With probability ``recovery * (1 + regulation_recovery * regulation)`` (above 1
+        means certainly).
+        """
+        p = self.model.params
+        return self.random.random() < p.recovery * (1 + p.regulation_recovery * self.regulation)
+
+    def quits(self) -> bool:
+        """Step 8, turnover: whether the employee quits today.
+
+        With probability ``quit_base + quit_strain * strain_norm``, read from the strain at
+        the start of the day (ask before ``carry_strain``).
+        """
+        p = self.model.params
+        p_quit = p.quit_base + p.quit_strain * self.strain / (self.strain + p.strain_scale)
+        return p_quit > 0 and self.random.random() < p_quit
+
+    def carry_strain(self, upset_today: bool) -> None:
+        """Step 8, strain: one more on a day spent upset, else decaying by ``strain_decay``."""
+        decay = self.model.params.strain_decay
+        self.strain = self.strain + 1 if upset_today else self.strain * (1 - decay)
+
+    # ------------------------------------------------------------ the post
+    def hire(self, z_regulation: float, z_listening: float, upset: bool = False) -> None:
         """A new person takes the post: fresh traits, no strain, no training, no history."""
         self.z_regulation = z_regulation
         self.z_listening = z_listening
@@ -82,6 +134,10 @@ class Employee(mesa.Agent):
         self.trainings: list[list] = []
         self.grievance: dict[int, float] = {}
 
+    def hire_due(self, day: int) -> bool:
+        """Whether the post is empty and its vacancy over by the end of ``day``."""
+        return self.vacant and self.vacant_until <= day
+
     def leave(self, day: int, vacancy_days: int) -> None:
         """The employee quits: the post is empty until ``day + vacancy_days``."""
         self.vacant = True
@@ -94,11 +150,7 @@ class Employee(mesa.Agent):
             other.grievance.pop(self.index, None)
         self.grievance = {}
 
-    @property
-    def state(self) -> State:
-        """The employee's state as an Enum."""
-        return State.UPSET if self.upset else State.COMPOSED
-
+    # ------------------------------------------------------------ training
     @property
     def trained(self) -> bool:
         """Whether the person now in post has had any training."""

@@ -30,7 +30,7 @@ from conflictsim import outcomes, uncertainty
 from conflictsim.evidence import TRAINING_EFFECTS
 from conflictsim.graph import distances_to
 from conflictsim.outcomes import OUTCOMES, RIPPLE_CLASSES, RIPPLE_OUTCOMES
-from conflictsim.runs import DEFAULT_ENGINE, ENGINES, ArmRuns, check_engine
+from conflictsim.runs import DEFAULT_ENGINE, ArmRuns, runner_for
 from conflictsim.scenario import Scenario
 
 
@@ -523,6 +523,7 @@ def run_arms(
     engine: str = DEFAULT_ENGINE,
     calibration: Any = None,
     responders_apart: bool = True,
+    model_cls: Any = None,
 ) -> tuple[dict[str, Scenario], dict[str, ArmRuns], pd.DataFrame | None, dict[str, ArmRuns]]:
     """Run every arm with common random numbers (what ``compare`` compares).
 
@@ -539,6 +540,9 @@ def run_arms(
 
         responders_apart: Also run every arm (but the first) whose trainees act as
             responders without them acting (``Comparison.responders``).
+        model_cls: A subclass of ``ConflictModel`` (a behaviour of your own) for
+            ``engine="mesa"`` to run; the fast engine ignores it, with a ``UserWarning``
+            (``conflictsim.runs.runner_for``).
 
     Returns:
         The scenarios, the runs of each arm, with a calibration the parameter set of
@@ -562,7 +566,7 @@ def run_arms(
             raise ValueError(f"arm {name!r} runs {scn.days} days, the first arm {first.days}")
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 2:
         raise ValueError(f"replicates must be a whole number of at least 2, got {replicates!r}")
-    runner = ENGINES[check_engine(engine)]
+    runner = runner_for(engine, model_cls)
     runs = {name: runner(scn, replicates, seed, 0, calibration) for name, scn in scenarios.items()}
     worlds = None if calibration is None else worlds_of(calibration, replicates)
     apart = {}
@@ -581,6 +585,7 @@ def compare(
     engine: str = DEFAULT_ENGINE,
     calibration: Any = None,
     responders_apart: bool = True,
+    model_cls: Any = None,
 ) -> Comparison:
     """Run every arm with common random numbers and compare each with the first.
 
@@ -594,6 +599,9 @@ def compare(
             arm runs its parameter set ``k`` (cycling) with the same random numbers.
         responders_apart: Also run every arm whose trainees act as responders without
             them (``responders``: how much of its effect rests on them).
+        model_cls: A subclass of ``ConflictModel`` (a behaviour of your own) to run with
+            ``engine="mesa"``; the fast engine runs ``ConflictModel``'s rules only and
+            warns (``UserWarning``) that it ignores one.
 
     Returns:
         A ``Comparison``: ``table`` (arm, outcome, mean, ci_low, ci_high, ui_low, ui_high,
@@ -608,6 +616,7 @@ def compare(
             engine=engine,
             calibration=calibration,
             responders_apart=responders_apart,
+            model_cls=model_cls,
         )
     )
 

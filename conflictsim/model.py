@@ -4,25 +4,37 @@ The model steps agent by agent, as Mesa models do; it is the readable reference
 implementation. The fast engine (``conflictsim.simulate``) runs the same rules on arrays
 and is checked against this model (tests/test_docking.py).
 
-Every decision of a day reads the state at the start of that day and all changes apply
-together at its end (MODEL.md section 3). Draws happen in the order of the daily process,
-employees and ties in index order, so one seed gives one trajectory.
+A day (``ConflictModel.simulate_day``) is the list of MODEL.md section 3, one method a
+step: ``presence``, ``triggers``, ``contacts``, ``encounters``, ``severity``,
+``respond``, ``recovery``, ``strain_and_turnover``, ``train``. The rules one employee
+decides alone (turning up, an outside trigger, recovering, strain, quitting) are
+``Employee`` methods; the rules between two people are the model's. Every decision of a
+day reads the state at the start of that day and all changes apply together at its end
+(``end_of_day``). Draws happen in the order of the daily process, employees and ties in
+index order, so one seed gives one trajectory.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
+import networkx as nx
 import numpy as np
 import pandas as pd
+from mesa.discrete_space import Network
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from conflictsim.agents import Employee
+from conflictsim.organisation import Organisation
 from conflictsim.outcomes import summarise, team_frame
-from conflictsim.params import Params
+from conflictsim.params import REGISTRY, Params
 from conflictsim.scenario import Scenario
-from conflictsim.seeds import targeting_rngs
-from conflictsim.training import cost_of_sessions, fees_and_hours
+from conflictsim.seeds import space_random, targeting_rngs
+from conflictsim.training import Training, cost_of_sessions, fees_and_hours
 from conflictsim.traits import draw_population
 
 MINOR, MAJOR, CRITICAL = 0, 1, 2
@@ -75,6 +87,24 @@ def count_vacant(model: ConflictModel) -> int:
     return sum(1 for a in model.employees if a.vacant)
 
 
+@dataclass(slots=True, eq=False)
+class Conflict:
+    """One conflict of the day, from the encounter (step 4) to the end of the day.
+
+    Attributes:
+        upset: The party upset at the start of the day.
+        other: The other party: composed at the start of the day, or upset too (a clash).
+        drawn_in: The party the conflict upsets (``other`` when it was composed), or None
+            (a clash, or a responder kept them composed).
+        severity: ``MINOR``, ``MAJOR`` or ``CRITICAL``.
+    """
+
+    upset: Employee
+    other: Employee
+    drawn_in: Employee | None
+    severity: int = MINOR
+
+
 REPORTERS = {
     "upset": count_upset,
     "conflicts": count_conflicts,
@@ -91,21 +121,89 @@ REPORTERS = {
 class ConflictModel(mesa.Model):
     """Conflict spreading through an organisation, one replicate, day by day.
 
+    Built from a ``Scenario``, or from keywords as Mesa models are (``mesa.batch_run``
+    sweeps them by name; SolaraViz sliders set them): ``ConflictModel()`` is a year in
+    the default office (``Organisation.generate()``) with the default parameters, the same
+    as ``ConflictModel(Scenario(Organisation.generate()))``. Keywords given with a
+    scenario change that scenario (all but the organisation's).
+
+    Example:
+        >>> model = ConflictModel(org="call_centre", size=120, transmission=0.1, rng=1)
+        >>> mesa.batch_run(ConflictModel, {"transmission": [0.05, 0.1]}, rng=[1, 2])
+
     Args:
-        scenario: What to simulate: organisation, parameters, programmes, horizon.
+        scenario: What to simulate: organisation, parameters, programmes, horizon. A
+            Mesa ``Scenario`` (what SolaraViz passes) is read as keywords and its rng.
         rng: Seed (or numpy Generator) for every random draw of this replicate.
+        org: An ``Organisation``, or a preset's name (``conflictsim.PRESETS``; default
+            ``office``) to generate one.
+        size: Employees of a generated organisation (default 500).
+        org_seed: Seed of a generated organisation (default 0): the same organisation
+            in every replicate, whatever ``rng``.
+        days: Working days counted (default 250, a year): the horizon.
+        programmes: Training programmes: ``Training`` objects or kinds' names (a name
+            is ``Training(name)``: everyone, at day 0), one or a list; ``"none"`` for
+            none (a menu's choice).
+        initial_upset: Share of employees upset at the start, or a list of ids.
+        warmup: Working days simulated before day 0 and not counted (default 20).
+        params: ``Params`` to start from (default ``Params()``).
+        **parameters: Any parameter of ``conflictsim.params.REGISTRY`` by name (for
+            example ``transmission=0.1``), over ``params``.
+
+    Raises:
+        ValueError: For an unknown keyword (naming it, with the nearest known one), an
+            out-of-range parameter, or an organisation keyword given with a scenario.
 
     Attributes:
         seed: The replicate's seed, from which the targeting streams are spawned.
         employees: The agents, in the organisation's index order.
-        datacollector: Daily outcomes from day 0 (the state before the first step).
+        space: The contact graph as a Mesa ``Network`` (``contact_space``): employee
+            ``i`` sits in cell ``space[i]``, its neighbours are the contacts.
+        datacollector: Mesa's DataCollector, collecting from day 0 (the state before the
+            first step) after every step; by default the ``REPORTERS``. Replace it, or
+            add reporters, freely: ``daily_frame`` and ``summary`` read ``daily``.
+        daily: The model's own record of the ``REPORTERS``, one value a day from day 0.
+        running: False once the scenario's horizon is reached (Mesa's stopping rule).
         today: The last day's counts, and its conflicts' ``parties``: (upset party,
             other party) index pairs, the other composed at the start of the day unless
             the two clashed.
         day: The last day simulated (0 before the first step).
     """
 
-    def __init__(self, scenario: Scenario, rng: Any = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | MesaScenario | None = None,
+        rng: Any = None,
+        *,
+        org: str | Organisation | None = None,
+        size: int | None = None,
+        org_seed: int | None = None,
+        days: int | None = None,
+        programmes: Any = None,
+        initial_upset: float | Sequence[Any] | None = None,
+        warmup: int | None = None,
+        params: Params | None = None,
+        **parameters: float,
+    ) -> None:
+        if isinstance(scenario, MesaScenario):
+            # SolaraViz's Reset passes Mesa's Scenario: its entries are keywords.
+            given = {k: v for k, v in scenario if k != "rng"}
+            rng = scenario.rng if rng is None else rng
+            scenario = None
+        else:
+            given = {}
+        keywords = {
+            "org": org,
+            "size": size,
+            "org_seed": org_seed,
+            "days": days,
+            "programmes": programmes,
+            "initial_upset": initial_upset,
+            "warmup": warmup,
+            "params": params,
+        }
+        given.update({k: v for k, v in keywords.items() if v is not None}, **parameters)
+        scenario = scenario_of(scenario, **given)
         super().__init__(rng=rng)
         # The replicate's seed, for the targeting streams (conflictsim.seeds): the integer
         # given, or one drawn from the generator given (or from fresh entropy).
@@ -114,8 +212,6 @@ class ConflictModel(mesa.Model):
             if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)
             else int(self.rng.integers(np.iinfo(np.int32).max))
         )
-        if not isinstance(scenario, Scenario):
-            raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
         # Mesa's Model already has a `scenario` attribute of its own; keep ours apart.
         self.setup = scenario
         # The days stepped through: the warm-up, then the days counted (programmes' days
@@ -136,6 +232,9 @@ class ConflictModel(mesa.Model):
         ]
         for a in self.employees:
             a.contacts = [self.employees[j] for j in self.org.neighbours(a.index)]
+        self.space = self.contact_space()
+        for a in self.employees:
+            a.cell = self.space[a.index]
         self._ties = [
             (self.employees[s], self.employees[d], 1.0 if p.contact_certain else float(q))
             for s, d, q in zip(
@@ -165,19 +264,45 @@ class ConflictModel(mesa.Model):
         self.sessions = np.zeros(len(self.programmes), dtype=np.int64)
         self.people_trained = 0
         self.ever_trained = np.zeros(self.org.size, dtype=bool)
-        self._train(0)
+        self.train(0)
 
+        # The model keeps its own daily record of the outcomes (``daily_frame``, ``summary``),
+        # so a DataCollector with other reporters, or none of these, changes nothing.
+        self.daily: dict[str, list] = {name: [] for name in REPORTERS}
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
         # The warm-up runs before Mesa's clock starts and is not counted: day 0 is its
         # end, with the counts of conflicts per post and tie started afresh.
         for day in range(1, self._warmup + 1):
-            self._day(day)
+            self.simulate_day(day)
         if self._warmup:
             self.edge_conflicts[:] = 0
             for a in self.employees:
                 a.conflicts = 0
             self.today = _empty_day()
-        self.datacollector.collect(self)
+        self.record_day()
+        # Mesa's stopping condition (``batch_run``, SolaraViz): the horizon is reached.
+        self.running = self.day < self.setup.days
+
+    def contact_space(self) -> Network:
+        """The contact graph as a Mesa space: a ``Network`` cell per post, tie for tie.
+
+        Nodes are the employees' indices, and each edge carries its ``contact_prob``. No
+        layout is computed (SolaraViz lays the graph out itself), and the space has a
+        random stream of its own (``seeds.space_random``): building it draws nothing
+        from the model's streams, so the numbers simulated are those without a space.
+        """
+        graph = nx.Graph()
+        graph.add_nodes_from(range(self.org.size))
+        graph.add_weighted_edges_from(
+            zip(
+                self.org.edge_src.tolist(),
+                self.org.edge_dst.tolist(),
+                self.org.edge_prob.tolist(),
+                strict=True,
+            ),
+            weight="contact_prob",
+        )
+        return Network(graph, capacity=1, random=space_random(self.seed), layout=None)
 
     @property
     def day(self) -> int:
@@ -186,51 +311,85 @@ class ConflictModel(mesa.Model):
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
-        """Simulate one working day (MODEL.md section 3)."""
-        self._day(self.steps + self._warmup)
+        """Simulate one working day (MODEL.md section 3) and record it.
 
-    def _day(self, day: int) -> None:
-        """Simulate day ``day`` of the run, the warm-up's days included."""
-        p = self.params
+        ``running`` turns False once the scenario's horizon (``days``) is reached; stepping
+        on is allowed (the rules do not depend on the horizon, programmes' waves aside).
+        """
+        self.simulate_day(self.steps + self._warmup)
+        self.record_day()
+        self.running = self.day < self.setup.days
+
+    def simulate_day(self, day: int) -> None:
+        """Day ``day`` of the run (warm-up days included): MODEL.md section 3, steps 1-9.
+
+        Steps 1-7 only decide: every decision reads the state at the start of the day, and
+        everything decided applies together in ``end_of_day`` (synchronous update). The
+        stages run in this order, which is the order of random draws.
+        """
+        self.today = _empty_day()
+        self.refresh_traits(day)
+        self.presence()  # 1
+        triggered = self.triggers()  # 2
+        met = self.contacts()  # 3
+        conflicts, calmed = self.encounters(met)  # 4
+        self.severity(conflicts)  # 5
+        self.respond(conflicts, met, day)  # 6
+        recovered = self.recovery()  # 7
+        upset_at_start = self.end_of_day(triggered, calmed, conflicts, recovered)
+        self.strain_and_turnover(day, upset_at_start)  # 8
+        self.train(day)  # 9
+
+    def refresh_traits(self, day: int) -> None:
+        """Traits today: latent scores plus what is left of each training (section 4)."""
+        for a in self.employees:
+            if a.trainings:
+                a.update_traits(day, self.programmes)
+
+    def presence(self) -> None:
+        """Step 1, presence: who is at work today (``Employee.turn_up``)."""
+        for a in self.employees:
+            if not a.turn_up() and not a.vacant:
+                self.today["absent"] += 1
+
+    def triggers(self) -> list[Employee]:
+        """Step 2, triggers: present, composed employees upset from outside the team."""
+        if self.params.trigger <= 0:
+            return []  # no draws at all when triggers are off (the SIS limit)
+        return [a for a in self.employees if a.present and not a.upset and a.triggered()]
+
+    def contacts(self) -> list[tuple[Employee, Employee]]:
+        """Step 3, contacts: the ties active today, each met with its contact probability.
+
+        A tie is active if both ends are present and they meet (certain ties draw nothing).
+        """
         rnd = self.random.random
-        staff = self.employees
-        today = _empty_day()
-        if any(a.trainings for a in staff):
-            for a in staff:
-                if a.trainings:
-                    a.update_traits(day, self.programmes)
-
-        # 1. Presence.
-        for a in staff:
-            if a.vacant:
-                a.present = False
-                continue
-            p_absent = p.absence_base + p.absence_strain * a.strain / (a.strain + p.strain_scale)
-            a.present = not (p_absent > 0 and rnd() < p_absent)
-            if not a.present:
-                today["absent"] += 1
-
-        # 2. Triggers from outside the team.
-        triggered = []
-        if p.trigger > 0:
-            for a in staff:
-                if a.present and not a.upset:
-                    rate = p.trigger * (p.customer_multiplier if a.customer_facing else 1.0)
-                    if rnd() < rate * (1 - p.regulation_shield * a.regulation):
-                        triggered.append(a)
-
-        # 3. Contacts: a tie is active if both ends are present and they meet.
-        active = [
+        return [
             (a, b) for a, b, q in self._ties if a.present and b.present and (q >= 1.0 or rnd() < q)
         ]
 
-        # 4. Encounters, by start-of-day states.
-        conflicts: list[list] = []  # [upset party, other party, newly upset or None, severity]
+    def encounters(
+        self, met: list[tuple[Employee, Employee]]
+    ) -> tuple[list[Conflict], set[Employee]]:
+        """Step 4, encounters on the active ties, by the two start-of-day states.
+
+        An upset employee ``u`` meeting a composed one ``c`` draws them into a conflict
+        with probability ``transmission * (1 - listening_shield * listening_c) *
+        (1 - regulation_shield * regulation_c) * (1 + grievance_weight * grievance_uc)``;
+        with no conflict, ``c`` calms ``u`` with probability ``listening_calm *
+        listening_c``. Two upset employees clash with probability ``clash``.
+
+        Returns:
+            Today's conflicts (minor so far) and the upset employees calmed.
+        """
+        p = self.params
+        rnd = self.random.random
+        conflicts: list[Conflict] = []
         calmed = set()
-        for a, b in active:
+        for a, b in met:
             if a.upset and b.upset:
                 if rnd() < p.clash:
-                    conflicts.append([a, b, None, MINOR])
+                    conflicts.append(Conflict(a, b, None))
             elif a.upset or b.upset:
                 u, c = (a, b) if a.upset else (b, a)
                 g = u.grievance.get(c.index, 0.0)
@@ -241,51 +400,78 @@ class ConflictModel(mesa.Model):
                     * (1 + p.grievance_weight * g)
                 )
                 if rnd() < p_conflict:
-                    conflicts.append([u, c, c, MINOR])
+                    conflicts.append(Conflict(u, c, c))
                 elif p.listening_calm > 0 and rnd() < p.listening_calm * c.listening:
                     calmed.add(u)
+        return conflicts, calmed
 
-        # 5. Severity: the calmer party's regulation keeps a conflict from escalating.
+    def severity(self, conflicts: list[Conflict]) -> None:
+        """Step 5, severity: each conflict escalates above minor, some to critical.
+
+        With probability ``escalation * (1 - regulation of the calmer party) *
+        (1 + grievance_weight * grievance)``, and to critical with ``critical_share`` of
+        those. (The grievance each conflict leaves is added in ``record_conflicts``.)
+        """
+        p = self.params
+        rnd = self.random.random
         for conflict in conflicts:
-            a, b = conflict[0], conflict[1]
+            a, b = conflict.upset, conflict.other
             g = a.grievance.get(b.index, 0.0)
             p_escalate = (
                 p.escalation * (1 - max(a.regulation, b.regulation)) * (1 + p.grievance_weight * g)
             )
             if rnd() < p_escalate:
-                conflict[3] = CRITICAL if rnd() < p.critical_share else MAJOR
+                conflict.severity = CRITICAL if rnd() < p.critical_share else MAJOR
 
-        # 6. Responders: a de-escalation trainee who met either party today (an active
-        # contact of step 3) may defuse it.
-        if any(prog.makes_responders for prog in self.programmes):
-            met: dict[Employee, list[Employee]] = {}
-            for a, b in active:
-                met.setdefault(a, []).append(b)
-                met.setdefault(b, []).append(a)
-            for conflict in conflicts:
-                a, b = conflict[0], conflict[1]
-                strength = max(
-                    (
-                        r.responder_strength(day, self.programmes)
-                        for r in met.get(a, []) + met.get(b, [])
-                        if r is not a and r is not b and r.trainings
-                    ),
-                    default=0.0,
-                )
-                if strength > 0 and rnd() < p.responder_success * strength:
-                    conflict[3] = max(conflict[3] - 1, MINOR)
-                    conflict[2] = None  # the drawn-in party stays composed
+    def respond(
+        self, conflicts: list[Conflict], met: list[tuple[Employee, Employee]], day: int
+    ) -> None:
+        """Step 6, responders: a de-escalation trainee who met either party may defuse it.
 
-        # 7. Recovery of those upset at the start of the day.
-        recovered = [
-            a
-            for a in staff
-            if a.upset and rnd() < p.recovery * (1 + p.regulation_recovery * a.regulation)
-        ]
+        Only someone met today (an active contact of step 3) responds; with probability
+        ``responder_success`` times their skill left, the conflict drops one level of
+        severity and the party it would have drawn in stays composed.
+        """
+        if not any(prog.makes_responders for prog in self.programmes):
+            return
+        p = self.params
+        rnd = self.random.random
+        met_by: dict[Employee, list[Employee]] = {}
+        for a, b in met:
+            met_by.setdefault(a, []).append(b)
+            met_by.setdefault(b, []).append(a)
+        for conflict in conflicts:
+            a, b = conflict.upset, conflict.other
+            strength = max(
+                (
+                    r.responder_strength(day, self.programmes)
+                    for r in met_by.get(a, []) + met_by.get(b, [])
+                    if r is not a and r is not b and r.trainings
+                ),
+                default=0.0,
+            )
+            if strength > 0 and rnd() < p.responder_success * strength:
+                conflict.severity = max(conflict.severity - 1, MINOR)
+                conflict.drawn_in = None  # the drawn-in party stays composed
 
-        # Apply the day's changes together.
-        drawn_in = {c[2] for c in conflicts if c[2] is not None}
-        was_upset = [a.upset for a in staff]
+    def recovery(self) -> list[Employee]:
+        """Step 7, recovery: those upset at the start of the day who recover."""
+        return [a for a in self.employees if a.upset and a.recovers()]
+
+    def end_of_day(
+        self,
+        triggered: list[Employee],
+        calmed: set[Employee],
+        conflicts: list[Conflict],
+        recovered: list[Employee],
+    ) -> list[bool]:
+        """Everything decided today applies together, and today's conflicts are recorded.
+
+        Returns:
+            Who was upset at the start of the day (step 8's strain reads it).
+        """
+        drawn_in = {c.drawn_in for c in conflicts if c.drawn_in is not None}
+        upset_at_start = [a.upset for a in self.employees]
         for a in recovered:
             a.upset = False
         for a in calmed:
@@ -294,13 +480,21 @@ class ConflictModel(mesa.Model):
             a.upset = True
         for a in drawn_in:
             a.upset = True
+        self.record_conflicts(conflicts)
+        return upset_at_start
+
+    def record_conflicts(self, conflicts: list[Conflict]) -> None:
+        """Step 5's grievance (decay, then 1 more per conflict) and today's counts."""
+        p = self.params
+        today = self.today
         hours = (p.hours_minor, p.hours_major, p.hours_critical)
         decay = 1 - p.grievance_decay
-        for a in staff:
+        for a in self.employees:
             if a.grievance:
                 a.grievance = {k: v * decay for k, v in a.grievance.items()}
         team_today = np.zeros(len(self.org.team_names), dtype=np.int64)
-        for a, b, _new, severity in conflicts:
+        for conflict in conflicts:
+            a, b, severity = conflict.upset, conflict.other, conflict.severity
             today["conflicts_by_severity"][severity] += 1
             today["conflict_hours"] += 2 * hours[severity]
             today["parties"].append((a.index, b.index))
@@ -311,33 +505,35 @@ class ConflictModel(mesa.Model):
             self.edge_conflicts[self._tie_of[(a.index, b.index)]] += 1
             team_today[a.team] += 1
             team_today[b.team] += 1
+        self._team_history.append(team_today)
 
-        # 8. Strain, then turnover (read from start-of-day strain), then hires.
-        for a, upset_today in zip(staff, was_upset, strict=True):
+    def strain_and_turnover(self, day: int, upset_at_start: list[bool]) -> None:
+        """Step 8, strain and turnover: strain moves, some quit, due posts are filled.
+
+        Quitting reads the strain at the start of the day. A new hire's latent traits are
+        drawn from the population (``rng``), untrained.
+        """
+        p = self.params
+        for a, upset_today in zip(self.employees, upset_at_start, strict=True):
             if a.vacant:
                 continue
-            strain0 = a.strain
-            a.strain = strain0 + 1 if upset_today else strain0 * (1 - p.strain_decay)
-            p_quit = p.quit_base + p.quit_strain * strain0 / (strain0 + p.strain_scale)
-            if p_quit > 0 and rnd() < p_quit:
+            quits = a.quits()
+            a.carry_strain(upset_today)
+            if quits:
                 a.leave(day, p.vacancy_days)
-                today["quits"] += 1
-        for a in staff:
-            if a.vacant and a.vacant_until <= day:
+                self.today["quits"] += 1
+        for a in self.employees:
+            if a.hire_due(day):
                 z = self.rng.normal(
                     [p.regulation_mean, p.listening_mean], [p.regulation_sd, p.listening_sd]
                 )
-                a._hire(float(z[0]), float(z[1]))
+                a.hire(float(z[0]), float(z[1]))
 
-        # 9. Training scheduled for today (effective from tomorrow).
-        self._team_history.append(team_today)
-        self._train(day)
-        self.today = today
-        if day > self._warmup:
-            self.datacollector.collect(self)
+    def train(self, day: int) -> None:
+        """Step 9, training: today's wave of each programme, then refreshers that are due.
 
-    def _train(self, day: int) -> None:
-        """Run today's sessions: the wave that falls today, then refreshers that are due."""
+        Sessions run at the end of the day; their effect counts from tomorrow (section 4).
+        """
         days = self._run.days
         for k, prog in enumerate(self.programmes):
             if day == prog.start_day:
@@ -373,9 +569,18 @@ class ConflictModel(mesa.Model):
         return float(cost_of_sessions(self.programmes, self.params, self.sessions))
 
     # ------------------------------------------------------------------ outcomes
-    def daily_frame(self):
-        """Daily outcomes (the DataCollector's table) with a ``day`` column."""
-        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    def record_day(self) -> None:
+        """Record the day's outcomes (``REPORTERS``) and let the DataCollector collect."""
+        for name, reporter in REPORTERS.items():
+            self.daily[name].append(reporter(self))
+        self.datacollector.collect(self)
+
+    def daily_frame(self) -> pd.DataFrame:
+        """Daily outcomes from day 0 (the ``REPORTERS`` columns) with a ``day`` column.
+
+        Read from the model's own record, whatever reporters ``datacollector`` holds.
+        """
+        df = pd.DataFrame(self.daily)
         df.insert(0, "day", range(len(df)))
         return df
 
@@ -420,3 +625,78 @@ def _empty_day() -> dict[str, Any]:
         "conflict_hours": 0.0,
         "parties": [],
     }
+
+
+#: ``ConflictModel``'s keywords besides the parameters (``conflictsim.params.REGISTRY``).
+KEYWORDS = (
+    "scenario",
+    "rng",
+    "org",
+    "size",
+    "org_seed",
+    "days",
+    "programmes",
+    "initial_upset",
+    "warmup",
+    "params",
+)
+#: What ``ConflictModel()`` simulates without a scenario: ``Organisation.generate()``'s
+#: defaults.
+DEFAULT_PRESET, DEFAULT_SIZE, DEFAULT_ORG_SEED = "office", 500, 0
+
+
+def scenario_of(scenario: Scenario | None = None, **keywords: Any) -> Scenario:
+    """The scenario ``ConflictModel``'s keywords describe (see its Args).
+
+    Raises:
+        ValueError: If a keyword is unknown (naming it and the nearest known one), an
+            organisation keyword comes with a scenario, or a value is out of range.
+    """
+    unknown = [k for k in keywords if k not in KEYWORDS and k not in REGISTRY]
+    if unknown:
+        name = unknown[0]
+        hint = difflib.get_close_matches(name, [*KEYWORDS, *REGISTRY], n=1)
+        tip = f"did you mean {hint[0]!r}? " if hint else ""
+        raise ValueError(
+            f"ConflictModel has no keyword {name!r}; {tip}it takes "
+            f"{', '.join(KEYWORDS[2:])} and any parameter by name (conflictsim.REGISTRY)"
+        )
+    org_keys = [k for k in ("org", "size", "org_seed") if k in keywords]
+    if scenario is not None:
+        if not isinstance(scenario, Scenario):
+            raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
+        if org_keys:
+            raise ValueError(
+                f"{org_keys[0]} was given with a scenario, which has its organisation: "
+                "give one or the other"
+            )
+        base = scenario
+    else:
+        org = keywords.get("org", DEFAULT_PRESET)
+        if isinstance(org, str):
+            size = keywords.get("size", DEFAULT_SIZE)
+            org = Organisation.generate(size, org, keywords.get("org_seed", DEFAULT_ORG_SEED))
+        elif "size" in keywords or "org_seed" in keywords:
+            raise ValueError("size and org_seed are for a generated organisation (org='office')")
+        base = Scenario(org=org)
+    changes: dict[str, Any] = {}
+    for name in ("days", "initial_upset", "warmup"):
+        if name in keywords:
+            changes[name] = keywords[name]
+    if "programmes" in keywords:
+        changes["programmes"] = _programmes(keywords["programmes"])
+    values = {k: v for k, v in keywords.items() if k in REGISTRY}
+    if "params" in keywords or values:
+        start = keywords.get("params", base.params)
+        if not isinstance(start, Params):
+            raise ValueError(f"params must be a Params, got {type(start).__name__}")
+        changes["params"] = start.replace(**values) if values else start
+    return base.with_(**changes) if changes else base
+
+
+def _programmes(given: Any) -> list[Training]:
+    """Programmes from a ``Training``, a kind's name, or a list of them; ``"none"``: none."""
+    if isinstance(given, str) and given == "none":
+        return []  # a menu's choice (SolaraViz's Select), as an empty list is
+    items = [given] if isinstance(given, (str, Training)) else list(given)
+    return [Training(p) if isinstance(p, str) else p for p in items]

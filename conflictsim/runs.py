@@ -7,6 +7,10 @@ as in one ``compare`` call.
 
 from __future__ import annotations
 
+import functools
+import os
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,11 +44,18 @@ class ArmRuns:
 
 
 def run_mesa(
-    scenario: Scenario, replicates: int, seed: int, first: int = 0, calibration: Any = None
+    scenario: Scenario,
+    replicates: int,
+    seed: int,
+    first: int = 0,
+    calibration: Any = None,
+    *,
+    model_cls: type[ConflictModel] = ConflictModel,
 ) -> ArmRuns:
     """Run replicates ``first .. first + replicates - 1`` with the Mesa model.
 
-    With a calibration, replicate ``k`` runs its parameter set ``k``.
+    With a calibration, replicate ``k`` runs its parameter set ``k``. ``model_cls`` is
+    the model to run: ``ConflictModel`` or a subclass of it (a behaviour of your own).
     """
     summaries, dailies, conflicts, trained, ties = [], [], [], [], []
     if calibration is not None:
@@ -53,7 +64,7 @@ def run_mesa(
         scn = scenario
         if calibration is not None:
             scn = scenario.with_(params=calibration.scenario_params(scenario.params, k))
-        model = ConflictModel(scn, rng=replicate_seed(seed, k))
+        model = model_cls(scn, rng=replicate_seed(seed, k))
         model.run_for(scenario.days)
         daily = model.daily_frame()
         daily.insert(0, "replicate", k)
@@ -113,6 +124,34 @@ def check_engine(engine: str) -> str:
     return engine
 
 
+def runner_for(engine: str, model_cls: type[ConflictModel] | None = None) -> Callable:
+    """The runner of ``engine`` (a key of ``ENGINES``), running ``model_cls`` if given.
+
+    ``model_cls`` (``ConflictModel`` or a subclass) is run by the Mesa engine. The fast
+    engine runs the rules of ``ConflictModel`` only: given a subclass with the fast
+    engine, it warns (``UserWarning``) that the subclass is ignored and runs as before.
+
+    Raises:
+        ValueError: If ``engine`` names no simulator, or ``model_cls`` is not a
+            ``ConflictModel``.
+    """
+    run = ENGINES[check_engine(engine)]
+    if model_cls is None:
+        return run
+    if not (isinstance(model_cls, type) and issubclass(model_cls, ConflictModel)):
+        raise ValueError(f"model_cls must be ConflictModel or a subclass, got {model_cls!r}")
+    if engine == "mesa":
+        return functools.partial(run_mesa, model_cls=model_cls)
+    if model_cls is not ConflictModel:
+        warnings.warn(
+            f"model_cls={model_cls.__name__} is ignored: the {engine} engine runs "
+            f"ConflictModel's rules only; pass engine='mesa' to run {model_cls.__name__}",
+            UserWarning,
+            skip_file_prefixes=(os.path.dirname(__file__),),  # point at the caller's line
+        )
+    return run
+
+
 def run_arm(
     scenario: Scenario,
     replicates: int,
@@ -120,6 +159,11 @@ def run_arm(
     first: int = 0,
     engine: str = DEFAULT_ENGINE,
     calibration: Any = None,
+    model_cls: type[ConflictModel] | None = None,
 ) -> ArmRuns:
-    """Replicates ``first ..`` of one arm with the named simulator (and calibration)."""
-    return ENGINES[check_engine(engine)](scenario, replicates, seed, first, calibration)
+    """Replicates ``first ..`` of one arm with the named simulator (and calibration).
+
+    ``model_cls``: a subclass of ``ConflictModel`` to run with ``engine="mesa"``
+    (``runner_for``: the fast engine warns that it ignores one).
+    """
+    return runner_for(engine, model_cls)(scenario, replicates, seed, first, calibration)

@@ -11,10 +11,14 @@ share every other draw.
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 
 #: Spawn-key branch of the targeting streams (branch 0 is left to the simulation).
 _TARGETING = 1
+#: Spawn-key branch of the Mesa model's space (``ConflictModel.space``).
+_SPACE = 2
 
 
 def replicate_seed(seed: int, replicate: int) -> int:
@@ -30,3 +34,13 @@ def targeting_rngs(replicate_seed: int, programmes: int) -> list[np.random.Gener
         )
         for k in range(programmes)
     ]
+
+
+def space_random(replicate_seed: int) -> random.Random:
+    """The random stream of a replicate's Mesa space, apart from the simulation's.
+
+    The model's rules never draw from it; a user's random choices in the space (Mesa's
+    ``select_random_...``) draw from it and leave the simulation's draws as they are.
+    """
+    seq = np.random.SeedSequence(int(replicate_seed), spawn_key=(_SPACE,))
+    return random.Random(int(seq.generate_state(1, np.uint64)[0]))

@@ -171,16 +171,16 @@ def test_budget_is_never_exceeded_and_is_used(org, refresher, waves):
 class RegulationLog(cs.ConflictModel):
     """The Mesa model, noting each employee's regulation as the model used it on each day.
 
-    ``_train(day)`` runs at the end of day ``day`` (and at day 0 before the first step),
+    ``train(day)`` runs at the end of day ``day`` (and at day 0 before the first step),
     after the day's encounters, recovery and turnover and before today's sessions, so the
     traits it sees are the ones ``step`` computed for that day.
     """
 
-    def _train(self, day: int) -> None:
+    def train(self, day: int) -> None:
         if not hasattr(self, "regulation_on"):
             self.regulation_on = {}
         self.regulation_on[day] = [a.regulation for a in self.employees]
-        super()._train(day)
+        super().train(day)
 
 
 def test_latent_shift_halves_at_the_half_life_and_refreshers_restore_it():

@@ -40,7 +40,7 @@ from conflictsim.batch.store import (
 )
 from conflictsim.experiment import Experiment, Unit, load
 from conflictsim.params import Params
-from conflictsim.runs import ENGINES
+from conflictsim.runs import runner_for
 from conflictsim.scenario import Scenario
 
 
@@ -56,6 +56,7 @@ def run(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = True,
+    model_cls: type | None = None,
 ) -> pd.DataFrame:
     """Run an experiment file, streaming each unit's results to ``out``.
 
@@ -68,29 +69,55 @@ def run(
         resume: Continue the run in ``out``: finished units are kept, the others run.
             The experiment (and any file it reads) must be unchanged.
         progress: Show a progress bar on standard error.
+        model_cls: A subclass of ``ConflictModel`` (a behaviour of your own) to run, for
+            an experiment with ``engine = "mesa"``; the fast engine ignores it, with a
+            ``UserWarning``. Its name is kept in the manifest, and a run is resumed only
+            with the same class. Worker processes import it by name: define it in a
+            module, not in ``__main__`` (or run with ``workers=1``).
 
     Returns:
         One row per unit: ``unit, point, arm, first, count, done, seconds, host``.
 
     Raises:
         ValueError: If the experiment file is invalid, ``out`` is not empty (without
-            ``resume``) or holds another experiment, or the scheduler cannot be reached.
+            ``resume``) or holds another experiment (or model class), or the scheduler
+            cannot be reached.
         BatchError: If a unit fails; the finished units are kept (resume later).
     """
     exp = experiment if isinstance(experiment, Experiment) else load(experiment)
     out = Path(out)
+    runner_for(exp.engine, model_cls)  # checks the class; warns if the engine ignores it
+    model_cls = model_cls if exp.engine == "mesa" else None
     if scheduler is not None and workers is not None:
         raise ValueError("give --workers or --scheduler, not both: a cluster has its own workers")
     if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
         raise ValueError(f"workers must be at least 1, got {workers!r}")
     # Connect to the cluster before writing anything: an unreachable scheduler is bad input.
     with open_executor(workers, scheduler) as (executor, capacity, n_workers):
-        exp, manifest = prepare(exp, out, resume)
-        _run_units(exp, out, manifest, executor, capacity, n_workers, resume, scheduler, progress)
+        exp, manifest = prepare(exp, out, resume, model=model_name(model_cls))
+        _run_units(
+            exp,
+            out,
+            manifest,
+            executor,
+            capacity,
+            n_workers,
+            resume,
+            scheduler,
+            progress,
+            model_cls,
+        )
     return units_frame(out)
 
 
-def _run_units(exp, out, manifest, executor, capacity, n_workers, resume, scheduler, progress):
+def model_name(model_cls: type | None) -> str | None:
+    """``module.QualName`` of a model class, or None for none (``ConflictModel``'s rules)."""
+    return None if model_cls is None else f"{model_cls.__module__}.{model_cls.__qualname__}"
+
+
+def _run_units(
+    exp, out, manifest, executor, capacity, n_workers, resume, scheduler, progress, model_cls
+):
     """Run the unfinished units, writing each as it finishes and the manifest as it goes."""
     units = exp.units()
     done = finished_units(out, units)
@@ -117,7 +144,7 @@ def _run_units(exp, out, manifest, executor, capacity, n_workers, resume, schedu
     )
     status = "interrupted"
     try:
-        for unit, result in _stream(exp, todo, executor, capacity):
+        for unit, result in _stream(exp, todo, executor, capacity, model_cls):
             write_unit(out, unit, result["files"])
             manifest["units"][unit.id].update(
                 seconds=round(result["seconds"], 4),
@@ -142,7 +169,7 @@ def _run_units(exp, out, manifest, executor, capacity, n_workers, resume, schedu
 
 
 def _stream(
-    exp: Experiment, todo: Sequence[Unit], executor: cf.Executor, capacity
+    exp: Experiment, todo: Sequence[Unit], executor: cf.Executor, capacity, model_cls=None
 ) -> Iterator[tuple[Unit, dict]]:
     """Submit units, at most ``capacity()`` at a time, and yield each as it finishes.
 
@@ -172,6 +199,7 @@ def _stream(
                     # sent with each task, so a worker needs no file of the run. With an
                     # evidence setting, the sets carry its training effects.
                     "calibration": exp.run_calibration,
+                    "model_cls": model_cls,
                 }
                 pending[executor.submit(run_unit, task)] = unit
             if not pending:
@@ -208,7 +236,8 @@ def run_unit(task: dict) -> dict:
 
     Args:
         task: ``unit``, ``scenario``, ``engine`` (a key of ``runs.ENGINES``),
-            ``seed``, ``outputs`` and ``calibration`` (a ``Calibration``, or None).
+            ``seed``, ``outputs``, ``calibration`` (a ``Calibration``, or None) and
+            ``model_cls`` (the Mesa engine's model class, or None).
 
     Returns:
         ``files`` (kind to bytes, or None when not kept), ``seconds`` and ``host``.
@@ -219,7 +248,8 @@ def run_unit(task: dict) -> dict:
     calibration = task.get("calibration")
     # Without a calibration, call the runner as before (a runner need not know of one).
     extra = {} if calibration is None else {"calibration": calibration}
-    runs = ENGINES[task["engine"]](scenario, unit.count, task["seed"], first=unit.first, **extra)
+    run = runner_for(task["engine"], task.get("model_cls"))
+    runs = run(scenario, unit.count, task["seed"], first=unit.first, **extra)
     tables = unit_tables(unit, runs, task["outputs"])
     files = {kind: (None if t is None else parquet_bytes(t)) for kind, t in tables.items()}
     return {

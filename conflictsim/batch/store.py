@@ -142,11 +142,14 @@ def _summaries(out: Path) -> set[str]:
     return {p.name.removesuffix(".parquet") for p in folder.glob("[!.]*.parquet")}
 
 
-def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]:
+def prepare(
+    exp: Experiment, out: Path, resume: bool, model: str | None = None
+) -> tuple[Experiment, dict]:
     """Check ``out`` and write the manifest, the inputs and the design; return the manifest.
 
     The manifest is written first, so a directory killed at any moment is either empty
     (start afresh) or has a manifest (resume); inputs and design are rewritten on resume.
+    ``model`` names the Mesa engine's model class when it is not ``ConflictModel``.
     """
     fingerprint = exp.fingerprint()
     manifest_path = out / MANIFEST
@@ -180,6 +183,12 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]
                 "--out (nothing was written)"
             )
         _check_same_calibration(out, manifest.get("calibration"), exp.calibration_record())
+        if manifest.get("model") != model:
+            raise ValueError(
+                f"{out} holds a run of the model {manifest.get('model') or 'ConflictModel'}, "
+                f"and this one runs {model or 'ConflictModel'}; a resumed run must run the "
+                "same model. Start a new run with another --out (nothing was written)"
+            )
         if manifest.get("design_sha256") != _design_sha(exp):
             raise ValueError(
                 f"{out}: the design points drawn now differ from those of the run (was "
@@ -210,6 +219,8 @@ def prepare(exp: Experiment, out: Path, resume: bool) -> tuple[Experiment, dict]
         for p in leftovers:  # only a killed run's temporary files
             p.unlink()
         manifest = _new_manifest(exp, fingerprint)
+        if model is not None:
+            manifest["model"] = model  # the Mesa engine's model class (model_cls)
         out.mkdir(parents=True, exist_ok=True)
         atomic_write(manifest_path, _json(manifest))
     (out / UNITS).mkdir(exist_ok=True)

@@ -169,3 +169,35 @@ def test_progress_bar_is_off_when_not_wanted():
     bar.advance(5)
     bar.close()
     assert stream.getvalue() == ""
+
+
+class Grudges(cs.ConflictModel):
+    """A behaviour of one's own: a composed employee who holds a grudge is upset at work."""
+
+    def triggers(self):
+        held = [a for a in self.employees if a.present and not a.upset and a.grievance]
+        return super().triggers() + [a for a in held if max(a.grievance.values()) >= 1]
+
+
+def test_a_model_class_of_ones_own_runs_in_a_mesa_batch_and_only_it_resumes(tmp_path):
+    path = write_small(tmp_path)
+    batch.run(path, tmp_path / "plain", workers=1, progress=False)
+    batch.run(path, tmp_path / "mine", workers=1, progress=False, model_cls=Grudges)
+    plain, mine = (batch.read_summary(tmp_path / name) for name in ("plain", "mine"))
+    assert mine["mean_upset"].sum() > plain["mean_upset"].sum()
+    # The stored runs are those of the class in memory (same seeds).
+    exp = batch.load_experiment(tmp_path / "mine")
+    cmp = cs.compare(exp.scenarios(0), replicates=5, seed=5, engine="mesa", model_cls=Grudges)
+    stored = mine[mine["arm"] == "listen"].drop(columns=["point", "arm"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored, cmp.runs["listen"].summary, check_dtype=False)
+    manifest = json.loads((tmp_path / "mine" / batch.MANIFEST).read_text())
+    assert manifest["model"] == f"{__name__}.Grudges" and "model" not in json.loads(
+        (tmp_path / "plain" / batch.MANIFEST).read_text()
+    )
+    for out, cls in (("mine", None), ("plain", Grudges)):
+        with pytest.raises(ValueError, match="a resumed run must run the same model"):
+            batch.run(path, tmp_path / out, workers=1, progress=False, resume=True, model_cls=cls)
+    fast = tmp_path / "fast.toml"
+    fast.write_text(SMALL.replace('engine = "mesa"', 'engine = "fast"'))
+    with pytest.warns(UserWarning, match="model_cls=Grudges is ignored"):
+        batch.run(fast, tmp_path / "fast", workers=1, progress=False, model_cls=Grudges)
