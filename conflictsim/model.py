@@ -38,7 +38,6 @@ from conflictsim.training import Training, cost_of_sessions, fees_and_hours
 from conflictsim.traits import draw_population
 
 MINOR, MAJOR, CRITICAL = 0, 1, 2
-SEVERITIES = ("minor", "major", "critical")
 
 
 # Data reporters: small named functions, one per daily outcome (MODEL.md section 5).
