@@ -66,9 +66,7 @@ m3.metric("Most upset on one day", f"{totals['most_upset']:,}")
 
 st.subheader("The organisation day by day", anchor=False)
 st.caption(planner.explain("spread", plan.days))
-common.chart(
-    figures.network(sp.org, sp.positions, sp.state, sp.trained), key="fig_network"
-)
+common.chart(figures.network(sp.org, sp.positions, sp.state, sp.trained), key="fig_network")
 common.download_csv(
     sp.frame(every=sp.download_every()),
     "states_by_day.csv",
