@@ -316,6 +316,39 @@ def simulate(
     if not isinstance(scenario, Scenario):
         raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
     n_threads = check_threads(threads)
+    ids = _replicate_ids(replicates, first_replicate, replicate_ids)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be a whole number, got {seed!r}")
+    key = philox.key_of(int(seed))
+    org = scenario.org
+    if 2 * org.n_edges >= 2**31:  # int32 neighbour lists
+        raise ValueError("the organisation has too many ties for the engine (2**30 at most)")
+    counted, scenario = scenario, scenario.simulated()  # the warm-up, then the days counted
+    if scenario.days > philox.MAX_DAY:
+        raise ValueError(
+            f"days must be at most {philox.MAX_DAY - counted.warmup} with a warm-up of "
+            f"{counted.warmup}, got {counted.days}"
+        )
+
+    plist = _parameter_sets(scenario, ids, calibration, replicate_params)
+    state = _initial_state(scenario, int(seed), ids, key, plist)
+    if scenario.programmes:
+        transfer = None if plist is None else np.array([p.skill_transfer for p in plist])
+        state.rollout = Rollout(scenario, int(seed), ids, transfer)
+        # Hotspot targeting reads each team's conflicts before the start day.
+        record_teams = record_teams or state.rollout.needs_teams
+    if _responder_strength is not None:
+        s = np.broadcast_to(np.asarray(_responder_strength, dtype=np.float64), state.upset.shape)
+        if np.any((s < 0) | (s > 1)):
+            raise ValueError("responder strengths must lie in [0, 1]")
+        state.responder_override = s.copy()
+    return _counted(_run(state, record_teams, n_threads, _day_by_day, counted.warmup), counted)
+
+
+def _replicate_ids(
+    replicates: int, first_replicate: int, replicate_ids: Sequence[int] | None
+) -> np.ndarray:
+    """The ids of the replicates asked for (``simulate``'s arguments), checked."""
     if replicate_ids is None:
         if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)):
             raise ValueError(f"replicates must be a whole number, got {replicates!r}")
@@ -336,24 +369,21 @@ def simulate(
             raise ValueError("replicate_ids must name at least one replicate")
     if ids.min() < 0 or ids.max() > philox.MAX_REPLICATE:
         raise ValueError(f"replicate ids must lie in [0, 2**32), got {ids.min()}..{ids.max()}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be a whole number, got {seed!r}")
-    key = philox.key_of(int(seed))
-    org = scenario.org
-    if 2 * org.n_edges >= 2**31:  # int32 neighbour lists
-        raise ValueError("the organisation has too many ties for the engine (2**30 at most)")
-    counted, scenario = scenario, scenario.simulated()  # the warm-up, then the days counted
-    if scenario.days > philox.MAX_DAY:
-        raise ValueError(
-            f"days must be at most {philox.MAX_DAY - counted.warmup} with a warm-up of "
-            f"{counted.warmup}, got {counted.days}"
-        )
+    return ids
 
+
+def _parameter_sets(
+    scenario: Scenario,
+    ids: np.ndarray,
+    calibration: Any,
+    replicate_params: Sequence[Params] | None,
+) -> list[Params] | None:
+    """Each replicate's parameters (None: the scenario's for all), checked."""
     plist = None
     if calibration is not None:
         if replicate_params is not None:
             raise ValueError("give a calibration or replicate_params, not both")
-        calibration.check_org(org)
+        calibration.check_org(scenario.org)
         plist = [calibration.scenario_params(scenario.params, int(k)) for k in ids]
     elif replicate_params is not None:
         plist = list(replicate_params)
@@ -361,18 +391,7 @@ def simulate(
             raise ValueError(f"replicate_params has {len(plist)} sets for {ids.size} replicates")
     if plist is not None:
         _check_shared([scenario.params, *plist])  # the scenario's values stand for all
-    state = _initial_state(scenario, int(seed), ids, key, plist)
-    if scenario.programmes:
-        transfer = None if plist is None else np.array([p.skill_transfer for p in plist])
-        state.rollout = Rollout(scenario, int(seed), ids, transfer)
-        # Hotspot targeting reads each team's conflicts before the start day.
-        record_teams = record_teams or state.rollout.needs_teams
-    if _responder_strength is not None:
-        s = np.broadcast_to(np.asarray(_responder_strength, dtype=np.float64), state.upset.shape)
-        if np.any((s < 0) | (s > 1)):
-            raise ValueError("responder strengths must lie in [0, 1]")
-        state.responder_override = s.copy()
-    return _counted(_run(state, record_teams, n_threads, _day_by_day, counted.warmup), counted)
+    return plist
 
 
 def _check_shared(plist: list[Params]) -> None:
