@@ -342,7 +342,9 @@ def simulate(
         if np.any((s < 0) | (s > 1)):
             raise ValueError("responder strengths must lie in [0, 1]")
         state.responder_override = s.copy()
-    return _counted(_run(state, record_teams, n_threads, _day_by_day, counted.warmup), counted)
+    res = _run(state, record_teams, n_threads, _day_by_day, counted.warmup)
+    del state  # the state's arrays (grievance per tie) are freed before _counted copies
+    return _counted(res, counted)
 
 
 def _replicate_ids(
