@@ -41,9 +41,9 @@ Layout of a day (``step_day``), per replicate:
 1. ``employees``: one Philox block per employee and the decisions of steps 1, 2, 7 and
    the quit draw of 8, in one branch-free loop that LLVM vectorises (AVX2/AVX-512);
 2. ``contacts``: the ties of upset, present employees (each tie once) with the thresholds
-   their uniforms are compared with, into small buffers; ``encounters`` has ``screen``
-   compute their Philox blocks and comparisons vectorised, and processes the few that
-   lead to a conflict or a calming (steps 4-6, grievance, counts);
+   their uniforms are compared with, into small buffers; for each buffer, ``screen``
+   computes their Philox blocks and comparisons vectorised, and ``encounters`` processes
+   the few that lead to a conflict or a calming (steps 4-6, grievance, counts);
 3. ``strain_and_turnover``: the day's changes together (synchronous update), strain,
    quits, hires.
 
@@ -330,6 +330,15 @@ class TrainingTables(NamedTuple):
 # ---------------------------------------------------------------------------- kernels
 # error_model="numpy": no ZeroDivisionError checks, whose branches stop LLVM from
 # vectorising loops (no divisor here can be zero: strain_scale > 0).
+#
+# Reference counts: numba counts a reference to every array a function receives, also
+# inside the structures, on entry and on return (atomic updates), and removes those
+# updates only when nothing in between may drop a reference: no call of another compiled
+# function and no helper that takes arrays inside a loop or branch. So only ``step_day``
+# (once a day) and ``step_days`` call kernels; the stages run one after the other from
+# ``step_day`` and take their arrays from the structures into local names; helpers
+# inside their loops take numbers (the rare responder search excepted). Written the
+# other way, an office of 500 with 50 replicates ran about 5% slower, the SIS limit 80%.
 _JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 
 
@@ -466,16 +475,15 @@ def employees(r, day, rules, state, traits, flags):
 
 
 @njit(**_JIT)
-def contacts(r, day, rules, network, state, traits, scratch, counts):
-    """Steps 3-6 for replicate ``r``: the ties that can matter today, then ``encounters``.
+def contacts(r, first, day, rules, network, state, traits, scratch):
+    """Step 3 in replicate ``r``: the ties that can matter today, gathered for ``encounters``.
 
     A tie can matter if one end is upset and both are present; a tie between two upset
     employees is taken from its lower end only. Each is gathered with its upset end, its
     other end and the thresholds its uniforms are compared with (contact, conflict,
-    calming) into the scratch buffers, which ``encounters`` empties whenever ``BUFFER``
-    are held (the buffers have room for one more employee's ties). One function with the
-    loop over the ties written out: the gather is bound by memory latency, and a call per
-    tie or per employee would only add to it.
+    calming) into the scratch buffers, from employee ``first`` on until ``BUFFER`` are held
+    (the buffers have room for one more employee's ties). Returns how many were gathered
+    and the employee to go on from.
     """
     flags, cand_tie, cand_upset, cand_other = (
         scratch.flags, scratch.cand_tie, scratch.cand_upset, scratch.cand_other,
@@ -490,36 +498,34 @@ def contacts(r, day, rules, network, state, traits, scratch, counts):
     griev, griev_day, decay_pow = state.griev[r], state.griev_day[r], rules.decay_pow[r]
     both = np.uint8(_PRESENT | _UPSET0)
     m = 0
-    for i in range(flags.size):
-        if (flags[i] & both) != both:
-            continue
-        # Compaction without branches (write, then advance by the condition): the
-        # conditions are unpredictable.
-        for k in range(indptr[i], indptr[i + 1]):
-            j = neighbour[k]
-            e = tie[k]
-            fj = flags[j]
-            both_upset = (fj & _UPSET0) != 0
-            g = 0.0
-            if use_grievance:
-                g = griev[e] * decay_pow[day - 1 - griev_day[e]]
-            cand_tie[m] = e
-            cand_upset[m] = i
-            cand_other[m] = j
-            thr_met[m] = 1.0 if certain else contact[k]
-            # model.py's expressions: clash for two upset, else the composed one's chance.
-            thr_conflict[m] = clash if both_upset else enc[j, 0] * (1 + gw * g)
-            thr_calm[m] = 0.0 if both_upset else enc[j, 1]
-            m += np.int64(((fj & _PRESENT) != 0) & ((not both_upset) | (j > i)))
-        if m >= BUFFER:
-            encounters(r, m, day, rules, network, state, traits, scratch, counts)
-            m = 0
-    encounters(r, m, day, rules, network, state, traits, scratch, counts)
+    i = first
+    while i < flags.size and m < BUFFER:
+        if (flags[i] & both) == both:
+            # Compaction without branches (write, then advance by the condition): the
+            # conditions are unpredictable.
+            for k in range(indptr[i], indptr[i + 1]):
+                j = neighbour[k]
+                e = tie[k]
+                fj = flags[j]
+                both_upset = (fj & _UPSET0) != 0
+                g = 0.0
+                if use_grievance:
+                    g = griev[e] * decay_pow[day - 1 - griev_day[e]]
+                cand_tie[m] = e
+                cand_upset[m] = i
+                cand_other[m] = j
+                thr_met[m] = 1.0 if certain else contact[k]
+                # model.py's expressions: clash for two upset, else the composed one's.
+                thr_conflict[m] = clash if both_upset else enc[j, 0] * (1 + gw * g)
+                thr_calm[m] = 0.0 if both_upset else enc[j, 1]
+                m += np.int64(((fj & _PRESENT) != 0) & ((not both_upset) | (j > i)))
+        i += 1
+    return m, i
 
 
 @njit(**_JIT)
-def screen(m, c1, c2, k0, k1, scratch):
-    """Steps 3-4's draws: what each gathered tie leads to today (``Scratch.hit``).
+def screen(r, m, day, rules, scratch):
+    """Steps 3-4's draws: what each of the ``m`` gathered ties leads to (``Scratch.hit``).
 
     One Philox block per tie and three comparisons, contiguous and without branches, so
     LLVM vectorises it (about 2 ns a tie). Lanes: 0 contact, 1 encounter, 2 calming,
@@ -527,6 +533,8 @@ def screen(m, c1, c2, k0, k1, scratch):
     """
     cand_tie, hit, u_escalate = scratch.cand_tie, scratch.hit, scratch.u_escalate
     thr_met, thr_conflict, thr_calm = scratch.thr_met, scratch.thr_conflict, scratch.thr_calm
+    c1, c2 = counter1(day, STAGE_TIE), np.uint64(rules.replicate_ids[r])
+    k0, k1 = rules.k0, rules.k1
     zero = np.uint64(0)
     for q in range(m):
         w0, w1, w2, w3 = philox4x32(np.uint64(cand_tie[q]), c1, c2, zero, k0, k1)
@@ -541,13 +549,13 @@ def screen(m, c1, c2, k0, k1, scratch):
 def encounters(r, m, day, rules, network, state, traits, scratch, counts):
     """Steps 4-6 on the ``m`` gathered ties: encounters, severity, responders, grievance.
 
-    ``screen`` draws what each tie leads to; the ties with a calming or a conflict are
-    then processed one by one, by the states at the start of the day, and counted.
+    The ties with a calming or a conflict (``screen``'s draws) are processed one by one,
+    by the states at the start of the day, and counted.
 
     One loop with the counting written out: a helper that takes arrays (or structures of
-    them) costs a pair of atomic reference-count updates per array and conflict that numba
-    does not remove (the SIS benchmark ran 80% slower), so the helpers called for every
-    conflict take numbers only.
+    them) costs a pair of atomic reference-count updates per array and conflict (see the
+    note on reference counts above), so the helpers called for every conflict take
+    numbers only.
     """
     c1_tie, c1_con = counter1(day, STAGE_TIE), counter1(day, STAGE_CONFLICT)
     c2 = np.uint64(rules.replicate_ids[r])
@@ -565,7 +573,6 @@ def encounters(r, m, day, rules, network, state, traits, scratch, counts):
     employee_conflicts, edge_conflicts = counts.employee_conflicts, counts.edge_conflicts
     team_daily, incident_daily = counts.team_daily, counts.incident_daily
     rude_week, rude_weekly = counts.rude_week, counts.rude_weekly
-    screen(m, c1_tie, c2, k0, k1, scratch)
     for q in range(m):
         outcome = hit[q]
         if outcome == 0:
@@ -690,6 +697,7 @@ def strain_and_turnover(r, day, rules, network, state, traits, flags, counts, ta
     """
     keep = 1 - rules.par[r, _STRAIN_DECAY]
     upset, strain, vacant_until = state.upset, state.strain, state.vacant_until
+    t_weight = tables.weight
     n_upset, n_vacant, n_quits = 0, 0, 0
     for i in range(upset.shape[1]):
         if vacant_until[r, i] < 0:
@@ -704,8 +712,18 @@ def strain_and_turnover(r, day, rules, network, state, traits, flags, counts, ta
                 upset[r, i] = new
                 n_upset += new
                 continue
+            # The person leaves: the post is empty, their grievances forgotten.
             n_quits += 1
-            _leave(r, i, day, rules, network, state, tables)
+            vacant_until[r, i] = day + rules.vacancy_days
+            upset[r, i] = 0
+            strain[r, i] = 0.0
+            for k in range(t_weight.shape[1]):  # their training leaves with them
+                t_weight[r, k, i] = 0.0
+            if tables.has_override:
+                tables.override[r, i] = 0.0
+            if rules.use_grievance:
+                for k in range(network.indptr[i], network.indptr[i + 1]):
+                    state.griev[r, network.tie[k]] = 0.0
         if vacant_until[r, i] <= day:
             hire(r, i, day, rules, network.customer_facing, state, traits)
         else:
@@ -713,22 +731,6 @@ def strain_and_turnover(r, day, rules, network, state, traits, flags, counts, ta
     counts.daily[r, day, _UPSET] = n_upset
     counts.daily[r, day, _QUITS] = n_quits
     counts.daily[r, day, _VACANT] = n_vacant
-
-
-@njit(inline="always", **_JIT)
-def _leave(r, i, day, rules, network, state, tables):
-    """The holder of post ``i`` quits: the post is empty, their grievances forgotten."""
-    vacant_until, t_weight = state.vacant_until, tables.weight
-    vacant_until[r, i] = day + rules.vacancy_days
-    state.upset[r, i] = 0
-    state.strain[r, i] = 0.0
-    for k in range(t_weight.shape[1]):  # their training leaves with them
-        t_weight[r, k, i] = 0.0
-    if tables.has_override:
-        tables.override[r, i] = 0.0
-    if rules.use_grievance:
-        for k in range(network.indptr[i], network.indptr[i + 1]):
-            state.griev[r, network.tie[k]] = 0.0
 
 
 @njit(inline="always", **_JIT)
@@ -771,7 +773,7 @@ def step_day(day, rules, network, state, traits, scratch, counts, tables):
     parameter sets (a calibration's) in one call. With training, the day starts with the
     training in force (``training_effects``, from ``Rollout``'s tables).
     """
-    cust, daily = network.customer_facing, counts.daily
+    cust, daily, n = network.customer_facing, counts.daily, scratch.flags.size
     for r in range(rules.replicate_ids.size):
         if tables.in_use:
             training_effects(r, day, rules.par[r], cust, traits, tables)
@@ -780,7 +782,11 @@ def step_day(day, rules, network, state, traits, scratch, counts, tables):
         # 3-6. Ties that can matter today (an upset end, both ends present), screened
         # for a conflict or a calming; only those are processed one by one.
         scratch.severities[:] = 0
-        contacts(r, day, rules, network, state, traits, scratch, counts)
+        first = 0
+        while first < n:
+            m, first = contacts(r, first, day, rules, network, state, traits, scratch)
+            screen(r, m, day, rules, scratch)
+            encounters(r, m, day, rules, network, state, traits, scratch, counts)
         _count_day(r, day, rules.par[r], scratch.severities, daily)
         # Apply the day's changes together; 8. strain, quits, hires.
         strain_and_turnover(r, day, rules, network, state, traits, scratch.flags, counts, tables)
