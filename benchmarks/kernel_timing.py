@@ -48,6 +48,8 @@ WORKLOADS = {
                    lambda: _office(10_000, 250, 1)),
     "office_100k": ("office 100,000 x 250 days, 1 replicate", 100_000 * 250,
                     lambda: _office(100_000, 250, 1)),
+    "office_500": ("office 500 x 250 days, 50 replicates in one call (many small days)",
+                   500 * 250 * 50, lambda: _office(500, 250, 50)),
     "ensemble": ("office 1,000 x 250 days, 100 replicates in one call", 1_000 * 250 * 100,
                  lambda: _office(1_000, 250, 100)),
     "training": ("office 1,000 x 250 days, 100 replicates, de-escalation for managers",
