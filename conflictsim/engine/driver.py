@@ -33,6 +33,13 @@ from conflictsim.engine.kernels import (
     BUFFER,
     COLUMNS,
     PARAM_NAMES,
+    Counts,
+    Network,
+    Rules,
+    Scratch,
+    State,
+    TrainingTables,
+    Traits,
     initial_traits,
     neighbour_lists,
     step_days,
@@ -66,7 +73,8 @@ class _State:
     """Everything the kernel reads and writes, shaped (replicates, employees) or (R, ties).
 
     ``hired_day`` tells when the person now in a post was hired (0 for day-0 staff), so
-    that the rollout drops training records of an earlier holder.
+    that the rollout drops training records of an earlier holder. ``kernel_state`` and
+    ``kernel_traits`` give a block of replicates' rows as the kernels' structures.
     """
 
     scenario: Scenario
@@ -78,6 +86,8 @@ class _State:
     strain: np.ndarray
     vacant_until: np.ndarray
     hired_day: np.ndarray
+    griev: np.ndarray  # (replicates, ties), or no ties when grievance is not kept
+    griev_day: np.ndarray
     z_reg: np.ndarray
     z_lis: np.ndarray
     reg: np.ndarray
@@ -85,10 +95,19 @@ class _State:
     trig_p: np.ndarray
     rec_p: np.ndarray
     enc: np.ndarray
+    strength: np.ndarray  # responder strengths in force today
     trained: np.ndarray
     responder_override: np.ndarray | None = field(default=None, repr=False)
     replicate_params: tuple[Params, ...] | None = field(default=None, repr=False)
     rollout: Rollout | None = field(default=None, repr=False)
+
+    def kernel_state(self, rows: slice) -> State:
+        """The day-to-day state of replicates ``rows`` (views)."""
+        return State(*(getattr(self, name)[rows] for name in State._fields))
+
+    def kernel_traits(self, rows: slice) -> Traits:
+        """The traits and probabilities of replicates ``rows`` (views)."""
+        return Traits(*(getattr(self, name)[rows] for name in Traits._fields))
 
 
 # ---------------------------------------------------------------------------- results
@@ -297,6 +316,41 @@ def simulate(
     if not isinstance(scenario, Scenario):
         raise ValueError(f"scenario must be a Scenario, got {type(scenario).__name__}")
     n_threads = check_threads(threads)
+    ids = _replicate_ids(replicates, first_replicate, replicate_ids)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be a whole number, got {seed!r}")
+    key = philox.key_of(int(seed))
+    org = scenario.org
+    if 2 * org.n_edges >= 2**31:  # int32 neighbour lists
+        raise ValueError("the organisation has too many ties for the engine (2**30 at most)")
+    counted, scenario = scenario, scenario.simulated()  # the warm-up, then the days counted
+    if scenario.days > philox.MAX_DAY:
+        raise ValueError(
+            f"days must be at most {philox.MAX_DAY - counted.warmup} with a warm-up of "
+            f"{counted.warmup}, got {counted.days}"
+        )
+
+    plist = _parameter_sets(scenario, ids, calibration, replicate_params)
+    state = _initial_state(scenario, int(seed), ids, key, plist)
+    if scenario.programmes:
+        transfer = None if plist is None else np.array([p.skill_transfer for p in plist])
+        state.rollout = Rollout(scenario, int(seed), ids, transfer)
+        # Hotspot targeting reads each team's conflicts before the start day.
+        record_teams = record_teams or state.rollout.needs_teams
+    if _responder_strength is not None:
+        s = np.broadcast_to(np.asarray(_responder_strength, dtype=np.float64), state.upset.shape)
+        if np.any((s < 0) | (s > 1)):
+            raise ValueError("responder strengths must lie in [0, 1]")
+        state.responder_override = s.copy()
+    res = _run(state, record_teams, n_threads, _day_by_day, counted.warmup)
+    del state  # the state's arrays (grievance per tie) are freed before _counted copies
+    return _counted(res, counted)
+
+
+def _replicate_ids(
+    replicates: int, first_replicate: int, replicate_ids: Sequence[int] | None
+) -> np.ndarray:
+    """The ids of the replicates asked for (``simulate``'s arguments), checked."""
     if replicate_ids is None:
         if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)):
             raise ValueError(f"replicates must be a whole number, got {replicates!r}")
@@ -317,24 +371,21 @@ def simulate(
             raise ValueError("replicate_ids must name at least one replicate")
     if ids.min() < 0 or ids.max() > philox.MAX_REPLICATE:
         raise ValueError(f"replicate ids must lie in [0, 2**32), got {ids.min()}..{ids.max()}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be a whole number, got {seed!r}")
-    key = philox.key_of(int(seed))
-    org = scenario.org
-    if 2 * org.n_edges >= 2**31:  # int32 neighbour lists
-        raise ValueError("the organisation has too many ties for the engine (2**30 at most)")
-    counted, scenario = scenario, scenario.simulated()  # the warm-up, then the days counted
-    if scenario.days > philox.MAX_DAY:
-        raise ValueError(
-            f"days must be at most {philox.MAX_DAY - counted.warmup} with a warm-up of "
-            f"{counted.warmup}, got {counted.days}"
-        )
+    return ids
 
+
+def _parameter_sets(
+    scenario: Scenario,
+    ids: np.ndarray,
+    calibration: Any,
+    replicate_params: Sequence[Params] | None,
+) -> list[Params] | None:
+    """Each replicate's parameters (None: the scenario's for all), checked."""
     plist = None
     if calibration is not None:
         if replicate_params is not None:
             raise ValueError("give a calibration or replicate_params, not both")
-        calibration.check_org(org)
+        calibration.check_org(scenario.org)
         plist = [calibration.scenario_params(scenario.params, int(k)) for k in ids]
     elif replicate_params is not None:
         plist = list(replicate_params)
@@ -342,18 +393,7 @@ def simulate(
             raise ValueError(f"replicate_params has {len(plist)} sets for {ids.size} replicates")
     if plist is not None:
         _check_shared([scenario.params, *plist])  # the scenario's values stand for all
-    state = _initial_state(scenario, int(seed), ids, key, plist)
-    if scenario.programmes:
-        transfer = None if plist is None else np.array([p.skill_transfer for p in plist])
-        state.rollout = Rollout(scenario, int(seed), ids, transfer)
-        # Hotspot targeting reads each team's conflicts before the start day.
-        record_teams = record_teams or state.rollout.needs_teams
-    if _responder_strength is not None:
-        s = np.broadcast_to(np.asarray(_responder_strength, dtype=np.float64), state.upset.shape)
-        if np.any((s < 0) | (s > 1)):
-            raise ValueError("responder strengths must lie in [0, 1]")
-        state.responder_override = s.copy()
-    return _counted(_run(state, record_teams, n_threads, _day_by_day, counted.warmup), counted)
+    return plist
 
 
 def _check_shared(plist: list[Params]) -> None:
@@ -393,6 +433,8 @@ def _initial_state(
         z_lis[r] = latent_scores(org.listening, p.listening_mean, p.listening_sd, normals[:, 1])
         upset[r, philox.choose(seed, int(rep), n, k) if listed is None else listed] = 1
     shape = (n_rep, n)
+    # Grievance matters only through grievance_weight; without it nothing is stored.
+    g_shape = (n_rep, org.n_edges) if _uses_grievance(par) else (n_rep, 0)
     state = _State(
         replicate_params=None if given is None else tuple(plist),
         scenario=scenario,
@@ -404,6 +446,8 @@ def _initial_state(
         strain=np.zeros(shape),
         vacant_until=np.full(shape, -1, dtype=np.int32),
         hired_day=np.zeros(shape, dtype=np.int32),
+        griev=np.zeros(g_shape, dtype=np.float32),
+        griev_day=np.zeros(g_shape, dtype=np.int32),
         z_reg=z_reg,
         z_lis=z_lis,
         reg=np.empty(shape),
@@ -411,13 +455,17 @@ def _initial_state(
         trig_p=np.empty(shape),
         rec_p=np.empty(shape),
         enc=np.empty((*shape, 2), dtype=np.float32),
+        strength=np.zeros(shape),
         trained=np.zeros(shape, dtype=bool),
     )
     cust = np.ascontiguousarray(org.customer_facing, dtype=np.bool_)
-    initial_traits(
-        par, cust, z_reg, z_lis, state.reg, state.lis, state.trig_p, state.rec_p, state.enc
-    )
+    initial_traits(par, cust, state.kernel_traits(slice(None)))
     return state
+
+
+def _uses_grievance(par: np.ndarray) -> bool:
+    """Whether any replicate's conflicts depend on grievance (``grievance_weight > 0``)."""
+    return bool((par[:, PARAM_NAMES.index("grievance_weight")] > 0).any())
 
 
 def _counted(res: Results, scenario: Scenario) -> Results:
@@ -459,98 +507,35 @@ def _run(
     warmup: int = 0,
 ) -> Results:
     """Step every day of ``state.scenario``; per-post and per-tie counts from ``warmup`` on."""
-    scn = state.scenario
-    org, p, days = scn.org, scn.params, scn.days
-    n_rep, n = state.upset.shape
-    indptr, nb, eid, padj = neighbour_lists(
-        np.int64(n),
-        np.ascontiguousarray(org.edge_src, dtype=np.int32),
-        np.ascontiguousarray(org.edge_dst, dtype=np.int32),
-        np.ascontiguousarray(org.edge_prob, dtype=np.float64),
-    )
-    team = np.ascontiguousarray(org.team, dtype=np.int32)
-    cust = np.ascontiguousarray(org.customer_facing, dtype=np.bool_)
-    n_teams = max(len(org.team_names), 1)
-    par = state.par
-    use_grievance = bool((par[:, PARAM_NAMES.index("grievance_weight")] > 0).any())
-    # Grievance matters only through grievance_weight; without it nothing is stored.
-    g_shape = (n_rep, org.n_edges) if use_grievance else (n_rep, 0)
-    griev = np.zeros(g_shape, dtype=np.float32)
-    griev_day = np.zeros(g_shape, dtype=np.int32)
-    decay = par[:, PARAM_NAMES.index("grievance_decay")]
-    decay_pow = (1 - decay[:, None]) ** np.arange(days + 1, dtype=np.float64)
-    daily = np.zeros((n_rep, days + 1, len(COLUMNS)))
-    daily[:, 0, COLUMNS.index("upset")] = state.upset.sum(axis=1)
-    team_daily = np.zeros((n_rep, days + 1, n_teams) if record_teams else (n_rep, 1, 1), np.int32)
-    emp_conf = np.zeros((n_rep, n), dtype=np.int32)
-    edge_conf = np.zeros((n_rep, org.n_edges), dtype=np.int32)  # conflicts per tie
-    # Conflicts by day, team and severity for incident records; kept with the teams.
-    incident_daily = np.zeros(
-        (n_rep, days + 1, n_teams, 3) if record_teams else (n_rep, 1, 1, 3), np.int32
-    )
-    rude_week = np.full((n_rep, n), -1, dtype=np.int32)
-    rude_weekly = np.zeros((n_rep, max((days + 4) // 5, 1)), dtype=np.int32)
-    strength = np.zeros((n_rep, n))  # responder strengths in force today
-    k0, k1 = state.key
+    days = state.scenario.days
+    network = _network(state.scenario.org)
+    counts = _counts(state, record_teams)
+    rules = _rules(state, record_teams)
     rollout = state.rollout
     if rollout is not None:  # sessions of day 0, before the first step
-        rollout.train(0, state.hired_day, state.vacant_until, team_daily)
-    override = state.responder_override
-    has_override = override is not None
-    if override is None:
-        override = np.zeros((n_rep, 1))  # not read
-    use_responders_par = bool((par[:, PARAM_NAMES.index("responder_success")] > 0).any())
-
+        rollout.train(0, state.hired_day, state.vacant_until, counts.team_daily)
     # Blocks of replicates, one per thread, each with its own scratch: the day's flags
     # and gather buffers (a chunk that stays in cache, plus room for one employee's ties).
-    degree = np.diff(indptr)
-    n_cand = BUFFER + (int(degree.max()) if n > 0 else 0)
-    rows = blocks(n_rep, threads)
-    scratch = [
-        (
-            np.zeros(n, dtype=np.uint8),
-            np.empty(n_cand, dtype=np.int32),
-            np.empty(n_cand, dtype=np.int32),
-            np.empty(n_cand, dtype=np.int32),
-            np.empty(n_cand),
-            np.empty(n_cand),
-            np.empty(n_cand),
-            np.empty(n_cand, dtype=np.uint8),
-            np.empty(n_cand),
-        )
-        for _ in rows
+    rows = blocks(state.upset.shape[0], threads)
+    scratch = [_scratch(network) for _ in rows]
+    structures = [
+        (state.kernel_state(s), state.kernel_traits(s), scratch[b], _block_counts(counts, s))
+        for b, s in enumerate(rows)
     ]
-    no_training = (
-        np.zeros((n_rep, 0, n)),
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0, dtype=np.bool_),
-        np.zeros(0, dtype=np.bool_),
-        np.zeros((0, days + 1)),
-        np.zeros((n_rep, 0, 2)),
-    )
-
-    def arguments(b: int, first: int, last: int, tables: tuple, use_responders: bool) -> tuple:
-        """What ``step_days`` reads of block ``b`` for days ``first..last``."""
-        s = rows[b]
-        weights, ref, active, responders, remaining, shifts = tables
-        return (
-            np.int64(first), np.int64(last), k0, k1, state.replicate_ids[s], par[s],
-            np.int64(p.vacancy_days), bool(p.contact_certain), bool(use_grievance),
-            bool(use_responders), bool(record_teams), indptr, nb, eid, padj, team, cust,
-            decay_pow[s], state.upset[s], state.strain[s], state.vacant_until[s],
-            state.hired_day[s], state.z_reg[s], state.z_lis[s], state.reg[s], state.lis[s],
-            state.trig_p[s], state.rec_p[s], state.enc[s], strength[s], griev[s],
-            griev_day[s], *scratch[b], daily[s], team_daily[s], emp_conf[s], edge_conf[s],
-            bool(record_teams), incident_daily[s], rude_week[s], rude_weekly[s],
-            bool(rollout is not None or has_override), weights[s], ref, active, responders,
-            remaining, shifts[s], override[s], bool(has_override),
-        )  # fmt: skip
 
     with cf.ThreadPoolExecutor(len(rows)) if len(rows) > 1 else _Inline() as pool:
 
         def each_block(task: Callable[[int], None]) -> None:
             for future in [pool.submit(task, b) for b in range(len(rows))]:
                 future.result()  # re-raises a block's error
+
+        def step(b: int, first: int, last: int, tables: TrainingTables, use: bool) -> None:
+            """Days ``first..last`` of block ``b``."""
+            b_rules = _block_rules(rules, rows[b])._replace(use_responders=use)
+            step_days(
+                np.int64(first), np.int64(last), b_rules, network, *structures[b],
+                _block_tables(tables, rows[b]),
+            )  # fmt: skip
 
         # Between training sessions nothing outside the kernel acts (it keeps the training
         # in force itself): those days run in one call, all days without training.
@@ -560,35 +545,154 @@ def _run(
             last = first if day_by_day else last
             if first <= warmup:  # the warm-up ends a call: its counts are not kept
                 last = min(last, warmup)
-            tables = no_training if rollout is None else rollout.kernel_tables()
-            _, _, active, responders, _, _ = tables
-            use = use_responders_par and (has_override or bool((active & responders).any()))
-            each_block(
-                lambda b, f=first, la=last, t=tables, u=use: step_days(*arguments(b, f, la, t, u))
+            tables = _training_tables(state)
+            use = rules.use_responders and (
+                tables.has_override or bool((tables.active & tables.responders).any())
             )
+            each_block(lambda b, f=first, la=last, t=tables, u=use: step(b, f, la, t, u))
             if rollout is not None:
-                rollout.train(last, state.hired_day, state.vacant_until, team_daily)
+                rollout.train(last, state.hired_day, state.vacant_until, counts.team_daily)
             if last == warmup:
-                emp_conf[:] = 0
-                edge_conf[:] = 0
+                counts.employee_conflicts[:] = 0
+                counts.edge_conflicts[:] = 0
             first = last + 1
+    return _results(state, counts, record_teams)
+
+
+def _network(org: Any) -> Network:
+    """The organisation's ties as neighbour lists, with each post's team and customers."""
+    return Network(
+        *neighbour_lists(
+            np.int64(org.size),
+            np.ascontiguousarray(org.edge_src, dtype=np.int32),
+            np.ascontiguousarray(org.edge_dst, dtype=np.int32),
+            np.ascontiguousarray(org.edge_prob, dtype=np.float64),
+        ),
+        team=np.ascontiguousarray(org.team, dtype=np.int32),
+        customer_facing=np.ascontiguousarray(org.customer_facing, dtype=np.bool_),
+    )
+
+
+def _rules(state: _State, record_teams: bool) -> Rules:
+    """The rules of every replicate; ``use_responders``: whether any may succeed at all."""
+    p, par = state.scenario.params, state.par
+    decay = par[:, PARAM_NAMES.index("grievance_decay")]
+    return Rules(
+        par=par,
+        decay_pow=(1 - decay[:, None]) ** np.arange(state.scenario.days + 1, dtype=np.float64),
+        replicate_ids=state.replicate_ids,
+        k0=state.key[0],
+        k1=state.key[1],
+        vacancy_days=np.int64(p.vacancy_days),
+        contact_certain=bool(p.contact_certain),
+        use_grievance=_uses_grievance(par),
+        use_responders=bool((par[:, PARAM_NAMES.index("responder_success")] > 0).any()),
+        record_teams=bool(record_teams),
+    )
+
+
+def _block_rules(rules: Rules, rows: slice) -> Rules:
+    """The rules of replicates ``rows``."""
+    return rules._replace(
+        par=rules.par[rows],
+        decay_pow=rules.decay_pow[rows],
+        replicate_ids=rules.replicate_ids[rows],
+    )
+
+
+def _counts(state: _State, record_teams: bool) -> Counts:
+    """Empty counts of every replicate; day 0's upset (the state before the first step)."""
+    org, days = state.scenario.org, state.scenario.days
+    n_rep, n = state.upset.shape
+    daily = np.zeros((n_rep, days + 1, len(COLUMNS)))
+    daily[:, 0, COLUMNS.index("upset")] = state.upset.sum(axis=1)
+    by_team = (n_rep, days + 1, max(len(org.team_names), 1)) if record_teams else (n_rep, 1, 1)
+    return Counts(
+        daily=daily,
+        team_daily=np.zeros(by_team, np.int32),
+        # Conflicts by day, team and severity for incident records; kept with the teams.
+        incident_daily=np.zeros((*by_team, 3), np.int32),
+        employee_conflicts=np.zeros((n_rep, n), dtype=np.int32),
+        edge_conflicts=np.zeros((n_rep, org.n_edges), dtype=np.int32),  # conflicts per tie
+        rude_week=np.full((n_rep, n), -1, dtype=np.int32),
+        rude_weekly=np.zeros((n_rep, max((days + 4) // 5, 1)), dtype=np.int32),
+    )
+
+
+def _block_counts(counts: Counts, rows: slice) -> Counts:
+    """The counts of replicates ``rows`` (views)."""
+    return Counts(*(a[rows] for a in counts))
+
+
+def _scratch(network: Network) -> Scratch:
+    """A block's buffers: a chunk of ties that stays in cache, and one employee's more."""
+    n = network.team.size
+    n_cand = BUFFER + (int(np.diff(network.indptr).max()) if n > 0 else 0)
+    return Scratch(
+        flags=np.zeros(n, dtype=np.uint8),
+        cand_tie=np.empty(n_cand, dtype=np.int32),
+        cand_upset=np.empty(n_cand, dtype=np.int32),
+        cand_other=np.empty(n_cand, dtype=np.int32),
+        thr_met=np.empty(n_cand),
+        thr_conflict=np.empty(n_cand),
+        thr_calm=np.empty(n_cand),
+        hit=np.empty(n_cand, dtype=np.uint8),
+        u_escalate=np.empty(n_cand),
+        severities=np.zeros(3, dtype=np.int64),
+    )
+
+
+def _training_tables(state: _State) -> TrainingTables:
+    """The training in force until the next session (valid until ``Rollout.train``)."""
+    n_rep, n = state.upset.shape
+    rollout, override = state.rollout, state.responder_override
+    if rollout is None:  # no programmes: empty tables
+        tables = (
+            np.zeros((n_rep, 0, n)),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.bool_),
+            np.zeros(0, dtype=np.bool_),
+            np.zeros((0, state.scenario.days + 1)),
+            np.zeros((n_rep, 0, 2)),
+        )
+    else:
+        tables = rollout.kernel_tables()
+    return TrainingTables(
+        *tables,
+        override=np.zeros((n_rep, 1)) if override is None else override,  # else not read
+        has_override=override is not None,
+        in_use=rollout is not None or override is not None,
+    )
+
+
+def _block_tables(tables: TrainingTables, rows: slice) -> TrainingTables:
+    """The training tables of replicates ``rows``."""
+    return tables._replace(
+        weight=tables.weight[rows], shift=tables.shift[rows], override=tables.override[rows]
+    )
+
+
+def _results(state: _State, counts: Counts, record_teams: bool) -> Results:
+    """The run's ``Results`` from its final state and counts."""
+    rollout = state.rollout
+    fees, hours = rollout.fees_and_hours() if rollout is not None else (None, None)
     if rollout is not None:
         state.trained = rollout.ever
     return Results(
-        scenario=scn,
+        scenario=state.scenario,
         seed=state.seed,
-        replicates=n_rep,
+        replicates=state.replicate_ids.size,
         replicate_ids=state.replicate_ids,
-        daily_values=daily,
+        daily_values=counts.daily,
         training_people=rollout.people if rollout is not None else None,
-        training_fees=rollout.fees_and_hours()[0] if rollout is not None else None,
-        training_hours=rollout.fees_and_hours()[1] if rollout is not None else None,
-        employee_conflicts=emp_conf.astype(np.int64),
-        edge_conflicts=edge_conf.astype(np.int64),
-        team_daily=team_daily if record_teams else None,
+        training_fees=fees,
+        training_hours=hours,
+        employee_conflicts=counts.employee_conflicts.astype(np.int64),
+        edge_conflicts=counts.edge_conflicts.astype(np.int64),
+        team_daily=counts.team_daily if record_teams else None,
         trained=state.trained,
-        incident_daily=incident_daily if record_teams else None,
-        rude_weekly=rude_weekly,
+        incident_daily=counts.incident_daily if record_teams else None,
+        rude_weekly=counts.rude_weekly,
         replicate_params=state.replicate_params,
     )
 

@@ -147,10 +147,11 @@ class Rollout:
     def kernel_tables(self) -> tuple[np.ndarray, ...]:
         """What ``step_day`` reads of the training: weights, ref days, who is active.
 
-        ``(weights, ref, active, responders, remaining, shifts)``; a programme is active
-        once anyone has been trained in it. Valid until the next ``train``. In force on
-        ``day`` (``kernels.training_effects``): programme ``k``'s share left in post ``i``
-        is ``remaining[k, day - ref[k]] * weights[r, k, i]``.
+        ``(weights, ref, active, responders, remaining, shifts)``, the first fields of
+        ``kernels.TrainingTables``; a programme is active once anyone has been trained in
+        it. Valid until the next ``train``. In force on ``day``
+        (``kernels.training_effects``): programme ``k``'s share left in post ``i`` is
+        ``remaining[k, day - ref[k]] * weights[r, k, i]``.
         """
         active = self.sessions.any(axis=1)
         ref = np.array(self.ref, dtype=np.int64)

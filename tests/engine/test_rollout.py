@@ -99,7 +99,7 @@ def test_the_kernel_keeps_the_training_in_force_as_the_rollout_computes_it():
     traits of every post are ``logistic(z + shift)`` of the rollout's shifts on the same day,
     and the strengths are its strengths, to the last bit.
     """
-    from conflictsim.engine.kernels import PARAM_NAMES, training_effects
+    from conflictsim.engine.kernels import PARAM_NAMES, TrainingTables, Traits, training_effects
     from conflictsim.engine.rollout import Rollout
 
     logistic = np.vectorize(lambda z: 1.0 / (1.0 + math.exp(-z)))  # the kernel's expression
@@ -119,24 +119,29 @@ def test_the_kernel_keeps_the_training_in_force_as_the_rollout_computes_it():
     z_reg, z_lis = rng.normal(size=(reps, n)), rng.normal(size=(reps, n))
     par = np.tile([float(params[name]) for name in PARAM_NAMES], (reps, 1))
     cust = np.ascontiguousarray(org.customer_facing, dtype=np.bool_)
-    reg, lis = logistic(z_reg), logistic(z_lis)
-    trig, rec = np.empty((reps, n)), np.empty((reps, n))
-    enc = np.empty((reps, n, 2), dtype=np.float32)
-    strength = np.zeros((reps, n))
+    traits = Traits(
+        z_reg=z_reg,
+        z_lis=z_lis,
+        reg=logistic(z_reg),
+        lis=logistic(z_lis),
+        trig_p=np.empty((reps, n)),
+        rec_p=np.empty((reps, n)),
+        enc=np.empty((reps, n, 2), dtype=np.float32),
+        strength=np.zeros((reps, n)),
+    )
     ro.train(0, hired, filled, None)
     checked = 0
     for day in range(1, 60):
-        weights, ref, active, responders, remaining, shifts = ro.kernel_tables()
+        tables = TrainingTables(*ro.kernel_tables(), override=np.zeros((reps, 1)),
+                                has_override=False, in_use=True)  # fmt: skip
         for r in range(reps):
-            training_effects(r, day, par[r], cust, z_reg, z_lis, reg, lis, trig, rec, enc,
-                             strength, weights, ref, active, responders, remaining, shifts,
-                             np.zeros((reps, 1)), False)  # fmt: skip
+            training_effects(r, day, par[r], cust, traits, tables)
         shift_reg, shift_lis, want = effects(ro, day)
         shifted = (shift_reg != 0) | (shift_lis != 0)
         assert shifted.any()
-        assert np.array_equal(reg[shifted], logistic(z_reg + shift_reg)[shifted])
-        assert np.array_equal(lis[shifted], logistic(z_lis + shift_lis)[shifted])
-        assert np.array_equal(strength, want)
+        assert np.array_equal(traits.reg[shifted], logistic(z_reg + shift_reg)[shifted])
+        assert np.array_equal(traits.lis[shifted], logistic(z_lis + shift_lis)[shifted])
+        assert np.array_equal(traits.strength, want)
         checked += 1
         if day == 30:  # post 0's holder is replaced: the new one is untrained
             hired[:, 0] = 30
