@@ -47,13 +47,11 @@ from conflictsim.engine.kernels import (
 from conflictsim.engine.philox import STAGE_TRAITS
 from conflictsim.engine.rollout import Rollout
 from conflictsim.engine.threads import blocks, check_threads
-from conflictsim.outcomes import DAILY_COLUMNS, summary_table, team_frame
+from conflictsim.outcomes import DAILY_COLUMNS, SEVERITIES, summary_table, team_frame
 from conflictsim.params import Params
 from conflictsim.scenario import DAYS_PER_WEEK, Scenario
 from conflictsim.traits import latent_scores
 
-#: Severity classes of a conflict, in the order of the engine's counts.
-SEVERITIES = ("minor", "major", "critical")
 #: Parameters that may differ between the replicates of one call: those the kernel reads
 #: per replicate, and the reporting rates. The latent trait SDs are left out: training
 #: effects are shifts in SDs, computed once for all replicates.
