@@ -322,9 +322,11 @@ def pays_for_itself(share: float, worlds: str = "plausible worlds") -> str:
     return where if where == "n/a" else f"pays for itself {where}"
 
 
-def interval_in_worlds(low: float, high: float, fmt=rounded) -> str:
+def interval_in_worlds(
+    low: float, high: float, fmt=rounded, worlds: str = "plausible worlds"
+) -> str:
     """A 90% uncertainty interval in words: ``3 to 12 in 9 of 10 plausible worlds``."""
-    return f"{fmt(low)} to {fmt(high)} in 9 of 10 plausible worlds"
+    return f"{fmt(low)} to {fmt(high)} in 9 of 10 {worlds}"
 
 
 def could_be_nothing(low: float, high: float) -> str:

@@ -19,6 +19,7 @@ from conflictsim.words import (
     AS_GIVEN,
     converged_text,
     evidence_text,
+    interval_in_worlds,
     money,
     money_unit,
     parameter_label,
@@ -233,8 +234,9 @@ def format_break_even(cmp, prog, worlds: str = "plausible worlds", currency: str
         f"conflicts over the period ({b['share']:.1%} of those without training; a conflict "
         f"costs {money(b['value_per_conflict'], currency)} on average, its hours and "
         "a share of replacing people who quit). It is expected to avoid "
-        f"{b['expected']:,.0f} ({b['expected_share']:.1%}; {b['ui_low']:.1%} to "
-        f"{b['ui_high']:.1%} in 9 of 10 {worlds}). {findings_text(prog.kind)}"
+        f"{b['expected']:,.0f} ({b['expected_share']:.1%}; "
+        f"{interval_in_worlds(b['ui_low'], b['ui_high'], '{:.1%}'.format, worlds)}). "
+        f"{findings_text(prog.kind)}"
     )
     return textwrap.fill(text, width=88, break_on_hyphens=False)
 

@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 from conflictsim.figures.style import PALETTE, band, error_bars, layout
 from conflictsim.outcomes import NO_ONE, OUTCOMES
 from conflictsim.uncertainty import ALL
-from conflictsim.words import money, parameter_labels, rounded
+from conflictsim.words import interval_in_worlds, money, parameter_labels, rounded
 
 
 def trajectory(
@@ -277,8 +277,7 @@ def headline(df: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
                         "arrayminus": [max(m - low, 0)],
                         "color": "#333",
                     },
-                    hovertemplate=f"{rounded(m)} ({rounded(low)} to "
-                    f"{rounded(high)} in 9 of 10 plausible worlds)"
+                    hovertemplate=f"{rounded(m)} ({interval_in_worlds(low, high)})"
                     f"<extra>{r.arm}</extra>",
                 ),
                 row=1,

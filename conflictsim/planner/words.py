@@ -213,7 +213,7 @@ def value_text(values: tuple[float, float, float], unit: str = "") -> str:
     mid, low, high = values
     text = f"{rounded(mid)}{unit}"
     if high > low:
-        text += f" ({rounded(low)} to {rounded(high)} in 9 of 10 plausible worlds)"
+        text += f" ({interval_in_worlds(low, high)})"
     return text
 
 
@@ -276,7 +276,7 @@ def headline_sentence(
         f"{rounded(row['conflicts_avoided'])} conflicts "
         f"({percent(row['conflicts_avoided_pct'])} of the "
         f"{rounded(row['conflicts_baseline'])} expected without training; "
-        f"{rounded(lo)} to {rounded(hi)} in 9 of 10 plausible worlds) and to save "
+        f"{interval_in_worlds(lo, hi)}) and to save "
         f"about {rounded(row['hours_saved'])} working hours.",
     ]
     if row.get("p_no_change", 0) >= 0.1:
@@ -308,7 +308,7 @@ def headline_sentence(
     parts.append(
         f"Counting working time and the cost of replacing people who quit, that is "
         f"expected to be {verdict} of {money_text(abs(row['net_benefit']), currency)} "
-        f"({rounded(nb_lo)} to {rounded(nb_hi)} in 9 of 10 plausible worlds): it "
+        f"({interval_in_worlds(nb_lo, nb_hi)}): it "
         f"{pays_for_itself(row['p_pays'])}."
     )
     cash = row["net_benefit_cash"]
