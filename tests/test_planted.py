@@ -32,3 +32,23 @@ def test_the_errors_cover_every_step_in_both_simulators():
     for step in ("3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8"):
         sims = {e.simulator for e in planted.ERRORS if e.mechanism.startswith(step)}
         assert {"mesa", "engine"} <= sims, step
+
+
+def test_the_script_runs_every_test_file_that_could_catch_an_error():
+    # A renamed test file would otherwise be skipped silently and an error counted missed.
+    for path in planted.TESTS:
+        assert (planted.ROOT / path).exists(), path
+    listed = {planted.ROOT / p for p in planted.TESTS}
+    # Left out on purpose: the golden outputs change with any slip (they would catch every
+    # error and say nothing about which test of the mechanism does); the dashboard and
+    # browser tests only draw; the layer and planted checks read the code, not its results.
+    skipped = {
+        "test_golden.py",
+        "test_dashboard.py",
+        "test_browser.py",
+        "test_layers.py",
+        "test_planted.py",
+    }
+    for test_file in (planted.ROOT / "tests").rglob("test_*.py"):
+        covered = test_file in listed or any(p in test_file.parents for p in listed)
+        assert covered or test_file.name in skipped, test_file
