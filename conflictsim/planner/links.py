@@ -110,7 +110,7 @@ def arm_keys(plan: Plan, calibration: str = "") -> list[str]:
     Args:
         plan: The plan.
         calibration: A text naming the calibration the arms run with
-            (``baseline.calibration_key``); empty for none.
+            (``Calibration.key``); empty for none.
     """
     # The currency names the money; it changes no run.
     shared = {k: v for k, v in to_query(plan).items() if not re.fullmatch(r"o\d", k) and k != "cur"}
