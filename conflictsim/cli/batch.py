@@ -65,7 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     units, status = guarded(
         "run",
         args.out,
-        lambda: run(args.experiment, args.out, **_run_options(args)),
+        lambda: run(args.experiment, args.out, model_cls=args.model, **_run_options(args)),
     )
     if status:
         return status

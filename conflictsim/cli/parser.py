@@ -8,6 +8,9 @@ when they run, so that ``conflictsim check-org`` starts without Mesa, numba or S
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
+import sys
 
 from conflictsim.cli.batch import cmd_compare, cmd_report, cmd_run, cmd_sensitivity
 from conflictsim.cli.calibrate import cmd_calibrate
@@ -54,6 +57,44 @@ def at_least(low: int):
         return _whole_number(text, low)
 
     return check
+
+
+def model_class(text: str) -> type:
+    """``MODULE:CLASS``, a subclass of ``ConflictModel`` to run with ``--engine mesa``.
+
+    The module is imported as Python would from the current folder (a researcher's own
+    code, as ``mesa.batch_run`` would run it); nothing else is imported or evaluated.
+    """
+    module_name, _, class_name = text.partition(":")
+    if not module_name or not class_name:
+        raise argparse.ArgumentTypeError(f"expected MODULE:CLASS, got {text!r}")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # the user's module: any failure is one line, not a traceback
+        raise argparse.ArgumentTypeError(
+            f"cannot import {module_name!r}: {type(exc).__name__}: {exc}"
+        ) from None
+    cls = getattr(module, class_name, None)
+    from conflictsim.model import ConflictModel
+
+    if not (isinstance(cls, type) and issubclass(cls, ConflictModel)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a subclass of conflictsim.ConflictModel")
+    return cls
+
+
+def add_model_argument(p: argparse.ArgumentParser) -> None:
+    """``--model MODULE:CLASS``: a ``ConflictModel`` subclass for the Mesa engine."""
+    p.add_argument(
+        "--model",
+        type=model_class,
+        metavar="MODULE:CLASS",
+        help="a subclass of conflictsim.ConflictModel from your own module (imported from "
+        "the current folder), run agent by agent; needs the Mesa engine (--engine mesa, or "
+        'engine = "mesa" in the experiment file); baselines are calibrated with '
+        "ConflictModel's rules",
+    )
 
 
 def port(text: str) -> int:
@@ -134,6 +175,7 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
         default="fast",
         help="fast: the array engine (default); mesa: the Mesa model, agent by agent",
     )
+    add_model_argument(p)
     g = p.add_argument_group("training programme (compared with no training)")
     g.add_argument(
         "--programme",
@@ -302,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run an experiment file on all cores or a Dask cluster")
     add_run_arguments(p)
+    add_model_argument(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="comparison table of a finished run")

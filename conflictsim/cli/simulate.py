@@ -38,6 +38,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from conflictsim.scenario import Scenario
 
     params = Params(**parse_settings(args.set))
+    if args.model is not None and args.engine != "mesa":
+        raise ValueError(
+            f"--model {args.model.__name__} needs --engine mesa: the fast engine runs "
+            "ConflictModel's rules only"
+        )
     if args.calibration is not None and args.as_given:
         raise ValueError("give --calibration or --as-given, not both")
     cal = load_calibration(args.calibration) if args.calibration is not None else None
@@ -72,8 +77,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         cal, baseline = calibrated_baseline(args, org, params)
     # Each parameter set once by default: fewer would sample the baseline, not run it.
     replicates = args.replicates or (len(cal) if cal is not None else 20)
+    if args.model is not None:
+        print(f"Model: {args.model.__module__}.{args.model.__qualname__}, agent by agent (Mesa).")
     if prog is None:
-        runs = run_arm(scn, replicates, args.seed, engine=args.engine, calibration=cal)
+        runs = run_arm(
+            scn, replicates, args.seed, engine=args.engine, calibration=cal, model_cls=args.model
+        )
         print(format_baseline(baseline, runs.summary))
         print()
         print(format_summary(runs.summary, scn, seed=args.seed, currency=args.currency))
@@ -93,6 +102,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         seed=args.seed,
         engine=args.engine,
         calibration=sets,
+        model_cls=args.model,
     )
     print(format_settings(args.evidence))
     print(format_baseline(baseline, cmp.runs["no training"].summary))

@@ -201,3 +201,22 @@ def test_a_model_class_of_ones_own_runs_in_a_mesa_batch_and_only_it_resumes(tmp_
     fast.write_text(SMALL.replace('engine = "mesa"', 'engine = "fast"'))
     with pytest.warns(UserWarning, match="model_cls=Grudges is ignored"):
         batch.run(fast, tmp_path / "fast", workers=1, progress=False, model_cls=Grudges)
+
+
+def test_run_on_the_command_line_takes_a_model_of_ones_own(tmp_path):
+    path = write_small(tmp_path)
+    (tmp_path / "apart_model.py").write_text(
+        "import conflictsim as cs\n\n\n"
+        "class Apart(cs.ConflictModel):\n"
+        "    def contacts(self):\n"
+        "        return []\n"
+    )
+    args = ("run", path, "--workers", "1", "--quiet")
+    assert cli(*args, "--out", tmp_path / "plain", cwd=tmp_path).returncode == 0
+    done = cli(*args, "--out", tmp_path / "apart", "--model", "apart_model:Apart", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    plain, apart = (batch.read_summary(tmp_path / name) for name in ("plain", "apart"))
+    # Known answer: nobody meets, so no conflict starts; the plain model has some.
+    assert apart["conflicts"].sum() == 0 < plain["conflicts"].sum()
+    manifest = json.loads((tmp_path / "apart" / batch.MANIFEST).read_text())
+    assert manifest["model"] == "apart_model.Apart"

@@ -8,7 +8,7 @@ import sys
 SIM = ["simulate", "--size", "80", "--days", "20", "--seed", "1"]
 
 
-def run_cli(*args):
+def run_cli(*args, cwd=None):
     return subprocess.run(
-        [sys.executable, "-m", "conflictsim.cli", *args], capture_output=True, text=True
+        [sys.executable, "-m", "conflictsim.cli", *args], capture_output=True, text=True, cwd=cwd
     )

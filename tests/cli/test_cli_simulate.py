@@ -127,3 +127,46 @@ def test_as_given_and_a_calibration_are_refused_together(tmp_path):
     result = run_cli(*SIM, "--as-given", "--calibration", str(tmp_path))
     assert result.returncode == 2
     assert "--calibration or --as-given" in result.stderr and "Traceback" not in result.stderr
+
+
+APART = '''
+import conflictsim as cs
+
+
+class Apart(cs.ConflictModel):
+    """Nobody meets anybody: upset people stay upset alone, so no conflict can start."""
+
+    def contacts(self):
+        return []
+'''
+
+
+def test_a_model_of_ones_own_runs_agent_by_agent(tmp_path, monkeypatch, capsys):
+    (tmp_path / "apart_model.py").write_text(APART)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.path", list(__import__("sys").path))
+    mesa = [*SIM, "--as-given", "--replicates", "2", "--engine", "mesa"]
+    assert main(mesa) == 0
+    assert " conflicts " in capsys.readouterr().out
+    assert main([*mesa, "--model", "apart_model:Apart"]) == 0
+    out = capsys.readouterr().out
+    assert "Model: apart_model.Apart, agent by agent (Mesa)." in out
+    # Known answer: without contacts there are no conflicts at all.
+    row = next(line for line in out.splitlines() if line.strip().startswith("conflicts "))
+    assert row.split()[1:] == ["0.0", "0", "0"], row
+
+
+@pytest.mark.parametrize(
+    ("model", "extra", "message"),
+    [
+        ("apart_model:Apart", [], "needs --engine mesa"),
+        ("no_such_module:Thing", ["--engine", "mesa"], "cannot import 'no_such_module'"),
+        ("apart_model", ["--engine", "mesa"], "expected MODULE:CLASS"),
+        ("os:path", ["--engine", "mesa"], "is not a subclass of conflictsim.ConflictModel"),
+    ],
+)
+def test_a_bad_model_exits_2_naming_it(tmp_path, model, extra, message):
+    (tmp_path / "apart_model.py").write_text(APART)
+    result = run_cli(*SIM, "--as-given", "--model", model, *extra, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
