@@ -33,6 +33,8 @@ _EXPORTS = {
     "calibrate": "calibration.fitting",
     "trials": "virtual_trials",
     "replicate_trial": "virtual_trials",
+    "best_plans": "plans",
+    "Plans": "plans",
 }
 
 __all__ = [
@@ -45,11 +47,13 @@ __all__ = [
     "Employee",
     "Organisation",
     "Params",
+    "Plans",
     "Results",
     "Scenario",
     "Targets",
     "Training",
     "__version__",
+    "best_plans",
     "calibrate",
     "compare",
     "replicate_trial",
@@ -80,6 +84,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from conflictsim.model import ConflictModel
     from conflictsim.organisation import PRESETS, Organisation
     from conflictsim.params import REGISTRY, Params
+    from conflictsim.plans import Plans, best_plans
     from conflictsim.scenario import Scenario
     from conflictsim.training import KINDS, Training
     from conflictsim.virtual_trials import replicate_trial, trials

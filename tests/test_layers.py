@@ -24,7 +24,7 @@ LAYERS = {
     2: ("agents", "model", "engine"),
     3: ("runs", "uncertainty", "comparison"),
     4: ("calibration", "virtual_trials"),
-    5: ("experiment", "batch", "sensitivity"),
+    5: ("experiment", "batch", "sensitivity", "plans"),
     6: ("planner",),
     7: ("figures", "report"),
     8: ("cli", "docgen"),
