@@ -228,6 +228,7 @@ class Plans:
             ``conflicts_avoided``, ``worlds``).
         worlds: One row per world: the values of the uncertain parameters it ran with.
         per_world: Net benefit of each plan of ``table`` in each world (worlds x plans).
+        baseline: The runs without training, one row per world (``summary`` columns).
         budget: The budget.
         evidence: The evidence setting.
         candidates: How many plans were considered.
@@ -239,6 +240,7 @@ class Plans:
     frontier: pd.DataFrame
     worlds: pd.DataFrame
     per_world: pd.DataFrame
+    baseline: pd.DataFrame
     budget: float
     evidence: str
     candidates: int
@@ -424,6 +426,7 @@ def best_plans(
         frontier=_frontier(plans, runs, base, schedule[0]),
         worlds=worlds_of(sets, worlds),
         per_world=per_world,
+        baseline=pd.concat(base.parts, ignore_index=True),
         budget=float(budget),
         evidence=evidence,
         candidates=len(plans),

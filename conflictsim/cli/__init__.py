@@ -5,13 +5,14 @@ file, a malformed CSV, an unknown parameter, an out-of-range value) ends with ex
 status 2 and one plain message naming what is wrong, never a traceback.
 
 - ``parser``: the parser, its argument types and usage errors;
-- ``org``, ``simulate``, ``calibrate``, ``batch``, ``dashboard``: one module per group of
-  commands;
+- ``org``, ``simulate``, ``plan``, ``calibrate``, ``batch``, ``dashboard``: one module per
+  group of commands;
 - ``tables``: the console tables, their words and formats from ``OUTCOMES``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -41,3 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (``conflictsim plan ... | head``): nothing went wrong.
+        # Point stdout at nothing so Python's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

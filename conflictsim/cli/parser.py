@@ -16,6 +16,7 @@ from conflictsim.cli.batch import cmd_compare, cmd_report, cmd_run, cmd_sensitiv
 from conflictsim.cli.calibrate import cmd_calibrate
 from conflictsim.cli.dashboard import cmd_dashboard
 from conflictsim.cli.org import cmd_check_incidents, cmd_check_org
+from conflictsim.cli.plan import cmd_plan
 from conflictsim.cli.simulate import cmd_simulate
 from conflictsim.evidence import EVIDENCE
 from conflictsim.organisation import PRESETS
@@ -108,8 +109,8 @@ def port(text: str) -> int:
     return value
 
 
-def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
-    """Options of ``conflictsim simulate``."""
+def add_scenario_arguments(p: argparse.ArgumentParser) -> None:
+    """The organisation, its baseline and the evidence (``simulate`` and ``plan``)."""
     p.add_argument(
         "--preset",
         default="office",
@@ -163,6 +164,18 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
         "effect) or enthusiastic (most likely the hoped-for effect)",
     )
     p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a model parameter, e.g. --set transmission=0.2 (repeatable)",
+    )
+
+
+def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of ``conflictsim simulate``."""
+    add_scenario_arguments(p)
+    p.add_argument(
         "--replicates",
         type=positive_int,
         default=None,
@@ -197,12 +210,38 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--refresher-days", type=positive_int, help="days between refreshers (default: none)"
     )
+
+
+def amount(text: str) -> float:
+    """A sum of money of at least 0 (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a sum of money, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a sum of at least 0, got {text!r}")
+    return value
+
+
+def add_plan_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of ``conflictsim plan``."""
     p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set a model parameter, e.g. --set transmission=0.2 (repeatable)",
+        "--budget",
+        type=amount,
+        required=True,
+        help="most to spend on training: fees plus working hours at the wage",
+    )
+    add_scenario_arguments(p)
+    p.add_argument(
+        "--worlds",
+        type=at_least(2),
+        default=200,
+        help="plausible worlds the best plans are run on (default: 200)",
+    )
+    p.add_argument(
+        "--exhaustive",
+        action="store_true",
+        help="run every plan on every world instead of racing them (slower; a check)",
     )
 
 
@@ -308,6 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("simulate", help="run one scenario and print a summary table")
     add_simulate_arguments(p)
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser(
+        "plan",
+        help="the best plan for a budget: every plan within it raced over plausible worlds",
+    )
+    add_plan_arguments(p)
+    p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("check-org", help="validate an org chart CSV and print a summary")
     p.add_argument("org", metavar="ORG.csv", help="org chart: employee_id, manager_id, team, ...")

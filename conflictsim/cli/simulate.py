@@ -32,49 +32,16 @@ def parse_settings(items: list[str]) -> dict[str, float]:
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Run the scenario the options describe and print its summary."""
     from conflictsim.comparison import compare
-    from conflictsim.organisation import Organisation
-    from conflictsim.params import Params
     from conflictsim.runs import run_arm
-    from conflictsim.scenario import Scenario
 
-    params = Params(**parse_settings(args.set))
     if args.model is not None and args.engine != "mesa":
         raise ValueError(
             f"--model {args.model.__name__} needs --engine mesa: the fast engine runs "
             "ConflictModel's rules only"
         )
-    if args.calibration is not None and args.as_given:
-        raise ValueError("give --calibration or --as-given, not both")
-    cal = load_calibration(args.calibration) if args.calibration is not None else None
-    if args.org:
-        if args.seed_org is not None:
-            raise ValueError("--seed-org describes a --preset organisation, not --org")
-        org = Organisation.from_csv(args.org, edges=args.edges)
-    else:
-        if args.edges:
-            raise ValueError("--edges needs --org")
-        seed_org = args.seed if args.seed_org is None else args.seed_org
-        org = Organisation.generate(size=args.size, preset=args.preset, seed=seed_org)
     prog = programme_from_args(args)
-    scn = Scenario(org=org, params=params, days=args.days)
-    if prog is not None:
-        scn.with_(programmes=[prog])  # refuses a programme that does not fit, before calibrating
-    if cal is not None:
-        try:
-            cal.check_org(org)
-        except ValueError as exc:
-            if args.org:
-                raise
-            # A preset is generated from --size and its seed: the likely mismatch.
-            raise ValueError(
-                f"{exc}; a --preset organisation is the calibration's only with the same "
-                "--size and --seed-org (default: --seed)"
-            ) from None
-        baseline = f"the calibration {args.calibration} ({len(cal):,} parameter sets)"
-    elif args.as_given:
-        baseline = None
-    else:
-        cal, baseline = calibrated_baseline(args, org, params)
+    scn, cal, baseline = scenario_and_baseline(args, [prog] if prog is not None else [])
+    org = scn.org
     # Each parameter set once by default: fewer would sample the baseline, not run it.
     replicates = args.replicates or (len(cal) if cal is not None else 20)
     if args.model is not None:
@@ -95,7 +62,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     replicates = max(replicates, 2)
     # What training does is drawn from the evidence setting, world by world, as the
     # planner does: over the calibration's sets, or with the parameters as given.
-    sets = evidence_sets(cal, args.evidence, org, params, replicates, args.seed)
+    sets = evidence_sets(cal, args.evidence, org, scn.params, replicates, args.seed)
     cmp = compare(
         {"no training": scn, "with training": trained},
         replicates=replicates,
@@ -118,6 +85,52 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print()
         print(calibration_note(cal, baseline, replicates))
     return 0
+
+
+def scenario_and_baseline(args: argparse.Namespace, programmes=()):
+    """The scenario the options describe, its calibration and the baseline in words.
+
+    The calibration is the one given (``--calibration``), none (``--as-given``), or the
+    organisation's (``calibrated_baseline``). ``programmes`` are checked against the
+    organisation before anything is calibrated, so a plan that cannot fit fails at once.
+    """
+    from conflictsim.organisation import Organisation
+    from conflictsim.params import Params
+    from conflictsim.scenario import Scenario
+
+    params = Params(**parse_settings(args.set))
+    if args.calibration is not None and args.as_given:
+        raise ValueError("give --calibration or --as-given, not both")
+    cal = load_calibration(args.calibration) if args.calibration is not None else None
+    if args.org:
+        if args.seed_org is not None:
+            raise ValueError("--seed-org describes a --preset organisation, not --org")
+        org = Organisation.from_csv(args.org, edges=args.edges)
+    else:
+        if args.edges:
+            raise ValueError("--edges needs --org")
+        seed_org = args.seed if args.seed_org is None else args.seed_org
+        org = Organisation.generate(size=args.size, preset=args.preset, seed=seed_org)
+    scn = Scenario(org=org, params=params, days=args.days)
+    if programmes:
+        scn.with_(programmes=list(programmes))  # refuses a programme that does not fit
+    if cal is not None:
+        try:
+            cal.check_org(org)
+        except ValueError as exc:
+            if args.org:
+                raise
+            # A preset is generated from --size and its seed: the likely mismatch.
+            raise ValueError(
+                f"{exc}; a --preset organisation is the calibration's only with the same "
+                "--size and --seed-org (default: --seed)"
+            ) from None
+        baseline = f"the calibration {args.calibration} ({len(cal):,} parameter sets)"
+    elif args.as_given:
+        baseline = None
+    else:
+        cal, baseline = calibrated_baseline(args, org, params)
+    return scn, cal, baseline
 
 
 def calibrated_baseline(args: argparse.Namespace, org, params) -> tuple[object, str]:

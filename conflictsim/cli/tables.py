@@ -617,3 +617,92 @@ def format_calibration(cal) -> str:
         ),
     ]
     return "\n".join(lines)
+
+
+def format_plans(plans, scenario, currency: str = "", seconds: float | None = None) -> str:
+    """The best plan for a budget: the recommendation, runners-up, frontier, the search.
+
+    Args:
+        plans: ``conflictsim.plans.best_plans``'s result.
+        scenario: The scenario searched (for its organisation and horizon).
+        currency: The currency's name, if any.
+        seconds: How long the search took, to say so.
+    """
+    from conflictsim.plans import NO_TRAINING
+    from conflictsim.virtual_trials import findings_text
+
+    def cash(value: float, signed: bool = True) -> str:
+        return money(value, currency, signed=signed)
+
+    t = plans.table
+    top = t.iloc[0]
+    worlds = int(top["worlds"])
+    head = (
+        f"Best plan for a budget of {cash(plans.budget, signed=False)}: "
+        f"{scenario.org.size:,} employees, {scenario.days} days, {worlds} plausible worlds."
+    )
+    lines = [head, ""]
+    if top["plan"] == NO_TRAINING:
+        lines.append(
+            textwrap.fill(
+                "Recommended: no training. No plan within the budget is expected to pay "
+                "for itself here; the best of them is below.",
+                width=88,
+            )
+        )
+    else:
+        fails = plans.when_it_fails()
+        text = (
+            f"Recommended: {top['plan']}. It costs {cash(top['cost'], signed=False)} "
+            f"(planned {cash(top['planned_cost'], signed=False)}) and is expected to return "
+            f"{cash(top['net_benefit'])} "
+            f"({interval_in_worlds(top['ui_low'], top['ui_high'], cash)}): "
+            f"{cash(top['net_benefit_cash'])} in cash, {cash(top['net_benefit_time'])} in "
+            f"working time. It {pays_for_itself(top['p_pays'])} and is the best plan in "
+            f"{top['p_best']:.0%} of them; its regret (what choosing it loses against the "
+            f"best plan of each world, 90th percentile) is {cash(top['regret'], signed=False)}. "
+            f"Break-even: {top['break_even']:,.0f} conflicts avoided "
+            f"({top['break_even_share']:.1%}); expected {top['conflicts_avoided']:,.0f} "
+            f"({top['conflicts_avoided_share']:.1%}). {fails.text} "
+            + " ".join(findings_text(kind) for kind in dict.fromkeys(p.kind for p in plans.best))
+        )
+        lines.append(textwrap.fill(text, width=88, break_on_hyphens=False))
+    lines += ["", "Plans that reached the end of the search, best first:", ""]
+    width = max(len(p) for p in t["plan"])
+    lines.append(
+        f"  {'plan':<{width}}  {'cost':>8}  {'net benefit':>12}  {'90% of worlds':>21}"
+        f"  {'pays':>5}  {'best':>5}  {'regret':>9}"
+    )
+    for r in t.itertuples():
+        interval = f"{cash(r.ui_low)} to {cash(r.ui_high)}"
+        pays = "" if r.plan == NO_TRAINING else f"{r.p_pays:.0%}"
+        lines.append(
+            f"  {r.plan:<{width}}  {cash(r.cost, signed=False):>8}  {cash(r.net_benefit):>12}"
+            f"  {interval:>21}  {pays:>5}  {r.p_best:>5.0%}  {cash(r.regret, signed=False):>9}"
+        )
+    f = plans.frontier
+    lines += [
+        "",
+        textwrap.fill(
+            "Cost-effectiveness frontier: plans no cheaper plan beats in conflicts avoided "
+            f"(over the first {int(f['worlds'].iloc[0])} worlds, which every plan ran):",
+            width=88,
+        ),
+        "",
+    ]
+    width = max(len(p) for p in f["plan"])
+    lines.append(f"  {'plan':<{width}}  {'cost':>8}  {'conflicts avoided':>17}")
+    for r in f.itertuples():
+        lines.append(
+            f"  {r.plan:<{width}}  {cash(r.cost, signed=False):>8}  {r.conflicts_avoided:>17,.0f}"
+        )
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
+    search = (
+        f"{plans.candidates} plans within the budget were raced over the same worlds "
+        f"(common random numbers); {len(plans.dropped)} were dropped on the way as clearly "
+        f"worse than the leader; {plans.runs:,} runs{took}. Money is in "
+        f"{money_unit(currency)}; net benefit counts working time at the wage and cash "
+        "(fees, replacing people who quit)."
+    )
+    lines += ["", textwrap.fill(search, width=88, break_on_hyphens=False)]
+    return "\n".join(lines)
