@@ -496,9 +496,9 @@ def _table(plans, alive, runs, base) -> tuple[pd.DataFrame, pd.DataFrame]:
     by_name = {c.name: c for c in plans}
     n = base.count
     conflicts = base.column("conflicts")
-    per_world = pd.DataFrame({NO_TRAINING: np.zeros(n)})
-    for name in alive:
-        per_world[name] = _net_benefit(runs[name], base)
+    per_world = pd.DataFrame(
+        {NO_TRAINING: np.zeros(n), **{name: _net_benefit(runs[name], base) for name in alive}}
+    )
     best_each = per_world.to_numpy().max(axis=1)
     winner = per_world.to_numpy().argmax(axis=1)
     value = base.column("cost_conflict").mean() / conflicts.mean() if conflicts.mean() else 0

@@ -39,6 +39,7 @@ def main() -> None:
                 title="Compare programmes",
                 default=True,
             ),
+            st.Page("views/best_plan.py", title="Best plan for my budget", url_path="best"),
             st.Page("views/spread.py", title="How it spreads", url_path="spread"),
             st.Page(
                 "views/organisation.py",

@@ -59,6 +59,7 @@ VALUE_SHOWN = "Knowing everything for sure would be worth"
 COMPARE_DOWNLOADS = 5
 PAGES = [
     ("", "compare", "Share and export", COMPARE_CHARTS, 5600),
+    ("best", "best_plan", "How the search was done", 2, 2600),
     ("spread", "spread", "Conflict by team, week by week", 2, 2300),
     ("organisation", "organisation", "What the files should look like", 0, 1500),
     ("assumptions", "assumptions", "The evidence behind each programme", 0, 4200),
@@ -232,6 +233,32 @@ def _upload(page, shots: Path) -> None:
     _wait_drawn(page, 1)
     expect(page.get_by_text("How well the calibrated simulation fits")).to_be_visible()
     expect(page.get_by_text("This file cannot be used yet")).to_have_count(0)
+
+
+def test_best_plan_opens_on_the_compare_page(server, browser):
+    page = _new_page(browser, viewport={"width": 1400, "height": 2600})
+    page.goto(f"{server}/best?{QUERY}")
+    page.get_by_text("How the search was done").wait_for(timeout=TIMEOUT_MS)
+    _wait_drawn(page, 2)
+    _no_exception(page)
+    recommended = page.get_by_text("Recommended: ").first.inner_text()
+    name = recommended.split("Recommended: ", 1)[1].split(". It costs")[0]
+    budget = page.get_by_label("Budget (fees plus")
+    budget.fill("8000")
+    budget.press("Enter")
+    page.wait_for_url("**budget=8000**")
+    page.get_by_text("How the search was done").wait_for(timeout=TIMEOUT_MS)
+    _wait_drawn(page, 2)
+    _no_exception(page)
+    page.get_by_role("button", name="Open this plan on the Compare page").click()
+    page.get_by_text("Share and export").wait_for(timeout=TIMEOUT_MS)
+    _wait_drawn(page, COMPARE_CHARTS)
+    _no_exception(page)
+    # One option: the recommended plan for 8,000, as a number of people.
+    expect(page.get_by_text("Option A", exact=True)).to_have_count(1)
+    expect(page.get_by_text("Option B", exact=True)).to_have_count(0)
+    assert "&o1=" in page.url and ".n" in page.url.split("&o1=")[1] and name
+    page.close()
 
 
 def test_change_an_option_redraws_the_figures(server, browser):

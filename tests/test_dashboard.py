@@ -188,6 +188,39 @@ def test_spread_page_draws_the_network_and_the_heatmap():
     assert metrics(at)[1] == "0" and metrics(at) != before
 
 
+# ---------------------------------------------------------------------------- best plan
+def test_best_plan_page_recommends_the_search_s_best_and_opens_it_on_compare():
+    # 120 days: long enough for a plan to pay here (so the way to Compare is shown).
+    at = open_app({**SMALL, "days": "120", "budget": "5000"}, page="views/best_plan.py")
+    assert at.title[0].value == "Best plan for my budget"
+    assert at.number_input(key="bp_budget").value == 5000
+    assert charts(at) == 2
+    shown = plan(at)
+    org = planner.build_org(shown)
+    found = planner.preset_baseline(shown, org)
+    expected = planner.search(shown, org, found.calibration)
+    text = " ".join(m.value for m in at.markdown)
+    assert planner.recommendation_text(expected) in text
+    table = at.dataframe[0].value
+    assert list(table["Plan"]) == list(expected.table["plan"])
+    assert expected.best, "the scenario should recommend a plan"
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Compare training programmes"
+    (option,) = plan(at).options
+    assert option.training().kind == expected.best[0].kind
+    assert option.amount == "headcount" and option.value == expected.best[0].headcount
+
+
+def test_the_budget_is_in_the_page_address_and_changes_the_search():
+    at = open_app({**SMALL, "budget": "5000"}, page="views/best_plan.py")
+    before = at.dataframe[0].value
+    at.number_input(key="bp_budget").set_value(1500).run()
+    assert not at.exception
+    assert plan(at).budget == 1500 and at.query_params["budget"] == "1500"
+    assert not at.dataframe[0].value.equals(before)
+
+
 # ---------------------------------------------------------------------------- upload
 def test_upload_an_org_chart_then_compare_on_it():
     at = open_app(page="views/organisation.py")

@@ -628,8 +628,8 @@ def format_plans(plans, scenario, currency: str = "", seconds: float | None = No
         currency: The currency's name, if any.
         seconds: How long the search took, to say so.
     """
+    from conflictsim.planner.words import recommendation_text
     from conflictsim.plans import NO_TRAINING
-    from conflictsim.virtual_trials import findings_text
 
     def cash(value: float, signed: bool = True) -> str:
         return money(value, currency, signed=signed)
@@ -642,31 +642,11 @@ def format_plans(plans, scenario, currency: str = "", seconds: float | None = No
         f"{scenario.org.size:,} employees, {scenario.days} days, {worlds} plausible worlds."
     )
     lines = [head, ""]
-    if top["plan"] == NO_TRAINING:
-        lines.append(
-            textwrap.fill(
-                "Recommended: no training. No plan within the budget is expected to pay "
-                "for itself here; the best of them is below.",
-                width=88,
-            )
+    lines.append(
+        textwrap.fill(
+            recommendation_text(plans, currency, exact=True), width=88, break_on_hyphens=False
         )
-    else:
-        fails = plans.when_it_fails()
-        text = (
-            f"Recommended: {top['plan']}. It costs {cash(top['cost'], signed=False)} "
-            f"(planned {cash(top['planned_cost'], signed=False)}) and is expected to return "
-            f"{cash(top['net_benefit'])} "
-            f"({interval_in_worlds(top['ui_low'], top['ui_high'], cash)}): "
-            f"{cash(top['net_benefit_cash'])} in cash, {cash(top['net_benefit_time'])} in "
-            f"working time. It {pays_for_itself(top['p_pays'])} and is the best plan in "
-            f"{top['p_best']:.0%} of them; its regret (what choosing it loses against the "
-            f"best plan of each world, 90th percentile) is {cash(top['regret'], signed=False)}. "
-            f"Break-even: {top['break_even']:,.0f} conflicts avoided "
-            f"({top['break_even_share']:.1%}); expected {top['conflicts_avoided']:,.0f} "
-            f"({top['conflicts_avoided_share']:.1%}). {fails.text} "
-            + " ".join(findings_text(kind) for kind in dict.fromkeys(p.kind for p in plans.best))
-        )
-        lines.append(textwrap.fill(text, width=88, break_on_hyphens=False))
+    )
     lines += ["", "Plans that reached the end of the search, best first:", ""]
     width = max(len(p) for p in t["plan"])
     lines.append(

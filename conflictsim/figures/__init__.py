@@ -10,7 +10,8 @@ One module per job:
   of information (the report and the dashboard draw the same ones);
 - ``design``: a result across a sweep's values, sensitivity indices;
 - ``calibration``: priors against posteriors, each target against the simulations;
-- ``network``: one simulated period on the contact network, conflicts per team and week.
+- ``network``: one simulated period on the contact network, conflicts per team and week;
+- ``plans``: the best plan for a budget: plans' net benefit over worlds, the frontier.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from conflictsim.figures.comparison import (
 )
 from conflictsim.figures.design import sensitivity, sweep
 from conflictsim.figures.network import heatmap, network
+from conflictsim.figures.plans import frontier, plan_net_benefit
 from conflictsim.figures.style import (
     FIT_COLOURS,
     PALETTE,
@@ -47,9 +49,11 @@ __all__ = [
     "costs",
     "error_bars",
     "forest",
+    "frontier",
     "headline",
     "heatmap",
     "network",
+    "plan_net_benefit",
     "prior_posterior",
     "rgba",
     "ripple",

@@ -2,8 +2,8 @@
 
 An option reads ``programme.target.amount.start.refreshers`` (``deescalation.managers.
 c50.m0.r0``); a plan adds ``org``, ``size``, ``days``, ``ev``, ``p.<parameter>``, and
-``reps`` and ``seed`` when they are not the defaults. The same text keys the dashboard's
-caches: ``key`` a whole plan, ``arm_keys`` each arm.
+``reps``, ``seed``, ``cur`` and ``budget`` when they are not the defaults. The same text
+keys the dashboard's caches: ``key`` a whole plan, ``arm_keys`` each arm.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from conflictsim.planner.plan import (
+    DEFAULT_BUDGET,
     DEFAULT_REPLICATES,
     DEFAULT_SEED,
     MAX_OPTIONS,
@@ -84,6 +85,8 @@ def to_query(plan: Plan) -> dict[str, str]:
         q["seed"] = str(plan.seed)
     if plan.currency:
         q["cur"] = plan.currency
+    if plan.budget != DEFAULT_BUDGET:
+        q["budget"] = short(plan.budget)
     return q
 
 
@@ -112,8 +115,12 @@ def arm_keys(plan: Plan, calibration: str = "") -> list[str]:
         calibration: A text naming the calibration the arms run with
             (``Calibration.key``); empty for none.
     """
-    # The currency names the money; it changes no run.
-    shared = {k: v for k, v in to_query(plan).items() if not re.fullmatch(r"o\d", k) and k != "cur"}
+    # The currency names the money and the budget is the plan search's; neither changes a run.
+    shared = {
+        k: v
+        for k, v in to_query(plan).items()
+        if not re.fullmatch(r"o\d", k) and k not in ("cur", "budget")
+    }
     shared.setdefault("reps", str(plan.replicates))
     shared.setdefault("seed", str(plan.seed))
     if calibration:
@@ -166,6 +173,8 @@ def from_query(query: Mapping[str, Any]) -> tuple[Plan, list[str]]:
         attempt("evidence setting", lambda p: p.with_(evidence=ev))
     if (cur := get("cur")) is not None:
         attempt("currency", lambda p: p.with_(currency=cur))
+    if (budget := get("budget")) is not None:
+        attempt("budget", lambda p: p.with_(budget=_float_text(budget, "budget")))
     options = []
     for i in range(1, MAX_OPTIONS + 1):
         if (text := get(f"o{i}")) is None:

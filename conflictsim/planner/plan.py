@@ -64,6 +64,10 @@ DEFAULT_SIZE = 200
 DEFAULT_DAYS = DAYS_PER_YEAR
 DEFAULT_REPLICATES = 200
 DEFAULT_SEED = 1
+#: The largest budget the plan search takes (a typo's extra zeros are refused, not run).
+MAX_BUDGET = 1e9
+#: The budget of a new plan search ("I have 20,000: what should I do with it?").
+DEFAULT_BUDGET = 20000.0
 
 
 # ---------------------------------------------------------------------------- options
@@ -207,6 +211,8 @@ class Plan:
         seed: Seed of the whole comparison (and of the generated organisation).
         currency: The currency of ``wage`` and every sum, in a few letters or a symbol
             (``EUR``, ``£``); empty: none named.
+        budget: The most to spend, for the search of the best plan (fees plus working
+            hours at the wage); the options compared do not use it.
     """
 
     org: str = "office"
@@ -218,6 +224,7 @@ class Plan:
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
     currency: str = ""
+    budget: float = DEFAULT_BUDGET
     _params: Params = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -252,6 +259,10 @@ class Plan:
         if problem := currency_problem(self.currency):
             raise ValueError(problem)
         object.__setattr__(self, "currency", str(self.currency).strip())
+        budget = float(self.budget)
+        if not (math.isfinite(budget) and 0 <= budget <= MAX_BUDGET):
+            raise ValueError(f"the budget must be from 0 to {MAX_BUDGET:,.0f}, got {self.budget!r}")
+        object.__setattr__(self, "budget", budget)
         overrides = tuple(sorted((str(k), float(v)) for k, v in dict(self.overrides).items()))
         object.__setattr__(self, "overrides", overrides)
         params = Params(**dict(overrides))
@@ -272,6 +283,7 @@ class Plan:
                 self.replicates,
                 self.seed,
                 self.currency,
+                self.budget,
             ),
         )
 

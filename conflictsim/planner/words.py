@@ -25,6 +25,7 @@ from conflictsim.calibration.targets import Targets
 from conflictsim.evidence import EVIDENCE_LABELS, TRAINING_EFFECTS
 from conflictsim.outcomes import OUTCOMES, SEVERITIES
 from conflictsim.params import REGISTRY
+from conflictsim.plans import NO_TRAINING
 from conflictsim.scenario import DAYS_PER_WEEK, DAYS_PER_YEAR
 from conflictsim.uncertainty import ALL
 from conflictsim.virtual_trials import findings_text
@@ -683,4 +684,47 @@ def records_sentence(summary: Mapping[str, Any]) -> str:
     return (
         f"{capitalised(records_text(summary))}{span} ({by}), in "
         f"{summary['teams_with_incidents']} of {summary['teams']} teams."
+    )
+
+
+def recommendation_text(plans, currency: str = "", exact: bool = False) -> str:
+    """The best plan for a budget in a paragraph: what, cost, return, risk, break-even.
+
+    Args:
+        plans: ``conflictsim.plans.best_plans``'s result.
+        currency: The currency's name, if any.
+        exact: Whole units (the console); False: rounded as planners read them.
+    """
+
+    def cash(value: float, signed: bool = True) -> str:
+        return money(value, currency, signed=signed, exact=exact)
+
+    top = plans.table.iloc[0]
+    if top["plan"] == NO_TRAINING:
+        runner = plans.table.iloc[1] if len(plans.table) > 1 else None
+        text = (
+            "Recommended: no training. No plan within the budget is expected to pay for itself here"
+        )
+        if runner is not None:
+            text += (
+                f"; the best of them, {runner['plan'][0].lower()}{runner['plan'][1:]}, is "
+                f"expected to return {cash(runner['net_benefit'])} "
+                f"({interval_in_worlds(runner['ui_low'], runner['ui_high'], cash)})"
+            )
+        return text + "."
+    kinds = dict.fromkeys(p.kind for p in plans.best)
+    return (
+        f"Recommended: {top['plan']}. It costs {cash(top['cost'], signed=False)} "
+        f"(planned {cash(top['planned_cost'], signed=False)}) and is expected to return "
+        f"{cash(top['net_benefit'])} "
+        f"({interval_in_worlds(top['ui_low'], top['ui_high'], cash)}): "
+        f"{cash(top['net_benefit_cash'])} in cash, {cash(top['net_benefit_time'])} in "
+        f"working time. It {pays_for_itself(top['p_pays'])} and is the best plan in "
+        f"{percent(top['p_best'])} of them; its regret (what choosing it loses against the "
+        f"best plan of each world, 90th percentile) is {cash(top['regret'], signed=False)}. "
+        f"Break-even: {rounded(top['break_even'])} conflicts avoided "
+        f"({percent(top['break_even_share'])}); expected "
+        f"{rounded(top['conflicts_avoided'])} "
+        f"({percent(top['conflicts_avoided_share'])}). {plans.when_it_fails().text} "
+        + " ".join(findings_text(kind) for kind in kinds)
     )

@@ -425,6 +425,26 @@ def results(plan: Plan, org: Organisation, found: planner.Baseline) -> planner.P
     return _preset_results(links.key(plan), found.key, cal)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _preset_plans(key: str, cal_key: str, _cal: Any) -> Any:
+    # Keyed by the plan without its options (the search reads none of them) and its
+    # calibration; shared read-only between sessions.
+    plan = links.from_key(key)
+    return planner.search(plan, _preset_org(plan.org, plan.size, plan.seed), _cal)
+
+
+def best_plans(plan: Plan, org: Organisation, found: planner.Baseline) -> Any:
+    """Every plan within the plan's budget, raced; from the cache when seen before."""
+    cal = found.calibration
+    if plan.org == planner.UPLOADED:
+        return _session_cached(
+            "plans",
+            (planner.search_key(plan), found.key),
+            lambda: planner.search(plan, org, cal),
+        )
+    return _preset_plans(planner.search_key(plan), found.key, cal)
+
+
 def spread(
     plan: Plan, org: Organisation, found: planner.Baseline, arm: int, replicate: int
 ) -> planner.Spread:

@@ -127,3 +127,16 @@ def test_the_currency_is_in_the_link_and_changes_no_arm():
         Plan(currency="x" * 13)
     _, problems = from_query({"cur": "x" * 20})
     assert problems and problems[0].startswith("currency:")
+
+
+def test_the_budget_is_in_the_link_and_changes_no_arm():
+    plan = Plan(budget=12500)
+    assert to_query(plan)["budget"] == "12500" and "budget" not in to_query(Plan())
+    again, problems = from_query(to_query(plan))
+    assert again == plan and not problems
+    assert arm_keys(plan) == arm_keys(Plan())  # the plan search's, not the options'
+    for bad in (-1, float("nan"), 2e9):
+        with pytest.raises(ValueError, match="the budget must be from 0"):
+            Plan(budget=bad)
+    _, problems = from_query({"budget": "lots"})
+    assert problems and problems[0].startswith("budget:")
