@@ -50,7 +50,6 @@ TESTS = (
     "tests/test_sis.py",
     "tests/test_warmup.py",
     "tests/test_comparison.py",
-    "tests/test_programme_effects.py",
     "tests/test_base_rates.py",
     "tests/calibration",
     "tests/test_docking.py",
@@ -61,15 +60,19 @@ TESTS = (
     "tests/test_params.py",
     "tests/test_evidence.py",
     "tests/test_uncertainty.py",
-    "tests/test_virtual_trials.py",
     "tests/test_interface.py",
     "tests/planner",
     "tests/experiment",
     "tests/batch",
     "tests/cli",
     "tests/test_sensitivity.py",
+    "tests/test_plans.py",
     "tests/report",
     "tests/figures",
+    # Last: they compare published tables with what the code measures, so they fail on
+    # any change of behaviour and say little about which mechanism broke.
+    "tests/test_programme_effects.py",
+    "tests/test_virtual_trials.py",
 )
 
 
