@@ -201,6 +201,8 @@ def test_best_plan_page_recommends_the_search_s_best_and_opens_it_on_compare():
     expected = planner.search(shown, org, found.calibration)
     text = " ".join(m.value for m in at.markdown)
     assert planner.recommendation_text(expected) in text
+    cards = planner.recommendation_cards(expected)
+    assert [(m.label, m.value) for m in at.metric] == [(c[0], c[1]) for c in cards]
     table = at.dataframe[0].value
     assert list(table["Plan"]) == list(expected.table["plan"])
     assert expected.best, "the scenario should recommend a plan"

@@ -38,7 +38,13 @@ from conflictsim.planner.baseline import (
     preset_baseline,
     read_records,
 )
-from conflictsim.planner.best import compare_plan, plans_table, search, search_key
+from conflictsim.planner.best import (
+    compare_plan,
+    plans_table,
+    recommendation_cards,
+    search,
+    search_key,
+)
 from conflictsim.planner.plan import (
     LETTERS,
     MAX_OPTIONS,
@@ -127,6 +133,7 @@ __all__ = [
     "records_sentence",
     "responders_note",
     "ripple_for_chart",
+    "recommendation_cards",
     "recommendation_text",
     "run_arm",
     "search",

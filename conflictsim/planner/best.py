@@ -17,7 +17,7 @@ from conflictsim.planner.plan import DEFAULT_OPTIONS, Option, Plan
 from conflictsim.plans import Plans, best_plans
 from conflictsim.scenario import DAYS_PER_MONTH, Scenario
 from conflictsim.training import Training
-from conflictsim.words import money, percent, rounded
+from conflictsim.words import in_ten, money, percent, rounded
 
 
 def search(plan: Plan, org: Organisation, calibration: Calibration | None) -> Plans:
@@ -87,3 +87,38 @@ def plans_table(plans: Plans, currency: str = "") -> pd.DataFrame:
             "Break-even (conflicts)": t["break_even"].map(lambda v: "" if not v else rounded(v)),
         }
     )
+
+
+def _of_ten(share: float) -> str:
+    """A share as ``9 in 10``, ``almost all`` or ``almost none`` (``words.in_worlds``)."""
+    k = in_ten(share)
+    return {0: "almost none", 10: "almost all"}.get(k, f"{k} in 10")
+
+
+def recommendation_cards(plans: Plans, currency: str = "") -> list[tuple[str, str, str]]:
+    """The recommended plan's figures as (label, value, caption) cards; none for no training."""
+    top = plans.table.iloc[0]
+    if not plans.best:
+        return []
+    cash = lambda v, signed=False: money(v, currency, signed=signed, exact=False)  # noqa: E731
+    return [
+        ("Cost", cash(top["cost"]), f"{top['trainees']:,} people trained"),
+        (
+            "Expected net benefit",
+            cash(top["net_benefit"], True),
+            f"{cash(top['ui_low'], True)} to {cash(top['ui_high'], True)} in 9 of 10 "
+            "plausible worlds",
+        ),
+        ("Pays for itself", _of_ten(top["p_pays"]), "of the plausible worlds (about)"),
+        (
+            "Regret",
+            cash(top["regret"]),
+            "what choosing it could lose against the best plan of a world (9 of 10 worlds)",
+        ),
+        (
+            "Break-even",
+            f"{rounded(top['break_even'])} conflicts",
+            f"avoided ({percent(top['break_even_share'])}); expected "
+            f"{rounded(top['conflicts_avoided'])}",
+        ),
+    ]

@@ -43,7 +43,12 @@ with st.spinner(
     plans = common.best_plans(plan, org, found)
 
 st.header("Recommended", anchor=False)
-top = plans.table.iloc[0]
+if cards := planner.recommendation_cards(plans, plan.currency):
+    st.subheader(plans.recommended, anchor=False)
+    for col, (label, value, caption) in zip(st.columns(len(cards)), cards, strict=True):
+        with col:
+            st.metric(label, value)
+            st.caption(caption)
 st.markdown(planner.recommendation_text(plans, plan.currency))
 chosen = planner.compare_plan(plan, plans.best)
 if chosen is not None and st.button(
