@@ -33,7 +33,7 @@ from sklearn.tree import DecisionTreeClassifier
 from conflictsim.comparison import mean_ci, uncertainty_interval, worlds_of
 from conflictsim.experiment.spec import evidence_sets
 from conflictsim.runs import run_arm
-from conflictsim.scenario import Scenario
+from conflictsim.scenario import DAYS_PER_MONTH, Scenario
 from conflictsim.training import KINDS, Training, eligible
 from conflictsim.words import PROGRAMME_LABELS, listed, number_text, parameter_label, percent
 
@@ -50,8 +50,12 @@ WHO = {
     "whole_teams": "people in whole teams",
 }
 
-#: Days between refresher sessions when a plan has them (about half a year of work days).
-REFRESHER_DAYS = 125
+#: Days between refresher sessions when a plan has them: six months, as the dashboard offers.
+REFRESHER_DAYS = round(6 * DAYS_PER_MONTH)
+
+#: Days before the first session over which ``hotspots`` finds the hot teams
+#: (``Training.lead_in_days``'s default; the dashboard's ``HOTSPOT_LEAD_IN_DAYS``).
+HOTSPOT_LEAD_IN = 20
 
 #: A plan is dropped when its expected net benefit is below the leader's with this z
 #: (one-sided, about 99.9%): clearly worse, not merely behind by chance.
@@ -125,61 +129,53 @@ def candidates(
         targets = [
             t
             for t in WHO
-            if eligible(Training("deescalation", target=t, start_day=20), org).size > 0
+            if eligible(Training("deescalation", target=t, start_day=HOTSPOT_LEAD_IN), org).size
         ]
-    singles = []
-    for kind in kinds:
-        for target in targets:
-            for start in starts:
-                start = max(start, 20) if target == "hotspots" else start
-                if start >= days:
-                    continue
-                for every in refreshers:
-                    if every is not None and start + every >= days:
-                        continue  # no refresher would fall within the horizon
-                    for share in shares:
-                        singles.append(
-                            Training(
-                                kind,
-                                target=target,
-                                budget=budget * share,
-                                start_day=start,
-                                refresher_days=every,
-                            )
-                        )
-    plans = [(p,) for p in singles]
-    if pairs:
-        whole = [p for p in singles if p.budget == budget]
-        for i, a in enumerate(whole):
-            for b in whole[i + 1 :]:
-                if (a.target, a.start_day, a.refresher_days) == (
-                    b.target,
-                    b.start_day,
-                    b.refresher_days,
-                ) and a.kind != b.kind:
-                    plans.append(
-                        (
-                            _with_budget(a, budget / 2),
-                            _with_budget(b, budget / 2),
-                        )
-                    )
+    singles = [
+        Training(kind, target=target, budget=budget * share, start_day=start, refresher_days=every)
+        for kind, target, start, every in _schedules(kinds, targets, starts, refreshers, days)
+        for share in shares
+    ]
+    plans = [(p,) for p in singles] + (_pairs(singles, budget) if pairs else [])
     out, seen = [], set()
     for progs in plans:
         counts = [p.planned_headcount(org, params, days) for p in progs]
-        if min(counts) == 0:
-            continue
         # The same people trained alike: a larger share of the budget buys nobody more.
         key = tuple(
             (p.kind, p.target, n, p.start_day, p.refresher_days)
             for p, n in zip(progs, counts, strict=True)
         )
-        if key in seen:
+        if min(counts) == 0 or key in seen:
             continue
         seen.add(key)
         fixed = tuple(_with_headcount(p, n) for p, n in zip(progs, counts, strict=True))
         cost = sum(p.planned_cost(org, params, days) for p in fixed)
         out.append(Candidate(plan_name(fixed, counts), fixed, sum(counts), cost))
     return out
+
+
+def _schedules(kinds, targets, starts, refreshers, days: int):
+    """Programme, who, first day and refresher interval of each plan within the horizon."""
+    for kind in kinds:
+        for target in targets:
+            for start in starts:
+                start = max(start, HOTSPOT_LEAD_IN) if target == "hotspots" else start
+                for every in refreshers:
+                    # A refresher that would fall after the horizon is no plan of its own.
+                    if start < days and (every is None or start + every < days):
+                        yield kind, target, start, every
+
+
+def _pairs(singles: Sequence[Training], budget: float) -> list[tuple[Training, Training]]:
+    """Two programmes for the same people, on the same days, half the budget each."""
+    whole = [p for p in singles if p.budget == budget]
+    return [
+        (_with_budget(a, budget / 2), _with_budget(b, budget / 2))
+        for i, a in enumerate(whole)
+        for b in whole[i + 1 :]
+        if a.kind != b.kind
+        and (a.target, a.start_day, a.refresher_days) == (b.target, b.start_day, b.refresher_days)
+    ]
 
 
 def _with_budget(prog: Training, budget: float) -> Training:
