@@ -57,8 +57,9 @@ class Prior:
         return (np.log(x) - np.log(self.low)) / (np.log(self.high) - np.log(self.low))
 
     def describe(self) -> str:
-        """The prior in words, for tables: "uniform 0.01-0.5"."""
-        return f"{self.kind} {self.low:g}-{self.high:g}"
+        """The prior in words, for tables: "uniform from 0.01 to 0.5"."""
+        kind = "log-uniform" if self.kind == "loguniform" else self.kind
+        return f"{kind} from {self.low:g} to {self.high:g}"
 
 
 @dataclass(frozen=True)

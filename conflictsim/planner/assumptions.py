@@ -17,7 +17,7 @@ from conflictsim.params import REGISTRY, ParamSpec
 from conflictsim.planner.plan import Plan
 from conflictsim.training import HALF_LIFE_DAYS, KINDS
 from conflictsim.virtual_trials import trials
-from conflictsim.words import PROGRAMME_LABELS
+from conflictsim.words import PROGRAMME_LABELS, parameter_label
 
 
 def evidence_shown() -> pd.DataFrame:
@@ -108,7 +108,8 @@ def parameter_table(plan: Plan, calibration: Calibration | None = None) -> pd.Da
             now = f"{c.median:.3g} ({c.low:.3g} to {c.high:.3g})"
         rows.append(
             {
-                "assumption": spec.name,
+                "assumption": parameter_label(spec.name),
+                "name": spec.name,
                 "meaning": spec.meaning,
                 "value now": now,
                 "default": f"{spec.default:g}",
@@ -138,7 +139,8 @@ def calibrated_table(calibration: Calibration, plan: Plan) -> pd.DataFrame:
     for r in calibration.summary().itertuples():
         rows.append(
             {
-                "assumption": r.parameter,
+                "assumption": parameter_label(r.parameter),
+                "name": r.parameter,
                 "meaning": REGISTRY[r.parameter].meaning,
                 "prior": r.prior,
                 "calibrated median": f"{r.median:.3g}",

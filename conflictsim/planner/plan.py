@@ -18,7 +18,7 @@ from conflictsim.params import REGISTRY, Params
 from conflictsim.planner.words import (
     AMOUNT_LABELS,
     BASELINE,
-    ORG_LABELS,
+    ORG_NOUNS,
     TARGET_GROUP,
     UPLOADED,
     horizon_text,
@@ -361,7 +361,7 @@ class Plan:
         if self.org == UPLOADED:
             who = f"your organisation ({org.size:,} employees)" if org else "your organisation"
         else:
-            who = f"{with_article(ORG_LABELS[self.org].lower())} of {self.size:,} employees"
+            who = f"{with_article(ORG_NOUNS[self.org])} of {self.size:,} employees"
         changed = f", {len(self.overrides)} assumption(s) changed" if self.overrides else ""
         return (
             f"{capitalised(who)}, over {horizon_text(self.days)}, "
@@ -380,7 +380,7 @@ class Plan:
         name = (
             f"your organisation ({uploaded_names})"
             if self.org == UPLOADED
-            else with_article(ORG_LABELS[self.org].lower())
+            else with_article(ORG_NOUNS[self.org])
         )
         return (
             f"{capitalised(name)} of {s['employees']:,} employees in {s['teams']} teams "

@@ -63,16 +63,23 @@ ORG_LABELS = {
     "school": "School",
     UPLOADED: "Your organisation (uploaded)",
 }
+#: A preset as a noun in a sentence ("a hospital of 900 employees", not "a hospital wards").
+ORG_NOUNS = {
+    "office": "office",
+    "call_centre": "call centre",
+    "hospital_ward": "hospital",
+    "school": "school",
+}
 #: Horizons offered, in working days, with their names.
 HORIZONS = {125: "6 months", 250: "1 year", 500: "2 years", 750: "3 years"}
 #: The group a coverage share is a share of, per target.
 TARGET_GROUP = {
-    "random": "everyone",
+    "random": "employees",
     "managers": "managers",
     "customer_facing": "customer-facing staff",
-    "central": "everyone",
-    "hotspots": "everyone",
-    "whole_teams": "everyone",
+    "central": "employees",
+    "hotspots": "employees",
+    "whole_teams": "employees",
 }
 #: How many are trained, in words.
 AMOUNT_LABELS = {

@@ -75,9 +75,9 @@ common.download_csv(assumptions.trials_shown().reset_index(), "studies_of_traini
 values = plan.params
 st.header("Change an assumption", anchor=False)
 st.markdown(
-    "Know better for your organisation? For example your hourly cost of work (`wage`), the "
-    "cost of replacing someone who leaves (`replacement_cost`) or how much sick leave you "
-    "see (`absence_base`). Pick the assumption, then type its value."
+    "Know better for your organisation? For example your hourly cost of work, the cost of "
+    "replacing someone who leaves or how much sick leave you see. Pick the assumption, then "
+    "type its value."
 )
 names = list(REGISTRY)
 c1, c2 = st.columns([2, 1])

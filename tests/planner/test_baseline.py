@@ -23,7 +23,7 @@ from conflictsim.planner.results import evaluate
 from conflictsim.planner.spread import spread
 from conflictsim.planner.summary import summary_html
 from conflictsim.runs import run_arm
-from conflictsim.words import statistic
+from conflictsim.words import parameter_label, statistic
 
 #: A quick plan on the office at the stored calibration's size and seed.
 QUICK = dict(days=30, replicates=3)
@@ -292,16 +292,18 @@ def test_the_assumptions_tables_show_the_calibrated_values():
     _, _, found = office()
     cal = found.calibration
     plan = Plan(**QUICK).with_override("absence_base", 0.03)
-    table = calibrated_table(cal, plan).set_index("assumption")
+    table = calibrated_table(cal, plan).set_index("name")
     assert list(table.index) == cal.parameters
     trigger = cal.summary().set_index("parameter").loc["trigger"]
     assert table.loc["trigger", "calibrated median"] == f"{trigger['median']:.3g}"
     assert table.loc["absence_base", "used"] == "your value 0.03"
-    every = parameter_table(plan, cal).set_index("assumption")
+    every = parameter_table(plan, cal).set_index("name")
     assert every.loc["trigger", "set by"] == "calibration"
     assert every.loc["trigger", "value now"].startswith(f"{trigger['median']:.3g} (")
     assert every.loc["absence_base", "set by"] == "you"
-    assert parameter_table(plan).set_index("assumption").loc["trigger", "set by"] == "default"
+    assert parameter_table(plan).set_index("name").loc["trigger", "set by"] == "default"
+    # Planners read labels; the name experiment files use is a column of its own.
+    assert every.loc["absence_base", "assumption"] == parameter_label("absence_base")
 
 
 def test_the_summary_names_the_calibration():
