@@ -45,7 +45,7 @@ WHO = {
     "random": "people drawn at random",
     "managers": "managers",
     "customer_facing": "customer-facing staff",
-    "central": "best-connected people",
+    "best_connected": "best-connected people",
     "hotspots": "people in the teams with the most conflict",
     "whole_teams": "people in whole teams",
 }

@@ -116,7 +116,10 @@ KINDS: dict[str, Kind] = {
 }
 
 #: Targeting rules (besides an explicit list of employee ids).
-TARGETS = ("random", "managers", "customer_facing", "central", "hotspots", "whole_teams")
+TARGETS = ("random", "managers", "customer_facing", "best_connected", "hotspots", "whole_teams")
+#: Older names of targeting rules, still read: ``central`` was easily taken for the
+#: ``central`` evidence setting.
+TARGET_ALIASES = {"central": "best_connected"}
 
 #: Default half-life of a training effect, in working days (about 9 months): Tatel &
 #: Ackerman 2025 find half the gain gone after about 6.5-13 months.
@@ -150,7 +153,7 @@ class Training:
         regulation_d: Shift of latent regulation in trait SDs (default by kind).
         cost_per_trainee: Fee per trainee per session (default by kind; assumption).
         hours_per_trainee: Work hours lost per trainee per session (default by kind).
-        centrality: ``degree`` or ``betweenness``, for ``target="central"``.
+        centrality: ``degree`` or ``betweenness``, for ``target="best_connected"``.
         lead_in_days: Days before ``start_day`` over which hotspots are found.
         responders: Whether trainees of a programme that makes responders (de-escalation)
             act as responders (MODEL.md step 6). No study has measured bystanders
@@ -184,6 +187,7 @@ class Training:
             )
         object.__setattr__(self, "_kind", KINDS[self.kind])
         if isinstance(self.target, str):
+            object.__setattr__(self, "target", TARGET_ALIASES.get(self.target, self.target))
             if self.target not in TARGETS:
                 raise TrainingError(
                     f"unknown target {self.target!r}; choose one of {', '.join(TARGETS)} "
@@ -514,7 +518,7 @@ def priority(
     shuffled = rng.permutation(group)
     if prog.target in ("random", "managers", "customer_facing"):
         return shuffled
-    if prog.target == "central":
+    if prog.target == "best_connected":
         score = org.degree if prog.centrality == "degree" else betweenness(org)
         return shuffled[np.argsort(-score[shuffled], kind="stable")]
     # Whole-team rules: teams ranked, people in a team together (in shuffled order).

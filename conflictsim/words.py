@@ -126,7 +126,7 @@ TARGET_LABELS = {
     "random": "Anyone (drawn at random)",
     "managers": "Managers",
     "customer_facing": "Customer-facing staff",
-    "central": "The best-connected people",
+    "best_connected": "The best-connected people",
     "hotspots": "Teams with the most conflict",
     "whole_teams": "Whole teams (at random)",
 }

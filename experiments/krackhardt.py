@@ -36,10 +36,10 @@ if __name__ == "__main__":  # the calibration's workers start from a fork server
     arms = {
         "no training": base,
         "active listening": base.with_(
-            programmes=[cs.Training("active_listening", target="central", headcount=6)]
+            programmes=[cs.Training("active_listening", target="best_connected", headcount=6)]
         ),
         "de-escalation": base.with_(
-            programmes=[cs.Training("deescalation", target="central", headcount=6)]
+            programmes=[cs.Training("deescalation", target="best_connected", headcount=6)]
         ),
     }
     cmp = cs.compare(arms, replicates=200, seed=1, calibration=cal)

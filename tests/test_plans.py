@@ -11,7 +11,7 @@ from conflictsim.plans import NO_TRAINING, best_plans, candidates, failure_box
 
 GRID = {
     "kinds": ("deescalation", "active_listening", "emotional_regulation"),
-    "targets": ("random", "managers", "central"),
+    "targets": ("random", "managers", "best_connected"),
     "shares": (1.0, 0.25),
     "refreshers": (None,),
     "pairs": False,

@@ -75,7 +75,7 @@ def test_managers_and_customer_facing_targets(org):
 
 
 def test_central_targets_the_best_connected(org):
-    top = chosen(org, cs.Training("deescalation", target="central", headcount=1))
+    top = chosen(org, cs.Training("deescalation", target="best_connected", headcount=1))
     assert top == ["b1"]  # 7 ties
     assert org.degree[org.index_of(["b1", "a0", "c0"])].tolist() == [7, 5, 5]
     seen = {
@@ -354,3 +354,10 @@ def test_training_errors_name_their_fields(kwargs, fields):
         cs.Training("deescalation", **kwargs)
     assert info.value.fields == fields
     assert isinstance(info.value, ValueError)
+
+
+def test_central_is_still_read_as_best_connected():
+    # The rule's old name, easily taken for the evidence setting, keeps old files working.
+    old = cs.Training("deescalation", target="central", headcount=3)
+    assert old.target == "best_connected"
+    assert old == cs.Training("deescalation", target="best_connected", headcount=3)

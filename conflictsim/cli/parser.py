@@ -198,7 +198,7 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--target",
         default="random",
-        help="who: random, managers, customer_facing, central, hotspots, whole_teams, "
+        help="who: random, managers, customer_facing, best_connected, hotspots, whole_teams, "
         "or a comma-separated list of employee ids (default: random)",
     )
     how = g.add_mutually_exclusive_group()

@@ -228,14 +228,15 @@ def calibration_note(cal, baseline: str | None, replicates: int) -> str:
 
 def programme_from_args(args: argparse.Namespace):
     """The Training the options describe, or None."""
-    from conflictsim.training import TARGETS, Training
+    from conflictsim.training import TARGET_ALIASES, TARGETS, Training
 
     training_opts = ("coverage", "headcount", "budget", "refresher_days")
     if args.programme is None:
         if any(getattr(args, o) is not None for o in training_opts) or args.start_day:
             raise ValueError("training options need --programme")
         return None
-    target = args.target if args.target in TARGETS else [t.strip() for t in args.target.split(",")]
+    rules = (*TARGETS, *TARGET_ALIASES)
+    target = args.target if args.target in rules else [t.strip() for t in args.target.split(",")]
     return Training(
         args.programme,
         target=target,

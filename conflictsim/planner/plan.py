@@ -25,7 +25,7 @@ from conflictsim.planner.words import (
     period_noun,
 )
 from conflictsim.scenario import DAYS_PER_MONTH, DAYS_PER_YEAR, Scenario
-from conflictsim.training import KINDS, TARGETS, Training, eligible
+from conflictsim.training import KINDS, TARGET_ALIASES, TARGETS, Training, eligible
 from conflictsim.words import (
     PROGRAMME_LABELS,
     TARGET_LABELS,
@@ -96,6 +96,7 @@ class Option:
             raise ValueError(
                 f"unknown programme {self.programme!r}; choose one of {', '.join(KINDS)}"
             )
+        object.__setattr__(self, "target", TARGET_ALIASES.get(self.target, self.target))
         if self.target not in TARGETS:
             raise ValueError(f"unknown target {self.target!r}; choose one of {', '.join(TARGETS)}")
         if self.amount not in AMOUNT_LABELS:

@@ -77,7 +77,7 @@ TARGET_GROUP = {
     "random": "employees",
     "managers": "managers",
     "customer_facing": "customer-facing staff",
-    "central": "employees",
+    "best_connected": "employees",
     "hotspots": "employees",
     "whole_teams": "employees",
 }

@@ -16,7 +16,7 @@ def test_a_found_programme_becomes_the_same_option_on_compare():
     org = planner.build_org(plan)
     for found in (
         Training("deescalation", target="managers", headcount=5),
-        Training("active_listening", target="central", headcount=12, refresher_days=125),
+        Training("active_listening", target="best_connected", headcount=12, refresher_days=125),
         Training("emotional_regulation", target="hotspots", headcount=8, start_day=20),
     ):
         option = option_of(found)

@@ -140,3 +140,9 @@ def test_the_budget_is_in_the_link_and_changes_no_arm():
             Plan(budget=bad)
     _, problems = from_query({"budget": "lots"})
     assert problems and problems[0].startswith("budget:")
+
+
+def test_an_old_link_naming_central_opens_as_best_connected():
+    plan, problems = from_query({"o1": "deescalation.central.c20.m0.r0"})
+    assert not problems and plan.options[0].target == "best_connected"
+    assert "best_connected" in to_query(plan)["o1"]
