@@ -78,6 +78,8 @@ class Outcome:
         better: ``lower``, ``higher``, or None where neither is better (people trained).
         decimals: Decimals of a mean or a difference of it.
         whole: Whether one run's value is a count (shown without decimals).
+        as_percent: Whether the value is a ratio written as a percentage (``7.31`` as
+            ``731%``), as the return on investment is everywhere.
         missing: Words for a value that does not exist (NaN), saying why: a ripple class
             nobody is in has no change to give, which is not a change of 0.
     """
@@ -89,6 +91,7 @@ class Outcome:
     parent: str | None = None
     better: str | None = "lower"
     decimals: int = 1
+    as_percent: bool = False
     whole: bool = False
     missing: str = "n/a"
 
@@ -104,6 +107,8 @@ class Outcome:
         """
         if _absent(value):
             return self.missing
+        if self.as_percent:
+            return f"{fixed(value * 100, self.decimals, signed)}%"
         return fixed(value, self.decimals, signed)
 
     def fmt_run(self, value: float) -> str:
@@ -186,10 +191,11 @@ OUTCOMES: Mapping[str, Outcome] = _outcomes(
     ),
     Outcome(
         "roi",
-        "return per unit spent",
+        "return on investment",
         plain="Return on investment",
         better="higher",
-        decimals=2,
+        decimals=0,
+        as_percent=True,
         missing="nothing more spent on training",
     ),
     Outcome(

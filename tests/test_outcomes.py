@@ -32,7 +32,8 @@ def test_directions_and_formats():
     assert outcome("conflicts").is_better(np.array([-1.0, 0.0, 1.0])).tolist() == [1, 0, 0]
     assert outcome("net_benefit").is_better(np.array([-1.0, 0.0, 1.0])).tolist() == [0, 0, 1]
     assert outcome("trained").better is None
-    assert outcome("roi").fmt(1.234, signed=True) == "+1.23"
+    assert outcome("roi").fmt(1.234, signed=True) == "+123%"  # as on the dashboard
+    assert outcome("roi").fmt(-0.5) == "-50%"
     assert outcome("cost_conflict").fmt(12345.6) == "12,346"
     assert outcome("conflicts_major").row_label == "  major"
     with pytest.raises(ValueError, match="unknown outcome 'nope'"):
