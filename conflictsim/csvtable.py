@@ -6,8 +6,10 @@ refused alike (docs/org_csv.md, "What is accepted"): UTF-8 only (a byte-order ma
 fine), commas or, when the header says so, semicolons, strict double quotes, blank rows
 skipped but counted, column names matched ignoring case and surrounding spaces.
 
-Every problem is one ``ValueError`` whose message names the file, the row as a spreadsheet
-shows it (the header is row 1) and, where there is one, the column.
+Every problem is a ``ValueError`` whose message names the file, the row as a spreadsheet
+shows it (the header is row 1) and, where there is one, the column. Where the rows are
+checked one by one, every problem found is reported at once (``Problems``), up to
+``MAX_PROBLEMS``, so a file with two mistakes does not take two uploads.
 """
 
 from __future__ import annotations
@@ -22,6 +24,40 @@ UTF8_HINT = (
     "re-save it as UTF-8: in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; "
     "in LibreOffice tick 'Edit filter settings' and choose 'Unicode (UTF-8)'"
 )
+
+
+#: Most problems listed in one message (then "and N more").
+MAX_PROBLEMS = 20
+
+
+class Problems:
+    """Every problem found in a file's rows, reported at once in the order of the file.
+
+    ``add`` keeps a problem with its row; ``raise_all`` raises them as one ``ValueError``,
+    each on a line of its own (one problem reads as it always has), the first
+    ``MAX_PROBLEMS`` of them.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.found: list[tuple[int, ValueError]] = []
+
+    def add(self, row: int, problem: ValueError) -> None:
+        """Keep ``problem``, found on spreadsheet row ``row``."""
+        self.found.append((row, problem))
+
+    def raise_all(self) -> None:
+        """Raise what was found, if anything, sorted by row."""
+        problems = [p for _, p in sorted(self.found, key=lambda found: found[0])]
+        if not problems:
+            return
+        if len(problems) == 1:
+            raise problems[0]
+        shown = [f"- {p}" for p in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(f"- and {len(problems) - MAX_PROBLEMS} more")
+        head = f"{self.label}: {len(problems)} problems; fix them all, then try again:"
+        raise ValueError("\n".join([head, *shown]))
 
 
 @dataclass

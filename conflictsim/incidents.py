@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from conflictsim.csvtable import (
+    Problems,
     Table,
     check_size,
     column_letter,
@@ -224,19 +225,28 @@ class _Records:
         """The daily counts per team and severity (see ``read_incidents``)."""
         table, col = self.table, self.table.columns
         when, team, severity, count, rows = [], [], [], [], []
+        problems = Problems(table.label)
         for row, fields in table.rows:
             cells = {c: fields[pos] for c, pos in col.items()}
-            if "date" in col:
-                when.append(self._date(row, cells["date"]))
-            else:
-                when.append(self._day(row, cells["day"]))
             # None: the file has no such column; "": a blank cell.
-            team.append(
-                self._team(row, cells.get("team"), cells.get("employee_id"), cells.get("other_id"))
-            )
-            severity.append(self._severity(row, cells.get("severity")))
-            count.append(self._count(row, cells.get("count")))
+            for values, read, args in (
+                (when, self._date, (cells["date"],))
+                if "date" in col
+                else (when, self._day, (cells["day"],)),
+                (
+                    team,
+                    self._team,
+                    (cells.get("team"), cells.get("employee_id"), cells.get("other_id")),
+                ),
+                (severity, self._severity, (cells.get("severity"),)),
+                (count, self._count, (cells.get("count"),)),
+            ):
+                try:
+                    values.append(read(row, *args))
+                except ValueError as exc:  # every problem of the file is listed at once
+                    problems.add(row, exc)
             rows.append(row)
+        problems.raise_all()
 
         if "date" in col:
             first = min(when)

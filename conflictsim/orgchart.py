@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from conflictsim.csvtable import Table, parse_number, read_bytes, read_table
+from conflictsim.csvtable import Problems, Table, parse_number, read_bytes, read_table
 from conflictsim.ties import DEFAULT_CONTACT, TIE_KINDS, dedupe_edges
 
 #: Columns an org chart must have.
@@ -182,48 +182,63 @@ def _read_employees(table: Table) -> dict:
     def cell(fields: list[str], column: str) -> str:
         return fields[col[column]] if column in col else ""
 
+    problems = Problems(table.label)
     for row, fields in table.rows:
         eid = fields[col["employee_id"]]
         if not eid:
-            raise table.error("the employee id is blank", row, "employee_id")
+            problems.add(row, table.error("the employee id is blank", row, "employee_id"))
+            continue
         if eid in index:
-            raise table.error(
-                f"employee id {eid!r} is already used on row {rows[index[eid]]}",
+            problems.add(
                 row,
-                "employee_id",
+                table.error(
+                    f"employee id {eid!r} is already used on row {rows[index[eid]]}",
+                    row,
+                    "employee_id",
+                ),
             )
+            continue
         index[eid] = len(rows)
         rows.append(row)
         team = fields[col["team"]]
         if not team:
-            raise table.error(f"the team of employee {eid!r} is blank", row, "team")
+            problems.add(row, table.error(f"the team of employee {eid!r} is blank", row, "team"))
         # Names are numbered in order of first appearance.
         out["team"].append(teams.setdefault(team, len(teams)))
         dept = cell(fields, "department") or DEFAULT_DEPARTMENT
         out["department"].append(departments.setdefault(dept, len(departments)))
         out["role"].append(cell(fields, "role"))
-        out["customer_facing"].append(
-            _parse_bool(table, row, "customer_facing", cell(fields, "customer_facing"))
-        )
-        for trait in ("regulation", "listening"):
-            out[trait].append(_parse_trait(table, row, trait, cell(fields, trait)))
+        for column, parse in (("customer_facing", _parse_bool), *_TRAIT_CELLS):
+            try:
+                out[column].append(parse(table, row, column, cell(fields, column)))
+            except ValueError as exc:
+                problems.add(row, exc)
 
     manager = []
-    for (row, fields), eid in zip(table.rows, index, strict=True):
-        boss = fields[col["manager_id"]]
+    for row, fields in table.rows:
+        eid, boss = fields[col["employee_id"]], fields[col["manager_id"]]
+        if eid not in index or rows[index[eid]] != row:
+            continue  # a row already refused for its id (blank or used before)
         if not boss:
             manager.append(-1)  # a top-level manager; there may be several
         elif boss == eid:
-            raise table.error(f"employee {eid!r} is listed as their own manager", row, "manager_id")
-        elif boss not in index:
-            raise table.error(
-                f"manager {boss!r} of employee {eid!r} is not an employee in this file "
-                "(leave manager_id blank for a top-level manager)",
+            problems.add(
                 row,
-                "manager_id",
+                table.error(f"employee {eid!r} is listed as their own manager", row, "manager_id"),
+            )
+        elif boss not in index:
+            problems.add(
+                row,
+                table.error(
+                    f"manager {boss!r} of employee {eid!r} is not an employee in this file "
+                    "(leave manager_id blank for a top-level manager)",
+                    row,
+                    "manager_id",
+                ),
             )
         else:
             manager.append(index[boss])
+    problems.raise_all()
 
     return {
         **out,
@@ -262,6 +277,10 @@ def _parse_trait(table: Table, row: int, column: str, text: str) -> float:
             f"{text!r} is out of range; traits must be strictly between 0 and 1", row, column
         )
     return value
+
+
+#: The trait cells of an org chart row and how each is read.
+_TRAIT_CELLS = (("regulation", _parse_trait), ("listening", _parse_trait))
 
 
 def _check_no_cycle(table: Table, ids: list[str], manager: list[int], rows: list[int]) -> None:
@@ -354,33 +373,43 @@ def _read_ties(
     index = {eid: i for i, eid in enumerate(ids)}
     seen: dict[tuple[int, int], int] = {}
     src, dst, prob = [], [], []
+    problems = Problems(table.label)
     for row, fields in table.rows:
         ends = []
         for column in ("source", "target"):
             eid = fields[col[column]]
             if not eid:
-                raise table.error("the employee id is blank", row, column)
-            if eid not in index:
-                raise table.error(
-                    f"{eid!r} is not an employee in the org chart {org_label}", row, column
-                )
-            ends.append(index[eid])
+                problems.add(row, table.error("the employee id is blank", row, column))
+            elif eid not in index:
+                message = f"{eid!r} is not an employee in the org chart {org_label}"
+                problems.add(row, table.error(message, row, column))
+            else:
+                ends.append(index[eid])
+        try:
+            p = _parse_prob(
+                table, row, fields[col["contact_prob"]] if "contact_prob" in col else ""
+            )
+        except ValueError as exc:
+            problems.add(row, exc)
+            p = math.nan  # refused below with the rest
+        if len(ends) < 2:
+            continue
         a, b = min(ends), max(ends)
         if a == b:
-            raise table.error(f"a tie from {ids[a]!r} to themself", row, "target")
+            problems.add(row, table.error(f"a tie from {ids[a]!r} to themself", row, "target"))
+            continue
         if (a, b) in seen:
-            raise table.error(
+            message = (
                 f"the tie between {ids[a]!r} and {ids[b]!r} is already listed on row "
-                f"{seen[(a, b)]}; list each pair once (in either order)",
-                row,
-                "target",
+                f"{seen[(a, b)]}; list each pair once (in either order)"
             )
+            problems.add(row, table.error(message, row, "target"))
+            continue
         seen[(a, b)] = row
         src.append(a)
         dst.append(b)
-        prob.append(
-            _parse_prob(table, row, fields[col["contact_prob"]] if "contact_prob" in col else "")
-        )
+        prob.append(p)
+    problems.raise_all()
 
     lo = np.asarray(src, dtype=np.int64)
     hi = np.asarray(dst, dtype=np.int64)

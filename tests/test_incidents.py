@@ -276,6 +276,20 @@ def test_malformed_file_is_refused_with_one_message_naming_the_place(tmp_path, c
     assert "\n" not in message
 
 
+def test_every_problem_of_a_record_file_is_listed_at_once():
+    data = b"day,team,severity,count\n0,T0,minor,1\n1,T1,awful,1\n-2,T1,minor,x\n"
+    with pytest.raises(ValueError) as info:
+        parse_incidents(data, OFFICE, label="upload.csv")
+    lines = str(info.value).splitlines()
+    assert lines[0] == "upload.csv: 4 problems; fix them all, then try again:"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "- upload.csv, row 2, column team",
+        "- upload.csv, row 3, column severity",
+        "- upload.csv, row 4, column day",
+        "- upload.csv, row 4, column count",
+    ]
+
+
 def test_parse_incidents_names_the_label_it_is_given():
     with pytest.raises(ValueError, match=r"^upload\.csv, row 2, column team: 'T0'"):
         parse_incidents(b"day,team\n0,T0\n", OFFICE, label="upload.csv")

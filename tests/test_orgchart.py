@@ -10,6 +10,7 @@ import pytest
 
 from conflictsim import cli, orgchart
 from conflictsim.organisation import Organisation
+from conflictsim.orgchart import TEMPLATE_CSV
 from conflictsim.ties import DEFAULT_CONTACT, TIE_KINDS
 
 HEADER = "employee_id,manager_id,team"
@@ -507,3 +508,38 @@ def test_check_org_with_edges_file(tmp_path, capsys):
     rows = summary_rows(capsys.readouterr().out)
     assert rows["employees"] == "8"
     assert rows["ties"] == "8"
+
+
+def test_every_problem_of_a_file_is_listed_at_once_in_row_order(tmp_path):
+    from conflictsim.csvtable import MAX_PROBLEMS
+
+    bad = TEMPLATE_CSV.replace("E003,E002", "E003,E999").replace(",yes,0.4,", ",maybe,1.7,")
+    with pytest.raises(ValueError) as info:
+        Organisation.parse_csv(bad.encode(), name="org.csv")
+    lines = str(info.value).splitlines()
+    assert lines[0] == "org.csv: 3 problems; fix them all, then try again:"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "- org.csv, row 4, column manager_id",
+        "- org.csv, row 6, column customer_facing",
+        "- org.csv, row 6, column regulation",
+    ]
+    # Past MAX_PROBLEMS the rest are counted, not listed.
+    rows = "".join(f"E{i},E0,T,,,maybe,,\n" for i in range(1, MAX_PROBLEMS + 6))
+    with pytest.raises(ValueError) as info:
+        Organisation.parse_csv(f"{TEMPLATE_CSV.splitlines()[0]}\nE0,,T,,,no,,\n{rows}".encode())
+    lines = str(info.value).splitlines()
+    assert len(lines) == 1 + MAX_PROBLEMS + 1 and lines[-1] == "- and 5 more"
+
+
+def test_every_problem_of_an_edges_file_is_listed_at_once():
+    edges = "source,target,contact_prob\nE001,E404,0.5\nE002,E002,\nE003,E004,often\n"
+    with pytest.raises(ValueError) as info:
+        Organisation.parse_csv(TEMPLATE_CSV.encode(), edges=edges.encode(), edges_name="e.csv")
+    text = str(info.value)
+    assert text.startswith("e.csv: 3 problems")
+    for part in (
+        "row 2, column target: 'E404'",
+        "row 3, column target",
+        "row 4, column contact_prob",
+    ):
+        assert part in text, part
