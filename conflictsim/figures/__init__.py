@@ -25,6 +25,7 @@ from conflictsim.figures.comparison import (
     ripple,
     severity,
     trajectory,
+    trajectory_by_option,
     value_of_information,
 )
 from conflictsim.figures.design import sensitivity, sweep
@@ -61,5 +62,6 @@ __all__ = [
     "severity",
     "sweep",
     "trajectory",
+    "trajectory_by_option",
     "value_of_information",
 ]

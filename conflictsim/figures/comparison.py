@@ -8,6 +8,7 @@ value of information (``value_of_information``). A table in, a figure out.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -53,8 +54,11 @@ def trajectory(
     )
     for arm in dict.fromkeys(data["arm"]):
         colour = colours[arm]
+        shown = False  # each arm once in the legend, from the first panel it is in
         for j, (name, title) in enumerate(series, start=1):
             s = data[(data["arm"] == arm) & ((data["series"] == name) if panels else True)]
+            if s.empty:
+                continue
             band(fig, s[x], s["low"], s["high"], colour, arm, row=1, col=j)
             unit = title.lower() if panels else what
             fig.add_scatter(
@@ -62,7 +66,7 @@ def trajectory(
                 y=s["mean"],
                 name=arm,
                 legendgroup=arm,
-                showlegend=j == 1,
+                showlegend=not shown,
                 line={"color": colour, "width": 2.5 if arm == reference else 2},
                 customdata=np.stack([s["low"], s["high"]], axis=1),
                 hovertemplate=f"{x_title.lower()} %{{x}}: %{{y:,.1f}} {unit}"
@@ -71,11 +75,41 @@ def trajectory(
                 row=1,
                 col=j,
             )
+            shown = True
     fig.update_xaxes(title=x_title, rangemode="tozero")
     fig.update_yaxes(rangemode="tozero")
     if not panels:
         fig.update_yaxes(title=y_title)
     return layout(fig, height=420 if panels else 380, hovermode="x unified")
+
+
+def trajectory_by_option(
+    data: pd.DataFrame, colours: Mapping[str, str], reference: str, **kwargs
+) -> go.Figure:
+    """Small multiples of ``trajectory``: a panel per option, each beside the reference.
+
+    Four options in one panel are five overlapping bands; one panel each, with the
+    reference repeated in every panel, shows each option's own gap.
+
+    Args:
+        data: ``trajectory``'s table (``arm``, the time column, ``mean``, ``low``, ``high``).
+        colours: The colour of each arm.
+        reference: The arm every panel shows (no training).
+        **kwargs: Passed to ``trajectory`` (``x``, ``band_words``, ``x_title``...).
+    """
+    options = [a for a in dict.fromkeys(data["arm"]) if a != reference]
+    base = data[data["arm"] == reference]
+    parts = []
+    for option in options:
+        parts.append(base.assign(series=option))
+        parts.append(data[data["arm"] == option].assign(series=option))
+    panels = [(o, textwrap.shorten(o, 40, placeholder="...")) for o in options]
+    fig = trajectory(
+        pd.concat(parts, ignore_index=True), colours, panels=panels, reference=reference, **kwargs
+    )
+    fig.update_yaxes(matches="y")  # the same scale in every panel, so gaps compare
+    fig.update_yaxes(title=kwargs.get("y_title", "Conflicts per week"), row=1, col=1)
+    return fig
 
 
 def ripple(df: pd.DataFrame, colours: Mapping[str, str]) -> go.Figure:

@@ -7,6 +7,8 @@ Both take plain arrays and tables (``planner.spread`` computes them).
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -167,7 +169,8 @@ def _team_names(org: Organisation, pos: np.ndarray) -> go.Scatter:
         x=centre[:, 0],
         y=low - 0.08,
         mode="text",
-        text=[str(t)[:18] for t in org.team_names],
+        # Long names wrap rather than being cut short.
+        text=["<br>".join(textwrap.wrap(str(t), 16)) or str(t) for t in org.team_names],
         textposition="bottom center",
         textfont={"size": 11, "color": "#666"},
         hoverinfo="skip",

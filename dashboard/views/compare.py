@@ -193,9 +193,9 @@ st.caption(planner.explain("value", plan.days))
 
 st.header("Conflict week by week", anchor=False)
 st.caption(planner.explain("trajectory", plan.days))
-common.chart(
-    figures.trajectory(res.trajectory, colours, reference=planner.BASELINE), key="fig_trajectory"
-)
+# Up to two options fit one panel; more get a panel each beside no training.
+draw = figures.trajectory if len(plan.options) <= 2 else figures.trajectory_by_option
+common.chart(draw(res.trajectory, colours, reference=planner.BASELINE), key="fig_trajectory")
 common.download_csv(res.trajectory, "conflicts_per_week.csv")
 
 st.header("How serious the conflicts are", anchor=False)

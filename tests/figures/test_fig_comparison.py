@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from conflictsim import figures, words
+from conflictsim.figures import arm_colours
 from conflictsim.planner.words import BASELINE
 
 
@@ -218,3 +219,27 @@ def test_value_of_information_draws_a_real_comparisons_frame():
     assert list(fig.data[0].y)[-1] == words.parameter_label("trigger")
     np.testing.assert_allclose(sorted(fig.data[0].x), sorted(parts))
     assert fig.layout.shapes[0].x0 == pytest.approx(voi["evppi"].iloc[-1])
+
+
+def test_trajectory_by_option_puts_each_option_beside_the_reference():
+    weeks = np.arange(3)
+    arms = ["No training", "A. one", "B. two", "C. three"]
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {"arm": a, "week": weeks, "mean": 10.0 - i, "low": 9.0 - i, "high": 11.0 - i}
+            )
+            for i, a in enumerate(arms)
+        ]
+    )
+    fig = figures.trajectory_by_option(data, arm_colours(arms), reference="No training")
+    lines = [t for t in fig.data if t.fill != "toself"]
+    # A panel per option, each with the reference and the option itself.
+    panels = {}
+    for t in lines:
+        panels.setdefault(t.xaxis or "x", []).append(t.name)
+    assert list(panels.values()) == [["No training", "A. one"], ["No training", "B. two"],
+                                     ["No training", "C. three"]]  # fmt: skip
+    assert [a.text for a in fig.layout.annotations] == arms[1:]
+    np.testing.assert_array_equal(lines[-1].y, [7.0, 7.0, 7.0])  # C's own line
+    assert [t.name for t in lines if t.showlegend] == arms  # each arm once in the legend
