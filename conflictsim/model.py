@@ -261,6 +261,7 @@ class ConflictModel(mesa.Model):
         self.targeting_rngs = targeting_rngs(self.seed, len(self.programmes))
         self.waves: list[list[np.ndarray] | None] = [None] * len(self.programmes)
         self.sessions = np.zeros(len(self.programmes), dtype=np.int64)
+        self.days_held = np.zeros(len(self.programmes), dtype=np.int64)
         self.people_trained = 0
         self.ever_trained = np.zeros(self.org.size, dtype=bool)
         self.train(0)
@@ -543,6 +544,7 @@ class ConflictModel(mesa.Model):
                     self.targeting_rngs[k],
                     prog.lead_in_conflicts(self._team_history),
                 )
+            held = False  # sessions today (a session day has a fixed cost)
             w = prog.wave_on(day, days)
             waves = self.waves[k] or []
             for i in waves[w] if w is not None and w < len(waves) else ():
@@ -551,6 +553,7 @@ class ConflictModel(mesa.Model):
                     continue
                 a.trainings.append([k, prog.kind, day])
                 self.sessions[k] += 1
+                held = True
                 self.people_trained += 1
                 self.ever_trained[a.index] = True
                 a.update_traits(day + 1, self.programmes)
@@ -560,12 +563,14 @@ class ConflictModel(mesa.Model):
                         if record[0] == k and prog.refresher_due(day, record[2], days):
                             record[2] = day  # a refresher restores the full shift
                             self.sessions[k] += 1
+                            held = True
                             a.update_traits(day + 1, self.programmes)
+            self.days_held[k] += held
 
     @property
     def cost_training(self) -> float:
-        """Fees and work hours of every session held so far."""
-        return float(cost_of_sessions(self.programmes, self.params, self.sessions))
+        """Fees and work hours of every session held so far, and each session day's cost."""
+        return float(cost_of_sessions(self.programmes, self.params, self.sessions, self.days_held))
 
     # ------------------------------------------------------------------ outcomes
     def record_day(self) -> None:
@@ -596,7 +601,7 @@ class ConflictModel(mesa.Model):
 
     def summary(self) -> dict[str, float]:
         """Per-run totals of the days simulated so far (see ``conflictsim.outcomes``)."""
-        fees, hours = fees_and_hours(self.programmes, self.sessions)
+        fees, hours = fees_and_hours(self.programmes, self.sessions, self.days_held)
         return summarise(
             self.daily_frame(),
             self.setup,

@@ -153,6 +153,9 @@ class Training:
         regulation_d: Shift of latent regulation in trait SDs (default by kind).
         cost_per_trainee: Fee per trainee per session (default by kind; assumption).
         hours_per_trainee: Work hours lost per trainee per session (default by kind).
+        cost_per_session: Fixed cost of each day the programme holds sessions (a trainer's
+            day fee, a room), whatever the number of trainees; default 0. A wave and each
+            of its refreshers is a session day.
         centrality: ``degree`` or ``betweenness``, for ``target="best_connected"``.
         lead_in_days: Days before ``start_day`` over which hotspots are found.
         responders: Whether trainees of a programme that makes responders (de-escalation)
@@ -175,6 +178,7 @@ class Training:
     regulation_d: float | None = None
     cost_per_trainee: float | None = None
     hours_per_trainee: float | None = None
+    cost_per_session: float | None = None
     centrality: str = "degree"
     lead_in_days: int = 20
     responders: bool = True
@@ -239,7 +243,7 @@ class Training:
                 raise TrainingError(
                     f"{name} must be an effect size in [-3, 3] SDs, got {value!r}", name
                 )
-        for name in ("cost_per_trainee", "hours_per_trainee"):
+        for name in ("cost_per_trainee", "hours_per_trainee", "cost_per_session"):
             value = getattr(self, name)
             if value is not None and _num(value, name) < 0:
                 raise TrainingError(f"{name} must be at least 0, got {value!r}", name)
@@ -296,6 +300,11 @@ class Training:
             if self.hours_per_trainee is None
             else float(self.hours_per_trainee)
         )
+
+    @property
+    def fixed(self) -> float:
+        """Fixed cost of each session day (0 unless ``cost_per_session`` is given)."""
+        return 0.0 if self.cost_per_session is None else float(self.cost_per_session)
 
     def session_cost(self, params: Params) -> float:
         """Cost of training one person once: fee plus work hours at ``wage``."""
@@ -397,33 +406,41 @@ class Training:
         if self.budget is None:
             share = 1.0 if self.coverage is None else float(self.coverage)
             return min(group, int(round(share * group)))
-        unit = self.session_cost(params)
-        if unit <= 0:
+        if self.session_cost(params) <= 0 and self.fixed <= 0:
             return group
-
-        def cost(n: int) -> float:
-            return unit * sum(
-                self.sessions_per_trainee(d, days) * size
-                for d, size in zip(self.wave_days(days), _split(n, self.waves), strict=False)
-            )
-
         lo, hi = 0, group  # largest n with cost(n) <= budget (cost grows with n)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if cost(mid) <= self.budget + 1e-9:
+            if self._planned_cost(mid, params, days) <= self.budget + 1e-9:
                 lo = mid
             else:
                 hi = mid - 1
         return lo
 
-    def planned_cost(self, org: Organisation, params: Params, days: int) -> float:
-        """Planned cost if nobody leaves: sessions times fee plus hours at ``wage``."""
-        n = self.planned_headcount(org, params, days)
-        sessions = sum(
-            self.sessions_per_trainee(d, days) * size
+    def _planned_cost(self, n: int, params: Params, days: int) -> float:
+        """Cost of training ``n`` people if nobody leaves.
+
+        Each wave's sessions, per trainee (fee and hours at ``wage``) and per session day
+        (``cost_per_session``).
+        """
+        unit = self.session_cost(params)
+        waves = [
+            (d, size)
             for d, size in zip(self.wave_days(days), _split(n, self.waves), strict=False)
-        )
-        return sessions * self.session_cost(params)
+            if size > 0
+        ]
+        per_trainee = sum(self.sessions_per_trainee(d, days) * size * unit for d, size in waves)
+        # A day on which two waves meet (one's refresher, the other's start) is one day.
+        held = {
+            d + j * (self.refresher_days or 0)
+            for d, _ in waves
+            for j in range(self.sessions_per_trainee(d, days))
+        }
+        return per_trainee + self.fixed * len(held)
+
+    def planned_cost(self, org: Organisation, params: Params, days: int) -> float:
+        """Planned cost if nobody leaves: per trainee and session, and per session day."""
+        return self._planned_cost(self.planned_headcount(org, params, days), params, days)
 
     def select(
         self,
@@ -453,32 +470,41 @@ class Training:
 
 
 def cost_of_sessions(
-    programmes: Sequence[Training], params: Params, sessions: np.ndarray
+    programmes: Sequence[Training],
+    params: Params,
+    sessions: np.ndarray,
+    days_held: np.ndarray | None = None,
 ) -> np.ndarray | float:
-    """Training cost: each programme's sessions held times its fee plus hours at ``wage``.
+    """Training cost: sessions times fee plus hours at ``wage``; session days times cost.
 
     Args:
         programmes: The programmes.
         params: Parameters (for the wage).
-        sessions: Sessions held per programme, shape (programmes,) or (programmes,
-            replicates).
+        sessions: Sessions held per programme (one per trainee and session), shape
+            (programmes,) or (programmes, replicates).
+        days_held: Days on which each programme held sessions, shaped as ``sessions``;
+            None: no fixed cost counted.
 
     Returns:
         The cost (per replicate for a 2-d ``sessions``).
     """
-    fees, hours = fees_and_hours(programmes, sessions)
+    fees, hours = fees_and_hours(programmes, sessions, days_held)
     return fees + hours * params.wage
 
 
 def fees_and_hours(
-    programmes: Sequence[Training], sessions: np.ndarray
+    programmes: Sequence[Training],
+    sessions: np.ndarray,
+    days_held: np.ndarray | None = None,
 ) -> tuple[np.ndarray | float, np.ndarray | float]:
-    """Fees paid (cash) and work hours spent (time) on the sessions held.
+    """Fees paid (cash: per trainee and per session day) and work hours spent (time).
 
     Args:
         programmes: The programmes.
         sessions: Sessions held per programme, shape (programmes,) or (programmes,
             replicates).
+        days_held: Days on which each programme held sessions, shaped as ``sessions``;
+            None: no fixed cost counted.
 
     Returns:
         Fees and hours (per replicate for a 2-d ``sessions``).
@@ -488,7 +514,11 @@ def fees_and_hours(
         return zero, zero
     fee = np.array([prog.fee for prog in programmes])
     hours = np.array([prog.hours for prog in programmes])
-    return fee @ sessions, hours @ sessions
+    fees = fee @ sessions
+    fixed = np.array([prog.fixed for prog in programmes])
+    if days_held is not None and fixed.any():  # no cost per session day: fees as they were
+        fees = fees + fixed @ days_held
+    return fees, hours @ sessions
 
 
 def eligible(prog: Training, org: Organisation) -> np.ndarray:

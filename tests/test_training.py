@@ -361,3 +361,35 @@ def test_central_is_still_read_as_best_connected():
     old = cs.Training("deescalation", target="central", headcount=3)
     assert old.target == "best_connected"
     assert old == cs.Training("deescalation", target="best_connected", headcount=3)
+
+
+@pytest.mark.parametrize(
+    ("interval", "refresher", "expected_days"),
+    [
+        (30, 50, 6),  # waves on 0 and 30; refreshers 50, 100 and 80, 130
+        (50, 50, 3),  # waves on 0 and 50; 50 and 100 are both waves' days: one day each
+        (30, None, 2),  # two waves, no refreshers
+    ],
+)
+def test_a_fixed_cost_per_session_day_in_both_simulators(org, interval, refresher, expected_days):
+    # Known answer: with no fee and no hours, the training costs the fixed cost of each day
+    # sessions are held, and both simulators and the plan agree (nobody leaves).
+    prog = cs.Training(
+        "active_listening", target="managers", headcount=3, waves=2, wave_interval=interval,
+        refresher_days=refresher, cost_per_trainee=0, hours_per_trainee=0,
+        cost_per_session=1000,
+    )  # fmt: skip
+    params, days = quiet(), 150
+    assert prog.planned_cost(org, params, days) == 1000 * expected_days
+    scn = from_start(org, params, programmes=[prog], days=days)
+    model = cs.ConflictModel(scn, rng=3)
+    model.run_for(days)
+    assert model.cost_training == 1000 * expected_days
+    assert model.summary()["cost_cash"] == 1000 * expected_days  # a fee: cash
+    res = cs.simulate(scn, replicates=2, seed=3)
+    np.testing.assert_array_equal(res.summary["cost_training"], 1000 * expected_days)
+    # A budget counts the session days too.
+    tight = cs.Training("active_listening", target="managers", budget=1000 * expected_days - 1,
+                        waves=2, wave_interval=interval, refresher_days=refresher,
+                        cost_per_trainee=0, hours_per_trainee=0, cost_per_session=1000)  # fmt: skip
+    assert tight.planned_headcount(org, params, days) < 2  # one trainee per wave needs them all

@@ -77,6 +77,7 @@ class Rollout:
         self.responders = np.array([prog.makes_responders for prog in self.programmes], bool)
         self.waves: list[list[list[np.ndarray]] | None] = [None] * len(self.programmes)
         self.sessions = np.zeros((len(self.programmes), n_rep), dtype=np.int64)
+        self.days_held = np.zeros((len(self.programmes), n_rep), dtype=np.int64)
         self.people = np.zeros(n_rep, dtype=np.int64)
         self.ever = np.zeros((n_rep, n), dtype=bool)
         self.needs_teams = any(p.target == "hotspots" for p in self.programmes)
@@ -117,6 +118,7 @@ class Rollout:
                     )
                     for r in range(last.shape[0])
                 ]
+            held = np.zeros(last.shape[0], dtype=bool)  # sessions today, per replicate
             w = prog.wave_on(day, scn.days)
             if w is not None and self.waves[k] is not None:
                 for r, waves in enumerate(self.waves[k]):
@@ -130,6 +132,7 @@ class Rollout:
                     self.ever[r, who] = True
                     self.sessions[k, r] += who.size
                     self.people[r] += who.size
+                    held[r] |= who.size > 0
             if prog.refresher_days is not None:
                 due = prog.refresher_due(day, last, scn.days)  # NaN (nobody) is never due
                 if due.any():
@@ -137,6 +140,8 @@ class Rollout:
                     last[due] = day
                     self.weights[:, k][due] = 1.0
                     self.sessions[k] += due.sum(axis=1)
+                    held |= due.any(axis=1)
+            self.days_held[k] += held
 
     def _rebase(self, k: int, day: int) -> None:
         """Express programme k's weights relative to ``day`` (values stay in [0, 1])."""
@@ -178,8 +183,10 @@ class Rollout:
 
     def cost(self) -> np.ndarray:
         """Training cost of each replicate: sessions times fee plus hours at the wage."""
-        return cost_of_sessions(self.programmes, self.scenario.params, self.sessions)
+        return cost_of_sessions(
+            self.programmes, self.scenario.params, self.sessions, self.days_held
+        )
 
     def fees_and_hours(self) -> tuple[np.ndarray, np.ndarray]:
         """Fees paid and work hours spent on training, per replicate."""
-        return fees_and_hours(self.programmes, self.sessions)
+        return fees_and_hours(self.programmes, self.sessions, self.days_held)
