@@ -35,7 +35,7 @@ from conflictsim.experiment.toml_lines import Context, LineIndex
 from conflictsim.organisation import PRESETS
 from conflictsim.runs import DEFAULT_ENGINE, ENGINES
 from conflictsim.scenario import DAYS_PER_WEEK, WARMUP_DAYS, Scenario
-from conflictsim.training import Training
+from conflictsim.training import KINDS, Training
 from conflictsim.words import currency_problem
 
 _ARM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
@@ -110,6 +110,7 @@ _TOP = {
     "outputs": "daily, employees",
     "sweep": "a sweep over parameters",
     "sensitivity": "a sensitivity analysis",
+    "prices": "your prices per programme: [prices.deescalation] cost_per_trainee = 350 ...",
 }
 #: Keys that are not tables (written above the first [table] header).
 _TOP_KEYS = ("calibration", "evidence")
@@ -129,6 +130,9 @@ _EXPERIMENT_KEYS = (
 _ORG_KEYS = ("preset", "size", "seed", "team_size", "cross_ties", "customer_facing", "csv", "edges")
 _ARM_KEYS = ("name", "description", "programmes", "parameters")
 _OUTPUT_KEYS = ("daily", "employees")
+#: What a [prices.<programme>] table may set: a vendor's quote, for every programme of
+#: that kind in the file (a programme's own value wins).
+_PRICE_KEYS = ("cost_per_trainee", "hours_per_trainee", "cost_per_session")
 
 
 def _programme_keys() -> tuple[str, ...]:
@@ -201,7 +205,7 @@ def _build(
         ctx, get_table(ctx, data, "organisation", ()), seed, base, overrides
     )
     parameters = get_parameters(ctx, get_table(ctx, data, "parameters", ()), ("parameters",))
-    arms = _arms(ctx, data, parameters)
+    arms = _arms(ctx, data, parameters, _prices(ctx, data))
     # A sensitivity analysis reads its own contrast: the extra arms would be run for nothing.
     if get_bool(ctx, exp, "responders_apart", k, "sensitivity" not in data):
         # Each arm whose trainees act as responders, also without them: how much of its
@@ -449,7 +453,26 @@ def _organisation(ctx: Context, o: dict, seed: int, base: Path, overrides: dict)
     return out
 
 
-def _arms(ctx: Context, data: dict, base_params: dict) -> tuple[Arm, ...]:
+def _prices(ctx: Context, data: dict) -> dict[str, dict[str, float]]:
+    """The [prices.<programme>] tables: each programme's fee, hours and session cost."""
+    raw = get_table(ctx, data, "prices", ())
+    check_keys(ctx, raw, list(KINDS), ("prices",))
+    out = {}
+    for kind in raw:
+        k = ("prices", kind)
+        table = get_table(ctx, raw, kind, ("prices",))
+        check_keys(ctx, table, _PRICE_KEYS, k)
+        out[kind] = {
+            name: get_float(ctx, table, name, k, low=0.0, high=1e9)
+            for name in _PRICE_KEYS
+            if name in table
+        }
+    return out
+
+
+def _arms(
+    ctx: Context, data: dict, base_params: dict, prices: dict | None = None
+) -> tuple[Arm, ...]:
     raw = data.get("arms")
     if raw is None:
         return (Arm("baseline"),)
@@ -497,7 +520,8 @@ def _arms(ctx: Context, data: dict, base_params: dict) -> tuple[Arm, ...]:
                     f"got {describe(target)}",
                 )
             try:
-                progs.append(Training(**pr))
+                quote = (prices or {}).get(pr["kind"], {}) if isinstance(pr["kind"], str) else {}
+                progs.append(Training(**{**quote, **pr}))
             except ValueError as exc:
                 raise ctx.error(pk + _culprit(exc, pr), str(exc)) from None
         arms.append(Arm(name, tuple(progs), params, get_str(ctx, a, "description", k, default="")))

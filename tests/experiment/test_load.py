@@ -134,3 +134,46 @@ def test_invalid_toml_names_the_line(tmp_path):
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(ValueError, match="no such experiment file"):
         ex.load(tmp_path / "nope.toml")
+
+
+def test_prices_set_every_programme_of_a_kind_and_a_programme_s_own_wins(tmp_path):
+    exp = ex.load(
+        write(
+            tmp_path,
+            BASE
+            + """
+[prices.deescalation]
+cost_per_trainee = 420
+hours_per_trainee = 6
+cost_per_session = 1500
+
+[[arms]]
+name = "quote"
+programmes = [{kind = "deescalation", target = "managers"}]
+
+[[arms]]
+name = "own"
+programmes = [{kind = "deescalation", cost_per_trainee = 300}, {kind = "active_listening"}]
+""",
+        )
+    )
+    arms = {a.name: a for a in exp.arms}
+    quote, own = arms["quote"], arms["own"]
+    (p,) = quote.programmes
+    assert (p.fee, p.hours, p.fixed) == (420, 6, 1500)
+    mine, listening = own.programmes
+    assert (mine.fee, mine.hours, mine.fixed) == (300, 6, 1500)
+    assert listening.fixed == 0 and listening.cost_per_trainee is None  # not quoted
+
+
+@pytest.mark.parametrize(
+    ("prices", "where"),
+    [
+        ("[prices.yoga]\ncost_per_trainee = 1\n", "prices.yoga"),
+        ("[prices.deescalation]\nfee = 1\n", "fee"),
+        ("[prices.deescalation]\ncost_per_session = -5\n", "cost_per_session"),
+    ],
+)
+def test_bad_prices_are_refused_naming_the_key(tmp_path, prices, where):
+    msg = refused(tmp_path, BASE + "\n" + prices)
+    assert where in msg, msg
