@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -101,6 +101,7 @@ def candidates(
     starts: Sequence[int] = (0,),
     refreshers: Sequence[int | None] = (None, REFRESHER_DAYS),
     pairs: bool = True,
+    prices: dict[str, dict[str, float]] | None = None,
 ) -> list[Candidate]:
     """Every plan within the budget: programme x who x how many x start x refreshers.
 
@@ -118,6 +119,9 @@ def candidates(
         starts: Days of the first session (``hotspots`` starts after its lead-in).
         refreshers: Days between refreshers, or None for none.
         pairs: Whether to add pairs of programmes (half the budget each).
+        prices: Your prices per programme: ``{"deescalation": {"cost_per_trainee": 420,
+            "hours_per_trainee": 6, "cost_per_session": 1500}}`` (any of the three;
+            the rest the programme's defaults).
 
     Raises:
         ValueError: For a negative budget or an unknown programme or rule.
@@ -131,8 +135,16 @@ def candidates(
             for t in WHO
             if eligible(Training("deescalation", target=t, start_day=HOTSPOT_LEAD_IN), org).size
         ]
+    prices = prices or {}
     singles = [
-        Training(kind, target=target, budget=budget * share, start_day=start, refresher_days=every)
+        Training(
+            kind,
+            target=target,
+            budget=budget * share,
+            start_day=start,
+            refresher_days=every,
+            **prices.get(kind, {}),
+        )
         for kind, target, start, every in _schedules(kinds, targets, starts, refreshers, days)
         for share in shares
     ]
@@ -179,24 +191,12 @@ def _pairs(singles: Sequence[Training], budget: float) -> list[tuple[Training, T
 
 
 def _with_budget(prog: Training, budget: float) -> Training:
-    return Training(
-        prog.kind,
-        target=prog.target,
-        budget=budget,
-        start_day=prog.start_day,
-        refresher_days=prog.refresher_days,
-    )
+    return replace(prog, budget=budget)
 
 
 def _with_headcount(prog: Training, n: int) -> Training:
     """The same programme for its planned number of people (what the table shows)."""
-    return Training(
-        prog.kind,
-        target=prog.target,
-        headcount=n,
-        start_day=prog.start_day,
-        refresher_days=prog.refresher_days,
-    )
+    return replace(prog, budget=None, headcount=n)
 
 
 @dataclass
@@ -386,7 +386,7 @@ def best_plans(
         first_worlds: Worlds every plan is run on before any is dropped.
         racing: False runs every plan on every world (exhaustive; for checks).
         **grid: Options of ``candidates`` (kinds, targets, shares, starts, refreshers,
-            pairs).
+            pairs, prices).
 
     Raises:
         ValueError: For a scenario with programmes, a bad budget or evidence setting.

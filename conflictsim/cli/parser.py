@@ -210,6 +210,7 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--refresher-days", type=positive_int, help="days between refreshers (default: none)"
     )
+    add_price_argument(g)
 
 
 def amount(text: str) -> float:
@@ -221,6 +222,56 @@ def amount(text: str) -> float:
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"expected a sum of at least 0, got {text!r}")
     return value
+
+
+#: What ``--price KIND=FEE,HOURS,SESSION`` sets, in that order (``cs.Training``'s names).
+PRICE_FIELDS = ("cost_per_trainee", "hours_per_trainee", "cost_per_session")
+
+
+def price(text: str) -> tuple[str, dict[str, float]]:
+    """``deescalation=420,6,1500``: a programme's fee, hours and session cost (argparse type).
+
+    A blank part keeps the programme's default (``deescalation=,,1500``).
+    """
+    from conflictsim.training import KINDS
+
+    kind, sep, values = text.partition("=")
+    if not sep or kind.strip() not in KINDS:
+        raise argparse.ArgumentTypeError(
+            f"expected PROGRAMME=FEE,HOURS,SESSION with a programme of {', '.join(KINDS)}, "
+            f"got {text!r}"
+        )
+    parts = values.split(",")
+    if len(parts) > len(PRICE_FIELDS):
+        raise argparse.ArgumentTypeError(
+            f"at most three numbers (fee, hours, session), got {text!r}"
+        )
+    out = {}
+    for name, part in zip(PRICE_FIELDS, parts, strict=False):
+        if not part.strip():
+            continue
+        try:
+            value = float(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{part!r} in {text!r} is not a number") from None
+        if not 0 <= value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{part!r} in {text!r} must be at least 0")
+        out[name] = value
+    return kind.strip(), out
+
+
+def add_price_argument(p: argparse.ArgumentParser) -> None:
+    """``--price PROGRAMME=FEE,HOURS,SESSION`` (repeatable)."""
+    p.add_argument(
+        "--price",
+        type=price,
+        action="append",
+        default=[],
+        metavar="PROGRAMME=FEE,HOURS,SESSION",
+        help="your prices for a programme: fee per trainee, working hours per trainee (at "
+        "the wage) and a fixed cost per session day, e.g. deescalation=420,6,1500 (a blank "
+        "keeps the default: deescalation=,,1500); repeatable",
+    )
 
 
 def add_plan_arguments(p: argparse.ArgumentParser) -> None:
@@ -243,6 +294,7 @@ def add_plan_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run every plan on every world instead of racing them (slower; a check)",
     )
+    add_price_argument(p)
 
 
 def add_organisation_arguments(p: argparse.ArgumentParser, seed_flag: str = "--seed") -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from conflictsim.cli.simulate import calibration_note, scenario_and_baseline
-from conflictsim.cli.tables import format_baseline, format_plans, format_settings
+from conflictsim.cli.simulate import calibration_note, prices_from_args, scenario_and_baseline
+from conflictsim.cli.tables import format_baseline, format_plans, format_prices, format_settings
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -23,10 +23,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
         worlds=args.worlds,
         seed=args.seed,
         racing=not args.exhaustive,
+        prices=prices_from_args(args),
     )
     took = time.perf_counter() - start
     print(format_settings(args.evidence))
     print(format_baseline(baseline, plans.baseline))
+    print(format_prices(prices_from_args(args), args.currency))
     print()
     print(format_plans(plans, scn, currency=args.currency, seconds=took))
     if cal is not None:

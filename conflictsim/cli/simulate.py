@@ -226,6 +226,14 @@ def calibration_note(cal, baseline: str | None, replicates: int) -> str:
     )
 
 
+def prices_from_args(args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """``--price`` options as ``{programme: {cost_per_trainee: ..., ...}}`` (later wins)."""
+    prices: dict[str, dict[str, float]] = {}
+    for kind, values in args.price:
+        prices.setdefault(kind, {}).update(values)
+    return prices
+
+
 def programme_from_args(args: argparse.Namespace):
     """The Training the options describe, or None."""
     from conflictsim.training import TARGET_ALIASES, TARGETS, Training
@@ -234,7 +242,12 @@ def programme_from_args(args: argparse.Namespace):
     if args.programme is None:
         if any(getattr(args, o) is not None for o in training_opts) or args.start_day:
             raise ValueError("training options need --programme")
+        if args.price:
+            raise ValueError("--price needs --programme (or use conflictsim plan)")
         return None
+    prices = prices_from_args(args)
+    if other := sorted(set(prices) - {args.programme}):
+        raise ValueError(f"--price for {', '.join(other)}, but --programme is {args.programme}")
     rules = (*TARGETS, *TARGET_ALIASES)
     target = args.target if args.target in rules else [t.strip() for t in args.target.split(",")]
     return Training(
@@ -246,4 +259,5 @@ def programme_from_args(args: argparse.Namespace):
         start_day=args.start_day,
         waves=args.waves,
         refresher_days=args.refresher_days,
+        **prices.get(args.programme, {}),
     )

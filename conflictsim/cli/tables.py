@@ -17,6 +17,7 @@ import pandas as pd
 from conflictsim.outcomes import OUTCOMES
 from conflictsim.words import (
     AS_GIVEN,
+    PROGRAMME_LABELS,
     converged_text,
     evidence_text,
     interval_in_worlds,
@@ -686,3 +687,21 @@ def format_plans(plans, scenario, currency: str = "", seconds: float | None = No
     )
     lines += ["", textwrap.fill(search, width=88, break_on_hyphens=False)]
     return "\n".join(lines)
+
+
+def format_prices(prices: dict[str, dict[str, float]], currency: str = "") -> str:
+    """Each programme's prices as used: yours where given, the defaults otherwise."""
+    from conflictsim.training import KINDS
+
+    parts = []
+    for kind, spec in KINDS.items():
+        mine = prices.get(kind, {})
+        fee = mine.get("cost_per_trainee", spec.cost_per_trainee)
+        hours = mine.get("hours_per_trainee", spec.hours_per_trainee)
+        fixed = mine.get("cost_per_session", 0.0)
+        whose = "yours" if mine else "defaults"
+        parts.append(
+            f"{PROGRAMME_LABELS[kind]} {money(fee, currency)} a trainee, {hours:g} hours, "
+            f"{money(fixed, currency)} a session day ({whose})"
+        )
+    return textwrap.fill("Prices: " + "; ".join(parts) + ".", width=88, break_on_hyphens=False)
