@@ -442,6 +442,21 @@ def test_assumptions_page_lists_every_parameter_and_changes_them():
     assert plan(at).overrides == ()
 
 
+def test_your_prices_on_the_assumptions_page_price_the_options():
+    at = open_app(page="views/assumptions.py")
+    at.number_input(key="price_deescalation_cost_per_session").set_value(1200.0).run()
+    assert not at.exception
+    assert plan(at).prices == (("deescalation", "cost_per_session", 1200.0),)
+    assert at.query_params["price.deescalation"] == ",,1200"
+    text = " ".join(t.value.reset_index().to_csv() for t in at.table)
+    assert "1200" in text and "yours" in text
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    (arm, *_) = [a for a in plan(at).options if a.programme == "deescalation"]
+    assert arm.training(plan(at).prices_of("deescalation")).fixed == 1200
+    assert "1,200 a session day" in " ".join(c.value for c in at.caption)  # its planned cost
+
+
 # ---------------------------------------------------------------------------- command line
 def test_dashboard_command_is_safe_by_default():
     command, folder = cli.dashboard_command(8600)

@@ -48,6 +48,7 @@ from conflictsim.planner.best import (
 from conflictsim.planner.plan import (
     LETTERS,
     MAX_OPTIONS,
+    PRICES,
     REFRESHER_MONTHS,
     SIZE_RANGE,
     START_MONTHS,
@@ -94,6 +95,7 @@ __all__ = [
     "MAX_CURRENCY",
     "MAX_OPTIONS",
     "ORG_LABELS",
+    "PRICES",
     "PROGRAMME_LABELS",
     "REFRESHER_MONTHS",
     "SIZE_RANGE",

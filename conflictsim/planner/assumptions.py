@@ -15,7 +15,7 @@ from conflictsim.calibration.result import Calibration
 from conflictsim.evidence import EVIDENCE_LABELS, TRAINING_EFFECTS, evidence_table
 from conflictsim.params import REGISTRY, ParamSpec
 from conflictsim.planner.plan import Plan
-from conflictsim.training import HALF_LIFE_DAYS, KINDS
+from conflictsim.training import HALF_LIFE_DAYS, KINDS, Training
 from conflictsim.virtual_trials import trials
 from conflictsim.words import PROGRAMME_LABELS, parameter_label
 
@@ -161,14 +161,17 @@ def programme_table(plan: Plan) -> pd.DataFrame:
     """
     rows = []
     for k in KINDS.values():
+        prog = Training(k.name, **plan.prices_of(k.name))
         rows.append(
             {
                 "programme": PROGRAMME_LABELS[k.name],
                 "listening gain (SD)": f"{k.listening_d:.2f}",
                 "regulation gain (SD)": f"{k.regulation_d:.2f}",
                 "trainees step in when colleagues clash": "yes" if k.responders else "no",
-                "fee per trainee": f"{k.cost_per_trainee:g}",
-                "hours per trainee": f"{k.hours_per_trainee:g}",
+                "fee per trainee": f"{prog.fee:g}",
+                "hours per trainee": f"{prog.hours:g}",
+                "cost per session day": f"{prog.fixed:g}",
+                "prices": "yours" if plan.prices_of(k.name) else "defaults (assumptions)",
                 "half-life (working days)": f"{HALF_LIFE_DAYS:g}",
             }
         )

@@ -34,6 +34,7 @@ def search(plan: Plan, org: Organisation, calibration: Calibration | None) -> Pl
         evidence=plan.evidence,
         worlds=plan.replicates,
         seed=plan.seed,
+        prices=plan.price_table(),
     )
 
 

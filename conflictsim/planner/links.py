@@ -18,6 +18,7 @@ from conflictsim.planner.plan import (
     DEFAULT_REPLICATES,
     DEFAULT_SEED,
     MAX_OPTIONS,
+    PRICES,
     Option,
     Plan,
 )
@@ -87,6 +88,10 @@ def to_query(plan: Plan) -> dict[str, str]:
         q["cur"] = plan.currency
     if plan.budget != DEFAULT_BUDGET:
         q["budget"] = short(plan.budget)
+    for kind, prices in plan.price_table().items():
+        q[f"price.{kind}"] = ",".join(
+            short(prices[what]) if what in prices else "" for what in PRICES
+        )
     return q
 
 
@@ -175,6 +180,10 @@ def from_query(query: Mapping[str, Any]) -> tuple[Plan, list[str]]:
         attempt("currency", lambda p: p.with_(currency=cur))
     if (budget := get("budget")) is not None:
         attempt("budget", lambda p: p.with_(budget=_float_text(budget, "budget")))
+    for name in sorted(query):
+        if name.startswith("price."):
+            text = get(name)
+            attempt(f"prices of {name[6:]}", lambda p, k=name[6:], t=text: _with_prices(p, k, t))
     options = []
     for i in range(1, MAX_OPTIONS + 1):
         if (text := get(f"o{i}")) is None:
@@ -193,6 +202,17 @@ def from_query(query: Mapping[str, Any]) -> tuple[Plan, list[str]]:
                 lambda p, n=param, k=name: p.with_override(n, _float_text(get(k), n)),
             )
     return plan, problems
+
+
+def _with_prices(plan: Plan, kind: str, text: str | None) -> Plan:
+    """``fee,hours,session`` (a blank part: the default) set on ``plan``."""
+    parts = str(text).split(",")
+    if len(parts) != len(PRICES):
+        raise ValueError(f"write fee,hours,session (blank for a default), got {text!r}")
+    for what, part in zip(PRICES, parts, strict=True):
+        if part.strip():
+            plan = plan.with_price(kind, what, _float_text(part, PRICES[what]))
+    return plan
 
 
 def _int_text(text: str, name: str) -> int:

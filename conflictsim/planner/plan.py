@@ -64,6 +64,12 @@ DEFAULT_SIZE = 200
 DEFAULT_DAYS = DAYS_PER_YEAR
 DEFAULT_REPLICATES = 200
 DEFAULT_SEED = 1
+#: Prices a planner can set per programme (``Training``'s names), in words.
+PRICES = {
+    "cost_per_trainee": "fee per trainee",
+    "hours_per_trainee": "working hours per trainee",
+    "cost_per_session": "cost per session day",
+}
 #: The largest budget the plan search takes (a typo's extra zeros are refused, not run).
 MAX_BUDGET = 1e9
 #: The budget of a new plan search ("I have 20,000: what should I do with it?").
@@ -133,12 +139,15 @@ class Option:
         """Working days between refreshers, or None."""
         return int(round(self.refresher_months * DAYS_PER_MONTH)) or None
 
-    def training(self) -> Training:
+    def training(self, prices: dict[str, float] | None = None) -> Training:
         """The ``Training`` of this option (its programme's own effects and half-life).
 
         How much of that effect shows at work is a parameter of each plausible world
         (``skill_transfer``, ``responder_success``), drawn from the plan's evidence
         setting, not a property of the option.
+
+        Args:
+            prices: The planner's prices for this programme (``Plan.prices_of``).
         """
         how: dict[str, Any] = {
             "coverage": {"coverage": self.value},
@@ -152,6 +161,7 @@ class Option:
             refresher_days=self.refresher_days,
             lead_in_days=HOTSPOT_LEAD_IN_DAYS,
             **how,
+            **(prices or {}),
         )
 
     # ----------------------------------------------------------------- words
@@ -214,6 +224,9 @@ class Plan:
             (``EUR``, ``£``); empty: none named.
         budget: The most to spend, for the search of the best plan (fees plus working
             hours at the wage); the options compared do not use it.
+        prices: Your prices, as (programme, what, value) triples: ``what`` is one of
+            ``PRICES`` (fee per trainee, hours per trainee, fixed cost per session day);
+            a programme's defaults hold for the rest.
     """
 
     org: str = "office"
@@ -226,6 +239,7 @@ class Plan:
     seed: int = DEFAULT_SEED
     currency: str = ""
     budget: float = DEFAULT_BUDGET
+    prices: tuple[tuple[str, str, float], ...] = ()
     _params: Params = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -264,6 +278,20 @@ class Plan:
         if not (math.isfinite(budget) and 0 <= budget <= MAX_BUDGET):
             raise ValueError(f"the budget must be from 0 to {MAX_BUDGET:,.0f}, got {self.budget!r}")
         object.__setattr__(self, "budget", budget)
+        prices = {}
+        for kind, what, value in self.prices:
+            if kind not in KINDS or what not in PRICES:
+                raise ValueError(
+                    f"a price is a programme ({', '.join(KINDS)}) and one of "
+                    f"{', '.join(PRICES)}, got {kind!r} {what!r}"
+                )
+            v = float(value)
+            if not (math.isfinite(v) and 0 <= v <= MAX_BUDGET):
+                raise ValueError(
+                    f"the {PRICES[what]} must be from 0 to {MAX_BUDGET:,.0f}, got {value!r}"
+                )
+            prices[(kind, what)] = v
+        object.__setattr__(self, "prices", tuple((k, w, v) for (k, w), v in sorted(prices.items())))
         overrides = tuple(sorted((str(k), float(v)) for k, v in dict(self.overrides).items()))
         object.__setattr__(self, "overrides", overrides)
         params = Params(**dict(overrides))
@@ -285,10 +313,36 @@ class Plan:
                 self.seed,
                 self.currency,
                 self.budget,
+                self.prices,
             ),
         )
 
     # ----------------------------------------------------------------- building
+    def prices_of(self, kind: str) -> dict[str, float]:
+        """The planner's prices for programme ``kind`` (``Training`` keywords)."""
+        return {what: value for k, what, value in self.prices if k == kind}
+
+    def price_table(self) -> dict[str, dict[str, float]]:
+        """Every programme's prices the planner set, for ``conflictsim.plans``."""
+        return {kind: self.prices_of(kind) for kind in dict.fromkeys(k for k, _, _ in self.prices)}
+
+    def with_price(self, kind: str, what: str, value: float | None) -> Plan:
+        """A copy with one price set (``None``, or the programme's default: back to it)."""
+        if kind not in KINDS or what not in PRICES:
+            raise ValueError(
+                f"a price is a programme ({', '.join(KINDS)}) and one of "
+                f"{', '.join(PRICES)}, got {kind!r} {what!r}"
+            )
+        prices = {(k, w): v for k, w, v in self.prices}
+        default = {"cost_per_trainee": KINDS[kind].cost_per_trainee,
+                   "hours_per_trainee": KINDS[kind].hours_per_trainee,
+                   "cost_per_session": 0.0}.get(what)  # fmt: skip
+        if value is None or float(value) == default:
+            prices.pop((kind, what), None)
+        else:
+            prices[(kind, what)] = float(value)
+        return self.with_(prices=tuple((k, w, v) for (k, w), v in prices.items()))
+
     @property
     def params(self) -> Params:
         """Model parameters: the defaults with the planner's changes."""
@@ -351,7 +405,9 @@ class Plan:
         arms = {BASELINE: base}
         for letter, name, option in zip(LETTERS, self.arm_names()[1:], self.options, strict=False):
             try:
-                arms[name] = base.with_(programmes=[option.training()])
+                arms[name] = base.with_(
+                    programmes=[option.training(self.prices_of(option.programme))]
+                )
             except ValueError as exc:
                 raise ValueError(f"option {letter}: {exc}") from None
         return arms
@@ -399,7 +455,7 @@ def option_preview(plan: Plan, org: Organisation, index: int) -> str:
         ValueError: If the option does not fit the organisation.
     """
     option = plan.options[index]
-    prog = option.training()
+    prog = option.training(plan.prices_of(option.programme))
     scn = Scenario(org=org, params=plan.params, days=plan.days)
     try:
         prog.check_against(scn)
@@ -408,10 +464,11 @@ def option_preview(plan: Plan, org: Organisation, index: int) -> str:
     group = eligible(prog, org).size
     n = prog.planned_headcount(org, plan.params, plan.days)
     cost = prog.planned_cost(org, plan.params, plan.days)
+    per_day = f"; {rounded(prog.fixed, exact=True)} a session day" if prog.fixed else ""
     return (
         f"Trains {n:,} of {group:,} {TARGET_GROUP[option.target]}; planned cost "
         f"{rounded(cost, exact=True)} ({rounded(prog.session_cost(plan.params), exact=True)}"
-        " a session: fee plus working hours)."
+        f" a trainee and session: fee plus working hours{per_day})."
     )
 
 

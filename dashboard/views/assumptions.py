@@ -10,7 +10,7 @@ from conflictsim.evidence import evidence_table
 from conflictsim.params import REGISTRY
 from conflictsim.planner import assumptions
 from conflictsim.planner.words import PARAMETER_GROUPS
-from conflictsim.training import KINDS
+from conflictsim.training import KINDS, Training
 from conflictsim.words import PROGRAMME_LABELS
 
 plan = common.get_plan()
@@ -140,6 +140,33 @@ st.markdown(
 )
 st.table(prog.set_index("programme"))
 common.download_csv(prog, "programmes.csv")
+
+st.subheader("Your prices", anchor=False)
+st.markdown(
+    "Have a quote from a trainer? Enter it here: the fee per trainee and session, the "
+    "working hours each trainee spends in a session (valued at the hourly cost of work), and "
+    "a fixed cost for each day sessions are held (a trainer's day rate, a room). Every page "
+    "uses them, the best plan for your budget included; they are saved in the page address."
+)
+for col, (kind, label) in zip(st.columns(len(KINDS)), PROGRAMME_LABELS.items(), strict=True):
+    with col, st.container(border=True):
+        st.markdown(f"**{label}**")
+        shown = Training(kind, **plan.prices_of(kind))
+        for what, value in (
+            ("cost_per_trainee", shown.fee),
+            ("hours_per_trainee", shown.hours),
+            ("cost_per_session", shown.fixed),
+        ):
+            common.bound(
+                st.number_input,
+                planner.PRICES[what].capitalize(),
+                f"price_{kind}_{what}",
+                float(value),
+                lambda p, v, k=kind, w=what: p.with_price(k, w, float(v)),
+                min_value=0.0,
+                step=10.0 if what != "hours_per_trainee" else 0.5,
+                format="%g",
+            )
 st.subheader("The evidence behind each programme", anchor=False)
 for k in KINDS.values():
     st.markdown(f"**{PROGRAMME_LABELS[k.name]}.** {k.evidence}")

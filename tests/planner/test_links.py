@@ -146,3 +146,37 @@ def test_an_old_link_naming_central_opens_as_best_connected():
     plan, problems = from_query({"o1": "deescalation.central.c20.m0.r0"})
     assert not problems and plan.options[0].target == "best_connected"
     assert "best_connected" in to_query(plan)["o1"]
+
+
+def test_your_prices_are_in_the_link_and_change_the_arms():
+    plan = Plan().with_price("deescalation", "cost_per_session", 1500)
+    plan = plan.with_price("active_listening", "cost_per_trainee", 250)
+    q = to_query(plan)
+    assert q["price.deescalation"] == ",,1500" and q["price.active_listening"] == "250,,"
+    again, problems = from_query(q)
+    assert again == plan and not problems
+    assert arm_keys(plan)[1] != arm_keys(Plan())[1]  # the option is priced differently
+    assert plan.with_price("deescalation", "cost_per_session", 0).prices_of("deescalation") == {}
+    for bad, says in (("a,b", "write fee,hours,session"), ("-5,,", "must be from 0")):
+        _, problems = from_query({"price.deescalation": bad})
+        assert problems and says in problems[0], problems
+    _, problems = from_query({"price.yoga": "1,,"})
+    assert problems and "a price is a programme" in problems[0]
+
+
+def test_your_prices_reach_the_options_and_the_search():
+    from conflictsim import planner
+
+    plan = Plan(size=40, days=60, replicates=3, budget=3000).with_price(
+        "deescalation", "cost_per_trainee", 0
+    )
+    plan = plan.with_price("deescalation", "hours_per_trainee", 0)
+    plan = plan.with_price("deescalation", "cost_per_session", 600)
+    org = planner.build_org(plan)
+    arm = plan.arms(org)[plan.arm_names()[1]]  # option A: de-escalation for managers
+    (prog,) = arm.programmes
+    assert (prog.fee, prog.hours, prog.fixed) == (0, 0, 600)
+    assert prog.planned_cost(org, plan.params, plan.days) == 600  # one session day
+    plans = planner.search(plan, org, None)
+    deesc = plans.table[plans.table["plan"].str.startswith("De-escalation for")]
+    assert not deesc.empty and (deesc["planned_cost"] % 600 == 0).all()
