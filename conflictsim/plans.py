@@ -219,9 +219,9 @@ class Plans:
             before it was dropped), ``net_benefit`` (its mean over them), ``behind``
             (the leader's mean minus its own, on the same worlds), ``upper`` (the upper
             end of the interval of that difference, below 0).
-        frontier: Cost against conflicts avoided over the worlds every plan was run
-            on: the plans no cheaper plan beats (``plan``, ``cost``,
-            ``conflicts_avoided``, ``worlds``).
+        frontier: Cost against conflicts avoided: the plans no cheaper plan beats
+            (``plan``, ``cost``, ``conflicts_avoided``, ``worlds``: each plan over the worlds
+            it was run on, all of them for the plans of ``table``).
         worlds: One row per world: the values of the uncertain parameters it ran with.
         per_world: Net benefit of each plan of ``table`` in each world (worlds x plans).
         baseline: The runs without training, one row per world (``summary`` columns).
@@ -229,6 +229,7 @@ class Plans:
         evidence: The evidence setting.
         candidates: How many plans were considered.
         runs: Simulated runs (plan-worlds), the baseline's included.
+        first_worlds: Worlds every plan was run in before any was dropped.
     """
 
     table: pd.DataFrame
@@ -241,6 +242,7 @@ class Plans:
     evidence: str
     candidates: int
     runs: int
+    first_worlds: int
 
     @property
     def best(self) -> list[Training]:
@@ -419,7 +421,7 @@ def best_plans(
         dropped=pd.DataFrame(
             dropped, columns=["plan", "cost", "worlds", "net_benefit", "behind", "upper"]
         ),
-        frontier=_frontier(plans, runs, base, schedule[0]),
+        frontier=_frontier(plans, runs, base),
         worlds=worlds_of(sets, worlds),
         per_world=per_world,
         baseline=pd.concat(base.parts, ignore_index=True),
@@ -427,6 +429,7 @@ def best_plans(
         evidence=evidence,
         candidates=len(plans),
         runs=base.count + sum(r.count for r in runs.values()),
+        first_worlds=schedule[0],
     )
 
 
@@ -543,17 +546,24 @@ def _table(plans, alive, runs, base) -> tuple[pd.DataFrame, pd.DataFrame]:
     return table.reset_index(drop=True), per_world
 
 
-def _frontier(plans, runs, base, n) -> pd.DataFrame:
-    """Plans no cheaper plan beats in conflicts avoided, on the worlds all were run on."""
-    conflicts = base.column("conflicts", n)
-    rows = [{"plan": NO_TRAINING, "cost": 0.0, "conflicts_avoided": 0.0}]
+def _frontier(plans, runs, base) -> pd.DataFrame:
+    """Plans no cheaper plan beats in conflicts avoided, each over the worlds it was run on.
+
+    A plan that reached the end has the table's figures (every world); one dropped early
+    those of the worlds it had (``worlds``), paired with the same worlds without training.
+    """
+    rows = [{"plan": NO_TRAINING, "cost": 0.0, "conflicts_avoided": 0.0, "worlds": base.count}]
     for c in plans:
         arm = runs[c.name]
+        n = arm.count
         rows.append(
             {
                 "plan": c.name,
-                "cost": float(arm.column("cost_training", n).mean()),
-                "conflicts_avoided": float((conflicts - arm.column("conflicts", n)).mean()),
+                "cost": float(arm.column("cost_training").mean()),
+                "conflicts_avoided": float(
+                    (base.column("conflicts", n) - arm.column("conflicts")).mean()
+                ),
+                "worlds": n,
             }
         )
     df = pd.DataFrame(rows).sort_values(["cost", "conflicts_avoided"], ascending=[True, False])
@@ -562,6 +572,4 @@ def _frontier(plans, runs, base, n) -> pd.DataFrame:
         if row.conflicts_avoided > most:
             keep.append(row.Index)
             most = row.conflicts_avoided
-    out = df.loc[keep].reset_index(drop=True)
-    out["worlds"] = n
-    return out
+    return df.loc[keep].reset_index(drop=True)

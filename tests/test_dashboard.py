@@ -205,6 +205,7 @@ def test_best_plan_page_recommends_the_search_s_best_and_opens_it_on_compare():
     assert [(m.label, m.value) for m in at.metric] == [(c[0], c[1]) for c in cards]
     table = at.dataframe[0].value
     assert list(table["Plan"]) == list(expected.table["plan"])
+    assert "Download the board report (HTML, print-ready)" in downloads(at)
     assert expected.best, "the scenario should recommend a plan"
     at.button[0].click().run()
     assert not at.exception

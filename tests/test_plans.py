@@ -136,3 +136,24 @@ def test_bad_arguments_are_refused(scenario):
         best_plans(scenario.with_(programmes=[cs.Training("deescalation")]), 1000)
     with pytest.raises(ValueError, match="worlds"):
         best_plans(scenario, 1000, worlds=1)
+
+
+def test_the_frontier_is_cost_against_conflicts_avoided_with_no_cheaper_plan_better(
+    raced_and_exhaustive,
+):
+    raced, full = raced_and_exhaustive
+    for plans in (raced, full):
+        f = plans.frontier
+        assert f.iloc[0]["plan"] == NO_TRAINING and f.iloc[0]["cost"] == 0
+        assert f["cost"].is_monotonic_increasing
+        assert (f["conflicts_avoided"].diff().dropna() > 0).all()
+        # The plans that reached the end read as in the table (every world).
+        table = plans.table.set_index("plan")
+        for row in f[f["plan"].isin(table.index)].itertuples():
+            assert row.conflicts_avoided == pytest.approx(table.loc[row.plan, "conflicts_avoided"])
+            assert row.worlds == table.loc[row.plan, "worlds"]
+    # Exhaustive: no plan outside the frontier is both cheaper and avoids more than one on it.
+    t = full.table
+    for row in full.frontier.itertuples():
+        cheaper = t[(t["cost"] < row.cost)]
+        assert not (cheaper["conflicts_avoided"] > row.conflicts_avoided + 1e-9).any()

@@ -295,6 +295,16 @@ def add_plan_arguments(p: argparse.ArgumentParser) -> None:
         help="run every plan on every world instead of racing them (slower; a check)",
     )
     add_price_argument(p)
+    p.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="also write the search as a print-ready board report (HTML)",
+    )
+    p.add_argument(
+        "--name",
+        metavar="TEXT",
+        help="the organisation's name in the report (default: the org chart's file name)",
+    )
 
 
 def add_organisation_arguments(p: argparse.ArgumentParser, seed_flag: str = "--seed") -> None:

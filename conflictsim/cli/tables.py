@@ -629,7 +629,7 @@ def format_plans(plans, scenario, currency: str = "", seconds: float | None = No
         currency: The currency's name, if any.
         seconds: How long the search took, to say so.
     """
-    from conflictsim.planner.words import recommendation_text
+    from conflictsim.planner.words import frontier_note, recommendation_text
     from conflictsim.plans import NO_TRAINING
 
     def cash(value: float, signed: bool = True) -> str:
@@ -665,8 +665,7 @@ def format_plans(plans, scenario, currency: str = "", seconds: float | None = No
     lines += [
         "",
         textwrap.fill(
-            "Cost-effectiveness frontier: plans no cheaper plan beats in conflicts avoided "
-            f"(over the first {int(f['worlds'].iloc[0])} worlds, which every plan ran):",
+            f"{frontier_note(plans)} The frontier:",
             width=88,
         ),
         "",

@@ -39,6 +39,7 @@ from conflictsim.planner.baseline import (
     read_records,
 )
 from conflictsim.planner.best import (
+    board_context,
     compare_plan,
     plans_table,
     recommendation_cards,
@@ -71,6 +72,7 @@ from conflictsim.planner.words import (
     evidence_sentence,
     explain,
     fit_table,
+    frontier_note,
     headline_cards,
     headline_intro,
     horizon_text,
@@ -112,6 +114,7 @@ __all__ = [
     "baseline_check",
     "baseline_sentence",
     "budget_from_env",
+    "board_context",
     "build_org",
     "calibrated_baseline",
     "calibration_targets",
@@ -122,6 +125,7 @@ __all__ = [
     "fit_frame",
     "fit_table",
     "for_plan",
+    "frontier_note",
     "headline_cards",
     "headline_csv",
     "headline_intro",

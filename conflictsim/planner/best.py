@@ -11,13 +11,15 @@ import pandas as pd
 
 from conflictsim.calibration.result import Calibration
 from conflictsim.organisation import Organisation
-from conflictsim.planner.baseline import for_plan
+from conflictsim.params import REGISTRY
+from conflictsim.planner.baseline import Baseline, for_plan
 from conflictsim.planner.links import key
-from conflictsim.planner.plan import DEFAULT_OPTIONS, Option, Plan
+from conflictsim.planner.plan import DEFAULT_OPTIONS, PRICES, Option, Plan
+from conflictsim.planner.words import baseline_sentence, horizon_text, recommendation_text
 from conflictsim.plans import Plans, best_plans
 from conflictsim.scenario import DAYS_PER_MONTH, Scenario
 from conflictsim.training import Training
-from conflictsim.words import in_ten, money, percent, rounded
+from conflictsim.words import PROGRAMME_LABELS, in_ten, money, percent, rounded
 
 
 def search(plan: Plan, org: Organisation, calibration: Calibration | None) -> Plans:
@@ -123,3 +125,47 @@ def recommendation_cards(plans: Plans, currency: str = "") -> list[tuple[str, st
             f"{rounded(top['conflicts_avoided'])}",
         ),
     ]
+
+
+def board_context(
+    plans: Plans, plan: Plan, org: Organisation, baseline: Baseline, organisation: str
+) -> dict[str, object]:
+    """The words of a board report of the search (``report.board.board_report``'s keywords).
+
+    Args:
+        plans: The search's result.
+        plan: The plan searched (organisation, period, evidence, changes, prices).
+        org: Its organisation.
+        baseline: The calibration its runs went through.
+        organisation: The organisation's name, as the board knows it.
+    """
+    s = org.summary()
+    money_of = lambda v: money(v, plan.currency, exact=True)  # noqa: E731
+    changed = [
+        f"{REGISTRY[name].meaning.capitalize()}: {value:g} (default {REGISTRY[name].default:g})."
+        for name, value in plan.overrides
+    ]
+    for kind, prices in plan.price_table().items():
+        words = ", ".join(f"{PRICES[what]} {money_of(v)}" for what, v in prices.items())
+        changed.append(f"{PROGRAMME_LABELS[kind]} priced from a quote: {words}.")
+    if plan.evidence != "central":
+        changed.append(f"Evidence on what training does: {plan.evidence} (the default is central).")
+    return {
+        "organisation": organisation,
+        "question": (
+            f"With {money_of(plan.budget)} to spend on conflict training (fees and the "
+            "working hours trainees spend in sessions), what should we do, and is it worth "
+            "it?"
+        ),
+        "scope": (
+            f"Simulated: {s['employees']:,} employees in {s['teams']} teams "
+            f"({s['managers']} managers, {s['customer_facing']} customer-facing), over "
+            f"{horizon_text(plan.days)}."
+        ),
+        "baseline": baseline_sentence(plan, baseline),
+        "changed": changed,
+        "currency": plan.currency,
+        "recommendation": recommendation_text(
+            plans, plan.currency, trials_where="the next part of this report"
+        ),
+    }

@@ -694,13 +694,16 @@ def records_sentence(summary: Mapping[str, Any]) -> str:
     )
 
 
-def recommendation_text(plans, currency: str = "", exact: bool = False) -> str:
+def recommendation_text(
+    plans, currency: str = "", exact: bool = False, trials_where: str = "cs.trials()"
+) -> str:
     """The best plan for a budget in a paragraph: what, cost, return, risk, break-even.
 
     Args:
         plans: ``conflictsim.plans.best_plans``'s result.
         currency: The currency's name, if any.
         exact: Whole units (the console); False: rounded as planners read them.
+        trials_where: Where a reader finds the trials (``findings_text``).
     """
 
     def cash(value: float, signed: bool = True) -> str:
@@ -733,5 +736,21 @@ def recommendation_text(plans, currency: str = "", exact: bool = False) -> str:
         f"({percent(top['break_even_share'])}); expected "
         f"{rounded(top['conflicts_avoided'])} "
         f"({percent(top['conflicts_avoided_share'])}). {plans.when_it_fails().text} "
-        + " ".join(findings_text(kind) for kind in kinds)
+        + " ".join(findings_text(kind, where=trials_where) for kind in kinds)
+    )
+
+
+def frontier_note(plans) -> str:
+    """What the cost-effectiveness frontier shows, and over which worlds."""
+    worlds = int(plans.table["worlds"].iloc[0])
+    dropped = (
+        f"; those dropped early over the worlds they were run in (at least {plans.first_worlds})"
+        if len(plans.dropped)
+        else ""
+    )
+    return (
+        "Cost against conflicts avoided: each point is a plan no cheaper plan beats (the "
+        "cost-effectiveness frontier). Plans that reached the end are shown over all "
+        f"{worlds} plausible worlds{dropped}. Spending more along the line avoids more "
+        "conflicts; whether it pays is the net benefit."
     )

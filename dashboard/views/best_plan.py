@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 from views import common
 
 from conflictsim import figures, planner
+from conflictsim.report.board import board_report
 
 plan = common.get_plan()
 st.title("Best plan for my budget")
@@ -80,19 +83,43 @@ if len(single) > 1:
         st.switch_page("views/compare.py")
 
 st.header("Cost against conflicts avoided", anchor=False)
-st.caption(
-    "The cost-effectiveness frontier: each point is a plan no cheaper plan beats in "
-    f"conflicts avoided, over the first {int(plans.frontier['worlds'].iloc[0])} plausible "
-    "worlds (which every plan was run in). Spending more along the line avoids more "
-    "conflicts; whether it pays is the net benefit above."
-)
+st.caption(planner.frontier_note(plans))
 common.chart(figures.frontier(plans.frontier, plans.recommended, plan.currency), key="fig_front")
 common.download_csv(plans.frontier, "frontier.csv")
+
+st.header("Board report", anchor=False)
+st.markdown(
+    "One print-ready document for the board: the question, the recommendation with its "
+    "uncertainty and break-even, what the trials found, the plans compared, the charts and "
+    "the assumptions changed. Print it from the browser, or save it as PDF."
+)
+name = st.text_input(
+    "Organisation name in the report",
+    value=planner.ORG_LABELS.get(plan.org, "Our organisation")
+    if plan.org != planner.UPLOADED
+    else "Our organisation",
+    max_chars=80,
+    key="bp_name",
+)
+st.download_button(
+    "Download the board report (HTML, print-ready)",
+    data=lambda: board_report(
+        plans,
+        **planner.board_context(plans, plan, org, found, name),
+        date=dt.date.today().isoformat(),
+    ),
+    file_name="conflictsim_board_report.html",
+    mime="text/html",
+    key="dl_board",
+    on_click="ignore",
+    icon=":material/description:",
+    type="primary",
+)
 
 with st.expander("How the search was done"):
     st.markdown(
         f"- {plans.candidates} plans fit the budget; each was run in the same first "
-        f"{int(plans.frontier['worlds'].iloc[0])} plausible worlds as no training (the same "
+        f"{plans.first_worlds} plausible worlds as no training (the same "
         "people, days and chance in each world, so differences between plans are theirs).\n"
         f"- {len(plans.dropped)} were dropped on the way: in the worlds run so far, even the "
         "upper end of a 99.9% interval of their difference from the leading plan was below "

@@ -94,3 +94,19 @@ def test_bad_prices_exit_2(args, message):
     result = run_cli(*PLAN, "--as-given", "--budget", "100", *args)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_plan_writes_a_board_report(tmp_path, capsys):
+    out = tmp_path / "board.html"
+    assert main([*SMALL, "--report", str(out), "--name", "Northfield Council"]) == 0
+    assert f"Board report: {out}" in capsys.readouterr().out
+    text = out.read_text()
+    assert "<title>Training plan for Northfield Council</title>" in text
+    assert "With 6,000 to spend on conflict training" in text and "cs.trials()" not in text
+    assert not list(tmp_path.glob("*.part"))  # written whole
+
+
+def test_a_board_report_into_a_missing_folder_exits_2(tmp_path):
+    result = run_cli(*SMALL, "--report", str(tmp_path / "nowhere" / "board.html"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
