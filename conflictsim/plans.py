@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from sklearn.tree import DecisionTreeClassifier
 
 from conflictsim.comparison import mean_ci, uncertainty_interval, worlds_of
@@ -57,9 +58,10 @@ REFRESHER_DAYS = round(6 * DAYS_PER_MONTH)
 #: (``Training.lead_in_days``'s default; the dashboard's ``HOTSPOT_LEAD_IN_DAYS``).
 HOTSPOT_LEAD_IN = 20
 
-#: A plan is dropped when its expected net benefit is below the leader's with this z
-#: (one-sided, about 99.9%): clearly worse, not merely behind by chance.
-DROP_Z = 3.1
+#: A plan is dropped when its expected net benefit is below the leader's with this
+#: one-sided confidence (Student's t on the paired differences of the worlds run so far):
+#: clearly worse, not merely behind by chance.
+DROP_CONFIDENCE = 0.999
 
 
 @dataclass(frozen=True)
@@ -475,7 +477,7 @@ def _race(alive, runs, base, n) -> tuple[list[str], list[dict]]:
     keep, out = [], []
     for name in alive:
         diff = nb[name] - leader_values
-        upper = diff.mean() + DROP_Z * diff.std(ddof=1) / math.sqrt(n)
+        upper = diff.mean() + stats.t.ppf(DROP_CONFIDENCE, n - 1) * diff.std(ddof=1) / math.sqrt(n)
         if upper < 0:
             out.append(
                 {

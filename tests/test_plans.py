@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 import conflictsim as cs
 from conflictsim.plans import NO_TRAINING, best_plans, candidates, failure_box
@@ -42,7 +43,7 @@ def test_racing_finds_the_exhaustive_best_and_drops_only_worse_plans(raced_and_e
     for plan in raced.dropped["plan"]:
         assert full.per_world[plan].mean() < best, plan
     # Each was clearly worse when dropped: on the worlds it had run, the upper end of a
-    # one-sided 99.9% interval (z = 3.09) of its paired difference from the leader (or
+    # one-sided 99.9% interval (Student's t) of its paired difference from the leader (or
     # from doing nothing, if nothing led) was below zero.
     for row in raced.dropped.itertuples():
         earlier = set(raced.dropped.loc[raced.dropped["worlds"] < row.worlds, "plan"])
@@ -50,7 +51,8 @@ def test_racing_finds_the_exhaustive_best_and_drops_only_worse_plans(raced_and_e
         leader = alive[alive.mean().idxmax()]
         leader = leader if leader.mean() > 0 else leader * 0
         diff = alive[row.plan] - leader
-        assert diff.mean() + 3.09 * diff.std() / np.sqrt(row.worlds) < 0, row.plan
+        t = stats.t.ppf(0.999, row.worlds - 1)
+        assert diff.mean() + t * diff.std() / np.sqrt(row.worlds) < 0, row.plan
     # Common random numbers: a plan's worlds are the same runs however it got there.
     for plan in raced.per_world:
         np.testing.assert_array_equal(raced.per_world[plan], full.per_world[plan])

@@ -28,7 +28,7 @@ def test_plan_prints_the_search_s_recommendation_and_frontier(capsys):
         assert "fails to pay in" in out or "It pays in every" in out
     for plan in plans.table["plan"]:
         assert f"  {plan} " in out
-    assert "Cost-effectiveness frontier" in out
+    assert "(the cost-effectiveness frontier)" in " ".join(out.split())
     assert f"{plans.candidates} plans within the budget" in out
 
 
