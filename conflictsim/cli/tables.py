@@ -664,10 +664,7 @@ def format_plans(plans, scenario, currency: str = "", seconds: float | None = No
     f = plans.frontier
     lines += [
         "",
-        textwrap.fill(
-            f"{frontier_note(plans)} The frontier:",
-            width=88,
-        ),
+        textwrap.fill(f"{frontier_note(plans)} The frontier:", width=88, break_on_hyphens=False),
         "",
     ]
     width = max(len(p) for p in f["plan"])
