@@ -117,7 +117,7 @@ small, .small {{ color: #555; font-size: 0.85em; }}
 {plan.replicates} plausible worlds. Money is in {esc(unit)} ({values_line}). Cash is what
 leaves the bank (fees, replacing people who quit); the rest of the net benefit is working
 time given back, valued at the wage.</p>
-<p><b>Evidence.</b> {esc(evidence_sentence(plan))}</p>
+<p><b>Evidence.</b> {esc(evidence_sentence(plan, printed=True))}</p>
 {f"<p><b>Baseline.</b> {esc(baseline_text)}</p>" if baseline_text else ""}
 <h2>Headline figures (expected value; below it, the range of 9 in 10 plausible worlds)</h2>
 <table><tr><th></th><th>Programme</th><th>Who, how many, when</th><th>People trained</th>

@@ -533,12 +533,18 @@ def progress_step(event: Mapping[str, int]) -> tuple[float, str]:
     )
 
 
-def evidence_sentence(plan: Plan) -> str:
-    """The evidence setting in use, in a sentence (every page shows it)."""
+def evidence_sentence(plan: Plan, printed: bool = False) -> str:
+    """The evidence setting in use, in a sentence (every page shows it).
+
+    Args:
+        plan: The plan.
+        printed: For a document read away from the dashboard: no word of its controls.
+    """
+    where = "" if printed else "change it in the sidebar; "
     return (
         f"{EVIDENCE_LABELS[plan.evidence]} evidence: {EVIDENCE_WORDS[plan.evidence]}; each "
-        "plausible world draws one effect of training from this range (change it in the "
-        "sidebar; the no-training baseline is the same in every setting)."
+        f"plausible world draws one effect of training from this range ({where}the "
+        "no-training baseline is the same in every setting)."
     )
 
 

@@ -27,3 +27,5 @@ def test_summary_is_one_self_contained_page(small):
         assert row.programme in page
     assert "Evidence setting: <b>central</b>" in page
     assert "http" not in page.replace("http://127.0.0.1:8501/?a=1&amp;b=2", "")
+    # A printed page names no control of the dashboard.
+    assert "sidebar" not in page
