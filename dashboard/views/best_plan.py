@@ -19,13 +19,7 @@ st.markdown(
     "worlds as **no training**. Plans clearly worse than the leader are dropped early; "
     "the rest are run in every world."
 )
-common.show_plan_error()
-org = common.current_org(plan)
-if org is None:
-    st.stop()
-st.caption(f"**Simulating** {common.org_sentence(plan, org)} Change these in the sidebar.")
-found = common.baseline(plan, org)
-common.show_baseline(plan, found)
+org, found = common.scenario_header(plan)
 
 common.bound(
     st.number_input,

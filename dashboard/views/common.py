@@ -78,6 +78,24 @@ def bound(
     return widget(label, key=key, on_change=changed, **kwargs)
 
 
+def scenario_header(plan: Plan, hint: str = " Change these in the sidebar.") -> tuple:
+    """A page's scenario: the last refused change, the organisation and its calibration.
+
+    Stops the page when the organisation is missing (an upload this session has not got).
+
+    Returns:
+        The organisation and its baseline (``planner.Baseline``).
+    """
+    show_plan_error()
+    org = current_org(plan)
+    if org is None:
+        st.stop()
+    st.caption(f"**Simulating** {org_sentence(plan, org)}{hint}")
+    found = baseline(plan, org)
+    show_baseline(plan, found)
+    return org, found
+
+
 def show_plan_error() -> None:
     """Show (once) why the last change could not be made."""
     message = st.session_state.pop("plan_error", None)

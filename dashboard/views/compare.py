@@ -20,14 +20,7 @@ st.markdown(
 )
 for problem in st.session_state.pop("link_problems", []):
     st.warning(f"Part of the link could not be read and was left at its default: {problem}")
-common.show_plan_error()
-
-org = common.current_org(plan)
-if org is None:
-    st.stop()
-st.caption(f"**Simulating** {common.org_sentence(plan, org)} Change these in the sidebar.")
-found = common.baseline(plan, org)
-common.show_baseline(plan, found)
+org, found = common.scenario_header(plan)
 
 
 # ---------------------------------------------------------------------------- options

@@ -14,13 +14,7 @@ st.markdown(
     "people they work with, and how trained colleagues change that. The picture opens on "
     "the busiest day: press **▶ Play from day 0** or drag the day slider below it."
 )
-common.show_plan_error()
-org = common.current_org(plan)
-if org is None:
-    st.stop()
-st.caption(f"**Simulating** {common.org_sentence(plan, org)}")
-found = common.baseline(plan, org)
-common.show_baseline(plan, found)
+org, found = common.scenario_header(plan, hint="")
 
 names = plan.arm_names()
 # Keep the choices valid when the plan has fewer options or simulations than before.
