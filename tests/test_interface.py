@@ -70,3 +70,28 @@ def test_command_line_interface():
     ):
         args = parser.parse_args(argv)
         assert args.command == argv[0]
+
+
+def test_v3_interface_of_trust_and_the_best_plan():
+    # INTERFACE.md v3, as written there (smaller numbers, so the test is quick).
+    t = cs.trials()
+    assert {"name", "programme", "setting", "design", "outcome", "estimate", "low", "high",
+            "how", "source"} <= set(t.columns)  # fmt: skip
+    org = cs.Organisation.generate(size=60, preset="office", seed=1)
+    scn = cs.Scenario(org=org, days=60)
+    cmp = cs.compare(
+        {"baseline": scn, "de": scn.with_(programmes=[cs.Training("deescalation")])},
+        replicates=3,
+        seed=1,
+    )
+    assert {"cost_cash", "cost_time", "net_benefit_cash"} <= set(cmp.table["outcome"])
+    assert {"arm", "conflicts", "share"} <= set(cmp.break_even.columns)
+    plans = cs.best_plans(scn, budget=20000, calibration=None, evidence="central", worlds=6, seed=1)
+    assert list(plans.table.columns[:2]) == ["plan", "programmes"]
+    assert {"cost", "net_benefit", "ui_low", "ui_high", "p_pays", "p_best", "regret",
+            "break_even"} <= set(plans.table.columns)  # fmt: skip
+    assert plans.table["net_benefit"].is_monotonic_decreasing  # best first
+    assert all(isinstance(p, cs.Training) for p in plans.best)
+    assert {"plan", "cost", "conflicts_avoided"} <= set(plans.frontier.columns)
+    args = build_parser().parse_args(["plan", "--budget", "20000", "--preset", "office"])
+    assert args.command == "plan" and args.budget == 20000
