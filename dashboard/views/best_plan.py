@@ -95,19 +95,15 @@ name = st.text_input(
     max_chars=80,
     key="bp_name",
 )
-st.download_button(
+common.download_document(
     "Download the board report (HTML, print-ready)",
-    data=lambda: board_report(
+    lambda: board_report(
         plans,
         **planner.board_context(plans, plan, org, found, name),
         date=dt.date.today().isoformat(),
     ),
-    file_name="conflictsim_board_report.html",
-    mime="text/html",
+    "conflictsim_board_report.html",
     key="dl_board",
-    on_click="ignore",
-    icon=":material/description:",
-    type="primary",
 )
 
 with st.expander("How the search was done"):

@@ -496,6 +496,20 @@ def download_csv(df: pd.DataFrame, filename: str, label: str = "Download the dat
     )
 
 
+def download_document(label: str, make: Callable[[], str], filename: str, key: str) -> None:
+    """A button that downloads an HTML document made when it is clicked (not before)."""
+    st.download_button(
+        label,
+        data=make,
+        file_name=filename,
+        mime="text/html",
+        key=key,
+        on_click="ignore",
+        icon=":material/description:",
+        type="primary",
+    )
+
+
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 

@@ -217,19 +217,15 @@ st.markdown(
 )
 st.code(link, language=None, wrap_lines=True)
 org_line = common.org_sentence(plan, org)
-st.download_button(
+common.download_document(
     "Download a one-page summary (HTML, prints on one page)",
-    data=lambda: planner.summary_html(
+    lambda: planner.summary_html(
         res,
         link=link,
         org_text=org_line,
         generated=dt.date.today().isoformat(),
         baseline_text=planner.baseline_sentence(plan, found),
     ),
-    file_name="conflictsim_summary.html",
-    mime="text/html",
+    "conflictsim_summary.html",
     key="dl_summary",
-    on_click="ignore",
-    icon=":material/description:",
-    type="primary",
 )
